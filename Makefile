@@ -1,0 +1,69 @@
+# The documented commands. Each sets up what it needs on a fresh checkout.
+#   make run    start the bot (Telegram with TELEGRAM_BOT_TOKEN, else a terminal chat)
+#   make test   lint, validate the Rasa data, train if needed, run the whole test suite
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+RASA_DATA := --data nlu stories --domain domain.yml --config config.yml
+
+.PHONY: help setup run chat train validate lint test test-fast crossval clean
+
+help:
+	@echo "make run       start the bot (terminal chat when TELEGRAM_BOT_TOKEN is unset)"
+	@echo "make test      set up, lint, validate, train if needed, run every test"
+	@echo "make train     train the Rasa model if config, domain or data changed"
+	@echo "make validate  rasa data validate --fail-on-warnings"
+	@echo "make crossval  rasa test nlu cross-validation (writes results/)"
+	@echo "make lint      ruff"
+
+# Python 3.10 is Rasa's limit. A pyenv shim named python3.10 may exist and still fail, so
+# each candidate is probed by running it.
+$(PY):
+	@set -e; found=""; \
+	for candidate in python3.10 "$$(pyenv root 2>/dev/null)"/versions/3.10.*/bin/python \
+	                 /usr/bin/python3.10 /usr/local/bin/python3.10; do \
+	  if "$$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then \
+	    found="$$candidate"; break; fi; \
+	done; \
+	if [ -z "$$found" ]; then \
+	  echo "error: Python 3.10 not found (Rasa 3.6 supports Python up to 3.10)." >&2; \
+	  echo "Install it (e.g. 'pyenv install 3.10' or your system's python3.10 package) and retry." >&2; \
+	  exit 1; fi; \
+	echo "creating $(VENV) with $$found"; "$$found" -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml constraints.txt
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+train: setup
+	$(PY) -m bot train
+
+run: setup
+	$(PY) -m bot run
+
+chat: setup
+	$(PY) -m bot chat
+
+validate: setup
+	$(PY) -m rasa data validate $(RASA_DATA) --fail-on-warnings
+
+lint: setup
+	$(PY) -m ruff check bot consent tests bench
+
+crossval: setup
+	$(PY) -m rasa test nlu --nlu nlu --config config.yml --cross-validation --folds 5 --out results/crossval
+
+test: setup lint validate train
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) models results .pytest_cache

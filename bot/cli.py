@@ -1,0 +1,85 @@
+"""The command line: `python -m bot <command>`.
+
+  run      start the bot: on Telegram if TELEGRAM_BOT_TOKEN is set, else a terminal chat
+  chat     the terminal chat, even when a token is set
+  train    train the Rasa model if config, domain or data changed (--force to retrain)
+  migrate  bring the database schema up to date
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from bot.settings import Settings, SettingsError
+
+
+def _chat(settings: Settings) -> int:
+    from bot import runtime
+    from bot.shell import Shell
+
+    parts = runtime.build(settings)
+    user = parts.pseudonymize("terminal", getpass.getuser())
+    asyncio.run(Shell(parts.engine, user).run())
+    return 0
+
+
+def _run(settings: Settings) -> int:
+    if not settings.telegram_token:
+        print("TELEGRAM_BOT_TOKEN is not set: opening the local terminal chat instead.",
+              file=sys.stderr)
+        return _chat(settings)
+    from bot import runtime
+    from bot.telegram import build_application, register_handlers, run
+    from bot.telegram.handlers import TelegramAdapter
+
+    parts = runtime.build(settings)
+    application = build_application(settings)
+    register_handlers(application, TelegramAdapter(parts.engine, parts.pseudonymize,
+                                                   parts.database))
+    run(application, settings)
+    return 0
+
+
+def _train(settings: Settings, force: bool) -> int:
+    from bot import agent, logs
+
+    logs.configure(settings.log_level)
+    print(agent.train(settings.model_dir, force=force))
+    return 0
+
+
+def _migrate(settings: Settings) -> int:
+    from bot.storage import Database
+
+    database = Database(settings.database_url)
+    database.migrate()
+    print(f"database at {database.where} is up to date")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Voz Segura")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start the bot (Telegram, or terminal chat with no token)")
+    commands.add_parser("chat", help="terminal chat with the bot")
+    train = commands.add_parser("train", help="train the Rasa model if its inputs changed")
+    train.add_argument("--force", action="store_true", help="train even if up to date")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        if args.command == "run":
+            return _run(settings)
+        if args.command == "chat":
+            return _chat(settings)
+        if args.command == "train":
+            return _train(settings, args.force)
+        return _migrate(settings)
+    except SettingsError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

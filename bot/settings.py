@@ -1,0 +1,117 @@
+"""Runtime configuration, read once from the environment (and an optional `.env` file).
+
+Every setting the bot reads is named here, so the README's configuration table and
+`.env.example` have one place to stay true to.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def load_dotenv(path: Path) -> None:
+    """Fill unset variables from KEY=VALUE lines; the real environment always wins."""
+    if not path.is_file():
+        return
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise SettingsError(f"{path}:{number}: expected KEY=VALUE, got {line[:40]!r}")
+        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+def _optional_int(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(
+            f"{name}={value!r} is not a Telegram chat id; use the numeric id, e.g. -1001234567890"
+        ) from None
+
+
+def _int_set(name: str) -> frozenset[int]:
+    value = os.environ.get(name, "").strip()
+    ids: set[int] = set()
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        try:
+            ids.add(int(part))
+        except ValueError:
+            raise SettingsError(
+                f"{name} holds {part!r}; give numeric Telegram user ids separated by commas"
+            ) from None
+    return frozenset(ids)
+
+
+def _port(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise SettingsError(f"{name}={value!r} is not a TCP port (1-65535)")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_token: str | None = None
+    telegram_api_base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'voz.db'}"
+    secret_key: str | None = field(default=None, repr=False)
+    key_file: Path = ROOT / "var" / "secret.key"
+    model_dir: Path = ROOT / "models"
+    protection_chat_id: int | None = None
+    protection_fallback_chat_id: int | None = None
+    officer_ids: frozenset[int] = frozenset()
+    facilitator_ids: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, dotenv: Path | None = ROOT / ".env") -> Settings:
+        if dotenv is not None:
+            load_dotenv(dotenv)
+        env = os.environ.get
+        webhook_url = env("WEBHOOK_URL", "").strip() or None
+        webhook_secret = env("WEBHOOK_SECRET", "").strip() or None
+        if webhook_url and not webhook_secret:
+            raise SettingsError(
+                "WEBHOOK_URL is set but WEBHOOK_SECRET is not: set WEBHOOK_SECRET to a random "
+                "string of 1-256 characters (A-Z, a-z, 0-9, _ and -) so forged updates are refused"
+            )
+        log_level = env("LOG_LEVEL", "INFO").strip().upper()
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise SettingsError(f"LOG_LEVEL={log_level!r}; use DEBUG, INFO, WARNING or ERROR")
+        return cls(
+            telegram_token=env("TELEGRAM_BOT_TOKEN", "").strip() or None,
+            telegram_api_base_url=env("TELEGRAM_API_BASE_URL", "").strip() or None,
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            webhook_listen=env("WEBHOOK_LISTEN", "127.0.0.1").strip(),
+            webhook_port=_port("WEBHOOK_PORT", 8443),
+            database_url=env("DATABASE_URL", "").strip() or cls.database_url,
+            secret_key=env("VOZ_SECRET_KEY", "").strip() or None,
+            key_file=Path(env("VOZ_KEY_FILE", "").strip() or cls.key_file),
+            model_dir=Path(env("MODEL_DIR", "").strip() or cls.model_dir),
+            protection_chat_id=_optional_int("PROTECTION_CHAT_ID"),
+            protection_fallback_chat_id=_optional_int("PROTECTION_FALLBACK_CHAT_ID"),
+            officer_ids=_int_set("OFFICER_IDS"),
+            facilitator_ids=_int_set("FACILITATOR_IDS"),
+            log_level=log_level,
+        )

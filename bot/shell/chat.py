@@ -1,0 +1,60 @@
+"""Terminal adapter over the engine."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot.engine import Button, Engine, Inbound, Kind, Reply
+
+PROMPT = "usted> "
+BANNER = (
+    "Voz Segura — chat local (sin Telegram). Escriba /start para empezar, "
+    "/salir para terminar la conversación y Ctrl-D para cerrar."
+)
+
+
+class Shell:
+    def __init__(self, engine: Engine, user: str, stdin: TextIO = sys.stdin,
+                 stdout: TextIO = sys.stdout) -> None:
+        self.engine = engine
+        self.user = user
+        self.stdin = stdin
+        self.stdout = stdout
+        self._buttons: list[Button] = []
+
+    def event_for(self, line: str) -> Inbound:
+        """Turn a typed line into an inbound event, as Telegram would deliver it."""
+        line = line.strip()
+        if line.isdigit() and 1 <= int(line) <= len(self._buttons):
+            return Inbound(self.user, Kind.BUTTON, self._buttons[int(line) - 1].data)
+        if line.startswith("/") and len(line) > 1:
+            command, _, argument = line[1:].partition(" ")
+            return Inbound(self.user, Kind.COMMAND, command.split("@")[0], argument.strip())
+        return Inbound(self.user, Kind.TEXT, line)
+
+    def show(self, replies: list[Reply]) -> None:
+        self._buttons = []
+        for reply in replies:
+            if reply.text:
+                self.stdout.write(f"bot> {reply.text}\n")
+            for row in reply.buttons:
+                for button in row:
+                    self._buttons.append(button)
+                    self.stdout.write(f"     [{len(self._buttons)}] {button.label}\n")
+        self.stdout.flush()
+
+    async def run(self) -> None:
+        self.stdout.write(BANNER + "\n")
+        loop = asyncio.get_running_loop()
+        while True:
+            self.stdout.write(PROMPT)
+            self.stdout.flush()
+            line = await loop.run_in_executor(None, self.stdin.readline)
+            if not line:  # end of input
+                self.stdout.write("\n")
+                return
+            if not line.strip():
+                continue
+            self.show(await self.engine.handle(self.event_for(line)))

@@ -1,0 +1,39 @@
+"""Builds and runs the python-telegram-bot Application (polling or webhook)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+from bot.settings import Settings
+
+
+def build_application(settings: Settings) -> Application:
+    if not settings.telegram_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        # Telegram's own limits (30 msg/s overall, 1/s per chat, 20/min per group),
+        # with retries that honour retry_after.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+    )
+    if settings.telegram_api_base_url:
+        root = settings.telegram_api_base_url.rstrip("/")
+        builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
+    return builder.build()
+
+
+def run(application: Application, settings: Settings) -> None:
+    """Block, serving updates until interrupted."""
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,130 @@
+"""Update handlers: every kind of update a child can send maps to one engine event."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.engine import Engine, Inbound, Kind, Reply
+from bot.privacy import Pseudonymizer
+from bot.storage import Database
+
+logger = logging.getLogger(__name__)
+
+SORRY = (
+    "Perdón, tuve un problema para responderle. 🙏 Intente de nuevo en un momento.\n"
+    "Si está en peligro, llame al 911. PANI: 1147 (gratis)."
+)
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    for row in reply.buttons:
+        for button in row:
+            if len(button.data.encode()) > CALLBACK_DATA_LIMIT:
+                raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {button.data!r}")
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+    )
+
+
+class TelegramAdapter:
+    def __init__(self, engine: Engine, pseudonymize: Pseudonymizer, database: Database) -> None:
+        self.engine = engine
+        self.pseudonymize = pseudonymize
+        self.database = database
+
+    def user_key(self, update: Update) -> str:
+        assert update.effective_user is not None
+        return self.pseudonymize("telegram", update.effective_user.id)
+
+    async def send(self, message: Message, replies: list[Reply]) -> None:
+        for reply in replies:
+            await message.reply_text(reply.text, reply_markup=keyboard(reply))
+
+    async def skip_duplicates(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            seen = self.database.already_processed(update.update_id)
+        except Exception:  # noqa: BLE001 - a database fault must not silence a child
+            logger.warning("could not check update for duplicates; handling it anyway")
+            return
+        if seen:
+            raise ApplicationHandlerStop
+
+    async def mark_done(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            self.database.mark_processed(update.update_id)
+        except Exception:  # noqa: BLE001 - worst case a redelivered update is answered twice
+            logger.warning("could not mark update as processed")
+
+    async def on_message(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None
+        if message.text is not None and message.text.startswith("/"):
+            command, _, argument = message.text[1:].partition(" ")
+            event = Inbound(self.user_key(update), Kind.COMMAND,
+                            command.split("@")[0], argument.strip())
+        elif message.text is not None:
+            event = Inbound(self.user_key(update), Kind.TEXT, message.text)
+        else:
+            event = Inbound(self.user_key(update), Kind.UNSUPPORTED, content_type(message))
+        await self.send(message, await self.engine.handle(event))
+
+    async def on_edited(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.edited_message
+        assert message is not None
+        event = Inbound(self.user_key(update), Kind.EDITED, message.text or "")
+        await self.send(message, await self.engine.handle(event))
+
+    async def on_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer()
+        event = Inbound(self.user_key(update), Kind.BUTTON, query.data or "")
+        replies = await self.engine.handle(event)
+        if isinstance(query.message, Message):
+            await self.send(query.message, replies)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # Only the exception's type and traceback: its update holds text and ids.
+        logger.error("error while handling an update: %s", type(context.error).__name__,
+                     exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await context.bot.send_message(update.effective_chat.id, SORRY)
+            except Exception:  # noqa: BLE001 - nothing more to try from here
+                logger.warning("could not tell the user about the error")
+
+
+def content_type(message: Message) -> str:
+    for kind in ("sticker", "photo", "voice", "video", "video_note", "audio", "document",
+                 "location", "contact", "poll", "animation", "venue", "dice"):
+        if getattr(message, kind, None):
+            return kind
+    return "other"
+
+
+def register_handlers(application: Application, adapter: TelegramAdapter) -> None:
+    private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, adapter.skip_duplicates), group=-1)
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, adapter.on_edited)
+    )
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE, adapter.on_message)
+    )
+    application.add_handler(CallbackQueryHandler(adapter.on_button))
+    application.add_handler(TypeHandler(Update, adapter.mark_done), group=1)
+    application.add_error_handler(adapter.on_error)
