@@ -57,7 +57,7 @@ validate: setup
 	$(PY) -m rasa data validate $(RASA_DATA) --fail-on-warnings
 
 lint: setup
-	$(PY) -m ruff check bot consent tests bench
+	$(PY) -m ruff check bot consent tests migrations/env.py
 
 crossval: setup
 	$(PY) -m rasa test nlu --nlu nlu --config config.yml --cross-validation --folds 5 --out results/crossval

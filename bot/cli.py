@@ -1,9 +1,9 @@
 """The command line: `python -m bot <command>`.
 
-  run      start the bot: on Telegram if TELEGRAM_BOT_TOKEN is set, else a terminal chat
-  chat     the terminal chat, even when a token is set
-  train    train the Rasa model if config, domain or data changed (--force to retrain)
-  migrate  bring the database schema up to date
+run      start the bot: on Telegram if TELEGRAM_BOT_TOKEN is set, else a terminal chat
+chat     the terminal chat, even when a token is set
+train    train the Rasa model if config, domain or data changed (--force to retrain)
+migrate  bring the database schema up to date
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ def _chat(settings: Settings) -> int:
 
 def _run(settings: Settings) -> int:
     if not settings.telegram_token:
-        print("TELEGRAM_BOT_TOKEN is not set: opening the local terminal chat instead.",
-              file=sys.stderr)
+        print(
+            "TELEGRAM_BOT_TOKEN is not set: opening the local terminal chat instead.",
+            file=sys.stderr,
+        )
         return _chat(settings)
     from bot import runtime
     from bot.telegram import build_application, register_handlers, run
@@ -37,8 +39,9 @@ def _run(settings: Settings) -> int:
 
     parts = runtime.build(settings)
     application = build_application(settings)
-    register_handlers(application, TelegramAdapter(parts.engine, parts.pseudonymize,
-                                                   parts.database))
+    register_handlers(
+        application, TelegramAdapter(parts.engine, parts.pseudonymize, parts.database)
+    )
     run(application, settings)
     return 0
 

@@ -79,16 +79,12 @@ NOT_TEXT = (
     "¿Me lo puede contar con palabras?\n"
     "Si necesita ayuda, escriba AYUDA en cualquier momento."
 )
-EDITED = (
-    "Vi que cambió un mensaje. Yo leo los mensajes nuevos: si quiere, escríbalo otra vez. 💬"
-)
+EDITED = "Vi que cambió un mensaje. Yo leo los mensajes nuevos: si quiere, escríbalo otra vez. 💬"
 UNKNOWN_COMMAND = (
     "No conozco ese comando. Puede usar:\n"
     "/start para empezar\n/ayuda para ver qué puedo hacer\n/salir para terminar"
 )
-STALE_BUTTON = (
-    "Ese botón ya no funciona. No pasa nada: escriba /ayuda para ver las opciones."
-)
+STALE_BUTTON = "Ese botón ya no funciona. No pasa nada: escriba /ayuda para ver las opciones."
 
 
 class Engine:

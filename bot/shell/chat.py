@@ -16,8 +16,9 @@ BANNER = (
 
 
 class Shell:
-    def __init__(self, engine: Engine, user: str, stdin: TextIO = sys.stdin,
-                 stdout: TextIO = sys.stdout) -> None:
+    def __init__(
+        self, engine: Engine, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+    ) -> None:
         self.engine = engine
         self.user = user
         self.stdin = stdin

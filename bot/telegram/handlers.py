@@ -36,7 +36,10 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
             if len(button.data.encode()) > CALLBACK_DATA_LIMIT:
                 raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {button.data!r}")
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            for row in reply.buttons
+        ]
     )
 
 
@@ -74,8 +77,9 @@ class TelegramAdapter:
         assert message is not None
         if message.text is not None and message.text.startswith("/"):
             command, _, argument = message.text[1:].partition(" ")
-            event = Inbound(self.user_key(update), Kind.COMMAND,
-                            command.split("@")[0], argument.strip())
+            event = Inbound(
+                self.user_key(update), Kind.COMMAND, command.split("@")[0], argument.strip()
+            )
         elif message.text is not None:
             event = Inbound(self.user_key(update), Kind.TEXT, message.text)
         else:
@@ -99,8 +103,11 @@ class TelegramAdapter:
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Only the exception's type and traceback: its update holds text and ids.
-        logger.error("error while handling an update: %s", type(context.error).__name__,
-                     exc_info=context.error)
+        logger.error(
+            "error while handling an update: %s",
+            type(context.error).__name__,
+            exc_info=context.error,
+        )
         if isinstance(update, Update) and update.effective_chat is not None:
             try:
                 await context.bot.send_message(update.effective_chat.id, SORRY)
@@ -109,8 +116,21 @@ class TelegramAdapter:
 
 
 def content_type(message: Message) -> str:
-    for kind in ("sticker", "photo", "voice", "video", "video_note", "audio", "document",
-                 "location", "contact", "poll", "animation", "venue", "dice"):
+    for kind in (
+        "sticker",
+        "photo",
+        "voice",
+        "video",
+        "video_note",
+        "audio",
+        "document",
+        "location",
+        "contact",
+        "poll",
+        "animation",
+        "venue",
+        "dice",
+    ):
         if getattr(message, kind, None):
             return kind
     return "other"

@@ -1,0 +1,60 @@
+"""Shared fixtures: real databases (SQLite, and PostgreSQL when TEST_POSTGRES_URL is set),
+the real trained Rasa model loaded once per session, and the engine over it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.storage import Database
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
+    """A migrated, empty database of each kind; each PostgreSQL test gets its own schema."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'voz.db'}")
+        db.migrate()
+        yield db
+        db.dispose()
+        return
+    if not POSTGRES_URL:
+        pytest.skip("TEST_POSTGRES_URL is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, future=True)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    db = Database(f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}")
+    try:
+        db.migrate()
+        yield db
+    finally:
+        db.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def assistant():
+    """The real Rasa assistant, trained if its inputs changed, loaded once for all tests."""
+    from bot import agent
+    from bot.settings import ROOT
+
+    model = agent.train(ROOT / "models")
+    return agent.RasaAssistant.load(model)
+
+
+@pytest.fixture
+def engine(assistant):
+    from bot.engine import Engine
+
+    return Engine(assistant)

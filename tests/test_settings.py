@@ -1,0 +1,79 @@
+"""Configuration errors say what is wrong and how to fix it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import Settings, SettingsError, load_dotenv
+
+VARIABLES = [
+    "TELEGRAM_BOT_TOKEN",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+    "PROTECTION_CHAT_ID",
+    "FACILITATOR_IDS",
+    "LOG_LEVEL",
+    "DATABASE_URL",
+    "WEBHOOK_PORT",
+]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults_use_sqlite_and_no_token():
+    settings = Settings.from_env(dotenv=None)
+    assert settings.telegram_token is None
+    assert settings.database_url.startswith("sqlite:///")
+
+
+def test_webhook_without_secret_is_refused(monkeypatch):
+    monkeypatch.setenv("WEBHOOK_URL", "https://example.org/voz")
+    with pytest.raises(SettingsError, match="WEBHOOK_SECRET"):
+        Settings.from_env(dotenv=None)
+
+
+def test_non_numeric_protection_chat_is_refused(monkeypatch):
+    monkeypatch.setenv("PROTECTION_CHAT_ID", "@protegidos")
+    with pytest.raises(SettingsError, match="PROTECTION_CHAT_ID"):
+        Settings.from_env(dotenv=None)
+
+
+def test_id_lists_are_parsed_and_bad_entries_named(monkeypatch):
+    monkeypatch.setenv("FACILITATOR_IDS", "11, 22,33")
+    assert Settings.from_env(dotenv=None).facilitator_ids == {11, 22, 33}
+    monkeypatch.setenv("FACILITATOR_IDS", "11,ana")
+    with pytest.raises(SettingsError, match="'ana'"):
+        Settings.from_env(dotenv=None)
+
+
+def test_bad_port_and_log_level_are_refused(monkeypatch):
+    monkeypatch.setenv("WEBHOOK_PORT", "99999")
+    with pytest.raises(SettingsError, match="WEBHOOK_PORT"):
+        Settings.from_env(dotenv=None)
+    monkeypatch.setenv("WEBHOOK_PORT", "8443")
+    monkeypatch.setenv("LOG_LEVEL", "LOUD")
+    with pytest.raises(SettingsError, match="LOG_LEVEL"):
+        Settings.from_env(dotenv=None)
+
+
+def test_dotenv_fills_unset_variables_only(tmp_path, monkeypatch):
+    env = tmp_path / ".env"
+    env.write_text("# comment\nLOG_LEVEL=debug\nTELEGRAM_BOT_TOKEN='123:abc'\n")
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    load_dotenv(env)
+    import os
+
+    assert os.environ["LOG_LEVEL"] == "WARNING"
+    assert os.environ["TELEGRAM_BOT_TOKEN"] == "123:abc"
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
+
+
+def test_malformed_dotenv_line_names_file_and_line(tmp_path):
+    env = tmp_path / ".env"
+    env.write_text("LOG_LEVEL=INFO\nthis is not a setting\n")
+    with pytest.raises(SettingsError, match=r"\.env:2"):
+        load_dotenv(env)

@@ -1,0 +1,73 @@
+"""The terminal chat, driven through stdin and stdout as a person would use it."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.engine import Kind
+from bot.settings import ROOT
+from bot.shell import Shell
+
+pytestmark = pytest.mark.rasa
+
+
+async def chat(engine, lines: str) -> str:
+    out = io.StringIO()
+    await Shell(engine, "t" * 32, io.StringIO(lines), out).run()
+    return out.getvalue()
+
+
+async def test_start_shows_greeting_and_numbered_buttons(engine):
+    output = await chat(engine, "/start\n")
+    assert "bot> ¡Hola! 👋 Soy Voz Segura" in output
+    assert "[1] ¿Qué es Voz Segura?" in output
+    assert "[2] Necesito ayuda" in output
+
+
+async def test_typing_a_button_number_presses_it(engine):
+    output = await chat(engine, "/start\n1\n")
+    assert "soy un programa" in output
+
+
+def test_a_number_with_no_button_on_screen_is_plain_text(engine):
+    shell = Shell(engine, "t" * 32, io.StringIO(), io.StringIO())
+    event = shell.event_for("7")
+    assert (event.kind, event.text) == (Kind.TEXT, "7")
+
+
+def test_commands_keep_their_argument(engine):
+    shell = Shell(engine, "t" * 32, io.StringIO(), io.StringIO())
+    event = shell.event_for("/start campana-2027")
+    assert (event.kind, event.text, event.argument) == (Kind.COMMAND, "start", "campana-2027")
+
+
+async def test_end_of_input_closes_the_chat_cleanly(engine):
+    output = await chat(engine, "")
+    assert output.startswith("Voz Segura — chat local")
+
+
+def test_make_run_without_token_opens_a_terminal_chat_that_answers_start(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'voz.db'}",
+        "VOZ_KEY_FILE": str(tmp_path / "secret.key"),
+    }
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        input="/start\n/salir\n",
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "opening the local terminal chat" in result.stderr
+    assert "bot> ¡Hola! 👋 Soy Voz Segura" in result.stdout
+    assert "terminamos aquí" in result.stdout

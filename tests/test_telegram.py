@@ -1,0 +1,136 @@
+"""End to end on Telegram: the real python-telegram-bot Application, long-polling a fake
+Bot API served over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import MetaData, select
+from telegram import Update
+
+from bot import logs
+from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON
+from bot.privacy import Pseudonymizer
+from bot.settings import Settings
+from bot.telegram import build_application, register_handlers
+from bot.telegram.handlers import TelegramAdapter
+from tests.fakes.botapi import FakeBotApi
+
+pytestmark = pytest.mark.rasa
+CHILD = 987654321
+SECRET_WORDS = "mi gato se llama Pelusa"
+
+
+@pytest_asyncio.fixture
+async def telegram(engine, database):
+    async with FakeBotApi(token="424242:AAFakeTokenForTests_abcdefghijk") as api:
+        settings = Settings(
+            telegram_token=api.token, telegram_api_base_url=api.base_url.removesuffix("/bot")
+        )
+        application = build_application(settings)
+        adapter = TelegramAdapter(engine, Pseudonymizer(b"k" * 32), database)
+        register_handlers(application, adapter)
+        await application.initialize()
+        await application.start()
+        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        api.application = application  # for tests that feed an update in directly
+        try:
+            yield api
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            await application.shutdown()
+
+
+async def test_start_gets_greeting_privacy_and_menu(telegram):
+    telegram.push_text(CHILD, "/start")
+    sent = await telegram.wait_for_sent(3, chat_id=CHILD)
+    assert "Soy Voz Segura" in sent[0].text
+    assert "una persona de protección va a saberlo" in sent[1].text
+    keyboard = sent[2].reply_markup["inline_keyboard"]
+    assert [row[0]["text"] for row in keyboard] == ["¿Qué es Voz Segura?", "Necesito ayuda"]
+
+
+async def test_free_text_is_answered_by_the_assistant(telegram):
+    telegram.push_text(CHILD, "¿quién es usted?")
+    sent = await telegram.wait_for_sent(1, chat_id=CHILD)
+    assert "soy un programa" in sent[0].text
+
+
+async def test_menu_button_press_is_answered(telegram):
+    telegram.push_text(CHILD, "/start")
+    menu = (await telegram.wait_for_sent(3, chat_id=CHILD))[2]
+    data = menu.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    telegram.push_callback(CHILD, data, menu.message_id)
+    sent = await telegram.wait_for_sent(4, chat_id=CHILD)
+    assert "soy un programa" in sent[3].text
+    assert telegram.calls_to("answerCallbackQuery")
+
+
+async def test_forged_button_changes_nothing_and_is_explained(telegram):
+    telegram.push_text(CHILD, "/start")
+    menu = (await telegram.wait_for_sent(3, chat_id=CHILD))[2]
+    telegram.push_callback(CHILD, "r:no_existe", menu.message_id)
+    sent = await telegram.wait_for_sent(4, chat_id=CHILD)
+    assert sent[3].text == STALE_BUTTON
+
+
+@pytest.mark.parametrize(
+    "push", ["push_sticker", "push_photo", "push_voice", "push_document", "push_location"]
+)
+async def test_non_text_messages_get_a_kind_answer(telegram, push):
+    getattr(telegram, push)(CHILD)
+    sent = await telegram.wait_for_sent(1, chat_id=CHILD)
+    assert sent[0].text == NOT_TEXT
+
+
+async def test_edited_message_gets_a_kind_answer(telegram):
+    message_id = telegram.push_text(CHILD, "hola")["message"]["message_id"]
+    await telegram.wait_for_sent(3, chat_id=CHILD)
+    telegram.push_edited_text(CHILD, "hola de nuevo", message_id)
+    sent = await telegram.wait_for_sent(4, chat_id=CHILD)
+    assert sent[3].text == EDITED
+
+
+async def test_redelivered_update_is_answered_once(telegram, database):
+    update = telegram.push_text(CHILD, "¿quién es usted?")
+    for _ in range(100):
+        if update["update_id"] in database.processed_ids():
+            break
+        await asyncio.sleep(0.05)
+    assert len(telegram.messages_to(CHILD)) == 2  # the answer and the menu
+    # After a crash, polling (or a webhook retry) hands the same update_id back.
+    application = telegram.application
+    await application.process_update(Update.de_json(update, application.bot))
+    telegram.push_text(CHILD, "gracias")
+    sent = await telegram.wait_for_sent(3, chat_id=CHILD)
+    await asyncio.sleep(0.2)
+    assert len(telegram.messages_to(CHILD)) == 3
+    assert "gusto" in sent[2].text
+
+
+async def test_no_raw_id_message_text_or_token_reaches_database_or_logs(telegram, database, caplog):
+    logs.quiet_libraries()
+    caplog.set_level(logging.DEBUG)
+    telegram.push_text(CHILD, "/start")
+    telegram.push_text(CHILD, SECRET_WORDS)
+    telegram.push_sticker(CHILD)
+    await telegram.wait_for_sent(5, chat_id=CHILD)
+
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for secret in (str(CHILD), SECRET_WORDS, "Pelusa", telegram.token, "AAFakeToken"):
+        assert secret not in logged
+
+    metadata = MetaData()
+    metadata.reflect(database.engine)
+    stored = []
+    with database.engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            stored.extend(str(row) for row in connection.execute(select(table)))
+    assert stored, "the conversation should have left update ids behind"
+    dump = "\n".join(stored)
+    for secret in (str(CHILD), "Pelusa"):
+        assert secret not in dump
