@@ -109,7 +109,13 @@ class RasaAssistant:
     async def parse(self, text: str) -> Parse:
         result = await self._agent.parse_message(text)
         intent = result.get("intent") or {}
-        return Parse(intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0))
+        ranking = tuple(
+            (entry["name"], float(entry["confidence"]))
+            for entry in result.get("intent_ranking") or []
+        )
+        return Parse(
+            intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0), ranking
+        )
 
     async def respond(self, user: str, intent: str) -> list[Reply]:
         from rasa.core.channels.channel import CollectingOutputChannel, UserMessage

@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import sys
+from typing import TextIO
 
 from bot.settings import Settings, SettingsError
 
@@ -54,6 +56,45 @@ def _train(settings: Settings, force: bool) -> int:
     return 0
 
 
+async def triage_lines(assistant, lines: TextIO, out: TextIO) -> int:  # type: ignore[no-untyped-def]
+    """Triage each JSON line; a malformed line gets an error line in its place, so output
+    stays aligned with input. Returns how many lines were malformed."""
+    from bot.triage import triage
+
+    bad = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            text = record["text"]
+            if not isinstance(text, str):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            bad += 1
+            error = f'line {number}: expected a JSON object with a string "text" field'
+            print(error, file=sys.stderr)
+            out.write(json.dumps({"error": error}, ensure_ascii=False) + "\n")
+            continue
+        verdict = triage(text, await assistant.parse(text))
+        out.write(json.dumps({"text": text, **verdict.as_dict()}, ensure_ascii=False) + "\n")
+    return bad
+
+
+def _triage(settings: Settings, text: str | None) -> int:
+    import contextlib
+    import io
+
+    from bot import agent, logs
+
+    logs.configure("WARNING")
+    with contextlib.redirect_stdout(sys.stderr):  # Rasa prints while training: keep stdout JSON
+        assistant = agent.RasaAssistant.load(agent.train(settings.model_dir))
+    source = io.StringIO(json.dumps({"text": text}) + "\n") if text is not None else sys.stdin
+    bad = asyncio.run(triage_lines(assistant, source, sys.stdout))
+    return 1 if bad else 0
+
+
 def _migrate(settings: Settings) -> int:
     from bot.storage import Database
 
@@ -71,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     train = commands.add_parser("train", help="train the Rasa model if its inputs changed")
     train.add_argument("--force", action="store_true", help="train even if up to date")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    triage = commands.add_parser("triage", help="triage JSON lines from stdin, or --text")
+    triage.add_argument("--text", help="triage this one message instead of reading stdin")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -80,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             return _chat(settings)
         if args.command == "train":
             return _train(settings, args.force)
+        if args.command == "triage":
+            return _triage(settings, args.text)
         return _migrate(settings)
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)

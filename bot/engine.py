@@ -13,45 +13,14 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
-from enum import Enum
+from collections.abc import Callable
 from typing import Protocol
 
+from bot.escalation import Cases, Disclosure
+from bot.events import Button, Inbound, Kind, Parse, Reply
+from bot.triage import Verdict, answers, triage
+
 logger = logging.getLogger(__name__)
-
-
-class Kind(Enum):
-    TEXT = "text"
-    EDITED = "edited"  # an edited text message: still triaged, since an edit may add a disclosure
-    COMMAND = "command"
-    BUTTON = "button"
-    UNSUPPORTED = "unsupported"  # sticker, photo, voice note, location, ...
-
-
-@dataclass(frozen=True)
-class Inbound:
-    user: str  # the pseudonym
-    kind: Kind
-    text: str = ""  # message text, command name without "/", callback data, or content type
-    argument: str = ""  # what follows a command, e.g. the /start deep-link payload
-
-
-@dataclass(frozen=True)
-class Button:
-    label: str
-    data: str  # callback data: at most 64 bytes, parsed strictly when it comes back
-
-
-@dataclass(frozen=True)
-class Reply:
-    text: str
-    buttons: tuple[tuple[Button, ...], ...] = field(default=())
-
-
-@dataclass(frozen=True)
-class Parse:
-    intent: str
-    confidence: float
 
 
 class Assistant(Protocol):
@@ -73,6 +42,8 @@ COMMAND_INTENTS = {
 
 # Rasa buttons carry "r:<intent>"; anything else that claims to be one is forged or stale.
 RASA_BUTTON = re.compile(r"r:([a-z_]{1,60})")
+# The child's answer to "¿Entendí bien?" after a disclosure: "t:yes:<case>" or "t:no:<case>".
+TRIAGE_BUTTON = re.compile(r"t:(yes|no):([1-9][0-9]{0,11})")
 
 NOT_TEXT = (
     "Gracias por escribir. 💬 Por ahora solo puedo leer mensajes de texto. "
@@ -87,9 +58,19 @@ UNKNOWN_COMMAND = (
 STALE_BUTTON = "Ese botón ya no funciona. No pasa nada: escriba /ayuda para ver las opciones."
 
 
+__all__ = ["Assistant", "Button", "Engine", "Inbound", "Kind", "Parse", "Reply"]
+
+
 class Engine:
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        cases: Cases | None = None,
+        on_case_opened: Callable[[], None] = lambda: None,
+    ) -> None:
         self.assistant = assistant
+        self.cases = cases
+        self.on_case_opened = on_case_opened  # wakes the relay, so an alert leaves at once
 
     async def handle(self, event: Inbound) -> list[Reply]:
         if event.kind is Kind.UNSUPPORTED:
@@ -98,8 +79,6 @@ class Engine:
             return await self._command(event)
         if event.kind is Kind.BUTTON:
             return await self._button(event)
-        if event.kind is Kind.EDITED:
-            return [Reply(EDITED)]
         return await self._text(event)
 
     async def _command(self, event: Inbound) -> list[Reply]:
@@ -109,6 +88,15 @@ class Engine:
         return await self.assistant.respond(event.user, intent)
 
     async def _button(self, event: Inbound) -> list[Reply]:
+        confirmation = TRIAGE_BUTTON.fullmatch(event.text)
+        if confirmation is not None:
+            return self._confirmation(
+                event.user, confirmation.group(1) == "yes", int(confirmation.group(2))
+            )
+        if event.text == "r:pedir_ayuda":
+            # Pressing "Necesito ayuda" is asking for a person: the same path as the word AYUDA.
+            verdict = Verdict(True, "high", "help_request", "self")
+            return self._escalate(event.user, verdict, "[botón «Necesito ayuda»]")
         match = RASA_BUTTON.fullmatch(event.text)
         if match is None or match.group(1) not in self.assistant.intents:
             logger.info("refused a button with unknown data")
@@ -121,5 +109,39 @@ class Engine:
         text = event.text.lstrip("/").strip()
         if not text:
             return [Reply(NOT_TEXT)]
-        parse = await self.assistant.parse(text)
+        try:
+            parse: Parse | None = await self.assistant.parse(text)
+        except Exception:  # noqa: BLE001 - the rules alone must still triage if Rasa fails
+            logger.exception("NLU parse failed; triaging with the rule layer alone")
+            parse = None
+        verdict = triage(text, parse)
+        if verdict.escalate:
+            return self._escalate(event.user, verdict, text)
+        if event.kind is Kind.EDITED:
+            return [Reply(EDITED)]
+        if parse is None:
+            return [Reply(answers.TROUBLE)]
         return await self.assistant.respond(event.user, parse.intent)
+
+    def _escalate(self, user: str, verdict: Verdict, excerpt: str) -> list[Reply]:
+        """Commit the case and its alert, then answer the child; the answer never waits on
+        delivery to the officers, and never fails because storage did."""
+        case_id = None
+        if self.cases is not None:
+            try:
+                case_id = self.cases.open(
+                    user, Disclosure(verdict.urgency, verdict.category, verdict.subject), excerpt
+                )
+            except Exception:  # noqa: BLE001 - the child is answered whatever failed
+                logger.exception("could not record an escalation")
+            else:
+                logger.info("escalation recorded: %s %s", verdict.urgency, verdict.category)
+                self.on_case_opened()
+        return answers.replies(verdict, case_id)
+
+    def _confirmation(self, user: str, understood: bool, case_id: int) -> list[Reply]:
+        if self.cases is None or not self.cases.confirm(case_id, user, understood):
+            logger.info("refused a confirmation button for a case that is not the sender's")
+            return [Reply(STALE_BUTTON)]
+        self.on_case_opened()
+        return [Reply(answers.CONFIRMED if understood else answers.CORRECTED)]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot import agent, logs
 from bot.engine import Engine
+from bot.escalation import Cases
 from bot.privacy import Pseudonymizer, load_key
 from bot.settings import Settings
 from bot.storage import Database
@@ -32,4 +33,4 @@ def build(settings: Settings) -> Runtime:
     started = time.perf_counter()
     assistant = agent.RasaAssistant.load(model)
     logger.info("Rasa model %s loaded in %.1f s", model.name, time.perf_counter() - started)
-    return Runtime(settings, database, pseudonymize, Engine(assistant))
+    return Runtime(settings, database, pseudonymize, Engine(assistant, Cases(database)))

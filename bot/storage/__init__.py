@@ -8,6 +8,15 @@ Nothing here may hold a raw Telegram id or message text: tables are keyed by pse
 """
 
 from bot.storage.database import Database, DatabaseUnavailable
-from bot.storage.models import Base, ProcessedUpdate
+from bot.storage.models import AuditEntry, Base, Escalation, OutboxMessage, ProcessedUpdate, Setting
 
-__all__ = ["Base", "Database", "DatabaseUnavailable", "ProcessedUpdate"]
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Database",
+    "DatabaseUnavailable",
+    "Escalation",
+    "OutboxMessage",
+    "ProcessedUpdate",
+    "Setting",
+]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -20,3 +20,77 @@ class ProcessedUpdate(Base):
 
     update_id = Column(BigInteger, primary_key=True, autoincrement=False)
     processed_at = Column(DateTime, nullable=False)
+
+
+class Escalation(Base):
+    """A disclosure that a protection officer must see: one case.
+
+    `excerpt` is the only message text the system keeps, because an officer needs it to act;
+    it is deleted after the retention period. `contact_chat_id` is the one raw chat id the
+    system keeps: only while the case is open and only if the child asked to be contacted.
+    """
+
+    __tablename__ = "escalations"
+
+    id = Column(Integer, primary_key=True)
+    user = Column(String(64), nullable=False, index=True)  # the child's pseudonym
+    created_at = Column(DateTime, nullable=False)
+    urgency = Column(String(16), nullable=False)  # emergency | high
+    category = Column(String(32), nullable=False)
+    subject = Column(String(8), nullable=False)  # self | other | none
+    age_band = Column(String(16))
+    campaign = Column(String(64))
+    excerpt = Column(Text)
+    status = Column(String(16), nullable=False, default="open")  # open|taken|resolved|false_alarm
+    child_confirmed = Column(Boolean)  # the child's answer to "¿Entendí bien?"
+    contact_requested = Column(Boolean, nullable=False, default=False)
+    contact_chat_id = Column(BigInteger)
+    resolved_at = Column(DateTime)
+
+    @property
+    def case_number(self) -> str:
+        return f"VS-{self.id:06d}"
+
+
+class OutboxMessage(Base):
+    """A message to the protection contact, committed before the child is answered and
+    deleted from the queue only once Telegram said ok (at-least-once delivery)."""
+
+    __tablename__ = "outbox"
+
+    id = Column(Integer, primary_key=True)
+    escalation_id = Column(
+        Integer, ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind = Column(String(16), nullable=False)  # alert | repeat | reminder | fallback
+    lane = Column(String(16), nullable=False, default="escalation")
+    created_at = Column(DateTime, nullable=False)
+    next_attempt_at = Column(DateTime, nullable=False, index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    sent_at = Column(DateTime)
+    failed_at = Column(DateTime)  # given up (400, or handed to the fallback contact)
+    last_error = Column(String(200))  # the error's class and code, never message text
+
+
+class AuditEntry(Base):
+    """Append-only record of what happened to a case and who did it."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    escalation_id = Column(
+        Integer, ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    at = Column(DateTime, nullable=False)
+    actor = Column(String(64), nullable=False)  # "system" or an officer's pseudonym
+    action = Column(String(32), nullable=False)
+
+
+class Setting(Base):
+    """Small facts learned at run time, e.g. the protection chat's id after Telegram
+    migrated the group to a supergroup."""
+
+    __tablename__ = "settings"
+
+    key = Column(String(64), primary_key=True)
+    value = Column(String(200), nullable=False)

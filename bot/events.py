@@ -1,0 +1,45 @@
+"""The values that cross the engine's boundary: events in, replies out.
+
+Adapters build `Inbound` events keyed by a pseudonym and render `Reply` lists; nothing in
+them is specific to Telegram or a terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(Enum):
+    TEXT = "text"
+    EDITED = "edited"  # an edited text message: still triaged, since an edit may add a disclosure
+    COMMAND = "command"
+    BUTTON = "button"
+    UNSUPPORTED = "unsupported"  # sticker, photo, voice note, location, ...
+
+
+@dataclass(frozen=True)
+class Inbound:
+    user: str  # the pseudonym
+    kind: Kind
+    text: str = ""  # message text, command name without "/", callback data, or content type
+    argument: str = ""  # what follows a command, e.g. the /start deep-link payload
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str  # callback data: at most 64 bytes, parsed strictly when it comes back
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Parse:
+    intent: str
+    confidence: float
+    ranking: tuple[tuple[str, float], ...] = ()  # (intent, confidence), best first

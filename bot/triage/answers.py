@@ -1,0 +1,57 @@
+"""What the child reads after a disclosure: warm, short, never judgemental, never a nudge
+to tell more; the helplines; a chance to say the bot understood wrong (UNICEF)."""
+
+from __future__ import annotations
+
+from bot.events import Button, Reply
+
+HELPLINES = "📞 PANI: 1147 (gratis, todo el día) · 🚨 Emergencias: 911"
+THANKS_SELF = "Gracias por contármelo. Hizo muy bien en escribir, y lo que pasa no es su culpa. 💛"
+THANKS_OTHER = (
+    "Gracias por contármelo. Hizo muy bien en escribir: preocuparse por esa persona es "
+    "una forma de cuidarla. 💛"
+)
+EMERGENCY = "🚨 Si hay peligro ahora mismo, llame ya al 911. Es gratis."
+TOLD = (
+    "Estoy avisando a una persona de protección para que pueda ayudar. "
+    "Usted no tiene que hacer nada más si no quiere."
+)
+NOT_TOLD = (
+    "No pude avisar todavía a una persona de protección. Por favor, llame al PANI al 1147 "
+    "o al 911 si hay peligro."
+)
+HELP_REQUEST = "Aquí estoy. 💛 Pedir ayuda está muy bien."
+ASK = "¿Entendí bien?"
+CONFIRMED = "Gracias por decírmelo. La persona de protección ya lo sabe. " + HELPLINES
+CORRECTED = (
+    "Gracias por aclararme, y perdón si entendí mal. Le aviso a la persona de protección que "
+    "no era eso. Si algo le preocupa, aquí estoy: escriba AYUDA cuando quiera."
+)
+TROUBLE = (
+    "Perdón, tuve un problema para entenderle. 🙏 Intente de nuevo en un momento. "
+    "Si algo le preocupa, escriba AYUDA. " + HELPLINES
+)
+
+
+def replies(verdict, case_id: int | None) -> list[Reply]:  # type: ignore[no-untyped-def]
+    """The answer to a disclosure; `case_id` is None when the case could not be recorded."""
+    if verdict.category == "help_request":
+        opening = HELP_REQUEST
+    elif verdict.subject == "other":
+        opening = THANKS_OTHER
+    else:
+        opening = THANKS_SELF
+    lines = [opening]
+    if verdict.urgency == "emergency":
+        lines.append(EMERGENCY)
+    lines.append(TOLD if case_id is not None else NOT_TOLD)
+    lines.append(HELPLINES)
+    answer = [Reply("\n\n".join(lines))]
+    if case_id is not None:
+        answer.append(
+            Reply(
+                ASK,
+                ((Button("Sí", f"t:yes:{case_id}"), Button("No, no era eso", f"t:no:{case_id}")),),
+            )
+        )
+    return answer

@@ -1,0 +1,1703 @@
+"""Deterministic rule layer of message triage.
+
+This module owns the hand-written half of triage: it decides, from the text alone and with the
+standard library only, whether a free-text message discloses trafficking, sexual exploitation,
+online grooming, abuse, self-harm or a plain cry for help; whether the danger looks current;
+whether the harmed person is the writer or somebody else; whether a non-literal frame
+(hypothetical, informational, figurative, homework, news) explains away the alarming words; and
+whether the message is just the safe word.  The Rasa intent classifier is the other half and
+lives elsewhere; nothing here imports it.
+
+The layer is biased toward recall: a missed disclosure can cost a child's safety, a false
+alarm costs an officer a few minutes.  A guard therefore only vetoes when it explains every
+alarming match in the message.
+
+Message text is never logged or printed here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "Category",
+    "Guard",
+    "RuleVerdict",
+    "Subject",
+    "assess",
+    "normalize",
+]
+
+Category = Literal[
+    "trafficking",
+    "sexual_exploitation",
+    "online_grooming",
+    "abuse",
+    "self_harm",
+    "help_request",
+    "none",
+]
+Subject = Literal["self", "other", "none"]
+Guard = Literal["hypothetical", "informational", "figurative", "homework", "news"]
+
+# Strongest first: when a message matches several families, the one most likely to need a
+# specialised response (and the most severe legal frame) names the case.
+_SEVERITY: tuple[Category, ...] = (
+    "trafficking",
+    "sexual_exploitation",
+    "online_grooming",
+    "abuse",
+    "self_harm",
+    "help_request",
+)
+
+
+@dataclass(frozen=True)
+class RuleVerdict:
+    """What the rule layer concluded about one message."""
+
+    category: Category
+    danger_now: bool
+    subject: Subject
+    guard: Guard | None
+    safe_word: bool
+
+    @property
+    def escalate(self) -> bool:
+        return self.safe_word or (self.category != "none" and self.guard is None)
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------------------------
+
+# Whole-token spellings children actually type, mapped to the form the patterns are written in.
+_TOKEN_MAP: dict[str, str] = {
+    "q": "que",
+    "k": "que",
+    "ke": "que",
+    "qe": "que",
+    "xq": "porque",
+    "xk": "porque",
+    "pq": "porque",
+    "pk": "porque",
+    "porq": "porque",
+    "pork": "porque",
+    "porke": "porque",
+    "porqe": "porque",
+    "xque": "porque",
+    "xke": "porque",
+    "x": "por",
+    "d": "de",
+    "tmb": "tambien",
+    "tb": "tambien",
+    "tbn": "tambien",
+    "tmbn": "tambien",
+    "tambn": "tambien",
+    "tamb": "tambien",
+    "porfa": "por favor",
+    "porfis": "por favor",
+    "porfavor": "por favor",
+    "xfa": "por favor",
+    "xfavor": "por favor",
+    "plis": "por favor",
+    "pliss": "por favor",
+    "pls": "por favor",
+    "plz": "por favor",
+    "toy": "estoy",
+    "tamos": "estamos",
+    "ta": "esta",
+    "tng": "tengo",
+    "tngo": "tengo",
+    "aora": "ahora",
+    "ahra": "ahora",
+    "aorita": "ahorita",
+    "orita": "ahorita",
+    "horita": "ahorita",
+    "ahoritica": "ahorita",
+    "dnd": "donde",
+    "dond": "donde",
+    "xa": "para",
+    "pa": "para",
+    "pal": "para el",
+    "sr": "senor",
+    "sra": "senora",
+    "srta": "senorita",
+    "ud": "usted",
+    "uds": "ustedes",
+    "msj": "mensaje",
+    "msjs": "mensajes",
+    "nd": "nada",
+    "nda": "nada",
+    "ns": "no se",
+    "nc": "no se",
+    "nose": "no se",
+    "c": "se",
+    "ase": "hace",
+    "asen": "hacen",
+    "aser": "hacer",
+    "ases": "haces",
+    "iso": "hizo",
+    "izo": "hizo",
+    "ise": "hice",
+    "ize": "hice",
+    "ago": "hago",
+    "aga": "haga",
+    "ablar": "hablar",
+    "abla": "habla",
+    "asta": "hasta",
+    "ijo": "hijo",
+    "ija": "hija",
+    "boi": "voy",
+    "voi": "voy",
+    "bamos": "vamos",
+    "bes": "ves",
+    "dise": "dice",
+    "disen": "dicen",
+    "nadien": "nadie",
+    "naiden": "nadie",
+    "naide": "nadie",
+    "pastiyas": "pastillas",
+    "pastias": "pastillas",
+    "sigiendo": "siguiendo",
+    "sigiendome": "siguiendome",
+    "serca": "cerca",
+    "lla": "ya",
+    "ahy": "ahi",
+    "sedula": "cedula",
+    "bende": "vende",
+    "benden": "venden",
+    "bendio": "vendio",
+    "bendieron": "vendieron",
+    "bender": "vender",
+    "bendia": "vendia",
+    "bendian": "vendian",
+    "mepega": "me pega",
+    "mepegan": "me pegan",
+    "metoca": "me toca",
+}
+
+# Prefix-level spelling slips (seseo, b/v, dropped h, k/q for "qu").  Each rewrites one token.
+_TOKEN_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"^a+(?:y+u*|i+u+)d+([aeo]\w*)$", r"ayud\1"),
+        (r"^a+u+[xs]+i+l+i*o+$", "auxilio"),
+        (r"^s+o+c+o+r+o+$", "socorro"),
+        (r"^s+o+s+$", "sos"),
+        (r"^ne[sc]+e?[sc]+i?t(o|a|an|as|amos|ar|ando)$", r"necesit\1"),
+        (r"^ne[sc]it(o|a|an|as|amos|ar|ando)$", r"necesit\1"),
+        (r"^k([ei]\w*)$", r"qu\1"),
+        (r"^q([ei]\w*)$", r"qu\1"),
+        (r"^erman(\w*)$", r"herman\1"),
+        (r"^[vb]e[sc]in(\w*)$", r"vecin\1"),
+        (r"^golpi(a|an|o|ar|aron|ando|aba|aban)$", r"golpe\1"),
+        (r"^amenas(a|an|o|aron|ando|as|aba|aban|ar)$", r"amenaz\1"),
+        (r"^abuz(o|a|an|aron|ar|ador|aba|aban|ado|ada)$", r"abus\1"),
+        (r"^en[sc]i+e?r+(a|an|o|aron|ar|aba|aban)$", r"encierr\1"),
+        (r"^en[sc]e+r+(ad[oa]s?|ar|aron|o|aba|aban)$", r"encerr\1"),
+        (r"^biol(o|a|an|aron|ar|ada|ado|acion|aba|aban)$", r"viol\1"),
+        (r"^yev(\w*)$", r"llev\1"),
+        (r"^yam(ar|o|e|en|an|ada|ando)$", r"llam\1"),
+        (r"^de[sz]nud(\w*)$", r"desnud\1"),
+        (r"^sui[sc]id(\w*)$", r"suicid\1"),
+    )
+)
+
+def normalize(text: str) -> str:
+    """Lower-case, accent-free, typo-repaired text with ``¿ ? ! . ,`` kept as separate tokens."""
+    lowered = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(ch for ch in lowered if not unicodedata.combining(ch))
+    plain = plain.replace("¡", "!").replace("…", ".")
+    # "s.o.s" has to survive the punctuation split below.
+    plain = re.sub(r"\bs[.\s]?o[.\s]?s\b\.?", "sos", plain)
+    plain = re.sub(r"[;:]", ".", plain)
+    plain = re.sub(r"[^a-z0-9¿?!.,\s]", " ", plain)
+    plain = re.sub(r"([a-z])\1{2,}", r"\1", plain)
+    plain = re.sub(r"([¿?!.,])(?:\s*\1)+", r"\1", plain)
+    plain = re.sub(r"\s*([¿?!.,])\s*", r" \1 ", plain)
+    words: list[str] = []
+    for token in plain.split():
+        token = _TOKEN_MAP.get(token, token)
+        for pattern, replacement in _TOKEN_FIXES:
+            if pattern.match(token):
+                token = pattern.sub(replacement, token)
+                break
+        words.append(token)
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------------------------
+# Shared vocabulary
+# --------------------------------------------------------------------------------------------
+
+
+def _alt(*parts: str) -> str:
+    return "(?:" + "|".join(parts) + ")"
+
+
+# People who can be the one doing harm.
+_AGENT = _alt(
+    r"padrastro", r"madrastra", r"papa", r"papi", r"mama", r"mami", r"padre", r"madre", r"tata",
+    r"tio", r"tia", r"prim[oa]", r"abuel[oa]", r"herman[oa]", r"hermanastr[oa]", r"cunad[oa]",
+    r"novi[oa]", r"ex", r"vecin[oa]", r"profe", r"profesora?", r"maestr[oa]", r"entrenadora?",
+    r"coach", r"pastor", r"cura", r"sacerdote", r"catequista", r"padrino", r"madrina", r"jefa?",
+    r"patrona?", r"chofer", r"busero", r"taxista", r"guarda", r"policia", r"oficial", r"senora?",
+    r"man", r"mae", r"tipo", r"viej[oa]", r"hombre", r"muchach[oa]", r"chavalo", r"carajo",
+    r"desconocid[oa]", r"adulto", r"amig[oa]", r"companer[oa]", r"compa", r"doctor", r"medico",
+    r"psicologo", r"director", r"conserje", r"cuidadora?", r"encargad[oa]", r"esposo", r"pareja",
+)
+# People who can be the one harmed when the writer speaks for somebody else.
+_PEER = _alt(
+    r"amig[oa]s?", r"amiguit[oa]s?", r"herman[oa]s?", r"hermanit[oa]s?", r"hermanastr[oa]s?",
+    r"prim[oa]s?", r"primit[oa]s?", r"compas?", r"compi", r"companer[oa]s?", r"vecin[oa]s?",
+    r"vecinit[oa]s?", r"sobrin[oa]s?", r"hij[oa]s?", r"bebes?", r"novi[oa]s?", r"carajill[oa]s?",
+    r"chavalit[oa]s?", r"guilas?", r"guilit[oa]s?", r"mama", r"papa", r"mami", r"papi", r"madre",
+    r"tia", r"tio", r"abuel[oa]s?",
+)
+_MEDIA = (
+    r"(?:fot(?:os?|itos?|illos?|ografias?)|vid(?:eos?|eitos?|s)?|videollamadas?|imagen(?:es)?"
+    r"|selfies?|pics?)\b"
+)
+_SEXUAL_QUALIFIER = _alt(
+    r"sin ropa", r"desnud\w*", r"encuerad\w*", r"ching[oa]s?", r"en chinga",
+    r"en (?:ropa interior|calzon\w*|bikini|brasier|bra|panti\w*|tanga|toalla)",
+    r"intimas?", r"hot", r"xxx", r"sexys?", r"sexis?", r"sexuales?", r"porno\w*", r"cochinas?",
+    r"atrevidas?", r"subidas? de tono", r"ensenando", r"mostrando",
+    r"de (?:mis|tus|sus|su|mi) (?:partes|cuerpo|pechos|senos|nalgas|pompis|cola|trasero|chichis"
+    r"|pene|vagina|cosita|pipi|cosa|miembro|parte intima)",
+)
+_PACK = r"(?:\bpacks?\b(?! de (?:gaseosas?|cervezas?|papas|galletas|stickers|confites))|\bnudes?\b)"
+_GIFT = _alt(
+    r"plata", r"dinero", r"harina", r"billetes?", r"biyuyo", r"colones", r"dolares",
+    r"\d+ ?(?:mil|rojos?|tejas?)", r"rojos?", r"recargas?", r"saldo", r"celular", r"cel",
+    r"telefono", r"iphone", r"ropa", r"regal\w+", r"cosas", r"comida", r"tenis", r"zapatos",
+    r"perfumes?", r"maquillaje", r"diamantes", r"pavos", r"robux", r"skins", r"monedas",
+    r"tarjetas?", r"utiles", r"pases?", r"pasajes?", r"droga", r"guaro", r"cerveza", r"mota",
+    r"confites", r"chunches", r"tablet", r"bolsos?", r"cadenas?", r"joyas", r"cigarros",
+    r"vapes?", r"pases? de \w+",
+)
+_SEX_ACT = _alt(
+    _MEDIA, r"packs?", r"nudes", r"estar con (?:el|ellos|ella|senores|hombres"
+    r"|clientes|turistas|gringos)", r"acostarme", r"acostarse", r"dormir con", r"tocarme",
+    r"que me toque", r"dejarme tocar", r"me deje tocar", r"que lo toque", r"tocarlo", r"besarlo",
+    r"besarla", r"sexo", r"relaciones", r"cosas sexuales", r"hacer cosas", r"hacerle cosas",
+    r"que le haga cosas", r"ir a su casa", r"ir (?:al|a un) (?:hotel|motel)",
+    r"salir con (?:el|ellos|senores|turistas|gringos)", r"desvestirme", r"bailarle",
+    r"masaj\w+", r"que me vea desnud\w*", r"chupar\w*", r"mamar\w*", r"ensenarle",
+    r"mostrarle", r"verme (?:desnud\w*|sin ropa|en (?:ropa interior|calzon\w*))",
+    r"(?:que )?(?:me |se |la |le |lo )?(?:acueste|acostara|duerma|durmiera|vaya|fuera|quede|meta)"
+    r" con (?:el|ellos|senores|hombres|turistas|gringos|clientes|(?:un|unos|ese|esos) senor\w*"
+    r"|sus amigos|(?:un|ese) (?:man|mae|tipo|viejo))\b",
+    r"que (?:me |la |lo |le )?(?:deje|dejara) tocar", r"que (?:lo|le|la) (?:toque|tocara|bese)",
+    r"(?:me|la|lo|se) (?:dejo|deja|deje|dejara|dejaba) tocar",
+    r"(?:mandar|pasar|enviar|hacer|mostrar|ensenar) (?:\w+ )?(?:" + _MEDIA + r"|packs?|nudes)",
+)
+_DOC = _alt(
+    r"cedulas?", r"pasaportes?", r"documentos?", r"papeles", r"dimex", r"identificacion",
+    r"carnet?", r"partida de nacimiento", r"permiso de trabajo", r"visa",
+)
+_BODY = _alt(
+    r"partes(?: intimas| privadas)?", r"parte intima", r"pechos", r"senos", r"chichis",
+    r"pompis", r"nalgas", r"cola", r"trasero", r"culo", r"vagina", r"pene", r"pipi", r"cosita",
+    r"entrepierna", r"piernas?", r"muslos?", r"cuerpo", r"por debajo(?: de la ropa)?",
+    r"debajo de la ropa", r"donde no", r"ahi abajo", r"por dentro", r"intimas?", r"ahi",
+)
+# Object clitics: "me/nos" make the writer the one harmed, "le/la/lo" somebody else.
+_OBJ = r"(?:me|nos|le|les|la|lo|las|los)"
+_END = r"(?=\s*(?:[?!.,]|$))"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    category: Category
+    regex: re.Pattern[str]
+    # Searched in the sentence around a hit; a hit there means the wording is benign.
+    veto: re.Pattern[str] | None = None
+    # Must also appear somewhere in the message for the rule to count.
+    requires: re.Pattern[str] | None = None
+    # Weak signals count only when nothing stronger (non-weak) matched.
+    weak: bool = False
+    # A hit by itself means the danger is happening now (being held, being hurt right now).
+    danger: bool = False
+    # "si le cuento a alguien me mata": the "si" belongs to a real threat, not a what-if.
+    threat: bool = False
+
+
+def _rule(
+    category: Category,
+    *patterns: str,
+    veto: str | None = None,
+    requires: str | None = None,
+    weak: bool = False,
+    danger: bool = False,
+    threat: bool = False,
+) -> _Rule:
+    return _Rule(
+        category=category,
+        regex=re.compile(_alt(*patterns)),
+        veto=re.compile(veto) if veto else None,
+        requires=re.compile(requires) if requires else None,
+        weak=weak,
+        danger=danger,
+        threat=threat,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Disclosure patterns
+# --------------------------------------------------------------------------------------------
+
+_PARENTS_HOLDING = (
+    r"\b(?:mi|mis) (?:mama|papa|papas|mami|papi|madre|padre|padres|abuel[oa]s?|encargad[oa]s?)"
+    r"\b(?:\s\w+){0,3}\s(?:tiene|tienen|guarda|guardan)\b"
+)
+# Being grounded, not being held: "no me dejan salir con mis amigos / a la fiesta".
+_GROUNDED = (
+    r"\bno (?:me|nos|la|lo) (?:deja|dejan|dejaba|dejaban) (?:salir|ir|irme) "
+    r"(?:con|a|al|a la|de fiesta|el finde|los fines|en la noche|de noche|hasta|sin permiso"
+    r"|solo|sola|a jugar|porque|por (?:las notas|castigo)|mucho|tanto)\b"
+)
+
+# Strict parents are not captors; a parent who shuts a child in is caught as abuse instead.
+_PARENTS_RESTRICTING = (
+    r"\b(?:mi|mis) (?:mama|papa|papas|mami|papi|madre|padre|padres|abuel[oa]s?|tata|tatas)\b"
+    r"(?: \w+){0,2} (?:no (?:me|nos) (?:deja|dejan|dejaba|dejaban)|(?:me|nos) (?:vigila|vigilan"
+    r"|cuida|cuidan))\b"
+)
+
+_TRAFFICKING = (
+    _rule(
+        "trafficking",
+        r"\b" + _OBJ + r" (?:quita|quitan|quito|quitaron|quitaba|guardo|guardaron|retiene"
+        r"|retienen|retuvo|retuvieron|recogieron|recogio|decomisaron|escondio|escondieron"
+        r"|esconde|esconden|rompieron|rompio) (?:\w+ ){0,2}?" + _DOC,
+        r"\bno " + _OBJ + r" (?:devuelve|devuelven|devolvieron|quiere devolver|quieren devolver"
+        r"|dan|dejan tener) (?:\w+ ){0,2}?" + _DOC,
+        r"\bse (?:quedo|quedaron|queda|quedan) con (?:mi|mis|nuestros|nuestras|su|sus|el|la|los"
+        r"|las) " + _DOC,
+    ),
+    _rule(
+        "trafficking",
+        r"\b(?:tiene|tienen|tenia|tenian|tenga|tengan|guarda|guardan|guarde|guarden)"
+        r" (?:mi|mis|nuestros|nuestras|nuestro) " + _DOC,
+        veto=_PARENTS_HOLDING,
+    ),
+    # Debt bondage: a debt for the journey, board or lodging that keeps growing.
+    _rule(
+        "trafficking",
+        r"\b(?:debo|debemos|le debo|les debo|le debemos|les debemos|tengo que pagar|tenemos que"
+        r" pagar|me cobra|me cobran|nos cobra|nos cobran|me descuenta|me descuentan|nos descuentan"
+        r"|deuda|debiendo|pagar lo que debo) (?:\w+ ){0,5}?(?:el |la |los |las )?(?:pasajes?"
+        r"|viaje|traida|traerme|traernos|transporte|comida|cuarto|hospedaje|dormir|vivienda"
+        r"|visa|coyote|boletos?|la frontera|la casa donde)",
+        r"\bnunca (?:termino|terminamos|acabo|acabamos) de pagar\b",
+        r"\bla deuda (?:nunca baja|sube|crece|no baja)",
+        r"\btrabajar para pagar (?:lo que|la deuda|el viaje|el pasaje)",
+        veto=r"\b(?:bus|buseta|tren|merienda|soda|pulperia|cole|escuela|paseo)\b",
+    ),
+    # Held in place.
+    _rule(
+        "trafficking",
+        r"\bno " + _OBJ + r" (?:deja|dejan|dejaba|dejaban|quiere dejar|quieren dejar) "
+        r"(?:salir|irme|irnos|ir|irse|escapar)(?:" + _END + r"| de (?:aqui|aca|este|esta|ese|esa"
+        r"|la casa|la finca|el hotel|el lugar|el apartamento|el cuarto|el bar|el barco|el trabajo"
+        r"|donde)| del (?:cuarto|hotel|lugar|apartamento|bar|barco|trabajo|bano|pais)"
+        r"| a ningun lado| nunca| para nada| ni\b| y\b| sin\b)",
+        r"\b" + _OBJ + r" (?:tiene|tienen|tenia|tenian|mantienen|dejan|dejaron|tuvieron)"
+        r" (?:\w+ )?encerrad\w*",
+        r"\b(?:nos|me|la|lo|las|los) (?:vigila|vigilan|custodian) (?:todo el tiempo|dia y noche"
+        r"|para que no|y no (?:me|nos) dejan)",
+        r"\b(?:nos|me|la|lo|las|los) (?:cuida|cuidan) para que no (?:me|nos|se) (?:escape\w*"
+        r"|vaya\w*|salga\w*)",
+        r"\bhay (?:un |unos |dos |tres )?(?:guardas?|guardias?|hombres|senores|maes|tipos|manes)"
+        r" (?:\w+ ){0,3}?(?:vigilando|cuidando|en la puerta|que no nos dejan|con armas|armados)",
+        r"\bno (?:puedo|podemos) (?:salir|irme|irnos|escapar|escaparme|escaparnos) (?:de aqui"
+        r"|de aca|del|de la|de este|de esta|nunca)",
+        r"\b(?:me|nos|la|lo) tienen? (?:aqui|aca) (?:encerrad|vigilad|amenazad|a la fuerza"
+        r"|contra)\w*",
+        r"\bestoy (?:\w+ )?encerrad[oa]\b",
+        r"\b(?:me|nos|la|las) (?:tienen|tenian|tuvieron|mantienen) (?:aqui |aca )?en (?:un|una|el"
+        r"|la|este|esta) (?:cuarto|bodega|casa|apartamento|cuartito|galeron|finca|barco)\b"
+        r"(?=\s*(?:[?!.,]|$)| y no| sin| con llave| bajo llave| encerrad| vigilad| y (?:nos|me))",
+        r"\b(?:me|nos) (?:escape|escapamos|sali|salimos) (?:\w+ )?de donde (?:me|nos)"
+        r" (?:tenian|tienen|tuvieron)",
+        r"\bno (?:me|nos) dejan (?:tener|usar|agarrar) (?:el |mi )?(?:celular|cel|telefono)\b",
+        r"\bestamos (?:\w+ )?encerrad[oa]s\b",
+        veto=_GROUNDED + "|" + _PARENTS_RESTRICTING + r"|\bencerrad[oa]s? (?:estudiando|jugando"
+        r"|viendo|por (?:la cuarentena|la pandemia|el covid|la lluvia))|\bencerrad[oa] en mi"
+        r" cuarto (?:estudiando|jugando|viendo|llorando)",
+        danger=True,
+    ),
+    _rule(
+        "trafficking",
+        r"\bno (?:puedo|podemos|nos dejan|me dejan) (?:salir|irme|irnos|escapar|escaparme"
+        r"|escaparnos)" + _END,
+        requires=r"\b(?:trabaj\w*|brete\w*|jale|jalando|finca|casa donde|patron\w*|jef[ea]"
+        r"|encerrad\w*|vigil\w*|guardas?|hotel|bar|barco|me trajeron|nos trajeron|pasaporte"
+        r"|cedula|papeles|deuda|debo)\b",
+        veto=_GROUNDED + "|" + _PARENTS_RESTRICTING,
+        danger=True,
+    ),
+    # Forced work, no pay.
+    _rule(
+        "trafficking",
+        r"\b" + _OBJ + r" (?:obliga|obligan|obligo|obligaron|ponen|pusieron|hacen|hicieron"
+        r"|tienen) (?:a )?(?:trabajar|jalar|bretear|vender|pedir plata|pedir dinero)\b"
+        r"(?: (?:\w+ ){0,5}?(?:sin (?:pago|paga|sueldo|que me paguen|que nos paguen|descanso"
+        r"|parar|comer|salir)|gratis|todo el dia|todos los dias|toda la noche|hasta la madrugada"
+        r"|en la calle|y no (?:me|nos) pagan|de noche))?",
+        r"\b(?:trabajo|trabajamos|jalo|breteo|trabajando|bretiando|breteando) (?:\w+ ){0,6}?"
+        r"(?:y|pero) no (?:me|nos) (?:pagan|pagaban|dan nada|han pagado nada)" + _END,
+        r"\b(?:trabajo|trabajamos|trabajar) (?:gratis|sin que (?:me|nos) paguen|sin (?:paga|pago"
+        r"|sueldo))",
+        r"\b(?:me|nos|la|lo) (?:tiene|tienen|tenia|tenian) (?:trabajando|jalando|breteando"
+        r"|bretiando|limpiando|vendiendo|cocinando|cuidando chiquitos) (?:\w+ ){0,3}?(?:todo el"
+        r" dia|todos los dias|toda la noche|sin (?:pago|paga|descanso|parar|salir)|gratis|y no"
+        r" (?:me|nos) (?:paga|pagan))",
+        r"\bno (?:me|nos) (?:paga|pagan|pagaba|pagaban|ha pagado|han pagado) (?:nada|nunca"
+        r"|ni (?:un )?cinco|ni un colon)\b(?=.*\b(?:trabaj\w*|brete\w*|breti\w*|jale|jalando"
+        r"|finca|limpi\w*|cocin\w*|bar|hotel|restaurante|patron\w*|jef[ea])\b)",
+        r"\b(?:trabaj\w*|brete\w*|breti\w*|jale|jalando|finca|limpi\w*|cocin\w*|patron\w*"
+        r"|jef[ea])\b.*\bno (?:me|nos) (?:paga|pagan|pagaba|pagaban|ha pagado|han pagado)"
+        r" (?:nada|nunca|ni (?:un )?cinco|ni un colon)\b",
+        veto=r"\b(?:los )?(?:sabados|domingos|fines de semana|feriados|horas extra|turnos? extra"
+        r"|en vacaciones)\b(?!.*\b(?:sin (?:pago|paga|comer|descanso)|gratis|no me pagan)\b)"
+        r"|\b(?:vender|venda) (?:empanadas|rifas|galletas|queques|tamales|chances)\b(?! "
+        r"(?:\w+ ){0,3}(?:sin|gratis|todo el dia|calle|noche))",
+    ),
+    # A job offer that turned into captivity or a lie.
+    _rule(
+        "trafficking",
+        r"\b(?:me|nos|le|la|les) (?:ofrecieron|ofrecio|prometieron|prometio|consiguieron"
+        r"|hablaron de) (?:un |una )?(?:trabajo|brete|jale|chamba|empleo|beca|oportunidad|contrato)"
+        r" (?:\w+ ){0,10}?(?:mentira|engan\w+|no era (?:verdad|asi|lo que)|resulto que)",
+        r"\b(?:me|nos|la|lo|las|los) engan\w+ (?:con|diciendo|que|de que) (?:\w+ ){0,4}?"
+        r"(?:trabajo|brete|jale|empleo|modelo|modelaje|hotel|crucero|beca|novio|estudiar)",
+        r"\b(?:me|nos|la|lo|las|los) trajeron (?:de \w+ |desde \w+ )?(?:aqui |aca |a este pais |"
+        r"a costa rica )?(?:para (?:trabajar|que trabaj\w+|bretear)|con mentiras|enganad\w+"
+        r"|a la fuerza)",
+    ),
+    # Moved, sold or taken.
+    _rule(
+        "trafficking",
+        r"\b" + _OBJ + r" (?:quieren|quiere|van a|iban a|piensan|va a) (?:vender|llevar (?:a|para)"
+        r" otro (?:pais|lado|lugar)|sacar del pais|pasar (?:la frontera|a panama|a nicaragua))",
+        r"\b" + _OBJ + r" (?:vendieron|vendio|vendian|cambiaron por)(?:" + _END
+        + r"| a (?:un|una|unos|unas|el|la|los|las|otr\w+)? ?(?:senor\w*|hombres?|man|maes"
+        r"|tipos?|gringos?|turistas?|viej\w+|gente|personas?|familia)| por (?:plata|dinero|\d+))",
+        r"\b" + _OBJ + r" (?:secuestr\w+|rapt\w+|llevaron a la fuerza|subieron a (?:un|una)"
+        r" (?:carro|camion|buseta|lancha) a la fuerza|metieron a (?:un|una) (?:carro|camion))",
+        r"\bnos (?:mueven|movieron|cambian|cambiaron) de (?:casa|lugar|ciudad|pais|apartamento"
+        r"|hotel|cuarto)",
+        r"\b(?:me|nos) (?:pasaron|cruzaron) (?:por )?la frontera",
+        r"\bel coyote (?:nos|me)\b",
+        r"\b(?:me|nos|la|lo) (?:trajo|trajeron|trajo aqui|trajeron aqui)\b(?: \w+){0,6}?"
+        r" (?:debo|debemos|deuda|le debo|les debo|tengo que pagar|tenemos que pagar)\b",
+        r"\b(?:se )?(?:me|nos|la|lo|las|los) (?:llevaron|llevo|van a llevar|quieren llevar)"
+        r" (?:a|para) otro (?:pais|lado|lugar)\b(?: \w+){0,3}? (?:con engan\w+|enganad\w+"
+        r"|a la fuerza|sin (?:permiso|decir|avisar)|con mentiras)",
+        r"\b(?:se )?(?:me|nos|la|lo|las|los) (?:llevaron|llevo) (?:a|para) otro pais\b",
+        r"\b(?:me|nos) (?:trajeron|metieron|pasaron|sacaron) (?:\w+ ){0,2}?(?:en|por) (?:una"
+        r" |un )?(?:lancha|bote|panga|camion|furgon|trailer|la montana|monte|el rio|trocha)\b",
+        r"\btrata de (?:personas|blancas)\b(?= (?:\w+ ){0,4}(?:me|nos|mi|mis)\b)",
+    ),
+    # Red-flag job offers: not yet harm, but exactly how recruitment starts.
+    _rule(
+        "trafficking",
+        r"\b(?:me|nos|le|la|les) (?:ofrecieron|ofrecio|ofrece|ofrecen|propusieron|propuso|prometen"
+        r"|prometieron|prometio|escribieron con|hablaron de) (?:\w+ ){0,2}?(?:trabajo|brete|jale"
+        r"|chamba|empleo|beca|oportunidad|contrato)\b(?: \w+){0,10}? (?:sin requisitos|en el"
+        r" extranjero|en otro pais|afuera del pais|fuera del pais|en (?:un )?crucero|de modelo"
+        r"|de modelaje|en modelaje|me pagan el (?:pasaje|viaje|boleto)|pagan el (?:pasaje|viaje"
+        r"|boleto)|no (?:le )?(?:diga|cuente) a nadie|el pasaporte|mi pasaporte|muy bien pagad\w*"
+        r"|en (?:panama|mexico|estados unidos|usa|europa|espana|dubai|japon|guatemala|china))",
+        weak=True,
+    ),
+)
+
+_SELLING_TAIL = (
+    r"(?:" + _END + r"| a (?:un|una|unos|unas|los|las|sus|otr\w+)? ?(?:senor\w*|hombres?|man|maes"
+    r"|tipos?|gringos?|turistas?|viej\w+|clientes?|amigos)| por (?:plata|dinero|\d+)| cuando| y)"
+)
+
+_SEXUAL_EXPLOITATION = (
+    _rule(
+        "sexual_exploitation",
+        r"\b" + _OBJ + r" (?:da|dan|daba|daban|dio|dieron|ofrece|ofrecen|ofrecio|ofrecieron"
+        r"|regala|regalan|regalo|regalaron|paga|pagan|pago|pagaron|pagaba|pagaban|compra|compran"
+        r"|compro|compraron|promete|prometio|manda|mando|deposita|deposito|hace|hizo|pone|puso"
+        r"|ofrezca|ofrezcan|ofreciera|ofrecieran|diera|dieran|pagara|pagaran|de|den|pague"
+        r"|paguen|regale|regalen)"
+        r" (?:\w+ ){0,4}?" + _GIFT + r" (?:\w+ ){0,4}?(?:a cambio de|por|si|para que|cuando"
+        r"|con tal de|solo por) (?:\w+ ){0,3}?" + _SEX_ACT,
+        r"\ba cambio de (?:\w+ ){0,2}?" + _alt(
+            _MEDIA, r"packs?", r"nudes", r"sexo", r"relaciones", r"tocarme",
+            r"dejarme tocar", r"que me deje tocar", r"acostarme", r"dormir con", r"cosas sexuales",
+        ),
+        _SEX_ACT + r" (?:\w+ ){0,3}?a cambio de (?:\w+ ){0,2}?" + _GIFT,
+        r"\b(?:me|nos|le|la|les) (?:paga|pagan|pago|pagaron|pagaba|pagaban) por (?:\w+ )?"
+        r"(?:\w+ )?" + _alt(
+            _MEDIA, r"packs?", r"nudes", r"sexo", r"estar con", r"dejarme tocar",
+            r"tocarme", r"acostarme", r"dormir con", r"verme", r"mostrar\w*", r"ensenar\w*",
+            r"hacer shows", r"shows", r"videollamadas", r"desvestirme", r"bailar\w*",
+        ),
+    ),
+    _rule(
+        "sexual_exploitation",
+        r"\b(?:me|nos|la|lo|las|los) (?:vende|venden|vendia|vendian)" + _SELLING_TAIL,
+        r"\b(?:me|nos|la|lo|las|los) (?:ofrece|ofrecen|ofrecia|ofrecian|ofrecio|ofrecieron|presta"
+        r"|prestan|lleva|llevan|llevaba|llevaban|llevo|llevaron|manda|mandan) (?:a|con) (?:unos |"
+        r"los |sus |varios )?(?:senores|hombres|clientes|turistas|gringos|extranjeros|viejos"
+        r"|amigos de (?:el|ella)|sus amigos|maes)",
+        r"\b(?:me|nos|la|lo) prostitu\w+",
+        r"\b(?:me|nos|la|lo|las|los) (?:manda|mandan|mandaba|obliga|obligan|pone|ponen|lleva"
+        r"|llevan) a (?:estar|acostarme|dormir|salir|ir|quedarme|bailar) con (?:unos |los |sus )?"
+        r"(?:senores|hombres|clientes|turistas|gringos|extranjeros|viejos|maes)\b",
+        r"\b(?:gringo|turista|extranjero|senor|viejo|man|tipo|hombre)\b(?: \w+){0,3}? (?:me|le|la)"
+        r" (?:dio|da|regalo|regala|compro|compra|paga|pago)\b(?: \w+){0,6}? (?:quiere|pide|dice)"
+        r" que (?:salga|vaya|duerma|me acueste|este|me quede|me vaya|la acompane|lo acompane)"
+        r" (?:con el|a su)",
+        r"\b(?:hotel|motel|su cuarto|su casa|su apartamento)\b(?: \w+){0,4}? (?:por|a cambio de)"
+        r" (?:plata|dinero|\d+|dolares|colones|harina)\b",
+        r"\bprostitu\w+ (?:a mi|a mis|a nosotr\w+)",
+        r"\b(?:me|nos|la|lo|las|los) (?:pone|ponen|puso|pusieron|obliga|obligan|obligo|obligaron)"
+        r" a (?:trabajar|bailar|atender|estar) (?:en (?:un |una )?(?:bar|bares|la calle|cantina"
+        r"|night|club|fiestas|motel|hotel)|con (?:senores|hombres|clientes|turistas|gringos))",
+        r"\b(?:tengo|tenemos|me toca|nos toca) (?:que )?(?:estar|acostarme|salir|atender|bailar"
+        r"|dormir) (?:con|a) (?:unos |los |varios )?(?:senores|hombres|clientes|turistas|gringos"
+        r"|extranjeros|viejos)",
+        r"\bfiestas? (?:con|de) (?:senores|turistas|gringos|viejos|hombres mayores|extranjeros)"
+        r" (?:\w+ ){0,6}?(?:nos|me) (?:pagan|dan|tocan|llevan|obligan|dan plata)",
+        r"\b(?:clientes|turistas|gringos|senores)(?: del bar| de la cantina)? (?:me|nos)"
+        r" (?:tocan|pagan|llevan|escogen|manosean)",
+        r"\bsugar daddy\b",
+        r"\b(?:me|nos|la|lo|las|los) (?:lleva|llevan|llevaba|llevaban|llevo|llevaron|manda"
+        r"|mandan|mandaba) (?:donde|con|a la casa de|al cuarto de|al hotel de) (?:un|unos|una"
+        r"|el|los|ese|esos) (?:senor\w*|hombres?|gringos?|turistas?|viej\w+|extranjer\w+|man"
+        r"|maes|tipos?)\b(?=.*\b(?:plata|dinero|paga\w*|pago|regal\w*|harina|toca\w*|cosas"
+        r"|fot\w*|sol[oa]s?|a solas|dormir|noche|desnud\w*|ropa)\b)",
+        r"\b(?:turistas?|gringos?|extranjer\w+|senor\w*|viej\w+|man|tipos?|hombres?)\b"
+        r"(?: \w+){0,6}? (?:hotel|motel|cuarto|apartamento|carro|casa)\b(?: \w+){0,6}?"
+        r" (?:me|nos|le|la) (?:dio|da|pago|paga|regalo|regala|dieron|pagaron|ofrecio|ofrece"
+        r"|dejo) (?:\w+ )?(?:plata|dinero|\d+|dolares|colones|harina|billetes?)",
+        r"\bwebcam\w* (?:por|a cambio|pagad\w*)",
+    ),
+)
+
+_REQUEST_VERB = _alt(
+    r"pide", r"piden", r"pidio", r"pidieron", r"pedia", r"pedian", r"pidiera", r"pidieran",
+    r"pidiese", r"pida", r"pidan", r"esta pidiendo", r"estan pidiendo", r"sigue pidiendo",
+    r"ha pedido", r"han pedido", r"exige", r"exigen", r"exigio", r"insiste en",
+    r"quiere", r"quieren", r"queria", r"quiso",
+)
+_SEND_VERB = _alt(
+    r"mande", r"mandara", r"mandase", r"pase", r"pasara", r"envie", r"enviara", r"ensene",
+    r"ensenara", r"muestre", r"mostrara", r"haga", r"hiciera", r"tome", r"tomara",
+)
+
+_ONLINE_GROOMING = (
+    _rule(
+        "online_grooming",
+        _MEDIA + r" (?:\w+ ){0,3}?" + _SEXUAL_QUALIFIER,
+        _PACK,
+        r"\b(?:que (?:me|le) )?(?:quit\w+ la ropa|desvist\w+|desnud\w+) (?:\w+ ){0,3}?"
+        r"(?:en (?:la )?(?:camara|videollamada|video)|por (?:videollamada|camara))",
+        r"\bque (?:me|le) (?:quite|quitara|desnude|desnudara|desvista|desvistiera)\b",
+    ),
+    _rule(
+        "online_grooming",
+        r"\b(?:me|nos|le|la|les) " + _REQUEST_VERB + r" (?:unas? |mas |otra |otras |que le "
+        + _SEND_VERB + r" )?" + _MEDIA + r"\b",
+        r"\b(?:me|le) (?:dijo|dice|pidio|pide|escribio|escribe|exige|exigio) que le "
+        + _SEND_VERB + r" (?:\w+ ){0,2}?" + _MEDIA + r"\b",
+        r"\b(?:quiere|quieren|queria) que (?:le|les) " + _SEND_VERB + r" (?:\w+ ){0,2}?"
+        + _MEDIA + r"\b",
+        r"\b(?:mandame|pasame|enviame|mandeme|paseme|envieme|mostrame|mostrame|ensename"
+        r"|enseneme) (?:\w+ ){0,2}?" + _MEDIA + r"\b",
+        veto=r"\b" + _MEDIA + r" (?:para (?:el|la|un|una|mi) (?:carne|carnet|cedula|pasaporte"
+        r"|book|album|proyecto|tarea|clase|concurso|periodico|revista|graduacion|expediente"
+        r"|matricula|anuario|mural)|de (?:la|el|mi|su) (?:cara|carne) para)|\b" + _MEDIA
+        + r" (?:del|de la|de los|de las|de mi|de su) (?:paseo|acto|tarea"
+        r"|cuaderno|proyecto|examen|graduacion|fiesta|cumple|perro|gato|comida|viaje|cole"
+        r"|escuela|trabajo|apuntes|pizarra|pasaporte|cedula|recibo|carro|casa|equipo|partido"
+        r"|mascota|uniforme)\b|\b(?:mi|mis) (?:mama|papa|papas|mami|papi|abuel[oa]|tia)"
+        r" (?:\w+ ){0,2}?(?:me )?(?:pide|pidio)",
+    ),
+    _rule(
+        "online_grooming",
+        r"\b(?:me|nos) (?:lo|la|los|las) (?:pide|piden|pidio|pidieron|pedia|esta pidiendo"
+        r"|estan pidiendo|sigue pidiendo|exige|exigio)\b",
+        requires=r"\bpacks?\b|\bnudes?\b|\bfot\w* (?:\w+ ){0,3}?(?:sin ropa|desnud\w*|intimas?"
+        r"|hot)|\bvideollamadas?\b",
+    ),
+    # Sextortion.
+    _rule(
+        "online_grooming",
+        r"\b(?:amenaz\w+|va a|van a|dice que va a|dijo que iba a|quiere|iba a|las va a|los va a)"
+        r" (?:con )?(?:a )?(?:publicar|subir|pasar|mandar|ensenar|difundir|compartir|regar"
+        r"|mostrar|postear|filtrar|divulgar)\w* (?:\w+ ){0,1}?(?:mis|mi|las|los|unas|esas|esos"
+        r"|sus|su|el|nuestras)? ?(?:" + _MEDIA + r"|packs?|nudes)",
+        r"\b(?:tiene|tienen) (?:\w+ )?" + _MEDIA + r" (?:mias|mios|de mi|mias? desnud\w*)",
+        r"\b(?:me|nos|la|lo) (?:chantajea\w*|chantajeo|extorsion\w*|esta chantajeando"
+        r"|esta extorsionando)",
+        r"\bsi no (?:le|se lo|se las) (?:mando|paso|envio|doy) (?:\w+ ){0,3}?(?:va a|las va a"
+        r"|los va a|lo va a) (?:publicar|subir|pasar|regar|mandar|ensenar)",
+        r"\bsi no (?:le|les) (?:mando|paso|envio|doy) (?:mas )?(?:" + _MEDIA + r"|packs?|nudes"
+        r"|plata|dinero)\b(?: \w+){0,3}? (?:le|les|me) (?:dice|cuenta|va a decir|va a contar"
+        r"|manda|ensena|pasa|sube|publica)\b",
+        threat=True,
+    ),
+    # Adults from games and apps trying to meet or buy closeness.
+    _rule(
+        "online_grooming",
+        r"\b(?:quiere|quieren|quiso|insiste en|me pide|me pidio|me dijo|me invito|me invita"
+        r"|planea|quedamos en) (?:que )?(?:nos )?(?:veamos|vernos|conocernos|conocerme|salir"
+        r"|encontrarnos|juntarnos|ir a su casa|ir a un motel|verme)\b(?: \w+){0,4}? (?:a escondidas"
+        r"|en secreto|sin que (?:nadie|sepan|sepa|mis papas|mi mama|mi papa)|solos|a solas"
+        r"|en su casa|en un motel|en un hotel)",
+        r"\b(?:alguien|un man|un mae|un senor|un tipo|una persona|un muchacho|un chavalo"
+        r"|un viejo|un hombre|una senora|un desconocido)(?: \w+){0,3}? (?:de|en|por) (?:free fire"
+        r"|freefire|free|roblox|fortnite|minecraft|tiktok|insta|instagram|facebook|face|discord"
+        r"|whatsapp|snap|snapchat|telegram|el juego|un juego|internet|las redes|omegle|twitch"
+        r"|among us|clash|pubg|cod)\b(?: \w+){0,4}? (?:quiere (?:conocerme|verme|que nos veamos)"
+        r"|me (?:pide|pidio|regala|regalo|ofrece|ofrecio|manda|mando) (?:\w+ ){0,2}?(?:diamantes"
+        r"|pavos|robux|skins|recargas|saldo|plata|" + _MEDIA + r")|me pregunta donde vivo)",
+        r"\bme (?:pregunta|preguntaba|pregunto|preguntan) (?:donde vivo|mi direccion"
+        r"|si estoy sol[oa]|si mis papas (?:estan|no estan)|a que (?:escuela|cole) voy)",
+    ),
+    # An adult courting a child.
+    _rule(
+        "online_grooming",
+        r"\b(?:me|le) (?:manda|mandan|mando|mandaba|escribe|escribio|escribia) (?:\w+ )?"
+        r"(?:mensajes|cosas|audios|stickers)? ?(?:raros|raras|feos|feas|cochinos|cochinas"
+        r"|sexuales|hot|subidos de tono|diciendo que soy (?:muy )?(?:sexy|rica))\b",
+        r"\b(?:un|el|ese|este|mi) (?:profe|profesor|maestro|senor|man|mae|tipo|viejo|entrenador"
+        r"|adulto|desconocido|jefe|pastor|chofer|padrastro|vecino|tio)\b(?: \w+){0,4}? (?:me|le)"
+        r" (?:manda|mandan|mando|mandaba|escribe|escribio|escribia) (?:\w+ )?(?:mensajes|cosas"
+        r"|audios)? ?(?:de amor|de noche|en la noche|a medianoche|en la madrugada|diciendo que soy"
+        r" (?:muy )?(?:bonita|linda|guapa|hermosa))\b",
+        r"\b(?:que )?(?:vaya|ir|venga|llegue|pase) (?:a|por) su (?:casa|cuarto|apartamento|carro"
+        r"|oficina|hotel) (?:\w+ ){0,2}?(?:sol[oa]|a escondidas|sin (?:decirle|contarle|que sepa)"
+        r"|de noche)",
+        r"\b(?:senor|hombre|man|mae|tipo|viejo|adulto|profe|profesor|entrenador|chofer|jefe"
+        r"|pastor)(?: de \d+(?: anos)?)? (?:\w+ )?(?:quiere|quiso|dice que quiere|me pidio) (?:ser"
+        r" mi novio|que sea su novia|que sea su novio|andar conmigo|salir conmigo|algo conmigo"
+        r"|que seamos novios)",
+        r"\b(?:\d{2}|mayor de edad|adulto|casado)\b(?: \w+){0,4}? (?:quiere|quiso|me pidio)"
+        r" (?:ser mi novio|que sea su novia|andar conmigo|que seamos novios|salir conmigo)",
+    ),
+    _rule(
+        "online_grooming",
+        r"\b(?:novio|novia|pareja|man|senor|hombre|tipo|mae) de (?:[2-9]\d|1[89]) (?:anos )?"
+        r"(?:que |y )?(?:le |me |la )?(?:da|regala|pide|quiere|dice|escribe|manda|busca|invita"
+        r"|recoge|lleva|paga)\b",
+        r"\b(?:tiene|tengo) (?:un|una) (?:novio|novia|pareja) de (?:[2-9]\d|1[89])\b",
+        requires=r"\b(?:tengo|tiene|de|cumpli|cumplio) (?:[89]|1[0-7]) (?:anos|anitos)?\b"
+        r"|\b(?:mi|una|la) (?:hermanita|hermana|prima|amiga|hija|sobrina|vecina|companera)"
+        r" (?:de|tiene) (?:[89]|1[0-7])\b|\b(?:estoy|esta) en (?:\w+ )?(?:grado|cole|colegio"
+        r"|escuela|sexto|septimo|octavo|noveno|decimo)\b",
+    ),
+    # Secrecy demanded by someone: the classic grooming lock, but by itself only a weak sign.
+    _rule(
+        "online_grooming",
+        r"\bno le (?:cuente|contara|cuentes|contas|digas|diga|dijera|dijese|cuente|dije|conte)"
+        r" (?:\w+ )?(?:a )?nadie",
+        r"\bque (?:es|sea) (?:nuestro|un) secreto",
+        r"\bnuestro secreto",
+        r"\bsecreto entre (?:los dos|nosotros|usted y yo|vos y yo)",
+        r"\bque no (?:le )?(?:dijera|contara|cuente|diga) (?:nada )?(?:a nadie|a mis papas"
+        r"|a mi mama|a mi papa)",
+        weak=True,
+    ),
+)
+
+_HIT_VERB = _alt(
+    r"pega", r"pegan", r"pego", r"pegaron", r"pegaba", r"pegaban", r"pegue", r"peguen",
+    r"esta pegando", r"estan pegando", r"ha pegado", r"han pegado", r"sigue pegando",
+    r"golpea", r"golpean", r"golpeo", r"golpearon", r"golpeaba", r"golpeaban", r"esta golpeando",
+    r"patea", r"patean", r"pateo", r"patearon", r"pateaba", r"cachetea", r"cachetean",
+    r"cacheteo", r"ahorca", r"ahorcan", r"ahorco", r"ahorcaba", r"estrangula", r"estrangulo",
+    r"jala del pelo", r"jalo del pelo", r"jalan del pelo", r"jalaba del pelo", r"empuja",
+    r"empujan", r"empujo", r"empujaron", r"tira contra", r"tiro contra", r"revienta",
+    r"reventaron", r"reviento", r"maltrata", r"maltratan", r"maltrato", r"maltrataron",
+    r"maltrataba", r"mecatea", r"mecatean", r"mecateo", r"fajea", r"fajean", r"fajeo",
+    r"chancletea", r"chancleteo", r"sonaron", r"van a sonar", r"va a sonar", r"agarra a golpes",
+    r"agarro a golpes", r"agarraron a golpes", r"agarra a faja", r"agarro a faja",
+    r"da duro", r"daba duro", r"aporrea", r"aporreo", r"garrotea", r"garroteo",
+)
+_HIT_BENIGN = (
+    r"(?! (?:la |el |un |una |los |las )?(?:gripe|gripa|covid|virus|resfrio|sol|susto|sueno"
+    r"|hambre|chicle|cancion|moco|piojos|mania|costumbre|onda|pelota|bola|cinta|goma|calor|frio"
+    r"|grito|gritos|pelotazo|balonazo|botones|boton|stickers?|calcomanias?|parches?|etiquetas?"
+    r"|jugando|de broma|en broma|de juego|sin querer)\b)"
+)
+_BLOW = _alt(
+    r"(?:un |una |unos |unas )?(?:golpes?|patadas?|cachetadas?|bofetadas?|punetazos?|trompadas?"
+    r"|pescozones|pescozon|coscorrones|coscorron|fajazos?|fajillazos?|chancletazos?"
+    r"|garrotazos?|palazos?|mecatazos?)", r"faja", r"palo", r"una pela",
+    r"pela", r"una paliza", r"palizas", r"una golpiza", r"una tunda", r"garrote",
+    r"con (?:la|el|un|una) (?:faja|cable|chancla|fajina|palo|escoba|manguera|cinturon|correa"
+    r"|mecate|regla|zapato|tabla|plancha|cuchillo|machete)",
+)
+
+_ABUSE = (
+    _rule(
+        "abuse",
+        r"(?<!se )\b" + _OBJ + r" " + _HIT_VERB + r"\b" + _HIT_BENIGN,
+        r"\b" + _OBJ + r" (?:da|dan|dio|dieron|daba|daban|va a dar|van a dar|pego|pegan|pega"
+        r"|sono|sonaba|suena|suenan|agarro|agarra|agarraron)(?: \w+){0,2}? " + _BLOW + r"\b",
+        r"\b" + _OBJ + r" (?:dejo|dejaron|deja|dejan|dejaba) (?:\w+ ){0,3}?(?:moretes|morados"
+        r"|moretones|marcas|morad[oa]s?|moretead[oa]s?|marcad[oa]s?|hinchad[oa]s?|reventad[oa]s?)\b",
+        r"\b" + _OBJ + r" (?:tira|tiran|tiro|tiraron|tiraba|tiraban|lanza|lanzo) (?:\w+ )?(?:cosas"
+        r"|objetos|chancla|zapatos?|platos?|sillas?|botellas?|piedras|vasos?|el control)\b",
+        r"\btengo (?:moretes|morados|moretones|marcas) (?:\w+ ){0,3}?(?:porque|de (?:los golpes"
+        r"|la faja)|por los golpes)",
+        veto=r"\b(?:lo|la|los|las) peg\w+ (?:con (?:goma|cinta|silicon|pega)|en (?:el|la)"
+        r" (?:cuaderno|pared|refri|puerta|carro|pizarra))|\bpego (?:el|la) (?:gol|tiro|balon)"
+        r"|\bme (?:pegue|golpee) (?:en|con|contra) (?:la|el|una|un|mi) (?:rodilla|cabeza|mesa"
+        r"|puerta|pierna|brazo|dedo|codo|pared|silla|cama|esquina|frente|pie|espalda|mano)",
+    ),
+    # Sexual touching.
+    _rule(
+        "abuse",
+        r"\b" + _OBJ + r" (?:toca|tocan|toco|tocaron|tocaba|tocaban|esta tocando|estan tocando"
+        r"|toque|toquen|tocara|tocaran|manosee|manoseen|bese|besen"
+        r"|ha tocado|han tocado|quiere tocar|quiso tocar|intento tocar|trato de tocar|manosea"
+        r"|manosean|manoseo|manosearon|manoseaba|soba|sobaba|agarra|agarro|agarran|agarraba"
+        r"|besa|beso|besaba|besan|mete la mano|metio la mano|metia la mano) (?:\w+ ){0,3}?"
+        r"(?:las |los |mis |sus |el |la |mi |su )?" + _BODY + r"\b",
+        r"\b" + _OBJ + r" (?:toca|tocan|toco|tocaron|tocaba|tocaban|manosea|manosean|manoseo"
+        r"|manoseaba|besa|besaba|beso|besaron|besan) (?:de forma rara|raro|feo|cuando (?:duermo"
+        r"|estoy dormid\w*"
+        r"|estamos solos|mi mama no esta|no hay nadie|me bano)|mientras duermo|en las noches"
+        r"|de noche|en la noche|sin permiso|y no me gusta|aunque le digo que no|a escondidas"
+        r"|a la fuerza)",
+        r"\b" + _AGENT + r"(?: (?!me\b|nos\b)\w+){0,3}? (?:me|la|le|lo|nos|las|los) (?:toca|tocan"
+        r"|toco|tocaba|tocaron|tocaban|toque|toquen|manosea|manoseo|manoseaba)(?=\s*(?:[?!.,]|$"
+        r"| y | cuando| mucho| siempre| feo| raro| sin| otra| porque| pero| mientras| todas"
+        r"| todos| a escondidas))",
+        r"\b" + _OBJ + r" (?:manosea|manosean|manoseo|manosearon|manoseaba|manoseaban)\b",
+        r"\b(?:me|la|lo|nos) (?:esta|estan|estaba|estaban) (?:tocando|manoseando)" + _END,
+        r"\bque (?:me|la|lo|le|nos|las|los) (?:toca|tocan|tocaba|tocaban|toco|tocaron|manosea"
+        r"|manosean|manoseaba)" + _END,
+        r"\b(?:me|la|lo|le|nos) (?:toca|tocan|tocaba|tocaban|toco|tocaron|manosea|manoseaba)"
+        r" cuando (?:ella|el|mi \w+|nadie|mis papas|mi mama|los demas) no (?:esta|estan|ve|ven"
+        r"|esta viendo|se da cuenta)\b",
+    ),
+    # Other sexual abuse.
+    _rule(
+        "abuse",
+        r"\b(?:me|la|le|nos|lo) (?:hace|hacen|hizo|hicieron|hacia|hacian|quiere hacer|quiso hacer"
+        r"|intento hacer) cosas(?! (?:de comer|ricas|bonitas|lindas|buenas|de la casa|chivas))",
+        r"\b" + _OBJ + r" (?:obliga|obligan|obligo|obligaron|obligaba|forzo|forzaron|forza) a "
+        + _alt(
+            r"hacer cosas", r"tocarl\w*", r"tocarle", r"besarl\w*", r"chupar\w*", r"mamar\w*",
+            r"tener (?:relaciones|sexo)", r"acostarme", r"dormir con", r"desvestirme",
+            r"(?:verl[oa]|estar|andar|quedarme|banarme|dormir|ponerme)(?: \w+)? (?:sin ropa"
+            r"|desnud\w*|en calzon\w*)",
+            r"verlo desnudo", r"ver (?:porno|videos porno|videos de adultos|videos cochinos"
+            r"|videos feos|cosas feas)", r"quitarme la ropa", r"meterme", r"tocarme",
+        ),
+        r"\babus\w* (?:sexualmente )?de (?:mi|nosotr\w+|ella|el|ellas|ellos|una? \w+|mi \w+"
+        r"|mis \w+)\b",
+        r"\b(?:me|la|lo|nos|las|los) (?:abusa|abusan|abuso|abusaron|abusaba|abusaban"
+        r"|esta abusando)\b",
+        r"\b(?:fui|he sido|soy|fue|ha sido) (?:victima de )?(?:abusad[oa]|violad[oa]|abuso"
+        r"|violacion)",
+        r"\b(?:me|la|lo|nos|las|los) (?:viola|violan|violo|violaron|violaba|violaban|quiso violar"
+        r"|intento violar|trato de violar|quiere violar|quieren violar)\b",
+        r"\b(?:me|la|nos) (?:forzo|forzaron|obligo a tener)\b",
+        r"\b(?:entra|entraba|se mete|se metia|se mete|viene|venia) (?:a|en) (?:mi|su) (?:cuarto"
+        r"|cama|bano) (?:de noche|en la noche|en las noches|por las noches|cuando (?:duermo"
+        r"|estoy|me bano|mi mama)|mientras duermo|a escondidas|y me)",
+        r"\bse (?:mete|metia|acuesta|acostaba) (?:en|a) mi cama\b",
+        r"\bse acuesta conmigo\b",
+        r"\bme (?:ve|veia|espia|espiaba|graba|grababa) (?:cuando me bano|desnud\w*|banandome"
+        r"|en el bano|mientras me bano|cambiandome|cuando me cambio)",
+        r"\bme (?:manda|mandaba) a (?:su cuarto|su cama)\b",
+        r"\b(?:me|le|nos|la|lo) (?:ensen\w+|mostr\w+|muestra|muestran|saca|saco) (?:su|sus|el)"
+        r" (?:pene|cosa|partes|pipi|miembro|parte intima)",
+        r"\b(?:me|le|la|nos) (?:pone|puso|mete|metio|metia|ponia|pasa|paso|pasaba) la mano"
+        r" (?:\w+ ){0,3}?(?:en|por|debajo|dentro|entre) (?:\w+ ){0,2}?" + _BODY + r"\b",
+    ),
+    # Threats, confinement, burns, neglect.
+    _rule(
+        "abuse",
+        r"\b" + _OBJ + r" (?:amenaza|amenazan|amenazo|amenazaron|amenazaba|amenazaban"
+        r"|esta amenazando)\b",
+        r"\b(?:me|nos|la|lo) (?:va|van|iba|iban) a (?:matar|pegar|golpear|violar|sonar|hacer algo"
+        r"|hacer dano|lastimar|quemar|encerrar|sacar de la casa|echar a la calle)\b",
+        r"\b(?:me|nos|la|lo) (?:quiere|quieren|quiso|intento|trato de) matar\b",
+        r"\b(?:quiere|quieren|quiso|intento|trato de|va a|van a|amenaza con|amenazo con)"
+        r" (?:matarme|matarnos|ahorcarme|ahogarme|quemarme|violarme|pegarme|golpearme)\b",
+        r"\b" + _OBJ + r" (?:amarra|amarran|amarro|amarraron|amarraba|amarraban|ata|atan|ato"
+        r"|ataron|ataba|encadena|encadenan|encadeno)\b(?! (?:los cordones|el pelo|las tenis"
+        r"|los zapatos|el zapato|la cola))",
+        r"\b" + _OBJ + r" (?:encierra|encierran|encerro|encerraron|encerraba|encerraban)\b",
+        r"\b" + _OBJ + r" (?:deja|dejan|dejaba|dejaban) (?:\w+ ){0,4}?(?:encerrad\w*|sin comer"
+        r"|sin comida)\b",
+        r"\bno (?:me|nos) (?:deja|dejan|dejaba|dejaban) (?:salir|ir) (?:de mi cuarto|del cuarto"
+        r"|del bano|nunca|ni a la escuela|ni al cole|ni a comer)",
+        r"\bno (?:me|nos|le|les) (?:da|dan|daba|daban) (?:de )?comer\b",
+        r"\b" + _OBJ + r" (?:quema|queman|quemo|quemaron|quemaba|quemaban) (?:\w+ ){0,3}?con"
+        r" (?:\w+ ){0,2}?"
+        r"(?:cigarr\w*|plancha|encendedor|fosforos?|fuego|cuchar\w*|agua caliente|aceite"
+        r"|candela|cuchillo caliente)",
+    ),
+    _rule(
+        "abuse",
+        r"\bsi (?:le |les |se lo |se la )?(?:cuento|cuenta|contas|cuentas|digo|dice|decis|dices"
+        r"|hablo|habla|denuncio|denuncia|aviso|avisa|le digo|le cuento|no hago|no le hago|me voy"
+        r"|me niego|grito|lloro) (?:\w+ ){0,5}?(?:me|nos|la|lo|le|te) (?:mata|matan|mato|va a"
+        r"|van a|pega|pegan|hace|hacen|quema|encierra|saca|echa)\b",
+        threat=True,
+        danger=False,
+    ),
+    # Verbal abuse and bullying: worth an officer's look, but weaker than anything physical.
+    _rule(
+        "abuse",
+        r"\b(?:me|nos|la|lo|le) (?:insulta|insultan|insultaba|insultaban|humilla|humillan"
+        r"|humillaba|humillaban)\b",
+        r"\b(?:me|nos|la|lo|le) (?:grita|gritan|gritaba|gritaban) (?:\w+ ){0,3}?(?:todos los dias"
+        r"|siempre|que soy|groserias|cosas feas|que no sirvo|que me odia|insultos)",
+        r"\b(?:me|le) (?:dice|dicen|decia|decian|dijo|dijeron) (?:que soy |que es )?(?:una? )?"
+        r"(?:estupid\w*|inutil|basura|puta|perra|zorra|idiota|tonta|bruta|estorbo|error|mierda"
+        r"|vag[oa]|cualquiera|hijueputa|malparid\w*)",
+        r"\b(?:me|le) (?:dice|dicen|decia|dijo) que ojala (?:me|se) (?:muera|hubiera muerto)",
+        r"\b(?:me|le) (?:dice|dicen|decia|dijo|grita|gritan) que (?:ojala )?(?:mejor )?(?:nunca )?"
+        r"(?:no )?(?:hubiera|hubiese) nacido",
+        r"\b(?:me|nos|la|lo|le) (?:trata|tratan|trataba|trataban) (?:muy |super )?mal\b",
+        r"\b(?:me|le|nos) (?:hace|hacen|hacian) (?:bullying|matonismo|acoso)\b",
+        r"\b(?:me|la|nos) (?:acosa|acosan|acoso|acosaba|acosaban|esta acosando)\b",
+        r"\b(?:sufro|sufrimos|vivo|vivimos|hay) (?:de |con )?(?:abuso|maltrato|violencia)"
+        r" (?:en (?:mi|la) casa|intrafamiliar|domestica|de mi)",
+        weak=True,
+    ),
+)
+
+_SELF_HARM_VETO = (
+    r"\bcort\w+ (?:el|la|las|los|mi|mis) (?:pelo|cabello|unas|una|fleco|pollina|barba"
+    r"|flequillo|puntas|melena)\b|\bse me corto\b|\bme voy a tirar (?:a la|al|en la|en el)"
+    r" (?:piscina|poza|cama|sillon|suelo|pista|zacate|playa|agua|cancha|rio a nadar)"
+    r"|\bdesaparecer (?:del|de la|de los|de este|de ese|de esta|de mi) (?:grupo|chat|clase|cole"
+    r"|foto|fotos|mapa|redes|insta|instagram|face|tiktok|whatsapp|lista|equipo|fiesta)"
+)
+
+_SELF_HARM = (
+    _rule(
+        "self_harm",
+        r"\b(?:me|se) (?:quiero|quiere|queria|quisiera|kiero) (?:morir|matar|suicidar|ir de este"
+        r" mundo|desaparecer|quitar la vida)\b",
+        r"\b(?:quiero|queria|quisiera|quiere|querer|ganas de|pienso en|pensando en|planeando"
+        r"|he pensado"
+        r" en) (?:\w+ )?(?:morirme|morir|matarme|suicidarme|matarse|suicidarse|morirse"
+        r"|desaparecer|dejar de existir|dejar de vivir|irme de este mundo|no despertar|quitarme la"
+        r" vida|quitarse la vida|acabar con (?:todo|mi vida|esto)|estar muert[oa]|cortarme"
+        r"|cortarse|lastimarme|hacerme dano|la muerte)\b",
+        r"\bya no (?:quiero|quiere|aguanto) (?:vivir|estar aqui|seguir|existir|despertar"
+        r"|seguir viviendo|estar en este mundo|la vida)\b",
+        r"\bno (?:quiero|quiere) (?:vivir|seguir viviendo|existir|despertar|seguir aqui"
+        r"|seguir vivo|seguir viva)\b",
+        r"\b(?:me|nos|se) (?:voy|vamos|va) a (?:matar|suicidar|colgar|ahorcar|envenenar"
+        r"|cortar las venas)\b",
+        r"\bme voy a tirar\b",
+        r"\bse (?:va|quiere|iba) a tirar (?:de|del|desde|por|al|a la)\b",
+        r"\b(?:seria|es|fuera) mejor (?:no existir|no estar|estar muert[oa]|si (?:no existiera"
+        r"|me muriera|no estuviera))\b",
+        r"\b(?:hoy|manana|esta noche|ya|ahorita|ahora|mejor) me (?:mato|suicido)\b",
+        r"\bme mato" + _END,
+        r"\bsuicid\w*",
+        r"\b(?:me|se) (?:corto|corta|cortaba|cortan)\b",
+        r"\b(?:me|se) (?:he|ha|estoy|esta|sigo|sigue|vuelvo a|volvi a) cort\w+",
+        r"\bme corte (?:\w+ )?(?:los brazos|las piernas|las munecas|la muneca|el brazo|la pierna"
+        r"|los muslos|la panza|a proposito|otra vez|de nuevo|con (?:una |la )?(?:gillete|navaja"
+        r"|cuchilla|hoja de afeitar|tijera|vidrio)|porque|para)",
+        r"\bcortes? en (?:los|mis|el|la) (?:brazos?|piernas?|munecas?|muslos?)",
+        r"\bautoles\w*",
+        r"\b(?:me|se) (?:rasguno|rasgune|rasguna|rayo|raye|arano|arane|pellizco|quemo|golpeo"
+        r"|muerdo|corto|corte|lastimo) (?:\w+ )?(?:los brazos|las piernas|las munecas|la piel"
+        r"|el brazo|los muslos|la panza) (?:\w+ )?(?:hasta (?:sangrar|que sangr\w+|hacerme dano)"
+        r"|a proposito|cuando (?:estoy|me siento))",
+        r"\b(?:me|se) \w+ (?:\w+ ){0,3}?hasta (?:sangrar|que (?:me )?sal\w* sangre)\b",
+        r"\bcarta de despedida\b",
+        r"\bya me (?:despedi|despido) de todos\b",
+        r"\bregale (?:todas )?mis cosas (?:porque|para que) (?:ya )?no (?:las )?voy a (?:necesitar"
+        r"|estar)",
+        r"\b(?:sin|no tengo|ni|perdi las) ganas de vivir\b",
+        r"\bquiero que todo (?:termine|se acabe|acabe)\b",
+        r"\b(?:me|se) (?:hago|hace|hice|hizo) dano\b",
+        r"\b(?:me|se) (?:lastimo|lastima|lastime) (?:a proposito|sola|solo|yo mism\w*|cuando)",
+        r"\b(?:me|se) (?:quemo|queme|quema) a proposito\b",
+        r"\btomarme (?:las|todas las|unas|un monton de|muchas|el frasco de|el|un) (?:\w+ )?"
+        r"(?:pastillas|pildoras|veneno|cloro|medicinas|frasco)",
+        r"\b(?:me|se) (?:tome|tomo|voy a tomar|quiero tomar|va a tomar|quiere tomar) (?:todas las"
+        r"|un monton de|muchas|las|el frasco de|unas) (?:\w+ )?(?:pastillas|pildoras|medicinas"
+        r"|acetaminofen|clonazepam|veneno|cloro)",
+        r"\bya tengo (?:las|el|la|una|un) (?:pastillas|veneno|cuchillo|navaja|soga|cuerda"
+        r"|gillete|cuchilla|arma|pistola|pildoras)",
+        r"\btengo (?:las|unas|todas las|el|la) (?:pastillas|pildoras|veneno|navaja|cuchilla|soga"
+        r"|gillete) (?:en la mano|listas?|aqui|guardad\w*|conmigo|para (?:tomarmelas|matarme"
+        r"|hacerlo))",
+        r"\bjuntando pastillas\b",
+        r"\bno vale la pena (?:vivir|seguir)",
+        r"\bla vida no vale la pena\b",
+        r"\b(?:planee|planeo|planeando|pense|pienso|se|busque|buscando|busco) como (?:matarme"
+        r"|suicidarme|morirme|quitarme la vida|ahorcarme|colgarme|envenenarme)\b",
+        r"\b(?:matarme|suicidarme|quitarme la vida|ahorcarme|colgarme|envenenarme)\b",
+        r"\btirarme (?:del|de un|de una|de la|al|a la|a un|por la) (?:puente|edificio|ventana"
+        r"|techo|rio|carretera|tren|balcon|piso|precipicio|barranco|guindo|calle|carro|bus)\b",
+        r"\bcansad[oa] de (?:vivir|la vida|existir|estar viv[oa]|seguir viv[oa])\b",
+        r"\b(?:mi )?vida no tiene (?:sentido|razon)\b|\bno le (?:encuentro|veo) sentido a (?:la"
+        r"|mi) vida\b|\bnada tiene sentido\b",
+        r"\b(?:sobro|estorbo) en (?:este mundo|esta vida|esta casa|todos lados)\b"
+        r"|\bno (?:deberia|debi) (?:existir|haber nacido)\b|\bsoy una carga para\b",
+        r"\bdormir y no despertar\b",
+        r"\bmejor (?:estaria|estar|estoy|seria estar) muert[oa]",
+        r"\bojala (?:me muera|estuviera muert[oa]|no despertar|no haber nacido|no hubiera nacido"
+        r"|no despierte)",
+        r"\btodos (?:estarian|estarán|estaran) mejor sin mi\b",
+        r"\bnadie (?:me extranaria|notaria si me muero|me va a extranar|se daria cuenta si me"
+        r" muero)",
+        veto=_SELF_HARM_VETO + r"|\b(?:me (?:despedi|despido) de todos|carta de despedida|todo"
+        r" (?:termine|se acabe|acabe)) (?:\w+ ){0,4}?(?:(?:porque|ya que) (?:me|se|nos) (?:va|voy"
+        r"|vamos|mudo|muda|mudamos|cambio|cambia)|(?:vivir|mudarse|mudarme|irse|irme) (?:a|al|a la)"
+        r"|bien|del cole"
+        r"|del curso|del ano|del semestre|examen\w*|vacaciones|graduacion|viaje|mudanza)",
+    ),
+)
+
+_SCHOOL_OR_TECH = (
+    r"\b(?:tarea|mate|matematicas?|examen|proyecto|ingles|espanol|ciencias|estudios|ejercicio"
+    r"|practica|cel|celular|compu|computadora|juego|app|bot|usar|configurar|cuenta|contrasena"
+    r"|registro|receta|cocinar|mudanza|compras|clase|exposicion|trabajo del|bicicleta|bici"
+    r"|instalar|descargar)\b"
+)
+_DISTRESS = (
+    r"\b(?:miedo|llor\w*|ayuda|por favor|desesperad\w*|auxilio|socorro|no aguanto|peligro"
+    r"|asustad\w*|triste|angustia\w*|sufr\w*|me duele|panico|nervios)\b"
+)
+
+_HELP_REQUEST = (
+    _rule(
+        "help_request",
+        r"\bnecesit\w+ (?:ayuda|que me ayuden|que alguien me ayude|hablar con alguien|ayudita"
+        r"|auxilio|proteccion)\b",
+        r"\b(?:ayudeme|ayudame|ayudenme|ayudennos|ayudanos|ayudenos|auxilio|socorro)\b",
+        r"\balguien (?:que )?me (?:ayude|saque|rescate)\b",
+        r"\b(?:pueden|puede|podes|podrias|podria) ayudarme\b",
+        veto=_SCHOOL_OR_TECH,
+    ),
+    _rule(
+        "help_request",
+        r"\b(?:tengo|me da|siento|me muero de|estoy con|muert[oa]s? de|tenemos|me dan)"
+        r" (?:mucho |demasiado |tanto |un monton de )?miedo\b",
+        r"\bestoy (?:muy |super |demasiado |bien |tan )?(?:en peligro|asustad\w*|aterrad\w*"
+        r"|aterrorizad\w*|desesperad\w*)",
+        r"\bestamos en peligro\b",
+        r"\b(?:esta|estan) en peligro\b",
+        r"\bme siento (?:en peligro|insegur\w*|amenazad\w*)",
+        r"\bno me siento segur\w*",
+        r"\bno estoy segur[oa] en (?:mi casa|la casa|donde vivo|mi cuarto)",
+        r"\b(?:sacame|saquenme|saqueme) de aqui\b",
+        r"\b(?:vengan|venga|ven|veni) por mi\b",
+        r"\b(?:llamen|llame|llama|llamar) a la policia\b",
+        r"\bllamen al 911\b",
+        r"\bme (?:quiero|voy a) (?:escapar|ir de (?:la|mi) casa)\b",
+        r"\bme (?:escape|fui|vine) (?:huyendo|de (?:la|mi) casa)\b",
+        r"\bestoy huyendo\b",
+        r"\bno tengo (?:donde|a donde) (?:dormir|quedarme|vivir|ir)\b",
+        r"\bme (?:echaron|sacaron) de (?:la|mi) casa\b",
+        r"\bestoy sol[oa] en la calle\b",
+        r"\b(?:me|nos) (?:esta|estan|viene|vienen|anda|andan) (?:siguiendo|persiguiendo)\b",
+        r"\b(?:esta|estan) siguiendome\b",
+        r"\b(?:me|nos) (?:sigue|siguen|persigue|persiguen)\b(?! en (?:insta|instagram|tiktok"
+        r"|twitter|redes|face|facebook|snap|youtube|twitch))(?! \w+(?:ando|iendo)\b)"
+        r"(?! a todos lados| a todas partes| por toda la casa)",
+        r"\bestoy (?:escondid[oa]|atrapad[oa]|herid[oa])\b",
+        r"\bestoy sangrando\b(?! de la (?:rodilla|nariz))",
+        r"\bsangr(?:o|ando) mucho\b",
+        r"\b(?:ya )?no aguanto (?:mas|esto|esta situacion|vivir asi|mi vida|estar aqui|en mi"
+        r" casa|en esta casa)\b(?! (?:a|al|a la|el|la|los|las|este|esta|ese|esa|tanto|tanta)\b)",
+        r"\bya no (?:aguanto|puedo mas)" + _END,
+        r"\bnadie me (?:ayuda|cree|escucha|protege)\b",
+        r"\b(?:vivo con|le tengo|les tengo|tengo) (?:mucho )?miedo (?:de|a) (?:mi|mis) " + _AGENT,
+        r"\bvivo con miedo\b",
+        r"\bno quiero (?:volver|regresar|llegar|ir) a (?:mi|la) casa\b(?! (?:todavia|aun|tan"
+        r" temprano|hasta|antes|sin))",
+        r"\b(?:me|nos) (?:escape|escapamos|fui|vine) (?:\w+ )?(?:de (?:la|mi) casa|de donde)",
+        r"\b(?:un|una|unos|el|ese) (?:hombre|senor|man|mae|tipo|carro|moto|viejo)s? (?:\w+ ){0,4}?"
+        r"(?:vigilando|espiando|me vigila|me espia|me esta esperando|esperandome)\b",
+        veto=r"\bmiedo (?:a |de )?(?:las |los |la |el )?(?:aranas|cucarachas|alturas|payasos"
+        r"|oscuridad|perros|examen\w*|exposicion\w*|tormentas|truenos|agujas|inyecciones"
+        r"|pelicula\w*|dentista|perder el|reprobar|hablar en publico|volar|avion\w*)"
+        r"|\bmiedo (?:del|al) (?:examen|quiz|dentista|doctor|perro|agua|mar)"
+        r"|\bno aguanto (?:mas )?(?:(?:la|el|las|los|este|esta|ese|esa|tanto|tanta) )?(?:risa"
+        r"|calor|frio|hambre|ganas|tarea|examen\w*|clase|profe|sueno|dolor de)",
+    ),
+    _rule(
+        "help_request",
+        r"\bno se (?:que hacer|que hago|a quien (?:decirle|contarle|acudir))\b",
+        requires=_DISTRESS,
+        veto=_SCHOOL_OR_TECH,
+    ),
+)
+
+_RULES: tuple[_Rule, ...] = (
+    _TRAFFICKING
+    + _SEXUAL_EXPLOITATION
+    + _ONLINE_GROOMING
+    + _ABUSE
+    + _SELF_HARM
+    + _HELP_REQUEST
+)
+
+
+def _pattern_counts() -> dict[str, int]:
+    """How many alternative patterns each category has; used in review, not at runtime."""
+    counts: dict[str, int] = {}
+    for rule in _RULES:
+        # The top-level alternation of each compiled rule is one pattern per alternative.
+        counts[rule.category] = counts.get(rule.category, 0) + _top_level_alternatives(
+            rule.regex.pattern
+        )
+    return counts
+
+
+def _top_level_alternatives(pattern: str) -> int:
+    # _alt wraps the rule in one non-capturing group; count "|" at depth one inside it.
+    depth = 0
+    count = 1
+    escaped = False
+    in_class = False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+            continue
+        if ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 1:
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------------------------
+# Figurative speech: masked out before disclosure patterns run
+# --------------------------------------------------------------------------------------------
+
+_DEATH_WORD = _alt(
+    r"morir", r"morirme", r"morirse", r"muero", r"muere", r"morimos", r"mori", r"muriendo",
+    r"muert[oa]s?", r"matar", r"matarme", r"mato", r"mata", r"desaparecer", r"explotar",
+    r"explota", r"explotando", r"mate",
+)
+_FIGURATIVE_CAUSE = _alt(
+    r"risa", r"hambre", r"sueno", r"aburrimiento", r"aburrid\w*", r"verguenza", r"pena",
+    r"calor", r"frio", r"cansancio", r"ganas", r"envidia", r"amor", r"nervios", r"sed",
+    r"pereza", r"ternura", r"emocion", r"felicidad", r"alegria", r"gusto", r"asco", r"colera",
+    r"celos", r"curiosidad", r"estres", r"tanto estudiar", r"tanta tarea", r"tanto trabajo",
+    r"ansias", r"lo lindo", r"lo bonito", r"lo cute", r"la risa", r"la verguenza", r"la pena",
+    r"el aburrimiento", r"el cansancio", r"el calor", r"el frio", r"el hambre", r"el sueno",
+    r"los nervios", r"la emocion", r"las ganas",
+)
+_SCHOOL_TROUBLE = _alt(
+    r"nota", r"notas", r"examen\w*", r"boleta", r"prueba", r"quiz", r"materia", r"pierdo",
+    r"perdi", r"pierda", r"repruebo", r"reprobe", r"repruebe", r"jalo", r"me jale",
+    r"me quedo", r"tarde", r"cuarto", r"tarea", r"uniforme", r"celular", r"cel", r"plata del bus",
+    r"platos", r"trastes", r"compu", r"tele", r"partido", r"olvid\w*", r"rompi", r"rompo",
+    r"rompa", r"cuaderno", r"carro", r"llaves", r"mate", r"promedio", r"bote", r"perdo",
+    r"gaste", r"gasto", r"desorden", r"regue", r"quemo la comida", r"queme",
+)
+_INANIMATE = _alt(
+    r"examen\w*", r"quiz", r"prueba", r"parcial", r"tarea", r"practica", r"materia",
+    r"mate", r"matematicas?", r"fisica", r"quimica", r"calculo", r"partido", r"juego",
+    r"nivel", r"boss", r"jefe final", r"equipo", r"liga", r"saprissa", r"herediano",
+    r"cartagines", r"clase", r"semestre", r"horario", r"lunes", r"semana", r"vida", r"calor",
+    r"frio", r"trafico", r"presa", r"fila", r"profe de \w+ con (?:el|ese) examen",
+)
+
+_FIGURATIVE: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        # "me muero de risa", "me quiero morir de la vergüenza", "estoy muerto del cansancio"
+        r"(?:\b(?:me|nos|se) )?(?:\b(?:quiero|quiere|queria|voy a|va a|estoy|esta|estaba|casi"
+        r"|estamos) )?\b" + _DEATH_WORD + r" (?:de la|de lo|de los|de las|del|de|con la|por la)"
+        r" " + _FIGURATIVE_CAUSE + r"\b",
+        # "me va a matar si pierdo", "mi mamá me mata cuando vea las notas"
+        r"\b(?:me|nos) (?:va|van|iba|iban) a (?:matar|asesinar|colgar|ahorcar|pegar) (?:si|cuando"
+        r"|porque|por) (?:\w+ ){0,6}?" + _SCHOOL_TROUBLE + r"\b",
+        r"\b(?:me|nos) (?:mata|matan) (?:si|cuando) (?:\w+ ){0,6}?" + _SCHOOL_TROUBLE + r"\b",
+        # "me mata este calor", "esta tarea me está matando"
+        r"\bme (?:mata|matan|esta matando|estan matando|va a matar) (?:este|esta|el|la|ese|esa"
+        r"|tanto|tanta|de) (?:calor|frio|tarea|examen|clase|profe|materia|trafico|presa|fila"
+        r"|dolor de cabeza|dolor|sueno|hambre|risa|cole|u|semana|horario|cansancio|mate"
+        r"|matematica|fisica|quimica|estres|ansiedad de los examenes)\w*",
+        r"\b(?:este|esta|el|la|ese|esa|tanta|tanto) " + _INANIMATE + r" (?:me|nos)"
+        r" (?:mata|matan|esta matando|va a matar|tiene muert[oa])\b",
+        # "me explota con tanta tarea"
+        r"\b(?:me|nos) (?:explota|explotan|va a explotar|esta explotando) (?:la cabeza"
+        r"|el cerebro|con (?:tanta|tanto|tantas|tantos|la|el|las|los|esta|este) \w+)",
+        # "me secuestraron el cel"
+        r"\b(?:me|nos|le) (?:secuestr\w+|rob\w+|confisc\w+) (?:el|la|los|las|mi|mis|su|sus)"
+        r" (?:cel|celular|telefono|compu|computadora|tablet|lapiz|lapicero|cuaderno|comida"
+        r"|merienda|silla|control|cargador|audifonos|novio|novia|asiento|puesto|lugar|pelota"
+        r"|bola|bici|cuenta|tiempo|mejor amig\w*|play|switch|wifi|clave|papitas|confites)\b",
+        r"\bsecuestr\w+ (?:el|la|mi|los|las) (?:cel|celular|telefono|compu|tablet|control|play"
+        r"|switch|wifi)\b",
+        r"\b(?:me|nos) tienen secuestrad[oa]s? (?:con|en) (?:la|el|tanta|tanto|las|los)"
+        r" (?:tarea|cole|examen|examenes|estudio|trabajo|casa estudiando)\w*",
+        # "qué trata tan mala" — trata as "deal/treatment", not trafficking
+        r"\bque trata tan \w+",
+        r"\b(?:esa|esta|una|la) trata (?:tan|muy|mas) \w+",
+        # "ese examen me violó", "el partido nos violó"
+        r"\b(?:el |ese |este |la |esa |esta )?" + _INANIMATE + r" (?:me|nos|lo|la|te)"
+        r" (?:violo|violaron|violaba|viola|mato|mataron|destrozo|destruyo|secuestro|humillo"
+        r"|pego|golpeo|reviento|sono)\b",
+        r"\b(?:me|nos) (?:violaron|mataron|destrozaron|humillaron|reventaron|sonaron) en (?:el|la"
+        r"|ese|esa) (?:examen|partido|juego|quiz|free|fortnite|ranked|torneo|mate|prueba|final"
+        r"|mejenga)\b",
+        r"\bnos (?:violaron|mataron|golearon|reventaron|sonaron) \d+ a \d+",
+        # "me mato estudiando"
+        r"\b(?:me (?:mato|mate|estoy matando|voy a matar|quiero matar)|matarme) (?:estudiando"
+        r"|trabajando|entrenando|jugando|haciendo (?:la )?tarea|de risa|en el gym|en el gimnasio"
+        r"|corriendo|de tanto estudiar)\b",
+        # "me quiero matar con esta tarea"
+        r"\bme (?:quiero|voy a) (?:morir|matar) (?:con|por) (?:esta|este|tanta|tanto|la|el|esa"
+        r"|ese) (?:tarea|examen|calor|clase|fila|presa|trafico|materia|profe|mate|semana)\w*",
+        r"\bque me trague la tierra\b",
+    )
+)
+
+
+def _mask_figurative(norm: str) -> tuple[str, bool]:
+    found = False
+    for pattern in _FIGURATIVE:
+        norm, n = pattern.subn(" ~ ", norm)
+        found = found or n > 0
+    return re.sub(r"\s+", " ", norm).strip(), found
+
+
+# --------------------------------------------------------------------------------------------
+# Frames that can veto an alarm
+# --------------------------------------------------------------------------------------------
+
+_HOMEWORK = re.compile(
+    r"\b(?:tarea|tareas|exposicion|expo|proyecto|investigacion|investigar|ensayo|monografia"
+    r"|presentacion|infografia|afiche|cartel|feria cientifica|debate|trabajo (?:del|de la|para el"
+    r"|para la|de) (?:cole|colegio|escuela|u|universidad|clase|materia|civica|sociales|estudios"
+    r" sociales|orientacion|espanol|ciencias|psicologia)|(?:para|de) (?:civica|estudios sociales"
+    r"|sociales|orientacion|psicologia) sobre|(?:la|el) (?:profe|profesora?|maestr[oa]) (?:nos )?"
+    r"(?:dejo|pidio|mando) (?:investigar|un trabajo|una tarea))\b"
+)
+_NEWS = re.compile(
+    r"\b(?:(?:vi|vimos|mire|miramos|lei|leimos|escuche|oi|salio|salieron|dijeron|pasaron|sale)"
+    r" (?:en|por) (?:las noticias|el noticiero|la tele|la television|el periodico|la nacion"
+    r"|teletica|repretel|crhoy|el diario|la radio|un reportaje|un articulo|redes|internet|facebook"
+    r"|tiktok|youtube)|(?:lei|vi|escuche|oi) (?:una noticia|un reportaje|un articulo|que"
+    r" rescataron|que detuvieron|que capturaron|que arrestaron|que desarticularon)|en las"
+    r" noticias|en el noticiero|en el periodico|segun las noticias|una noticia|la noticia"
+    r"|salio en la tele|salio en el periodico"
+    r"|(?:vi|mire|vimos|miramos) un (?:video|reel|post|tiktok|documental|reportaje|caso)"
+    r" (?:en|de|sobre)|vi (?:en )?(?:tiktok|youtube|instagram|facebook) (?:que|un|una))\b"
+)
+_INFORMATIONAL = re.compile(
+    r"(?:\bque (?:es|son|significa|significan|quiere decir|se entiende por|diferencia hay|tipos"
+    r" de|hace|hacen|dice la ley|pena|castigo|edad|derechos|leyes|puedo hacer para (?:evitar"
+    r"|prevenir|protegerme|cuidarme)|se puede hacer para (?:evitar|prevenir))\b"
+    r"|\bcual(?:es)? (?:es|son) (?:el |la |los |las )?(?:numero|telefono|linea|diferencia|senales"
+    r"|pena|ley|leyes|derechos|riesgos|sintomas|tipos|whatsapp|correo)"
+    r"|\b(?:numero|telefono|linea|whatsapp|correo|direccion) (?:del|de la|de|para) (?:pani|oij"
+    r"|911|ayuda|emergencias|denuncias|policia|inamu|ccss|fiscalia|linea|la linea|este bot)"
+    r"|\bcomo (?:se|saber|sabes|sabe|reconocer|reconozco|identificar|identifico|detectar|detecto"
+    r"|prevenir|evitar|denunciar|se denuncia|reportar|funciona|puedo (?:saber|reconocer"
+    r"|identificar|denunciar|reportar|prevenir|evitar|protegerme|cuidarme|ayudar a (?:alguien"
+    r"|una persona|una victima))|ayudar a (?:alguien|una persona|una victima|victimas))\b"
+    r"|\bes (?:un )?(?:delito|ilegal|legal|crimen|pecado)\b"
+    r"|\b(?:esto|el chat|la conversacion|esta conversacion|este chat|lo que escribo|lo que le"
+    r" cuento|lo que cuento) es (?:anonimo|confidencial|privado|secreto|seguro)\b"
+    r"|\bes anonimo\b|\bes confidencial\b"
+    r"|\b(?:quien|quienes) (?:lee|leen|ve|ven|va a leer|van a leer) (?:esto|los mensajes"
+    r"|mis mensajes|lo que escribo)"
+    r"|\b(?:guardan|graban|comparten) (?:mis )?(?:datos|mensajes|conversaciones)"
+    r"|\bdonde (?:puedo|se puede|se|hay que) (?:denunciar|denuncia|reportar|llamar|pedir ayuda)"
+    r"|\bdonde (?:denuncio|reporto|llamo|pido ayuda)\b"
+    r"|\ba (?:donde|quien|que numero) (?:llamo|puedo llamar|acudo|puedo acudir|se llama"
+    r"|denuncio|reporto|se denuncia)"
+    r"|\bpara que sirve|\bdesde que edad|\bcuantos anos de (?:carcel|prision)"
+    r"|^ ?es cuando\b|\bes (?:malo|peligroso|grave|normal que (?:la gente|alguien|uno|una"
+    r" persona))\b"
+    r"|\bpor que (?:la gente|las personas|alguien|uno|una persona|hay gente|los (?:jovenes"
+    r"|adolescentes|ninos|chicos)|las (?:chicas|muchachas|ninas))\b"
+    r"|\bque pasa (?:con|cuando) (?:los|mis|las) (?:datos|mensajes|denuncias))"
+)
+_HYPOTHETICAL = re.compile(
+    r"(?:\bque (?:haria|harias|haces|hago|hace|hacer|pasa|pasaria|debo hacer|deberia hacer"
+    r"|debería hacer|puedo hacer|tengo que hacer|hay que hacer|se hace|se debe hacer|hacemos"
+    r"|harian|hariamos|haria usted|harias vos) (?:yo |uno |una |usted |vos )?(?:si|en caso"
+    r"|cuando)\b"
+    r"|\bsi (?:alguien|alguno|alguna|una persona|uno|una|un \w+|algun \w+|alguna \w+|me|a mi"
+    r"|mi|mis|yo|nos|a uno|a alguien|le|a una? \w+|el \w+|la \w+|algun dia|alguna vez)\b"
+    r"|\bsupon\w*|\bsuponiendo\b|\ben caso (?:de|que)\b|\bimagin\w+ que\b"
+    r"|(?:^|[¿?!.,] )y si\b"
+    r"|\bdigamos que\b|\bhipotetic\w*|\bpor ejemplo\b|\bque tal si\b|\bpongamos que\b"
+    r"|\bponele que\b|\bpongale que\b|\bpor si (?:acaso|alguna vez|algun dia)\b)"
+)
+
+# "me pregunta si estoy sola", "no sé si ...": an embedded yes/no question, not a condition.
+_INDIRECT_SI = re.compile(
+    r"\b(?:pregunt\w*|saber|se|sabe|sabes|sabia|ver|idea de|duda de|dudo) si\b"
+)
+
+
+def _is_hypothetical(sentence: str) -> bool:
+    return bool(_HYPOTHETICAL.search(_INDIRECT_SI.sub("~", sentence)))
+
+
+_TIME_CONCRETE = re.compile(
+    r"\b(?:ayer|anoche|antier|antenoche|hoy|esta manana|esta tarde|esta noche|ahorita|ahora"
+    r"|en este momento|siempre|todos los dias|todas las noches|todas las semanas|cada (?:vez"
+    r"|noche|dia|rato|semana|fin)|a cada rato|otra vez|de nuevo|varias veces|muchas veces"
+    r"|desde (?:hace|que|chiquit\w*|pequen\w*|los \d+|el ano)|hace (?:\w+ )?(?:dias|semanas"
+    r"|meses|anos|rato)|la semana pasada|el otro dia|la otra vez|el ano pasado|el mes pasado"
+    r"|el fin de semana|el finde|ya van|todavia|sigue|siguen)\b"
+)
+_POSSESSIVE_PERSON = re.compile(
+    r"\b(?:mi|mis|nuestr[oa]s?) (?:" + _AGENT + "|" + _PEER + r")\b"
+)
+_DEMONSTRATIVE_PERSON = re.compile(
+    r"\b(?:ese|esa|este|esta|aquel|aquella) (?:senora?|man|mae|tipo|viej[oa]|hombre"
+    r"|muchach[oa]|profe|profesora?|entrenadora?|vecin[oa]|chavalo|carajo)\b"
+)
+_INDEFINITE_PEER = re.compile(
+    r"\b(?:un|una) (?:compa|companer[oa]|vecin[oa]|amig[oa]|prim[oa]|compi)\b"
+)
+_PAST_FORMS = frozenset(
+    "pidio mando toco pego golpeo violo abuso quito amenazo encerro obligo ofrecio llevo vendio "
+    "siguio quemo hizo dijo forzo agarro beso grabo publico subio dio pago trajo engano "
+    "secuestro manoseo acoso chantajeo escribio mostro enseno intento trato quiso tuvo regalo "
+    "compro mato paso envio conto pateo empujo cacheteo ahorco jalo metio saco escondio retuvo "
+    "recogio cobro dejo puso invito propuso insistio exigio tome corte intente trate hice quise "
+    "fui".split()
+)
+_NOT_SUBJUNCTIVE = frozenset("para cara clara vara guitarra mascara ahora afuera fuera".split())
+
+
+def _is_past_or_ongoing(span: str) -> bool:
+    tokens = span.split()
+    for i, token in enumerate(tokens):
+        if token in _PAST_FORMS or re.fullmatch(r"\w+(?:aron|ieron|aba|aban)", token):
+            return True
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token in {"ha", "han", "he", "has", "hemos", "habia", "habian"} and re.fullmatch(
+            r"\w+(?:ado|ido|ada|ida|cho|to)", nxt
+        ):
+            return True
+        if token in {"esta", "estan", "estaba", "estaban", "estuvo", "sigue", "siguen", "anda",
+                     "andan"} and re.fullmatch(r"\w+(?:ando|iendo|yendo)(?:me|nos)?", nxt):
+            return True
+    return False
+
+
+def _is_subjunctive_or_conditional(span: str) -> bool:
+    return any(
+        token not in _NOT_SUBJUNCTIVE
+        and re.fullmatch(r"\w{2,}(?:ara|aran|iera|ieran|ase|asen|iese|iesen|ria|rian)", token)
+        for token in span.split()
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Who is harmed
+# --------------------------------------------------------------------------------------------
+
+_SELF_TOKENS = frozenset(
+    "me nos yo conmigo estoy estamos tengo tenemos quiero queremos necesito necesitamos voy "
+    "vamos soy somos debo debemos siento puedo podemos mi mis nuestro nuestra nuestros nuestras "
+    "cortarme matarme morirme suicidarme tomarme hacerme lastimarme ayudeme ayudame ayudenme "
+    "ayudanos ayudenos fui sacame saquenme siguiendome mio mia mios mias aguanto".split()
+)
+_OTHER_TOKENS = frozenset(
+    "le les se ella ellas ellos quiere esta estan tiene matarse suicidarse morirse cortarse "
+    "quitarse su sus".split()
+)
+# "la/lo/las/los" are articles far more often than object pronouns; they name a victim only
+# where a clitic sits: at the start of a hit or right after "no"/"que"/"y".
+_CLITIC_3 = frozenset("la lo las los".split())
+_CLITIC_SLOT = frozenset("no que y".split())
+_PEER_RX = re.compile(r"^" + _PEER + r"$")
+_AGENT_RX = re.compile(r"^" + _AGENT + r"$")
+# Peers who are rarely the offender; parents, uncles and partners name a victim only when the
+# sentence makes them one ("a mi mamá", "mi mamá está ...").
+_YOUNG_PEER = _alt(
+    r"amig[oa]s?", r"amiguit[oa]s?", r"herman[oa]s?", r"hermanit[oa]s?", r"prim[oa]s?",
+    r"primit[oa]s?", r"compas?", r"compi", r"companer[oa]s?", r"vecinit[oa]s?", r"sobrin[oa]s?",
+    r"hij[oa]s?", r"bebes?", r"carajill[oa]s?", r"chavalit[oa]s?", r"guilas?", r"guilit[oa]s?",
+)
+_THIRD_VICTIM = re.compile(
+    r"\b(?:mi|mis|una|un|su|sus|otra|otro) " + _YOUNG_PEER + r"\b"
+    r"|\b(?:a|de) (?:mi|mis|una|un|su|sus) " + _PEER + r"\b"
+    r"|\b(?:mi|mis) " + _PEER + r" (?:esta|estan|se|tiene|tienen|dice|dicen|me conto|me dijo"
+    r"|quiere|fue|anda|no puede)\b"
+    r"|\ba (?:ella|el|ellas|ellos)\b|\b(?:ella|el) (?:esta|tiene|dice|quiere|se)\b"
+    r"|\b(?:una|un|la|el|unas|unos|las|los) (?:nin[oa]s?|chiquit[oa]s?|muchach[oa]s?|menor(?:es)?"
+    r"|estudiantes?|alumn[oa]s?|chavalas?|chavalos?|guilas?|carajill[oa]s?|chamac[oa]s?)\b"
+)
+_FIRST_PERSON = re.compile(
+    r"\b(?:me|mi|mis|yo|conmigo|estoy|tengo|nos|estamos|quiero|necesito|soy|voy|puedo|aguanto"
+    r"|pienso|siento|vivo|debo)\b"
+)
+
+
+def _span_subject(span: str) -> Subject:
+    tokens = span.split()
+    saw_other = False
+    for i, token in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        prev = tokens[i - 1] if i else ""
+        if token in {"mi", "mis"} and _PEER_RX.match(nxt):
+            saw_other = True
+        elif token in _SELF_TOKENS or re.fullmatch(r"\w+(?:ar|er|ir|ando|iendo)(?:me|nos)", token):
+            return "self"
+        elif token in _OTHER_TOKENS or (
+            token in _CLITIC_3 and (i == 0 or prev in _CLITIC_SLOT or _AGENT_RX.match(prev))
+        ):
+            saw_other = True
+    return "other" if saw_other else "none"
+
+
+def _hit_subject(hit: _Hit) -> Subject:
+    subject = _span_subject(hit.span)
+    # In "me dijo que si no le mando fotos las va a subir" the "le/las" are the offender and
+    # the photos; with the writer as object and no third person named, the writer is harmed.
+    if (
+        subject == "other"
+        and re.search(r"\b(?:me|nos|mio|mia|mios|mias|conmigo)\b", hit.sentence)
+        and not _THIRD_VICTIM.search(hit.sentence)
+    ):
+        return "self"
+    return subject
+
+
+# --------------------------------------------------------------------------------------------
+# Danger now
+# --------------------------------------------------------------------------------------------
+
+_DANGER_STRONG = re.compile(
+    _alt(
+        r"\b(?:me|nos) (?:esta|estan|viene|vienen|anda|andan) (?:siguiendo|persiguiendo"
+        r"|buscando)\b",
+        r"\b(?:esta|estan) siguiendome\b",
+        r"\b(?:estoy|estamos) (?:sangrando|herid[oa]s?|encerrad[oa]s?|escondid[oa]s?"
+        r"|atrapad[oa]s?|secuestrad[oa]s?)\b",
+        r"\bsangr(?:o|ando) mucho\b",
+        r"\b(?:me|nos|la|lo|las|los) (?:tiene|tienen|mantienen) (?:\w+ )?encerrad\w*",
+        r"\b(?:me|nos|la|lo|los|las) (?:va|van) a (?:matar|pegar|golpear|violar|sonar|llevar"
+        r"|vender|hacer algo|hacer dano|lastimar|quemar|encerrar)\b",
+        r"\b(?:me|nos) (?:quiere|quieren) matar\b",
+        r"\b(?:quiere|quieren|va a|van a) (?:matarme|matarnos)\b",
+        r"\b(?:hoy|ahorita|ahora|ya|esta noche|manana) me (?:mato|suicido|voy a matar"
+        r"|voy a suicidar|tiro)\b",
+        r"\bme voy a (?:tirar|matar|suicidar|colgar|ahorcar|cortar las venas|tomar (?:todas )?"
+        r"las pastillas)\b",
+        r"\bya tengo (?:las|el|la|una|un) (?:pastillas|veneno|cuchillo|navaja|soga|cuerda"
+        r"|gillete|cuchilla|arma|pistola|pildoras)\b",
+        r"\btengo (?:las|unas|todas las|el|la) (?:pastillas|pildoras|veneno|navaja|cuchilla|soga"
+        r"|gillete) (?:en la mano|listas?|aqui|conmigo)\b",
+        r"\b(?:ya )?me tome (?:todas |un monton de |muchas )?(?:las )?(?:pastillas|pildoras"
+        r"|veneno|cloro)\b",
+        r"\bme estoy (?:cortando|muriendo|desangrando|ahogando)\b",
+        r"\b(?:me|nos) (?:esta|estan) (?:pegando|golpeando|tocando|ahorcando|amenazando"
+        r"|violando|quemando|encerrando|manoseando)\b",
+        r"\b(?:tiene|trae|saco|anda con) (?:un|una) (?:cuchillo|pistola|arma|machete|navaja"
+        r"|revolver)\b",
+        r"\b(?:esta|estan) (?:tratando de|intentando) (?:entrar|abrir)\b",
+        r"\b(?:un|una|unos|el|ese) (?:hombre|senor|man|mae|tipo|carro|moto)s? (?:me|nos)"
+        r" (?:sigue|siguen|persigue|persiguen)\b(?! en (?:insta|instagram|tiktok|twitter|redes"
+        r"|face|facebook|snap|youtube|twitch))(?! \w+(?:ando|iendo)\b)",
+        r"\b(?:esta|estan) (?:golpeando|rompiendo|pateando) la puerta\b",
+        r"\bno (?:me|nos) (?:deja|dejan) salir (?:de mi cuarto|del cuarto|del bano)\b",
+    )
+)
+_DANGER_TEMPORAL = re.compile(
+    r"\b(?:ahora mismo|ahorita|ahora(?! (?:ya no|estoy bien|estoy mejor|vivo con|ya estoy))"
+    r"|en este momento|en este instante|ya viene|ya vienen"
+    r"|viene para aca|vienen para aca|viene para aqui|esta afuera|estan afuera|esta aqui"
+    r"|estan aqui|esta en la puerta|esta llegando|ya llego|esta noche|hoy en la noche"
+    r"|en un rato|dentro de poco|ya casi llega|viene por mi|vienen por mi)\b"
+)
+
+# --------------------------------------------------------------------------------------------
+# Safe word
+# --------------------------------------------------------------------------------------------
+
+_SAFE_WORD = re.compile(
+    r"^(?:por favor )?(?:(?:necesito|necesitamos|quiero|pido) )?"
+    r"(?:ayuda|auxilio|socorro|sos|help|ayudeme|ayudame|ayudenme|ayudanos|ayudenos)"
+    r"(?: (?:ayuda|auxilio|socorro|sos|help|ayudeme|ayudame|ayudenme))*"
+    r"(?: (?:por favor|ya|urgente|rapido|ahora|ahorita|porfavor|pronto))*$"
+)
+_SAFE_WORD_MAX_WORDS = 6
+
+# --------------------------------------------------------------------------------------------
+# Assessment
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Hit:
+    category: Category
+    span: str
+    sentence: str
+    weak: bool
+    danger: bool
+    threat: bool
+    start: int
+    end: int
+    clause: str
+    # The sentence up to the end of the hit: a frame has to come before what it frames.
+    lead: str
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for m in re.finditer(r"[¿?!.]", text):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+_CLAUSE_BREAK = re.compile(r"[¿?!.,]| (?:pero|y|porque|aunque|entonces|pues|o sea) ")
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _clause_at(text: str, position: int) -> str:
+    for start, end in _clauses(text):
+        if start <= position <= end:
+            return text[start:end]
+    return text
+
+
+def _find_hits(text: str) -> list[_Hit]:
+    bounds = _sentences(text)
+    hits: list[_Hit] = []
+    for rule in _RULES:
+        if rule.requires is not None and not rule.requires.search(text):
+            continue
+        for m in rule.regex.finditer(text):
+            s, e = next((b for b in bounds if b[0] <= m.start() <= b[1]), (0, len(text)))
+            sentence = text[s:e]
+            if rule.veto is not None:
+                window = text[max(s, m.start() - 50) : min(e, m.end() + 50)]
+                if rule.veto.search(window):
+                    continue
+            hits.append(
+                _Hit(
+                    rule.category,
+                    m.group(0),
+                    sentence,
+                    rule.weak,
+                    rule.danger,
+                    rule.threat,
+                    m.start(),
+                    m.end(),
+                    _clause_at(text, m.start()),
+                    text[s : m.end()],
+                )
+            )
+    return hits
+
+
+def _strongest(hits: list[_Hit]) -> Category:
+    strong = [h for h in hits if not h.weak] or hits
+    present = {h.category for h in strong}
+    return next((c for c in _SEVERITY if c in present), "none")
+
+
+# Frames that talk about harm at one remove, for the whole message.
+_REPORTING_FRAMES: tuple[tuple[Guard, re.Pattern[str]], ...] = (
+    ("homework", _HOMEWORK),
+    ("news", _NEWS),
+)
+
+
+def _covering_frame(hit: _Hit, norm: str) -> Guard | None:
+    """The frame that makes this hit non-literal, or None when it reads as a real statement."""
+    sentence = hit.sentence
+    timed = bool(_TIME_CONCRETE.search(sentence))
+    past = _is_past_or_ongoing(hit.span)
+
+    # Somebody concrete is involved: the writer, "mi prima", "una compañera".
+    concrete_person = bool(
+        _POSSESSIVE_PERSON.search(sentence) or _INDEFINITE_PEER.search(sentence)
+    )
+    about_writer = _hit_subject(hit) == "self"
+    for frame, rx in _REPORTING_FRAMES:
+        if rx.search(norm) and not about_writer and not concrete_person and not timed:
+            return frame
+
+    if not hit.threat and _is_hypothetical(hit.lead) and not timed and not past:
+        # The mood that matters is the framed verb's, not the frame's own ("qué pasaría si").
+        if _is_subjunctive_or_conditional(_HYPOTHETICAL.sub(" ", hit.clause)):
+            return "hypothetical"
+        specific = _POSSESSIVE_PERSON.search(sentence) or _DEMONSTRATIVE_PERSON.search(sentence)
+        # "¿qué pasa si me quiero morir?" is the writer speaking about themself, not a what-if.
+        self_statement = about_writer and hit.category in ("self_harm", "help_request")
+        if not specific and not self_statement:
+            return "hypothetical"
+
+    # An awareness question frames only the sentence it asks in: "¿a dónde llamo? a una
+    # muchacha la tienen encerrada" is a report followed by a question.
+    if (
+        _INFORMATIONAL.search(sentence)
+        and not about_writer
+        and not concrete_person
+        and not timed
+    ):
+        return "informational"
+    return None
+
+
+def _message_frame(norm: str, figurative: bool) -> Guard | None:
+    if figurative:
+        return "figurative"
+    for frame, rx in (*_REPORTING_FRAMES, ("informational", _INFORMATIONAL)):
+        if rx.search(norm):
+            return frame
+    if _is_hypothetical(norm):
+        return "hypothetical"
+    return None
+
+
+def _subject(hits: list[_Hit], category: Category, norm: str) -> Subject:
+    relevant = [h for h in hits if h.category == category] if category != "none" else []
+    subjects = {_hit_subject(h) for h in relevant}
+    if "self" in subjects:
+        return "self"
+    if "other" in subjects:
+        return "other"
+    if _THIRD_VICTIM.search(norm):
+        return "other"
+    if _FIRST_PERSON.search(norm):
+        return "self"
+    return "none"
+
+
+def _is_safe_word(norm: str) -> bool:
+    words = re.sub(r"[¿?!.,]", " ", norm).split()
+    if not words or len(words) > _SAFE_WORD_MAX_WORDS:
+        return False
+    return bool(_SAFE_WORD.match(" ".join(words)))
+
+
+# Content a frame has not explained: the writer as object ("me", "nos") or a named third
+# party.  When it is left over, the rules neither alarm nor veto, and the model decides.
+_PERSONAL = re.compile(r"\b(?:me|nos|conmigo)\b|\b\w+(?:ar|er|ir)(?:me|nos)\b")
+
+
+def _frame_explains(clause: str) -> bool:
+    if "~" in clause:
+        # The figurative expression masked here is the clause's whole point.
+        return True
+    if _HOMEWORK.search(clause) or _NEWS.search(clause):
+        # "el profe me dejó una tarea sobre ...": the past tense belongs to the assignment.
+        return True
+    if _TIME_CONCRETE.search(clause) or _is_past_or_ongoing(clause):
+        return False
+    if _INFORMATIONAL.search(clause):
+        return True
+    return (
+        _is_hypothetical(clause)
+        and not _POSSESSIVE_PERSON.search(clause)
+        and not _DEMONSTRATIVE_PERSON.search(clause)
+    )
+
+
+def _unexplained_personal_content(masked: str, covered: list[_Hit]) -> bool:
+    for start, end in _clauses(masked):
+        clause = masked[start:end]
+        if not (
+            _PERSONAL.search(clause)
+            or _THIRD_VICTIM.search(clause)
+            or _POSSESSIVE_PERSON.search(clause)
+        ):
+            continue
+        if any(h.start < end and h.end > start for h in covered):
+            continue
+        if _frame_explains(clause):
+            continue
+        return True
+    return False
+
+
+def assess(text: str) -> RuleVerdict:
+    """Triage one message with the deterministic rules."""
+    norm = normalize(text)
+    safe_word = _is_safe_word(norm)
+    masked, figurative = _mask_figurative(norm)
+
+    hits = _find_hits(masked)
+    frames = [_covering_frame(h, norm) for h in hits]
+    uncovered = [h for h, frame in zip(hits, frames, strict=True) if frame is None]
+
+    category: Category
+    guard: Guard | None
+    danger_now = False
+    if uncovered:
+        category = _strongest(uncovered)
+        guard = None
+        danger_now = (
+            any(h.danger for h in uncovered)
+            or bool(_DANGER_STRONG.search(masked))
+            or bool(_DANGER_TEMPORAL.search(masked))
+        )
+        subject = _subject(uncovered, category, norm)
+    else:
+        raw_hits = _find_hits(norm) if figurative else hits
+        subject = _subject(raw_hits, _strongest(raw_hits), norm)
+        # A guard also silences the model downstream, so it is only given when the frame
+        # accounts for everything personal in the message.
+        if _unexplained_personal_content(masked, hits):
+            category, guard = "none", None
+        elif hits:
+            category = _strongest(raw_hits)
+            top = _strongest(hits)
+            guard = next(f for h, f in zip(hits, frames, strict=True) if h.category == top)
+        elif raw_hits:
+            category, guard = _strongest(raw_hits), "figurative"
+        else:
+            category, guard = "none", _message_frame(norm, figurative)
+
+    if safe_word:
+        # The safe word is itself a request for help, and no frame can explain it away.
+        guard = None
+        if category == "none":
+            category = "help_request"
+
+    return RuleVerdict(
+        category=category,
+        danger_now=danger_now,
+        subject=subject,
+        guard=guard,
+        safe_word=safe_word,
+    )

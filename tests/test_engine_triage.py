@@ -1,0 +1,145 @@
+"""Safety triage in the engine: a disclosure is committed as a case with its alert before
+the child is answered, in every state, and the answer is warm and useful."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.engine import STALE_BUTTON, Engine, Inbound, Kind
+from bot.escalation import Cases
+from bot.storage import Database, Escalation, OutboxMessage
+from bot.triage import answers
+
+pytestmark = pytest.mark.rasa
+CHILD = "c" * 32
+OTHER = "o" * 32
+
+
+@pytest.fixture
+def engine(assistant, database):
+    return Engine(assistant, Cases(database))
+
+
+def counts(database) -> tuple[int, int]:
+    with database.session() as session:
+        return (
+            session.scalar(select(func.count()).select_from(Escalation)),
+            session.scalar(select(func.count()).select_from(OutboxMessage)),
+        )
+
+
+def text_of(replies) -> str:
+    return "\n".join(reply.text for reply in replies)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "un señor me da plata si le mando fotos",
+        "me quitaron la cédula en el hotel y no me dejan salir",
+        "mi padrastro entra a mi cuarto de noche y me toca",
+    ],
+)
+async def test_disclosure_commits_case_and_alert_and_answers_warmly(engine, database, message):
+    replies = await engine.handle(Inbound(CHILD, Kind.TEXT, message))
+    assert counts(database) == (1, 1)
+    assert answers.TOLD in replies[0].text and "1147" in replies[0].text
+    assert replies[1].text == answers.ASK
+    assert [b.label for b in replies[1].buttons[0]] == ["Sí", "No, no era eso"]
+    with database.session() as session:
+        case = session.scalars(select(Escalation)).one()
+        assert case.user == CHILD and case.status == "open"
+
+
+async def test_danger_now_tells_the_child_to_call_911(engine, database):
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.TEXT, "me tienen encerrada en un cuarto y no me dejan salir")
+    )
+    assert answers.EMERGENCY in replies[0].text
+    with database.session() as session:
+        assert session.scalars(select(Escalation.urgency)).one() == "emergency"
+
+
+@pytest.mark.parametrize("word", ["AYUDA", "ayuda", "auxilio", "aiuda"])
+async def test_safe_word_goes_straight_to_help(engine, database, word):
+    replies = await engine.handle(Inbound(CHILD, Kind.TEXT, word))
+    assert answers.HELP_REQUEST in replies[0].text
+    with database.session() as session:
+        assert session.scalars(select(Escalation.category)).one() == "help_request"
+
+
+async def test_help_button_reaches_a_person(engine, database):
+    replies = await engine.handle(Inbound(CHILD, Kind.BUTTON, "r:pedir_ayuda"))
+    assert answers.HELP_REQUEST in replies[0].text
+    assert counts(database) == (1, 1)
+
+
+async def test_disclosure_about_a_friend_thanks_the_child_for_caring(engine, database):
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.TEXT, "a mi amiga un señor le pide fotos sin ropa por instagram")
+    )
+    assert answers.THANKS_OTHER in replies[0].text
+    with database.session() as session:
+        assert session.scalars(select(Escalation.subject)).one() == "other"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "¿qué es la trata?",
+        "ese profe me explota con tanta tarea",
+        "¿qué haría si un amigo me cuenta que le pegan?",
+        "hola",
+    ],
+)
+async def test_questions_slang_and_chat_raise_no_alarm(engine, database, message):
+    await engine.handle(Inbound(CHILD, Kind.TEXT, message))
+    assert counts(database) == (0, 0)
+
+
+async def test_edited_message_with_a_disclosure_is_escalated(engine, database):
+    await engine.handle(Inbound(CHILD, Kind.EDITED, "un señor me pide fotos sin ropa"))
+    assert counts(database) == (1, 1)
+
+
+async def test_child_can_say_the_bot_understood_wrong(engine, database):
+    replies = await engine.handle(Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa"))
+    no = replies[1].buttons[0][1].data
+    assert text_of(await engine.handle(Inbound(CHILD, Kind.BUTTON, no))) == answers.CORRECTED
+    with database.session() as session:
+        assert session.scalars(select(Escalation.child_confirmed)).one() is False
+    assert counts(database) == (1, 2)  # the officer is told of the correction
+
+
+async def test_confirmation_button_of_another_child_is_refused(engine, database):
+    replies = await engine.handle(Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa"))
+    yes = replies[1].buttons[0][0].data
+    assert text_of(await engine.handle(Inbound(OTHER, Kind.BUTTON, yes))) == STALE_BUTTON
+    assert text_of(await engine.handle(Inbound(CHILD, Kind.BUTTON, "t:yes:999999"))) == (
+        STALE_BUTTON
+    )
+    with database.session() as session:
+        assert session.scalars(select(Escalation.child_confirmed)).one() is None
+
+
+async def test_database_down_still_answers_the_child_with_helplines(assistant):
+    engine = Engine(assistant, Cases(Database("postgresql://voz@127.0.0.1:1/voz")))
+    replies = await engine.handle(Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa"))
+    assert answers.NOT_TOLD in replies[0].text
+    assert "911" in replies[0].text
+
+
+async def test_rules_still_triage_when_the_nlu_fails(assistant, database):
+    class BrokenNlu:
+        intents = assistant.intents
+
+        async def parse(self, text):
+            raise RuntimeError("model crashed")
+
+        async def respond(self, user, intent):
+            raise AssertionError("must not be reached for a disclosure")
+
+    engine = Engine(BrokenNlu(), Cases(database))
+    await engine.handle(Inbound(CHILD, Kind.TEXT, "me quitaron el pasaporte y no me dejan salir"))
+    assert counts(database) == (1, 1)

@@ -1,0 +1,743 @@
+"""Behaviour of the deterministic triage rule layer (bot.triage.rules).
+
+Every sentence here was written for these tests; none comes from the NLU training data or the
+held-out evaluation set.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.triage.rules import RuleVerdict, assess, normalize
+
+# --------------------------------------------------------------------------------------------
+# normalize
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("AYUDA", "ayuda"),
+        ("Ayúdeme", "ayudeme"),
+        ("ayudaaaa", "ayuda"),
+        ("aiuda", "ayuda"),
+        ("aiudaaa", "ayuda"),
+        ("nesesito ayuda", "necesito ayuda"),
+        ("nesecito aiuda", "necesito ayuda"),
+        ("q hago", "que hago"),
+        ("k hago", "que hago"),
+        ("xq me pega", "porque me pega"),
+        ("porq me pega", "porque me pega"),
+        ("tmb a mi hermana", "tambien a mi hermana"),
+        ("Mi papá me pegó", "mi papa me pego"),
+        ("niña", "nina"),
+        ("me   quiero\tmorir", "me quiero morir"),
+        ("¿Qué es la trata?", "¿ que es la trata ?"),
+        ("¡¡¡Socorro!!!", "! socorro !"),
+        ("me kitaron la sedula", "me quitaron la cedula"),
+        ("toy enserrada", "estoy encerrada"),
+        ("S.O.S", "sos"),
+        ("x favor 🙏", "por favor"),
+    ],
+)
+def test_normalize_folds_case_accents_typos_and_repeats(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_normalize_keeps_question_and_exclamation_marks_as_separators() -> None:
+    assert normalize("¿ayuda?hola!").split() == ["¿", "ayuda", "?", "hola", "!"]
+
+
+@pytest.mark.parametrize("word", ["poquito", "aqui", "porque", "queso", "kaki", "xbox", "dedo"])
+def test_normalize_expands_abbreviations_only_as_whole_words(word: str) -> None:
+    assert normalize(word) == word
+
+
+# --------------------------------------------------------------------------------------------
+# safe word
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ayuda",
+        "AYUDA",
+        "auxilio",
+        "socorro",
+        "sos",
+        "SOS",
+        "aiuda",
+        "ayudaaa",
+        "ayuda por favor",
+        "necesito ayuda",
+        "¡Ayuda!",
+        "AYUDAAA!!!",
+        "aiudaaa plis",
+        "socoro",
+        "S.O.S",
+        "ayuda ayuda",
+        "ayúdenme porfavor",
+        "nesesito aiuda porfa",
+        "necesito ayuda ya",
+        "Auxilio!!",
+    ],
+)
+def test_safe_word_with_typos_escalates(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.safe_word
+    assert verdict.escalate
+    assert verdict.guard is None
+    assert verdict.category == "help_request"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ayuda con la tarea de mate",
+        "necesito ayuda con la tarea",
+        "¿me ayuda a cambiar el idioma?",
+        "vos sos muy bueno",
+        "ayuda a mi hermanito con los deberes por favor que yo no sé inglés",
+    ],
+)
+def test_longer_message_with_help_word_is_not_the_safe_word(text: str) -> None:
+    verdict = assess(text)
+    assert not verdict.safe_word
+    assert not verdict.escalate
+
+
+# --------------------------------------------------------------------------------------------
+# Disclosures, by category
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "en el hotel me quitaron el pasaporte y no me dejan salir",
+        "el jefe tiene mi cédula y dice que le debo por el pasaje",
+        "nos tienen encerradas en una casa y hay unos hombres vigilando",
+        "trabajo todo el día en la finca y no me pagan nada",
+        "me ofrecieron trabajo de modelo en Panamá pero era mentira, ahora no me dejan irme",
+        "me trajeron de Nicaragua para trabajar y me quitaron los papeles",
+        "mi tía dice que me van a vender a un señor",
+        "me ofrecieron un brete en un crucero sin requisitos y me piden el pasaporte",
+        "le debo al patrón la comida y el cuarto y nunca termino de pagar",
+        "me kitaron la sedula en el brete y no me dejan irme",
+        "tengo q pagar el pasaje pa q me dejen ir",
+        "la doña me tiene jalando todo el dia en la casa y no me paga nada",
+        "a ella le quitaron el pasaporte",
+        "no me dejan salir de aquí",
+        "me tienen encerrada",
+        "nos obligan a trabajar sin pago",
+        "el señor se quedó con nuestros pasaportes",
+        "no nos devuelven los documentos",
+        "nos movieron de casa otra vez y no sé dónde estoy",
+        "la señora de la casa donde trabajo no me deja salir y no me paga",
+        "nos tienen trabajando en una finca y no podemos salir",
+        "el señor que me trajo dice que le debo mucha plata",
+        "a mi prima se la llevaron a otro país con engaños",
+        "vine a trabajar de niñera y no me dejan salir ni tener celular",
+        "nos trajeron en una lancha y nos tienen en un cuarto",
+        "hay unos hombres que nos cuidan para que no nos escapemos",
+    ],
+)
+def test_document_taken_debt_or_captivity_is_trafficking(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.category == "trafficking"
+    assert verdict.escalate
+
+
+def test_document_taken_in_hotel_is_trafficking() -> None:
+    verdict = assess("Trabajo en un hotel y el dueño me quitó el pasaporte")
+    assert verdict.category == "trafficking"
+    assert verdict.escalate
+    assert verdict.subject == "self"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "un gringo me da plata a cambio de fotos",
+        "un señor me regala recargas si le mando fotos",
+        "mi mamá me vende a señores",
+        "me llevan a fiestas con turistas y ahí nos pagan",
+        "un turista me ofreció 50 mil por estar con él",
+        "mi primo me ofrece a sus amigos",
+        "un gringo le da harina a mi prima para que se acueste con él",
+        "en la playa unos turistas me ofrecieron plata por fotos",
+        "me pagan por mandar videos",
+        "un viejo me compró un celular a cambio de que me deje tocar",
+        "me ponen a atender en un bar y los clientes me tocan",
+        "mi padrastro me vende",
+        "me ofrecen a señores en la playa",
+        "mi mamá me manda a estar con señores por plata",
+        "hay un señor que me da plata si me dejo tocar",
+        "un gringo me dio un celular y ahora quiere que salga con él",
+        "en la playa un extranjero me pidió que me fuera con él a su hotel por plata",
+        "un man me ofrece plata por verme desnuda",
+    ],
+)
+def test_money_or_gifts_for_sexual_acts_is_sexual_exploitation(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.category == "sexual_exploitation"
+    assert verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "un man de free fire me pide fotos sin ropa",
+        "alguien de Free Fire me pidió el pack",
+        "me están pidiendo nudes",
+        "un señor me dijo que si no le mando más fotos las va a subir",
+        "amenaza con publicar mis fotos",
+        "quiere que nos veamos a escondidas",
+        "me dijo que no le contara a nadie",
+        "un mae de tiktok quiere conocerme en persona",
+        "me escribió un señor y me pidió que le mandara videos",
+        "me dice mándame una foto sin ropa",
+        "un mae me pidio el pack por insta y dice q si no se lo paso lo va a regar",
+        "el man me dijo q le pasara fotos en calzones",
+        "mi ex tiene fotos mías desnuda y dice que las va a publicar",
+        "me chantajea con mis fotos",
+        "alguien en roblox me regala robux y quiere que nos veamos solos",
+        "me pregunta donde vivo y si estoy sola",
+        "un señor me pidió fotos, ¿qué hago?",
+        "un viejo me dijo que si no le mando fotos le dice a mi mamá",
+        "un profe me manda mensajes raros en la noche",
+        "tengo 13 y un señor de 40 quiere ser mi novio",
+        "mi hermana de 12 tiene un novio de 30 que le da plata",
+        "un señor por whatsapp me manda fotos de sus partes",
+        "decime qué hago, mi tío me pide que le mande fotos",
+    ],
+)
+def test_requests_for_intimate_images_threats_and_secret_meetings_are_grooming(
+    text: str,
+) -> None:
+    verdict = assess(text)
+    assert verdict.category == "online_grooming"
+    assert verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi papá me pega",
+        "me pegan con la faja",
+        "mi padrastro abusó de mí",
+        "mi tío me violó",
+        "mi padrastro entra a mi cuarto de noche",
+        "me amenaza con matarme",
+        "me encierran en el cuarto",
+        "mi mamá me quema con la plancha",
+        "me insulta todos los días",
+        "el entrenador me toca las piernas",
+        "mi hermano me hace cosas",
+        "mae mi padrasto me pega x todo",
+        "diay es q el viejo de la par me toca cuando mi mama no esta",
+        "mi tata me sono ayer con la faja",
+        "vos sabés, el profe me manosea en el baño",
+        "usted me puede ayudar? mi tío me hace cosas en la noche",
+        "un señor de la iglesia me besa a la fuerza",
+        "el novio de mi mamá se mete a mi cama",
+        "mi papá dice que si le cuento a alguien me mata",
+        "mi padrastro nos amenaza con un cuchillo",
+        "mi mamá me deja sin comer",
+        "mi novio me obliga a tener relaciones",
+        "mi novio me pega",
+        "mi papá no me deja salir del cuarto",
+        "el profe de música me toca donde no",
+        "mi padrastro me obliga a verlo sin ropa",
+        "el vecino me enseñó sus partes",
+        "mi abuelo me pone la mano en la pierna y sube",
+        "mi mamá me quemó la mano con un cigarro",
+        "me amarran a la cama",
+        "me dio una cachetada mi papá",
+        "me dejan solo todo el día sin comida",
+        "el novio de mi mamá me mira raro y me toca cuando ella no está",
+        "¿es normal que mi tío me toque las piernas?",
+        "mi papá quiere matarme",
+        "mi papá me golpea",
+    ],
+)
+def test_violence_or_sexual_abuse_by_people_around_the_child_is_abuse(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.category == "abuse"
+    assert verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me quiero matar",
+        "ya no quiero vivir",
+        "quiero desaparecer",
+        "me corto los brazos",
+        "voy a tomarme las pastillas",
+        "quiero suicidarme",
+        "no vale la pena vivir",
+        "ya tengo las pastillas",
+        "hoy me mato",
+        "me voy a tirar del puente",
+        "me quiero morir, ya no aguanto",
+        "me kiero morir",
+        "ya no kiero vivir mae",
+        "toy pensando en matarme",
+        "me voy a cortar las venas",
+        "me corto cuando estoy triste",
+        "me tome todas las pastillas de mi mama",
+        "estoy en el puente y me voy a tirar",
+        "mañana tengo examen y me quiero morir",
+        "me quiero morir jajaja",
+        "todos estarían mejor sin mí",
+        "ojalá no despertar mañana",
+        "ya planeé cómo matarme",
+        "estoy cansada de vivir",
+        "la vida no tiene sentido",
+        "siento que sobro en este mundo",
+        "quiero dormir y no despertar nunca",
+        "a veces pienso que sería mejor no existir",
+        "me rasguño los brazos hasta sangrar",
+        "escribí una carta de despedida",
+        "mi amigo dice que se va a tirar de un puente",
+        "qué pasaría si me corto",
+        "quiero cortarme",
+    ],
+)
+def test_wish_to_die_or_self_injury_is_self_harm(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.category == "self_harm"
+    assert verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "necesito ayuda, tengo miedo",
+        "estoy en peligro",
+        "ayúdeme por favor, estoy sola y ya viene",
+        "no sé qué hacer, tengo mucho miedo",
+        "un carro me está siguiendo",
+        "estoy sangrando",
+        "sáquenme de aquí",
+        "nadie me cree",
+        "me siento insegura en mi casa",
+        "ya no aguanto más",
+        "estoy muy asustada",
+        "vivo con miedo de mi papá",
+        "me echaron de la casa y no tengo donde dormir",
+        "hay un hombre afuera de mi casa vigilando",
+    ],
+)
+def test_distress_without_specific_harm_is_help_request(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.category == "help_request"
+    assert verdict.escalate
+
+
+# --------------------------------------------------------------------------------------------
+# Guards
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿qué es la trata?",
+        "¿qué significa grooming?",
+        "¿cuál es el número del PANI?",
+        "¿es delito que un adulto le pida fotos a un menor?",
+        "¿cómo sé si una oferta es falsa?",
+        "¿esto es anónimo?",
+        "¿qué es el suicidio?",
+        "¿es delito mandar nudes?",
+        "¿qué es un pack?",
+        "¿cuántos años de cárcel dan por trata?",
+        "¿qué hace el PANI?",
+        "¿cómo se denuncia el abuso?",
+        "¿dónde puedo denunciar?",
+    ],
+)
+def test_question_about_concepts_law_or_helplines_is_guarded_informational(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.guard == "informational"
+    assert not verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿qué haría si alguien me pidiera fotos?",
+        "si alguien me pidiera fotos",
+        "qué pasa si un amigo me pide fotos",
+        "suponga que alguien le quita el pasaporte a una muchacha",
+        "en caso de que me ofrezcan plata por fotos",
+        "y si alguien me pide fotos?",
+        "¿qué pasaría si alguien me quita el pasaporte en otro país?",
+        "imaginemos que un adulto le pide fotos a una chiquita",
+        "¿qué hago si un amigo me dice que se quiere matar?",
+        "si un desconocido me escribe, ¿qué hago?",
+        "si mi novio me pidiera fotos sin ropa, ¿debería mandarlas?",
+    ],
+)
+def test_hypothetical_request_for_photos_is_guarded(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.guard == "hypothetical"
+    assert not verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tengo una tarea sobre la trata de personas",
+        "una exposición sobre el abuso sexual infantil, ¿qué es el grooming?",
+        "estoy haciendo un proyecto sobre explotación sexual, ¿cómo funciona?",
+        "el profe me dejó una tarea sobre violencia intrafamiliar",
+        "para la investigación sobre suicidio adolescente, ¿cuántos casos hay?",
+        "trabajo del cole sobre trata: ¿qué pasa cuando a alguien le quitan el pasaporte?",
+    ],
+)
+def test_homework_about_the_topic_is_guarded(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.guard == "homework"
+    assert not verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vi en las noticias que rescataron a unas muchachas que les quitaron el pasaporte",
+        "salió en el periódico que un entrenador abusó de una niña",
+        "leí que rescataron a 20 personas de una finca",
+        "vi en la tele que una muchacha se suicidó",
+        "salió en las noticias que en una finca tenían encerradas a unas muchachas",
+        "salió en la tele que detuvieron a unos tratantes que les quitaban la cédula a las víctimas",
+    ],
+)
+def test_news_report_is_guarded(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.guard == "news"
+    assert not verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me explota con tanta tarea",
+        "me muero de risa",
+        "me muero del aburrimiento",
+        "me muero de hambre",
+        "me va a matar si pierdo",
+        "mi mamá me va a matar si pierdo el examen",
+        "estoy muerto del cansancio",
+        "me secuestraron el cel",
+        "qué trata tan mala",
+        "ese examen me violó",
+        "me quiero morir de la vergüenza",
+        "me mata este calor",
+        "estoy muerta de cansancio",
+        "¡ay me muero de la risa con ese video!",
+        "me mato estudiando para el examen",
+        "nos violaron 5 a 0 en la mejenga",
+        "la profe de mate me va a matar si no entrego la tarea",
+        "quiero desaparecer de la vergüenza",
+    ],
+)
+def test_slang_and_hyperbole_is_guarded_figurative(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.guard == "figurative"
+    assert not verdict.escalate
+    assert not verdict.danger_now
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("¿Qué hago? Mi padrastro me toca", "abuse"),
+        ("¿Es normal que mi entrenador me pida fotos sin ropa?", "online_grooming"),
+        ("¿qué es el grooming? es que un man me pide fotos", "online_grooming"),
+        ("¿esto es anónimo? mi tío me toca cuando duermo", "abuse"),
+        ("¿es delito que mi jefe tenga mi pasaporte?", "trafficking"),
+        ("qué hago si mi papá me pega", "abuse"),
+        ("¿qué pasa si me quiero morir?", "self_harm"),
+        ("si le cuento a mi mamá que mi padrastro me toca, ¿me va a creer?", "abuse"),
+        ("si le cuento a alguien me mata", "abuse"),
+        ("¿a quién llamo? mi amiga se está cortando", "self_harm"),
+    ],
+)
+def test_question_that_discloses_is_not_guarded(text: str, category: str) -> None:
+    verdict = assess(text)
+    assert verdict.category == category
+    assert verdict.guard is None
+    assert verdict.escalate
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "¿Qué haría si alguien me pidiera fotos? Es que un man de free fire me pidió el pack",
+            "online_grooming",
+        ),
+        ("tengo tarea pero mi papá me pega si no la hago", "abuse"),
+        ("vi en las noticias lo de la trata y a mi prima le quitaron el pasaporte", "trafficking"),
+        ("me muero de risa pero mi tío me hace cosas feas", "abuse"),
+        ("ese examen me violó y me quiero morir, ya no aguanto", "self_harm"),
+    ],
+)
+def test_frame_that_leaves_a_real_disclosure_unexplained_does_not_guard(
+    text: str, category: str
+) -> None:
+    verdict = assess(text)
+    assert verdict.category == category
+    assert verdict.guard is None
+    assert verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me dejó una tarea sobre trata pero mi tío me hace algo raro",
+        "¿qué haría si alguien me pidiera fotos? me da curiosidad",
+    ],
+)
+def test_frame_with_unexplained_personal_content_leaves_the_call_to_the_model(
+    text: str,
+) -> None:
+    verdict = assess(text)
+    assert verdict.guard is None
+
+
+# --------------------------------------------------------------------------------------------
+# Everyday messages
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hola",
+        "buenas, ¿cómo funciona esto?",
+        "me toca lavar los platos",
+        "hoy me toca exponer en clase",
+        "me toca a mí exponer",
+        "me tocó con el peor grupo",
+        "mis papás no me dejan salir con mis amigos",
+        "mi mamá no me deja salir a la fiesta",
+        "mis papás no me dejan salir",
+        "se me pegó la canción",
+        "me pegó la gripe",
+        "me pegué en la rodilla jugando",
+        "me corté el pelo",
+        "me voy a tirar a la piscina",
+        "el señor de la pulpería me vende cigarros",
+        "mi mamá me pidió fotos del acto",
+        "mi mamá tiene mi cédula",
+        "le debo a mi amiga la plata del bus",
+        "me da miedo la oscuridad",
+        "tengo miedo del examen de mañana",
+        "no sé qué hacer con la tarea",
+        "necesito ayuda con mate",
+        "mi abuela me hace cosas ricas de comer",
+        "mi mamá me regaló un cel por mi cumple",
+        "me ofrecieron trabajo en un hotel en Guanacaste",
+        "un tipo me sigue en insta",
+        "en el cole hay mucha tarea",
+        "lo pegué con goma en el cuaderno",
+        "mi mamá me da plata para que vaya con mi abuela",
+        "me dan plata por hacer mandados",
+        "mi tío me regaló un cel por sacar buenas notas",
+        "me pagan por cuidar chiquitos",
+        "mi jefe no me paga las horas extra",
+        "trabajo en una soda y no me pagaron la quincena",
+        "le mandé fotos del paseo a mi abuela",
+        "mi novia me pidió fotos de la fiesta",
+        "mi amigo me pasó unos videos de memes",
+        "el profe me tocó el hombro para despertarme",
+        "mi mamá me regañó",
+        "estoy aburrido",
+        "me caí de la bici y estoy sangrando de la rodilla",
+        "no aguanto más este calor",
+        "estoy encerrada en mi cuarto estudiando",
+        "jajaja me muero",
+        "qué pereza el lunes",
+        "nos pegaron un susto",
+        "el partido estuvo buenísimo",
+        "me siento feliz hoy",
+        "¿a qué hora abre el colegio?",
+        "mi perro se llama Toby",
+        "mi mamá me manda mensajes en la noche para ver si llegué",
+        "me llevaron con un señor que arregla computadoras",
+        "nos tienen en un cuarto de la escuela esperando a que llueva menos",
+        "mi primo me escribió una carta de despedida porque se va a vivir a USA",
+        "no quiero volver a la casa todavía, estoy en el parque con mis amigos",
+        "un man en el parque me sigue preguntando por la tarea",
+        "mi perro me sigue a todos lados",
+        "mi hermanita me pega jugando",
+        "el profe me pegó un grito",
+        "me pegó un pelotazo en el partido",
+        "mi jefe me obliga a trabajar los sábados",
+        "ya no aguanto a mi hermano jaja",
+        "quiero desaparecer del grupo de whatsapp",
+        "me pidieron fotos para el carné del cole",
+        "mi mamá me vigila todo el tiempo",
+        "mi abuela me cuida siempre",
+        "mi tío me da un consejo cuando hago videos",
+        "mi abuela me da plata cuando va a verme",
+        "no puedo salir hoy, tengo mucha tarea",
+        "me ato los cordones",
+        "me quiero matar estudiando para ese examen",
+        "tengo 20 y mi novio de 25 me regala flores",
+        "el gato me rasguñó los brazos",
+        "me quemé con la plancha planchando mi uniforme",
+    ],
+)
+def test_everyday_message_does_not_alarm(text: str) -> None:
+    verdict = assess(text)
+    assert not verdict.escalate
+    assert not verdict.danger_now
+
+
+# --------------------------------------------------------------------------------------------
+# danger_now
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi papá me está pegando ahorita",
+        "mi padrastro me pega y ahora está afuera de mi cuarto",
+        "en este momento me está tocando",
+        "ayúdeme por favor, mi papá está borracho y ya viene",
+        "un carro me está siguiendo",
+        "esta noche viene el señor que me pide fotos",
+        "me tienen encerrada",
+        "no me dejan salir de aquí",
+        "estoy sangrando mucho, mi papá me pegó",
+        "mi papá me va a matar",
+        "ya tengo las pastillas",
+        "hoy me mato",
+        "me voy a tirar del puente",
+        "me tomé todas las pastillas",
+        "mi padrastro tiene un cuchillo y dice que nos va a matar",
+        "estoy sangrando",
+        "mi padrastro me está tocando ahora",
+    ],
+)
+def test_danger_happening_now_or_imminent_sets_danger_now(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.danger_now
+    assert verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi papá me pegaba cuando era chiquita",
+        "me quiero morir",
+        "un señor me pidió fotos hace un mes",
+        "mi tío me tocaba, ahora ya no vivo con él",
+        "me va a matar si pierdo",
+        "mi mamá me va a matar si ve la nota",
+        "si alguien me estuviera siguiendo ahora, ¿qué hago?",
+    ],
+)
+def test_past_figurative_or_hypothetical_harm_is_not_danger_now(text: str) -> None:
+    assert not assess(text).danger_now
+
+
+# --------------------------------------------------------------------------------------------
+# subject
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi amiga se quiere matar",
+        "a mi hermana le pega mi padrastro",
+        "mi prima dice que su novio le pide fotos desnuda",
+        "una compañera se corta",
+        "un compa me contó que el entrenador lo toca",
+        "a ella le quitaron el pasaporte",
+        "mi vecina tiene moretes porque el esposo le pega",
+        "mi papá le pega a mi mamá y me da miedo",
+        "mi amiga me contó que su papá le pega",
+        "la güila de al lado dice que su tío la toca",
+        "un carajillo de la escuela se quiere suicidar",
+        "mi amiga está en peligro",
+        "una vecina dice que no la dejan salir de la casa donde trabaja",
+        "mi primo dice que el entrenador le pega",
+        "a él le pegan en la casa",
+    ],
+)
+def test_harm_to_a_friend_or_relative_has_subject_other(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.subject == "other"
+    assert verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi padrastro me toca",
+        "mi primo me toca",
+        "un señor me dijo que si no le mando más fotos las va a subir",
+        "me quiero morir",
+        "tengo miedo",
+        "nos tienen encerradas",
+        "mi papá me pega y también a mi hermana",
+    ],
+)
+def test_first_person_disclosure_has_subject_self(text: str) -> None:
+    assert assess(text).subject == "self"
+
+
+def test_message_with_no_person_has_subject_none() -> None:
+    assert assess("¿qué es la trata?").subject == "none"
+
+
+# --------------------------------------------------------------------------------------------
+# Category precedence and the verdict object
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("me quitaron el pasaporte y los clientes me pagan por estar con ellos", "trafficking"),
+        ("un señor me pide fotos sin ropa a cambio de recargas", "sexual_exploitation"),
+        ("mi padrastro me pega y me pide fotos sin ropa", "online_grooming"),
+        ("mi papá me pega y me quiero morir", "abuse"),
+        ("me quiero morir, tengo miedo", "self_harm"),
+        ("me hacen bullying y me quiero morir", "self_harm"),
+        ("me dijo que no le contara a nadie y me quiero matar", "self_harm"),
+    ],
+)
+def test_strongest_category_wins_when_several_match(text: str, category: str) -> None:
+    assert assess(text).category == category
+
+
+def test_verdict_is_frozen_and_escalate_follows_guard_and_safe_word() -> None:
+    verdict = RuleVerdict(
+        category="abuse", danger_now=False, subject="self", guard=None, safe_word=False
+    )
+    assert verdict.escalate
+    assert not dataclasses.replace(verdict, guard="hypothetical").escalate
+    assert dataclasses.replace(verdict, category="none", safe_word=True).escalate
+    assert not dataclasses.replace(verdict, category="none").escalate
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        verdict.category = "none"  # type: ignore[misc]
+
+
+def test_assess_is_deterministic_and_total_on_odd_input() -> None:
+    for text in ["", "   ", "🙏🙏🙏", "?!?!", "a" * 5000, "1234567890"]:
+        first = assess(text)
+        assert first == assess(text)
+        assert not first.escalate
