@@ -1,14 +1,17 @@
 """Behaviour of the deterministic triage rule layer (bot.triage.rules).
 
-Every sentence here was written for these tests; none comes from the NLU training data or the
-held-out evaluation set.
+The sentences are the examples from the rule layer's brief plus ones written for these tests;
+none comes from the NLU training data or the held-out evaluation set.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.triage.rules import RuleVerdict, assess, normalize
 
@@ -144,6 +147,11 @@ def test_longer_message_with_help_word_is_not_the_safe_word(text: str) -> None:
         "vine a trabajar de niñera y no me dejan salir ni tener celular",
         "nos trajeron en una lancha y nos tienen en un cuarto",
         "hay unos hombres que nos cuidan para que no nos escapemos",
+        "diay mae el brete era mentira y ahora no me dejan salir de la finca",
+        "la doña del chante donde jalo no me devuelve la cédula",
+        "unos maes me bajaron del bus y me metieron en un carro",
+        "me ponen a vender chicles en la calle todo el día",
+        "me dijeron que en Panamá había brete de modelo y que ellos pagaban el pasaje",
     ],
 )
 def test_document_taken_debt_or_captivity_is_trafficking(text: str) -> None:
@@ -175,6 +183,8 @@ def test_document_taken_in_hotel_is_trafficking() -> None:
         "me ponen a atender en un bar y los clientes me tocan",
         "mi padrastro me vende",
         "me ofrecen a señores en la playa",
+        "un roco me ofreció harina por ir a su chante",
+        "un chavalo de mi barrio le vende fotos de su novia a unos maes",
         "mi mamá me manda a estar con señores por plata",
         "hay un señor que me da plata si me dejo tocar",
         "un gringo me dio un celular y ahora quiere que salga con él",
@@ -214,6 +224,8 @@ def test_money_or_gifts_for_sexual_acts_is_sexual_exploitation(text: str) -> Non
         "mi hermana de 12 tiene un novio de 30 que le da plata",
         "un señor por whatsapp me manda fotos de sus partes",
         "decime qué hago, mi tío me pide que le mande fotos",
+        "un mae me tiene amenazada con mis fotos",
+        "me están chantajeando con unos videos",
     ],
 )
 def test_requests_for_intimate_images_threats_and_secret_meetings_are_grooming(
@@ -263,6 +275,9 @@ def test_requests_for_intimate_images_threats_and_secret_meetings_are_grooming(
         "¿es normal que mi tío me toque las piernas?",
         "mi papá quiere matarme",
         "mi papá me golpea",
+        "el tata me revienta a faja cada vez que llega chiva",
+        "a mi compa el papá lo tiene amarrado en el patio",
+        "me tiran a la calle si no traigo plata",
     ],
 )
 def test_violence_or_sexual_abuse_by_people_around_the_child_is_abuse(text: str) -> None:
@@ -307,6 +322,8 @@ def test_violence_or_sexual_abuse_by_people_around_the_child_is_abuse(text: str)
         "mi amigo dice que se va a tirar de un puente",
         "qué pasaría si me corto",
         "quiero cortarme",
+        "ya no puedo más con mi vida",
+        "estoy harta de vivir",
     ],
 )
 def test_wish_to_die_or_self_injury_is_self_harm(text: str) -> None:
@@ -332,6 +349,8 @@ def test_wish_to_die_or_self_injury_is_self_harm(text: str) -> None:
         "vivo con miedo de mi papá",
         "me echaron de la casa y no tengo donde dormir",
         "hay un hombre afuera de mi casa vigilando",
+        "ayuda, ya viene",
+        "ayuda mi papá está borracho",
     ],
 )
 def test_distress_without_specific_harm_is_help_request(text: str) -> None:
@@ -416,7 +435,7 @@ def test_homework_about_the_topic_is_guarded(text: str) -> None:
         "leí que rescataron a 20 personas de una finca",
         "vi en la tele que una muchacha se suicidó",
         "salió en las noticias que en una finca tenían encerradas a unas muchachas",
-        "salió en la tele que detuvieron a unos tratantes que les quitaban la cédula a las víctimas",
+        "salió en la tele que detuvieron a unos tratantes que les quitaban la cédula",
     ],
 )
 def test_news_report_is_guarded(text: str) -> None:
@@ -595,6 +614,20 @@ def test_frame_with_unexplained_personal_content_leaves_the_call_to_the_model(
         "tengo 20 y mi novio de 25 me regala flores",
         "el gato me rasguñó los brazos",
         "me quemé con la plancha planchando mi uniforme",
+        "me pusieron a vender rifas en la calle para el paseo",
+        "me metieron en un taxi para ir al hospital",
+        "me chantajea mi hermanito con decir que comí su helado",
+        "mi mamá me pone a hacer oficio todo el día",
+        "don Carlos me toca la guitarra",
+        "el don de la pulpe me regala confites",
+        "mi novio me pidió que nos viéramos en el parque",
+        "un man de free fire me regaló un skin jaja",
+        "la profe nos pidió una foto para el mural",
+        "¿me ayuda con algo rápido?",
+        "el profe nos pone a trabajar en grupos",
+        "mi amiga va a subir fotos del paseo",
+        "si le cuento a mi mamá me va a regañar",
+        "el portero le pegó a la pelota con fuerza",
     ],
 )
 def test_everyday_message_does_not_alarm(text: str) -> None:
@@ -741,3 +774,58 @@ def test_assess_is_deterministic_and_total_on_odd_input() -> None:
         first = assess(text)
         assert first == assess(text)
         assert not first.escalate
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Mi padrastro me tocó donde no", "abuse"),
+        ("un señor me pidió fotos sin ropa", "online_grooming"),
+        ("me quitaron el pasaporte y no me dejan salir", "trafficking"),
+        ("ya no quiero vivir", "self_harm"),
+        ("un gringo me da plata a cambio de fotos", "sexual_exploitation"),
+        ("estoy en peligro", "help_request"),
+    ],
+)
+def test_disclosure_survives_shouting_missing_accents_and_stretched_letters(
+    text: str, category: str
+) -> None:
+    variants = [
+        text.upper(),
+        _strip_accents(text),
+        text + "!!!",
+        "¿" + text + "?",
+        text.replace("o ", "ooo ").replace("a ", "aaaa "),
+        "mae " + text + " diay",
+    ]
+    for variant in variants:
+        verdict = assess(variant)
+        assert verdict.category == category, variant
+        assert verdict.escalate, variant
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_normalize_is_idempotent_and_assess_never_raises(text: str) -> None:
+    normalized = normalize(text)
+    assert normalize(normalized) == normalized
+    assert isinstance(assess(text), RuleVerdict)
+
+
+_WORDS = (
+    "me mi papa pega toca fotos sin ropa que si alguien pidiera plata por cedula pasaporte no "
+    "dejan salir tengo miedo quiero morir de la risa tarea noticias señor man mae y pero , . ? ¿ "
+    "! ahora hoy ayuda sos k q x aiuda"
+).split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=25))
+def test_assess_reads_the_normalized_form(words: list[str]) -> None:
+    text = " ".join(words)
+    assert assess(text) == assess(normalize(text))

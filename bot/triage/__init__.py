@@ -76,6 +76,7 @@ def decide(rules: RuleVerdict, parse: Parse | None) -> Verdict:
     belief, model_category = disclosure_belief(parse)
     if rules.guard is not None and belief < GUARD_OVERRIDE:
         return NONE
+    category: str
     if rules.category != "none":
         category = rules.category
     elif belief >= MODEL_THRESHOLD:

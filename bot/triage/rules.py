@@ -10,7 +10,14 @@ lives elsewhere; nothing here imports it.
 
 The layer is biased toward recall: a missed disclosure can cost a child's safety, a false
 alarm costs an officer a few minutes.  A guard therefore only vetoes when it explains every
-alarming match in the message.
+alarming match in the message, and a guard also silences the model downstream, so it is given
+only when nothing personal in the message is left unexplained.  When a frame explains the
+alarming words but something personal remains ("¿qué haría si alguien me pidiera fotos? es que
+un man me escribe raro"), the rules abstain (category "none", no guard) and the model decides.
+
+How it works: `normalize` folds case, accents and children's spellings; figurative idioms are
+masked out; the disclosure patterns (`_TRAFFICKING` ... `_HELP_REQUEST`) are matched on what is
+left; each match is then checked against the frames in its sentence.
 
 Message text is never logged or printed here.
 """
@@ -212,10 +219,10 @@ def normalize(text: str) -> str:
     lowered = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(ch for ch in lowered if not unicodedata.combining(ch))
     plain = plain.replace("¡", "!").replace("…", ".")
-    # "s.o.s" has to survive the punctuation split below.
-    plain = re.sub(r"\bs[.\s]?o[.\s]?s\b\.?", "sos", plain)
     plain = re.sub(r"[;:]", ".", plain)
     plain = re.sub(r"[^a-z0-9¿?!.,\s]", " ", plain)
+    # "s.o.s" has to survive the punctuation split below.
+    plain = re.sub(r"\bs[.\s]*o[.\s]*s\b\.?", "sos", plain)
     plain = re.sub(r"([a-z])\1{2,}", r"\1", plain)
     plain = re.sub(r"([¿?!.,])(?:\s*\1)+", r"\1", plain)
     plain = re.sub(r"\s*([¿?!.,])\s*", r" \1 ", plain)
@@ -249,6 +256,7 @@ _AGENT = _alt(
     r"man", r"mae", r"tipo", r"viej[oa]", r"hombre", r"muchach[oa]", r"chavalo", r"carajo",
     r"desconocid[oa]", r"adulto", r"amig[oa]", r"companer[oa]", r"compa", r"doctor", r"medico",
     r"psicologo", r"director", r"conserje", r"cuidadora?", r"encargad[oa]", r"esposo", r"pareja",
+    r"roco", r"dona", r"don",
 )
 # People who can be the one harmed when the writer speaks for somebody else.
 _PEER = _alt(
@@ -285,7 +293,8 @@ _SEX_ACT = _alt(
     r"|clientes|turistas|gringos)", r"acostarme", r"acostarse", r"dormir con", r"tocarme",
     r"que me toque", r"dejarme tocar", r"me deje tocar", r"que lo toque", r"tocarlo", r"besarlo",
     r"besarla", r"sexo", r"relaciones", r"cosas sexuales", r"hacer cosas", r"hacerle cosas",
-    r"que le haga cosas", r"ir a su casa", r"ir (?:al|a un) (?:hotel|motel)",
+    r"que le haga cosas", r"ir a su (?:casa|chante|cuarto|apartamento|carro|finca)",
+    r"ir (?:al|a un) (?:hotel|motel)",
     r"salir con (?:el|ellos|senores|turistas|gringos)", r"desvestirme", r"bailarle",
     r"masaj\w+", r"que me vea desnud\w*", r"chupar\w*", r"mamar\w*", r"ensenarle",
     r"mostrarle", r"verme (?:desnud\w*|sin ropa|en (?:ropa interior|calzon\w*))",
@@ -445,11 +454,14 @@ _TRAFFICKING = (
     # Forced work, no pay.
     _rule(
         "trafficking",
-        r"\b" + _OBJ + r" (?:obliga|obligan|obligo|obligaron|ponen|pusieron|hacen|hicieron"
-        r"|tienen) (?:a )?(?:trabajar|jalar|bretear|vender|pedir plata|pedir dinero)\b"
-        r"(?: (?:\w+ ){0,5}?(?:sin (?:pago|paga|sueldo|que me paguen|que nos paguen|descanso"
-        r"|parar|comer|salir)|gratis|todo el dia|todos los dias|toda la noche|hasta la madrugada"
-        r"|en la calle|y no (?:me|nos) pagan|de noche))?",
+        r"\b" + _OBJ + r" (?:obliga|obligan|obligo|obligaron|obligaba|obligaban) a (?:trabajar"
+        r"|jalar|bretear|vender|pedir plata|pedir dinero)\b",
+        # "nos pone a trabajar en grupos" is school; it takes the conditions to make it labour.
+        r"\b" + _OBJ + r" (?:pone|puso|ponia|ponen|pusieron|hace|hacen|hicieron|tienen) (?:a )?"
+        r"(?:trabajar|jalar|bretear|vender|pedir plata|pedir dinero)\b (?:\w+ ){0,5}?(?:sin"
+        r" (?:pago|paga|sueldo|que me paguen|que nos paguen|descanso|parar|comer|salir)|gratis"
+        r"|todo el dia|todos los dias|toda la noche|hasta la madrugada|en la calle|y no (?:me|nos)"
+        r" pagan|de noche)",
         r"\b(?:trabajo|trabajamos|jalo|breteo|trabajando|bretiando|breteando) (?:\w+ ){0,6}?"
         r"(?:y|pero) no (?:me|nos) (?:pagan|pagaban|dan nada|han pagado nada)" + _END,
         r"\b(?:trabajo|trabajamos|trabajar) (?:gratis|sin que (?:me|nos) paguen|sin (?:paga|pago"
@@ -467,7 +479,7 @@ _TRAFFICKING = (
         veto=r"\b(?:los )?(?:sabados|domingos|fines de semana|feriados|horas extra|turnos? extra"
         r"|en vacaciones)\b(?!.*\b(?:sin (?:pago|paga|comer|descanso)|gratis|no me pagan)\b)"
         r"|\b(?:vender|venda) (?:empanadas|rifas|galletas|queques|tamales|chances)\b(?! "
-        r"(?:\w+ ){0,3}(?:sin|gratis|todo el dia|calle|noche))",
+        r"(?:\w+ ){0,3}(?:sin|gratis|todo el dia|noche))",
     ),
     # A job offer that turned into captivity or a lie.
     _rule(
@@ -490,7 +502,9 @@ _TRAFFICKING = (
         + r"| a (?:un|una|unos|unas|el|la|los|las|otr\w+)? ?(?:senor\w*|hombres?|man|maes"
         r"|tipos?|gringos?|turistas?|viej\w+|gente|personas?|familia)| por (?:plata|dinero|\d+))",
         r"\b" + _OBJ + r" (?:secuestr\w+|rapt\w+|llevaron a la fuerza|subieron a (?:un|una)"
-        r" (?:carro|camion|buseta|lancha) a la fuerza|metieron a (?:un|una) (?:carro|camion))",
+        r" (?:carro|camion|buseta|lancha) a la fuerza|metieron (?:a|en) (?:un|una) (?:carro"
+        r"|camion|van|buseta|taxi|moto|pickup)"
+        r"(?! (?:de|con) (?:mi|mis) (?:mama|papa|papas|familia|tia|tio|abuel\w*)))",
         r"\bnos (?:mueven|movieron|cambian|cambiaron) de (?:casa|lugar|ciudad|pais|apartamento"
         r"|hotel|cuarto)",
         r"\b(?:me|nos) (?:pasaron|cruzaron) (?:por )?la frontera",
@@ -504,6 +518,8 @@ _TRAFFICKING = (
         r"\b(?:me|nos) (?:trajeron|metieron|pasaron|sacaron) (?:\w+ ){0,2}?(?:en|por) (?:una"
         r" |un )?(?:lancha|bote|panga|camion|furgon|trailer|la montana|monte|el rio|trocha)\b",
         r"\btrata de (?:personas|blancas)\b(?= (?:\w+ ){0,4}(?:me|nos|mi|mis)\b)",
+        veto=r"\bpara (?:ir )?(?:al|a la|a) (?:hospital|clinica|ebais|doctor|escuela|cole|colegio"
+        r"|casa|aeropuerto|paseo)\b",
     ),
     # Red-flag job offers: not yet harm, but exactly how recruitment starts.
     _rule(
@@ -515,6 +531,10 @@ _TRAFFICKING = (
         r"|de modelaje|en modelaje|me pagan el (?:pasaje|viaje|boleto)|pagan el (?:pasaje|viaje"
         r"|boleto)|no (?:le )?(?:diga|cuente) a nadie|el pasaporte|mi pasaporte|muy bien pagad\w*"
         r"|en (?:panama|mexico|estados unidos|usa|europa|espana|dubai|japon|guatemala|china))",
+        r"\b(?:me|nos|le|la|les) (?:dijeron|dijo|contaron|conto) que (?:en \w+ )?(?:habia|hay"
+        r"|tenian|tienen) (?:\w+ ){0,2}?(?:trabajo|brete|jale|chamba|empleo)\b(?: \w+){0,10}?"
+        r" (?:sin requisitos|pagaban el (?:pasaje|viaje|boleto)|pagan el (?:pasaje|viaje"
+        r"|boleto)|de modelo|de modelaje|en (?:el extranjero|otro pais|un crucero))",
         weak=True,
     ),
 )
@@ -575,6 +595,8 @@ _SEXUAL_EXPLOITATION = (
         r"\b(?:clientes|turistas|gringos|senores)(?: del bar| de la cantina)? (?:me|nos)"
         r" (?:tocan|pagan|llevan|escogen|manosean)",
         r"\bsugar daddy\b",
+        r"\b(?:vende|venden|vendia|vendio|vendieron) (?:\w+ )?(?:" + _MEDIA + r"|packs?|nudes)"
+        r" (?:de|a)\b",
         r"\b(?:me|nos|la|lo|las|los) (?:lleva|llevan|llevaba|llevaban|llevo|llevaron|manda"
         r"|mandan|mandaba) (?:donde|con|a la casa de|al cuarto de|al hotel de) (?:un|unos|una"
         r"|el|los|ese|esos) (?:senor\w*|hombres?|gringos?|turistas?|viej\w+|extranjer\w+|man"
@@ -597,6 +619,11 @@ _REQUEST_VERB = _alt(
 _SEND_VERB = _alt(
     r"mande", r"mandara", r"mandase", r"pase", r"pasara", r"envie", r"enviara", r"ensene",
     r"ensenara", r"muestre", r"mostrara", r"haga", r"hiciera", r"tome", r"tomara",
+)
+
+_SPREAD = (
+    r"(?:publicar|subir|pasar|mandar|ensenar|difundir|compartir|regar|mostrar|postear|filtrar"
+    r"|divulgar)"
 )
 
 _ONLINE_GROOMING = (
@@ -637,19 +664,30 @@ _ONLINE_GROOMING = (
     # Sextortion.
     _rule(
         "online_grooming",
-        r"\b(?:amenaz\w+|va a|van a|dice que va a|dijo que iba a|quiere|iba a|las va a|los va a)"
-        r" (?:con )?(?:a )?(?:publicar|subir|pasar|mandar|ensenar|difundir|compartir|regar"
-        r"|mostrar|postear|filtrar|divulgar)\w* (?:\w+ ){0,1}?(?:mis|mi|las|los|unas|esas|esos"
-        r"|sus|su|el|nuestras)? ?(?:" + _MEDIA + r"|packs?|nudes)",
+        r"\bamenaz\w+ (?:con )?(?:a )?" + _SPREAD + r"\w* (?:\w+ ){0,1}?(?:mis|mi|las|los|unas"
+        r"|esas|esos|sus|su|el|nuestras)? ?(?:" + _MEDIA + r"|packs?|nudes)",
+        # Without the word "amenaza", the images have to be the writer's own.
+        r"\b(?:va a|van a|dice que va a|dijo que iba a|quiere|iba a|las va a|los va a) (?:a )?"
+        + _SPREAD + r"\w* (?:\w+ )?(?:(?:mis|nuestras|nuestros) (?:" + _MEDIA + r"|packs?|nudes)"
+        r"|(?:mi|el) (?:pack|video|nude)\b|(?:las|los|unas|unos|esas|esos) (?:" + _MEDIA
+        + r"|packs?|nudes) (?:mias|mios|de mi|de nosotr\w+|que le (?:mande|pase|envie)|intim\w+"
+        r"|desnud\w+|sin ropa))",
         r"\b(?:tiene|tienen) (?:\w+ )?" + _MEDIA + r" (?:mias|mios|de mi|mias? desnud\w*)",
-        r"\b(?:me|nos|la|lo) (?:chantajea\w*|chantajeo|extorsion\w*|esta chantajeando"
-        r"|esta extorsionando)",
+        r"\b(?:me|nos|la|lo) (?:tiene|tienen) (?:\w+ )?amenazad[oa]s? con (?:\w+ )?(?:" + _MEDIA
+        + r"|packs?|nudes|publicar|subir)",
         r"\bsi no (?:le|se lo|se las) (?:mando|paso|envio|doy) (?:\w+ ){0,3}?(?:va a|las va a"
         r"|los va a|lo va a) (?:publicar|subir|pasar|regar|mandar|ensenar)",
         r"\bsi no (?:le|les) (?:mando|paso|envio|doy) (?:mas )?(?:" + _MEDIA + r"|packs?|nudes"
         r"|plata|dinero)\b(?: \w+){0,3}? (?:le|les|me) (?:dice|cuenta|va a decir|va a contar"
         r"|manda|ensena|pasa|sube|publica)\b",
         threat=True,
+    ),
+    # Blackmail is sextortion when images or money are the lever, not a sibling's tattling.
+    _rule(
+        "online_grooming",
+        r"\b(?:me|nos|la|lo) (?:\w+ )?(?:chantaje\w*|extorsion\w*)",
+        requires=r"\b(?:fot\w*|vid(?:eos?|eitos?)|packs?|nudes?|plata|dinero|publicar|subir|regar"
+        r"|desnud\w*|intim\w*|sin ropa|redes)\b",
     ),
     # Adults from games and apps trying to meet or buy closeness.
     _rule(
@@ -756,7 +794,8 @@ _ABUSE = (
         r"|objetos|chancla|zapatos?|platos?|sillas?|botellas?|piedras|vasos?|el control)\b",
         r"\btengo (?:moretes|morados|moretones|marcas) (?:\w+ ){0,3}?(?:porque|de (?:los golpes"
         r"|la faja)|por los golpes)",
-        veto=r"\b(?:lo|la|los|las) peg\w+ (?:con (?:goma|cinta|silicon|pega)|en (?:el|la)"
+        veto=r"\b(?:lo|la|le|los|las) \w+ (?:\w+ ){0,3}?(?:pelota|bola|balon|al arco|gol)\b"
+        r"|\b(?:lo|la|los|las) peg\w+ (?:con (?:goma|cinta|silicon|pega)|en (?:el|la)"
         r" (?:cuaderno|pared|refri|puerta|carro|pizarra))|\bpego (?:el|la) (?:gol|tiro|balon)"
         r"|\bme (?:pegue|golpee) (?:en|con|contra) (?:la|el|una|un|mi) (?:rodilla|cabeza|mesa"
         r"|puerta|pierna|brazo|dedo|codo|pared|silla|cama|esquina|frente|pie|espalda|mano)",
@@ -781,7 +820,9 @@ _ABUSE = (
         r"| y | cuando| mucho| siempre| feo| raro| sin| otra| porque| pero| mientras| todas"
         r"| todos| a escondidas))",
         r"\b" + _OBJ + r" (?:manosea|manosean|manoseo|manosearon|manoseaba|manoseaban)\b",
-        r"\b(?:me|la|lo|nos) (?:esta|estan|estaba|estaban) (?:tocando|manoseando)" + _END,
+        r"\b(?:me|la|lo|nos) (?:esta|estan|estaba|estaban) (?:tocando|manoseando)(?=\s*(?:[?!.,]|$)"
+        r"| (?:ahora|ahorita|en este momento|otra vez|de nuevo|y|cuando|mientras|todo el tiempo"
+        r"|siempre|a escondidas)\b)",
         r"\bque (?:me|la|lo|le|nos|las|los) (?:toca|tocan|tocaba|tocaban|toco|tocaron|manosea"
         r"|manosean|manoseaba)" + _END,
         r"\b(?:me|la|lo|le|nos) (?:toca|tocan|tocaba|tocaban|toco|tocaron|manosea|manoseaba)"
@@ -834,6 +875,10 @@ _ABUSE = (
         r"\b(?:me|nos|la|lo) (?:quiere|quieren|quiso|intento|trato de) matar\b",
         r"\b(?:quiere|quieren|quiso|intento|trato de|va a|van a|amenaza con|amenazo con)"
         r" (?:matarme|matarnos|ahorcarme|ahogarme|quemarme|violarme|pegarme|golpearme)\b",
+        r"\b" + _OBJ + r" (?:tiene|tienen|tenia|tenian|deja|dejan) (?:\w+ )?(?:amarrad\w*"
+        r"|encadenad\w*|atad[oa]s?)\b",
+        r"\b(?:me|nos) (?:echan|tiran|sacan|van a echar|van a sacar) (?:a la calle|de la casa)"
+        r" si no (?:traigo|llevo|consigo|vendo|hago|gano)\b",
         r"\b" + _OBJ + r" (?:amarra|amarran|amarro|amarraron|amarraba|amarraban|ata|atan|ato"
         r"|ataron|ataba|encadena|encadenan|encadeno)\b(?! (?:los cordones|el pelo|las tenis"
         r"|los zapatos|el zapato|la cola))",
@@ -852,8 +897,10 @@ _ABUSE = (
         "abuse",
         r"\bsi (?:le |les |se lo |se la )?(?:cuento|cuenta|contas|cuentas|digo|dice|decis|dices"
         r"|hablo|habla|denuncio|denuncia|aviso|avisa|le digo|le cuento|no hago|no le hago|me voy"
-        r"|me niego|grito|lloro) (?:\w+ ){0,5}?(?:me|nos|la|lo|le|te) (?:mata|matan|mato|va a"
-        r"|van a|pega|pegan|hace|hacen|quema|encierra|saca|echa)\b",
+        r"|me niego|grito|lloro) (?:\w+ ){0,5}?(?:me|nos|la|lo|le|te) (?:mata|matan|mato|pega"
+        r"|pegan|quema|encierra|echa de la casa|saca de la casa|(?:va|van) a (?:matar|pegar"
+        r"|golpear|hacer algo|hacer dano|sacar de la casa|echar|encerrar|quemar|violar|llevar"
+        r"|vender|lastimar|sonar)|hace (?:algo|dano|cosas))\b",
         threat=True,
         danger=False,
     ),
@@ -950,7 +997,9 @@ _SELF_HARM = (
         r"\b(?:matarme|suicidarme|quitarme la vida|ahorcarme|colgarme|envenenarme)\b",
         r"\btirarme (?:del|de un|de una|de la|al|a la|a un|por la) (?:puente|edificio|ventana"
         r"|techo|rio|carretera|tren|balcon|piso|precipicio|barranco|guindo|calle|carro|bus)\b",
-        r"\bcansad[oa] de (?:vivir|la vida|existir|estar viv[oa]|seguir viv[oa])\b",
+        r"\b(?:cansad[oa]|hart[oa]|aburrid[oa]) de (?:vivir|la vida|existir|estar viv[oa]"
+        r"|seguir viv[oa])\b",
+        r"\bno (?:puedo|aguanto) mas con (?:mi vida|esta vida|la vida|todo)\b",
         r"\b(?:mi )?vida no tiene (?:sentido|razon)\b|\bno le (?:encuentro|veo) sentido a (?:la"
         r"|mi) vida\b|\bnada tiene sentido\b",
         r"\b(?:sobro|estorbo) en (?:este mundo|esta vida|esta casa|todos lados)\b"
@@ -1037,6 +1086,15 @@ _HELP_REQUEST = (
         r"|\bmiedo (?:del|al) (?:examen|quiz|dentista|doctor|perro|agua|mar)"
         r"|\bno aguanto (?:mas )?(?:(?:la|el|las|los|este|esta|ese|esa|tanto|tanta) )?(?:risa"
         r"|calor|frio|hambre|ganas|tarea|examen\w*|clase|profe|sueno|dolor de)",
+    ),
+    # A bare "ayuda" inside a longer message counts when something urgent sits beside it.
+    _rule(
+        "help_request",
+        r"\b(?:ayuda|auxilio|socorro)\b",
+        requires=r"\b(?:miedo|llor\w*|peligro|asustad\w*|borrach\w*|tomad[oa]|drogad\w*"
+        r"|cuchillo|pistola|arma|machete|viene|vienen|afuera|sigue\w*|siguiendo|sangr\w*"
+        r"|encerrad\w*|pegando|golpeando|urgente|auxilio|socorro|policia|911)\b",
+        veto=_SCHOOL_OR_TECH,
     ),
     _rule(
         "help_request",
@@ -1651,7 +1709,11 @@ def _unexplained_personal_content(masked: str, covered: list[_Hit]) -> bool:
 
 
 def assess(text: str) -> RuleVerdict:
-    """Triage one message with the deterministic rules."""
+    """Triage one message with the deterministic rules.
+
+    category is the strongest family among the matches no frame explains; when every match is
+    explained it is the strongest raw match, reported with the guard that explains it.
+    """
     norm = normalize(text)
     safe_word = _is_safe_word(norm)
     masked, figurative = _mask_figurative(norm)

@@ -1,0 +1,558 @@
+"""The relay: delivers the escalation outbox to the protection officers, at least once.
+
+`Cases.open` commits a case and its outbox row before the child is answered; from then on
+this relay owns the row until Telegram said ok. Nothing here is kept only in memory that
+delivery depends on: every timer is a column (`next_attempt_at`), so a restarted relay (or
+one in another process) picks up exactly where a killed one stopped.
+
+Escalations never wait behind other traffic. The relay serves only lane "escalation" and
+sends through its own `AlertSender`, built on its own `telegram.Bot` (see `alert_bot`), not
+the Application's bot: that one answers children through a rate limiter whose queue a
+burst of replies could fill. The relay sends to one chat, so it stays far below Telegram's
+limits on its own, and it honours `retry_after` itself.
+
+One delivery attempt of one outbox row:
+
+1. claim, in one transaction: ``attempts += 1``, ``next_attempt_at = now + lease``, an
+   audit entry. The update is conditional on `attempts` being unchanged, so two relays never
+   both claim the same attempt, and the lease keeps a second relay off a row in flight;
+2. send;
+3. only if the sender returned: ``sent_at = now`` and an audit entry.
+
+A kill -9 between 1 and 3 leaves the row unsent with ``attempts > 0``: once the lease ends it
+is sent again, with a first line telling the officer it may be a repeat
+(``repeat = attempts before this one > 0``).
+
+What a failure does:
+
+==========================  ===============================================================
+429 `RetryLater`            retry after `retry_after`; nothing more goes to that chat before
+`Transient` (5xx, network,  retry after a capped exponential backoff with full jitter
+timeout, anything unknown)  (base 1 s, cap 60 s)
+400 + migrate `ChatMoved`   store the new id (Setting "protection_chat_id") and resend at once
+403 `Refused`               give up on that chat for this row; the fallback contact is alerted
+400 `Rejected`              give up (``failed_at``); the fallback contact is alerted
+5th failed attempt          the fallback contact is alerted; the primary keeps retrying
+==========================  ===============================================================
+
+The fallback contact gets at most one "fallback" card per case. With no fallback chat
+configured the relay logs an error naming the case number and marks that row failed.
+
+Nothing here logs message text or a chat id: logs name case numbers only, and `last_error`
+holds an error's class and code, never its text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import sys
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol, TextIO
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import HTTPXRequest
+
+from bot.escalation.cards import Buttons, render_card
+from bot.storage import AuditEntry, Database, Escalation, OutboxMessage, Setting
+
+logger = logging.getLogger(__name__)
+
+LANE = "escalation"
+PROTECTION = "protection"
+FALLBACK = "fallback"
+SYSTEM = "system"
+MAX_MOVES = 3  # a chat migrates once (group -> supergroup); more means something is wrong
+
+
+# ------------------------------------------------------------------------------- errors
+
+
+class DeliveryError(Exception):
+    """A send failed. Carries no Telegram text: only what the relay needs to decide."""
+
+    code: int | str | None = None
+
+    def describe(self) -> str:
+        """What goes into `last_error`: the class name and the code, nothing else."""
+        return (
+            f"{type(self).__name__} {self.code}" if self.code is not None else type(self).__name__
+        )
+
+
+class RetryLater(DeliveryError):
+    """429: flood control; try again after `after` seconds."""
+
+    code = 429
+
+    def __init__(self, after: float) -> None:
+        super().__init__(f"retry after {after:g} s")
+        self.after = max(float(after), 0.0)
+
+
+class ChatMoved(DeliveryError):
+    """400 with migrate_to_chat_id: the group became a supergroup with a new id."""
+
+    code = 400
+
+    def __init__(self, new_chat_id: int) -> None:
+        super().__init__("chat migrated")
+        self.new_chat_id = int(new_chat_id)
+
+
+class Refused(DeliveryError):
+    """403: the bot was removed from the chat or blocked."""
+
+    code = 403
+
+
+class Rejected(DeliveryError):
+    """Any other 400: Telegram will never accept this request as it is."""
+
+    code = 400
+
+
+class Transient(DeliveryError):
+    """5xx, a network error or a timeout: the outcome is unknown, trying again may work."""
+
+    def __init__(self, code: int | str | None = None) -> None:
+        super().__init__("transient failure")
+        self.code = code
+
+
+# ------------------------------------------------------------------------------ senders
+
+
+class AlertSender(Protocol):
+    async def send(self, chat_id: int, text: str, buttons: Buttons) -> None:
+        """Deliver one card; return only once the chat has it, else raise a DeliveryError."""
+
+
+def alert_bot(token: str, api_base_url: str | None = None, timeout: float = 5.0) -> Bot:
+    """The relay's own Bot (own HTTP connection pool, no rate limiter queue): use it inside
+    ``async with``. `api_base_url` is Settings.telegram_api_base_url (without "/bot")."""
+    request = HTTPXRequest(
+        connection_pool_size=4,
+        connect_timeout=timeout,
+        read_timeout=timeout,
+        write_timeout=timeout,
+        pool_timeout=timeout,
+    )
+    if api_base_url:
+        root = api_base_url.rstrip("/")
+        return Bot(token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot", request=request)
+    return Bot(token, request=request)
+
+
+def _seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramAlertSender:
+    """Sends cards with a `telegram.Bot` and maps PTB errors onto the relay's.
+
+    Each phase of the request (connect, write, read, pool) may take `timeout` seconds and the
+    whole send at most twice that, so a send never holds the relay longer than its lease.
+    """
+
+    def __init__(self, bot: Bot, timeout: float = 5.0) -> None:
+        self.bot = bot
+        self.timeout = timeout
+
+    async def send(self, chat_id: int, text: str, buttons: Buttons) -> None:
+        markup = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                for row in buttons
+            ]
+        )
+        t = self.timeout
+        try:
+            await asyncio.wait_for(
+                self.bot.send_message(
+                    chat_id=chat_id,
+                    text=text,
+                    reply_markup=markup,
+                    connect_timeout=t,
+                    write_timeout=t,
+                    read_timeout=t,
+                    pool_timeout=t,
+                ),
+                timeout=2 * t,
+            )
+        # `from None`: a PTB error's text may quote Telegram's description; drop it.
+        except RetryAfter as error:
+            with warnings.catch_warnings():  # int-vs-timedelta deprecation notice
+                warnings.simplefilter("ignore")
+                after = error.retry_after
+            raise RetryLater(_seconds(after)) from None
+        except ChatMigrated as error:
+            raise ChatMoved(int(error.new_chat_id)) from None
+        except Forbidden:
+            raise Refused() from None
+        except BadRequest:  # a NetworkError subclass in PTB: must come before it
+            raise Rejected() from None
+        except (TimedOut, asyncio.TimeoutError):
+            raise Transient("TimedOut") from None
+        except NetworkError:
+            raise Transient("NetworkError") from None
+        except TelegramError as error:  # InvalidToken, Conflict, ...: retry, then fallback
+            raise Transient(type(error).__name__) from None
+
+
+class TerminalAlertSender:
+    """Terminal mode (no protection chat configured): prints the card for the operator."""
+
+    FRAME = "=== ALERTA PARA PROTECCIÓN ==="
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream
+
+    async def send(self, chat_id: int, text: str, buttons: Buttons) -> None:
+        stream = self.stream if self.stream is not None else sys.stderr
+        labels = "  ".join(f"[{label}]" for row in buttons for label, _data in row)
+        stream.write(f"\n{self.FRAME}\n{text}\n{labels}\n{'=' * len(self.FRAME)}\n")
+        stream.flush()
+
+
+# -------------------------------------------------------------------------------- relay
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One claimed attempt: everything needed to send and settle it without the session."""
+
+    row_id: int
+    case_id: int
+    case_number: str
+    kind: str
+    attempts: int  # including this one
+    role: str  # PROTECTION | FALLBACK
+    chat_id: int
+    text: str
+    buttons: Buttons
+
+
+def _audit(session: Session, case_id: int, action: str, now: datetime) -> None:
+    session.add(AuditEntry(escalation_id=case_id, at=now, actor=SYSTEM, action=action[:32]))
+
+
+class Relay:
+    """Delivers due outbox rows of lane "escalation"; see the module docstring.
+
+    `protection_chat_id` None means terminal mode: the sender gets chat id 0 and is expected
+    to be a `TerminalAlertSender`. `clock` returns naive UTC.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        sender: AlertSender,
+        protection_chat_id: int | None,
+        fallback_chat_id: int | None,
+        clock: Callable[[], datetime] = datetime.utcnow,
+        rng: random.Random | None = None,
+        *,
+        lease: float = 15.0,
+        backoff_base: float = 1.0,
+        backoff_cap: float = 60.0,
+        max_failures: int = 5,
+    ) -> None:
+        self.database = database
+        self.sender = sender
+        self.protection_chat_id = protection_chat_id
+        self.fallback_chat_id = fallback_chat_id
+        self.clock = clock
+        self.rng = rng if rng is not None else random.Random()
+        self.lease = timedelta(seconds=lease)
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.max_failures = max_failures
+        self._paused: dict[str, datetime] = {}  # role -> until (a 429's retry_after)
+        self._unrecorded: dict[int, tuple[_Job, datetime]] = {}  # sent, commit failed
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._warned_config_change = False
+
+    # -- public -------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Ask `run` for a pass now (e.g. right after a case was opened). Call it from the
+        event loop's thread; the relay also finds new rows on its own within `idle`."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
+        """Deliver until `stop` is set; between passes wait for `stop`, `wake()` or `idle`."""
+        while not stop.is_set():
+            self._wake.clear()
+            try:
+                await self.deliver_due()
+            except Exception as error:  # noqa: BLE001 - the relay must outlive any failure
+                # The class only: a database error's text can quote SQL parameters.
+                logger.error("relay pass failed (%s); retrying", type(error).__name__)
+            await self._pause(stop, idle)
+
+    async def deliver_due(self) -> int:
+        """One pass over due, unsent, not-failed rows, emergencies first, then oldest first.
+        Returns how many were sent."""
+        async with self._lock:
+            await self._record_unrecorded()
+            sent = 0
+            seen: set[int] = set(self._unrecorded)
+            held: set[str] = set()  # roles not to send to again in this pass
+            while True:
+                now = self.clock()
+                held |= {role for role, until in self._paused.items() if until > now}
+                job = await asyncio.to_thread(self._claim_next, now, seen, held)
+                if job is None:
+                    return sent
+                seen.add(job.row_id)
+                if await self._attempt(job, held):
+                    sent += 1
+
+    # -- one attempt ----------------------------------------------------------------------
+
+    async def _attempt(self, job: _Job, held: set[str]) -> bool:
+        chat_id = job.chat_id
+        try:
+            for _move in range(MAX_MOVES + 1):
+                try:
+                    await self.sender.send(chat_id, job.text, job.buttons)
+                    break
+                except ChatMoved as moved:
+                    if _move == MAX_MOVES:
+                        raise Rejected() from None
+                    await asyncio.to_thread(self._store_move, job, chat_id, moved.new_chat_id)
+                    logger.warning("%s: %s chat migrated; resending", job.case_number, job.role)
+                    chat_id = moved.new_chat_id
+        except Exception as error:  # noqa: BLE001 - an unknown error is a transient one
+            failure = error if isinstance(error, DeliveryError) else Transient(type(error).__name__)
+            if isinstance(failure, (RetryLater, Transient)):
+                held.add(job.role)  # the chat is busy or unreachable: next pass
+            if isinstance(failure, RetryLater):
+                self._paused[job.role] = self.clock() + timedelta(seconds=failure.after)
+            await asyncio.to_thread(self._record_failure, job, failure, self.clock())
+            return False
+        sent_at = self.clock()
+        try:
+            await asyncio.to_thread(self._record_success, job, sent_at)
+        except Exception as error:  # noqa: BLE001 - delivered: keep it, record it next pass
+            self._unrecorded[job.row_id] = (job, sent_at)
+            logger.error(
+                "%s: delivered but not recorded (%s)", job.case_number, type(error).__name__
+            )
+        return True
+
+    async def _record_unrecorded(self) -> None:
+        for row_id, (job, sent_at) in list(self._unrecorded.items()):
+            await asyncio.to_thread(self._record_success, job, sent_at)
+            del self._unrecorded[row_id]
+
+    async def _pause(self, stop: asyncio.Event, idle: float) -> None:
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    # -- database (run in a worker thread: a slow database must not stall the bot) --------
+
+    def _target(self, session: Session, role: str) -> int | None:
+        """The chat for `role`: a migrated id learned from Telegram wins over the configured
+        one, unless the configuration was changed to another chat since the migration."""
+        configured = self.protection_chat_id if role == PROTECTION else self.fallback_chat_id
+        stored = session.get(Setting, f"{role}_chat_id")
+        if stored is None:
+            return configured
+        origin = session.get(Setting, f"{role}_chat_id.migrated_from")
+        if configured is not None and origin is not None and origin.value != str(configured):
+            if not self._warned_config_change:
+                self._warned_config_change = True
+                logger.warning("%s chat reconfigured since it migrated; using the setting", role)
+            return configured
+        return int(stored.value)
+
+    def _claim_next(self, now: datetime, seen: set[int], held: set[str]) -> _Job | None:
+        while True:
+            with self.database.session() as session:
+                query = (
+                    select(OutboxMessage)
+                    .join(Escalation, Escalation.id == OutboxMessage.escalation_id)
+                    .where(
+                        OutboxMessage.lane == LANE,
+                        OutboxMessage.sent_at.is_(None),
+                        OutboxMessage.failed_at.is_(None),
+                        OutboxMessage.next_attempt_at <= now,
+                    )
+                    .order_by(
+                        sql_case((Escalation.urgency == "emergency", 0), else_=1),
+                        OutboxMessage.created_at,
+                        OutboxMessage.id,
+                    )
+                    .limit(1)
+                )
+                if seen:
+                    query = query.where(OutboxMessage.id.not_in(seen))
+                if PROTECTION in held:
+                    query = query.where(OutboxMessage.kind == FALLBACK)
+                if FALLBACK in held:
+                    query = query.where(OutboxMessage.kind != FALLBACK)
+                row = session.scalars(query).first()
+                if row is None:
+                    return None
+                seen.add(row.id)
+                job = self._claim(session, row, now)
+            if job is not None:
+                return job
+
+    def _claim(self, session: Session, row: OutboxMessage, now: datetime) -> _Job | None:
+        case = session.get(Escalation, row.escalation_id)
+        assert case is not None  # a foreign key with ON DELETE CASCADE
+        role = FALLBACK if row.kind == FALLBACK else PROTECTION
+        if row.kind == "reminder" and case.status != "open":
+            # "sin tomar" would mislead: the case was taken or closed since.
+            row.failed_at, row.last_error = now, "Obsolete"
+            _audit(session, case.id, "reminder_dropped", now)
+            return None
+        chat_id = self._target(session, role)
+        if role == FALLBACK and chat_id is None:
+            row.failed_at, row.last_error = now, "NoFallbackChat"
+            _audit(session, case.id, "fallback_failed", now)
+            logger.error(
+                "%s: no fallback chat configured; the alert has nowhere to go", case.case_number
+            )
+            return None
+        claimed = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == row.id,
+                OutboxMessage.attempts == row.attempts,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+            )
+            .values(attempts=row.attempts + 1, next_attempt_at=now + self.lease)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            return None  # another relay claimed it first
+        _audit(session, case.id, f"{row.kind}_attempt", now)
+        text, buttons = render_card(case, row.kind, repeat=row.attempts > 0, now=now)
+        return _Job(
+            row_id=row.id,
+            case_id=case.id,
+            case_number=case.case_number,
+            kind=row.kind,
+            attempts=row.attempts + 1,
+            role=role,
+            chat_id=chat_id if chat_id is not None else 0,
+            text=text,
+            buttons=buttons,
+        )
+
+    def _record_success(self, job: _Job, now: datetime) -> None:
+        with self.database.session() as session:
+            row = session.get(OutboxMessage, job.row_id)
+            if row is None or row.sent_at is not None:
+                return
+            row.sent_at, row.failed_at, row.last_error = now, None, None
+            action = "fallback_alerted" if job.role == FALLBACK else f"{job.kind}_sent"
+            _audit(session, job.case_id, action, now)
+        logger.info(
+            "%s: %s card delivered to the %s chat (attempt %d)",
+            job.case_number,
+            job.kind,
+            job.role,
+            job.attempts,
+        )
+
+    def _record_failure(self, job: _Job, error: DeliveryError, now: datetime) -> None:
+        fallback_queued = False
+        with self.database.session() as session:
+            row = session.get(OutboxMessage, job.row_id)
+            if row is None or row.sent_at is not None or row.failed_at is not None:
+                return
+            row.last_error = error.describe()[:200]
+            give_up = isinstance(error, (Refused, Rejected))
+            if give_up:
+                row.failed_at = now
+                _audit(session, job.case_id, f"{job.kind}_failed", now)
+            else:
+                row.next_attempt_at = now + timedelta(seconds=self._delay(error, row.attempts))
+                _audit(session, job.case_id, f"{job.kind}_retry", now)
+            if job.role == PROTECTION and (give_up or row.attempts >= self.max_failures):
+                fallback_queued = self._queue_fallback(session, job.case_id, now)
+        log = logger.error if give_up else logger.warning
+        log(
+            "%s: %s card not delivered to the %s chat (%s, attempt %d)%s",
+            job.case_number,
+            job.kind,
+            job.role,
+            error.describe(),
+            job.attempts,
+            "; fallback contact queued" if fallback_queued else "",
+        )
+
+    def _delay(self, error: DeliveryError, attempts: int) -> float:
+        if isinstance(error, RetryLater):
+            return error.after
+        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** max(attempts - 1, 0))
+        return self.rng.uniform(0, ceiling)  # full jitter
+
+    def _queue_fallback(self, session: Session, case_id: int, now: datetime) -> bool:
+        """Queue the case's one fallback card; False if it already has one."""
+        already = session.scalar(
+            select(
+                exists().where(
+                    OutboxMessage.escalation_id == case_id, OutboxMessage.kind == FALLBACK
+                )
+            )
+        )
+        if already:
+            return False
+        session.add(
+            OutboxMessage(
+                escalation_id=case_id,
+                kind=FALLBACK,
+                lane=LANE,
+                created_at=now,
+                next_attempt_at=now,
+                attempts=0,
+            )
+        )
+        _audit(session, case_id, "fallback_queued", now)
+        return True
+
+    def _store_move(self, job: _Job, old_chat_id: int, new_chat_id: int) -> None:
+        now = self.clock()
+        with self.database.session() as session:
+            for key, value in (
+                (f"{job.role}_chat_id", str(new_chat_id)),
+                (f"{job.role}_chat_id.migrated_from", str(self._configured(job.role, old_chat_id))),
+            ):
+                setting = session.get(Setting, key)
+                if setting is None:
+                    session.add(Setting(key=key, value=value))
+                else:
+                    setting.value = value
+            _audit(session, job.case_id, "chat_migrated", now)
+
+    def _configured(self, role: str, fallback: int) -> int:
+        configured = self.protection_chat_id if role == PROTECTION else self.fallback_chat_id
+        return configured if configured is not None else fallback
