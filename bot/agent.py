@@ -102,8 +102,11 @@ class RasaAssistant:
 
         from bot import logs
 
+        level = logging.getLogger().level
         agent = Agent.load(str(model))
-        logs.quiet_libraries()  # loading Rasa may have reset library log levels
+        # Loading Rasa resets log levels: restore ours, and quiet the libraries again.
+        logging.getLogger().setLevel(level)
+        logs.quiet_libraries()
         return cls(agent)
 
     async def parse(self, text: str) -> Parse:

@@ -24,7 +24,16 @@ def _chat(settings: Settings) -> int:
 
     parts = runtime.build(settings)
     user = parts.pseudonymize("terminal", getpass.getuser())
-    asyncio.run(Shell(parts.engine, user).run())
+    lane = parts.terminal_lane()
+
+    async def chat() -> None:
+        await lane.start()
+        try:
+            await Shell(parts.engine, user).run()
+        finally:
+            await lane.stop()
+
+    asyncio.run(chat())
     return 0
 
 
@@ -36,7 +45,7 @@ def _run(settings: Settings) -> int:
         )
         return _chat(settings)
     from bot import runtime
-    from bot.telegram import build_application, register_handlers, run
+    from bot.telegram import attach_lane, build_application, register_handlers, run
     from bot.telegram.handlers import TelegramAdapter
 
     parts = runtime.build(settings)
@@ -44,6 +53,7 @@ def _run(settings: Settings) -> int:
     register_handlers(
         application, TelegramAdapter(parts.engine, parts.pseudonymize, parts.database)
     )
+    attach_lane(application, parts.telegram_lane())
     run(application, settings)
     return 0
 

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from bot import agent, logs
 from bot.engine import Engine
-from bot.escalation import Cases
+from bot.escalation import (
+    Cases,
+    EscalationLane,
+    Relay,
+    TelegramAlertSender,
+    TerminalAlertSender,
+    alert_bot,
+)
 from bot.privacy import Pseudonymizer, load_key
 from bot.settings import Settings
 from bot.storage import Database
@@ -22,6 +29,28 @@ class Runtime:
     database: Database
     pseudonymize: Pseudonymizer
     engine: Engine
+
+    def terminal_lane(self) -> EscalationLane:
+        """Alerts printed in the terminal (stderr) instead of sent: the local default."""
+        relay = Relay(self.database, TerminalAlertSender(), None, None)
+        return self._attach(EscalationLane(relay))
+
+    def telegram_lane(self) -> EscalationLane:
+        """Alerts sent to the protection chat through a Bot of their own."""
+        settings = self.settings
+        assert settings.telegram_token is not None
+        bot = alert_bot(settings.telegram_token, settings.telegram_api_base_url)
+        relay = Relay(
+            self.database,
+            TelegramAlertSender(bot),
+            settings.protection_chat_id,
+            settings.protection_fallback_chat_id,
+        )
+        return self._attach(EscalationLane(relay, bot))
+
+    def _attach(self, lane: EscalationLane) -> EscalationLane:
+        self.engine.on_case_opened = lane.wake  # an alert leaves as soon as it is committed
+        return lane
 
 
 def build(settings: Settings) -> Runtime:

@@ -95,6 +95,12 @@ class Settings:
                 "WEBHOOK_URL is set but WEBHOOK_SECRET is not: set WEBHOOK_SECRET to a random "
                 "string of 1-256 characters (A-Z, a-z, 0-9, _ and -) so forged updates are refused"
             )
+        if env("TELEGRAM_BOT_TOKEN", "").strip() and not env("PROTECTION_CHAT_ID", "").strip():
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is set but PROTECTION_CHAT_ID is not: a bot that cannot "
+                "reach a protection officer must not talk to children. Set PROTECTION_CHAT_ID "
+                "to the officers' group id (e.g. -1001234567890); add the bot to that group"
+            )
         log_level = env("LOG_LEVEL", "INFO").strip().upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError(f"LOG_LEVEL={log_level!r}; use DEBUG, INFO, WARNING or ERROR")

@@ -77,3 +77,10 @@ def test_malformed_dotenv_line_names_file_and_line(tmp_path):
     env.write_text("LOG_LEVEL=INFO\nthis is not a setting\n")
     with pytest.raises(SettingsError, match=r"\.env:2"):
         load_dotenv(env)
+
+
+def test_telegram_without_a_protection_chat_is_refused(monkeypatch):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    monkeypatch.delenv("PROTECTION_CHAT_ID", raising=False)
+    with pytest.raises(SettingsError, match="PROTECTION_CHAT_ID"):
+        Settings.from_env(dotenv=None)

@@ -60,7 +60,7 @@ def test_make_run_without_token_opens_a_terminal_chat_that_answers_start(tmp_pat
     env.pop("TELEGRAM_BOT_TOKEN", None)
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
-        input="/start\n/salir\n",
+        input="/start\nme quitaron la cédula en el hotel y no me dejan salir\n/salir\n",
         text=True,
         capture_output=True,
         cwd=ROOT,
@@ -71,3 +71,7 @@ def test_make_run_without_token_opens_a_terminal_chat_that_answers_start(tmp_pat
     assert "opening the local terminal chat" in result.stderr
     assert "bot> ¡Hola! 👋 Soy Voz Segura" in result.stdout
     assert "terminamos aquí" in result.stdout
+    # With no Telegram, the protection alert is printed in the terminal instead of sent.
+    assert "ALERTA PARA PROTECCIÓN" in result.stderr
+    assert "VS-000001" in result.stderr
+    assert "llame ya al 911" in result.stdout

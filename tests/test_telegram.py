@@ -12,8 +12,10 @@ from sqlalchemy import MetaData, select
 from telegram import Update
 
 from bot import logs
-from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON
+from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON, Engine
+from bot.escalation import Cases
 from bot.privacy import Pseudonymizer
+from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.telegram import build_application, register_handlers
 from bot.telegram.handlers import TelegramAdapter
@@ -21,19 +23,28 @@ from tests.fakes.botapi import FakeBotApi
 
 pytestmark = pytest.mark.rasa
 CHILD = 987654321
+PROTECTION = -1001234567890
+FALLBACK = -1009876543210
 SECRET_WORDS = "mi gato se llama Pelusa"
 
 
 @pytest_asyncio.fixture
-async def telegram(engine, database):
+async def telegram(assistant, database):
     async with FakeBotApi(token="424242:AAFakeTokenForTests_abcdefghijk") as api:
         settings = Settings(
-            telegram_token=api.token, telegram_api_base_url=api.base_url.removesuffix("/bot")
+            telegram_token=api.token,
+            telegram_api_base_url=api.base_url.removesuffix("/bot"),
+            protection_chat_id=PROTECTION,
+            protection_fallback_chat_id=FALLBACK,
         )
+        engine = Engine(assistant, Cases(database))
+        pseudonymize = Pseudonymizer(b"k" * 32)
+        parts = Runtime(settings, database, pseudonymize, engine)
         application = build_application(settings)
-        adapter = TelegramAdapter(engine, Pseudonymizer(b"k" * 32), database)
-        register_handlers(application, adapter)
+        register_handlers(application, TelegramAdapter(engine, pseudonymize, database))
+        lane = parts.telegram_lane()
         await application.initialize()
+        await lane.start()
         await application.start()
         await application.updater.start_polling(poll_interval=0.0, timeout=1)
         api.application = application  # for tests that feed an update in directly
@@ -42,6 +53,7 @@ async def telegram(engine, database):
         finally:
             await application.updater.stop()
             await application.stop()
+            await lane.stop()
             await application.shutdown()
 
 
@@ -134,3 +146,24 @@ async def test_no_raw_id_message_text_or_token_reaches_database_or_logs(telegram
     dump = "\n".join(stored)
     for secret in (str(CHILD), "Pelusa"):
         assert secret not in dump
+
+
+async def test_disclosure_reaches_the_protection_chat_as_an_alert_card(telegram):
+    telegram.push_text(CHILD, "un señor me da plata si le mando fotos")
+    answer = await telegram.wait_for_sent(2, chat_id=CHILD)
+    assert "1147" in answer[0].text and answer[1].text == "¿Entendí bien?"
+    [card] = await telegram.wait_for_sent(1, chat_id=PROTECTION)
+    assert "VS-000001" in card.text
+    assert "un señor me da plata si le mando fotos" in card.text  # the excerpt officers need
+    assert str(CHILD) not in card.text
+    labels = [b["text"] for row in card.reply_markup["inline_keyboard"] for b in row]
+    assert labels == ["Tomar caso", "Resolver", "Falsa alarma"]
+
+
+async def test_alert_is_delivered_even_when_telegram_first_answers_429(telegram):
+    telegram.fail_next("sendMessage", status=429, retry_after=1, chat_id=PROTECTION)
+    telegram.push_text(CHILD, "me quitaron la cédula en el hotel y no me dejan salir")
+    [card] = await telegram.wait_for_sent(1, chat_id=PROTECTION, timeout=15)
+    assert "VS-000001" in card.text
+    attempts = [c for c in telegram.calls_to("sendMessage") if c.get("chat_id") == PROTECTION]
+    assert len(attempts) == 2  # refused once with 429, then delivered

@@ -7,5 +7,15 @@ protection chat acknowledged them.
 """
 
 from bot.escalation.cases import Cases, Disclosure
+from bot.escalation.lane import EscalationLane
+from bot.escalation.relay import Relay, TelegramAlertSender, TerminalAlertSender, alert_bot
 
-__all__ = ["Cases", "Disclosure"]
+__all__ = [
+    "Cases",
+    "Disclosure",
+    "EscalationLane",
+    "Relay",
+    "TelegramAlertSender",
+    "TerminalAlertSender",
+    "alert_bot",
+]

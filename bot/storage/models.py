@@ -62,7 +62,7 @@ class OutboxMessage(Base):
     escalation_id = Column(
         Integer, ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    kind = Column(String(16), nullable=False)  # alert | repeat | reminder | fallback
+    kind = Column(String(16), nullable=False)  # alert | update | reminder | fallback
     lane = Column(String(16), nullable=False, default="escalation")
     created_at = Column(DateTime, nullable=False)
     next_attempt_at = Column(DateTime, nullable=False, index=True)

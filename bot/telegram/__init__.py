@@ -5,7 +5,7 @@
 pseudonyms here, at the boundary, and go no further.
 """
 
-from bot.telegram.application import build_application, run
+from bot.telegram.application import attach_lane, build_application, run
 from bot.telegram.handlers import register_handlers
 
-__all__ = ["build_application", "register_handlers", "run"]
+__all__ = ["attach_lane", "build_application", "register_handlers", "run"]

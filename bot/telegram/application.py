@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
+from bot.escalation import EscalationLane
 from bot.settings import Settings
 
 
@@ -22,6 +23,19 @@ def build_application(settings: Settings) -> Application:
         root = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
     return builder.build()
+
+
+def attach_lane(application: Application, lane: EscalationLane) -> None:
+    """Start the escalation relay with the application and stop it after."""
+
+    async def start(_application: Application) -> None:
+        await lane.start()
+
+    async def stop(_application: Application) -> None:
+        await lane.stop()
+
+    application.post_init = start
+    application.post_shutdown = stop
 
 
 def run(application: Application, settings: Settings) -> None:

@@ -121,7 +121,7 @@ class FakeBotApi:
         self._next_message_id: dict[int, int] = defaultdict(int)
         self._messages: dict[tuple[int, int], JsonDict] = {}
         self._users: dict[int, JsonDict] = {}
-        self._faults: dict[str, deque[_ApiError]] = defaultdict(deque)
+        self._faults: dict[str, deque[tuple[int | None, _ApiError]]] = defaultdict(deque)
         self._delays: dict[str, deque[tuple[float, bool]]] = defaultdict(deque)
         self._blocked: set[int] = set()
         self._runner: web.AppRunner | None = None
@@ -182,15 +182,17 @@ class FakeBotApi:
     # ------------------------------------------------------------ fault control
     def fail_next(self, method: str, *, status: int, description: str | None = None,
                   retry_after: int | None = None, migrate_to_chat_id: int | None = None,
-                  times: int = 1) -> None:
-        """Answer the next ``times`` calls of ``method`` with a Telegram-shaped error."""
+                  times: int = 1, chat_id: int | None = None) -> None:
+        """Answer the next ``times`` calls of ``method`` (to ``chat_id`` only, if given)
+        with a Telegram-shaped error."""
         pairs = (("retry_after", retry_after), ("migrate_to_chat_id", migrate_to_chat_id))
         parameters = {key: value for key, value in pairs if value is not None}
         if description is None:
             description = (f"Too Many Requests: retry after {retry_after}" if status == 429
                            else _DEFAULT_DESCRIPTIONS.get(status, "Error"))
         for _ in range(times):
-            self._faults[method.lower()].append(_ApiError(status, description, parameters))
+            self._faults[method.lower()].append(
+                (chat_id, _ApiError(status, description, parameters)))
 
     def delay_next(self, method: str, seconds: float, times: int = 1,
                    deliver: bool = True) -> None:
@@ -420,7 +422,7 @@ class FakeBotApi:
 
     async def _dispatch(self, request: web.Request, key: str, params: JsonDict) -> Any:
         delay = self._delays[key].popleft() if self._delays[key] else None
-        fault = self._faults[key].popleft() if self._faults[key] else None
+        fault = self._take_fault(key, params.get("chat_id"))
         if delay is not None and delay[1] and fault is None:
             try:
                 return await self._call(key, params)
@@ -434,6 +436,13 @@ class FakeBotApi:
         if fault is not None:
             raise fault
         return await self._call(key, params)
+
+    def _take_fault(self, key: str, chat_id: Any) -> _ApiError | None:
+        for entry in self._faults[key]:
+            if entry[0] is None or entry[0] == chat_id:
+                self._faults[key].remove(entry)
+                return entry[1]
+        return None
 
     async def _call(self, key: str, params: JsonDict) -> Any:
         result = self._methods[key](params)
