@@ -45,16 +45,9 @@ def _run(settings: Settings) -> int:
         )
         return _chat(settings)
     from bot import runtime
-    from bot.telegram import attach_lane, build_application, register_handlers, run
-    from bot.telegram.handlers import TelegramAdapter
+    from bot.telegram import assemble, run
 
-    parts = runtime.build(settings)
-    application = build_application(settings)
-    register_handlers(
-        application, TelegramAdapter(parts.engine, parts.pseudonymize, parts.database)
-    )
-    attach_lane(application, parts.telegram_lane())
-    run(application, settings)
+    run(assemble(runtime.build(settings)), settings)
     return 0
 
 

@@ -42,8 +42,9 @@ COMMAND_INTENTS = {
 
 # Rasa buttons carry "r:<intent>"; anything else that claims to be one is forged or stale.
 RASA_BUTTON = re.compile(r"r:([a-z_]{1,60})")
-# The child's answer to "¿Entendí bien?" after a disclosure: "t:yes:<case>" or "t:no:<case>".
-TRIAGE_BUTTON = re.compile(r"t:(yes|no):([1-9][0-9]{0,11})")
+# The child's answers after a disclosure, "t:<answer>:<case>": to "¿Entendí bien?" (yes, no)
+# and to "¿Quiere que una persona de protección le escriba aquí?" (contact, nocontact).
+TRIAGE_BUTTON = re.compile(r"t:(yes|no|contact|nocontact):([1-9][0-9]{0,11})")
 
 NOT_TEXT = (
     "Gracias por escribir. 💬 Por ahora solo puedo leer mensajes de texto. "
@@ -88,15 +89,13 @@ class Engine:
         return await self.assistant.respond(event.user, intent)
 
     async def _button(self, event: Inbound) -> list[Reply]:
-        confirmation = TRIAGE_BUTTON.fullmatch(event.text)
-        if confirmation is not None:
-            return self._confirmation(
-                event.user, confirmation.group(1) == "yes", int(confirmation.group(2))
-            )
+        answer = TRIAGE_BUTTON.fullmatch(event.text)
+        if answer is not None:
+            return self._case_answer(event, answer.group(1), int(answer.group(2)))
         if event.text == "r:pedir_ayuda":
             # Pressing "Necesito ayuda" is asking for a person: the same path as the word AYUDA.
             verdict = Verdict(True, "high", "help_request", "self")
-            return self._escalate(event.user, verdict, "[botón «Necesito ayuda»]")
+            return self._escalate(event, verdict, "[botón «Necesito ayuda»]")
         match = RASA_BUTTON.fullmatch(event.text)
         if match is None or match.group(1) not in self.assistant.intents:
             logger.info("refused a button with unknown data")
@@ -116,32 +115,70 @@ class Engine:
             parse = None
         verdict = triage(text, parse)
         if verdict.escalate:
-            return self._escalate(event.user, verdict, text)
+            return self._escalate(event, verdict, text)
         if event.kind is Kind.EDITED:
             return [Reply(EDITED)]
+        case_id = self._contact_case(event.user)
+        if case_id is not None:
+            return self._forward(case_id, text)
         if parse is None:
             return [Reply(answers.TROUBLE)]
         return await self.assistant.respond(event.user, parse.intent)
 
-    def _escalate(self, user: str, verdict: Verdict, excerpt: str) -> list[Reply]:
+    def _escalate(self, event: Inbound, verdict: Verdict, excerpt: str) -> list[Reply]:
         """Commit the case and its alert, then answer the child; the answer never waits on
         delivery to the officers, and never fails because storage did."""
         case_id = None
         if self.cases is not None:
             try:
-                case_id = self.cases.open(
-                    user, Disclosure(verdict.urgency, verdict.category, verdict.subject), excerpt
-                )
+                disclosure = Disclosure(verdict.urgency, verdict.category, verdict.subject)
+                case_id = self.cases.open(event.user, disclosure, excerpt)
             except Exception:  # noqa: BLE001 - the child is answered whatever failed
                 logger.exception("could not record an escalation")
             else:
                 logger.info("escalation recorded: %s %s", verdict.urgency, verdict.category)
                 self.on_case_opened()
-        return answers.replies(verdict, case_id)
+        return answers.replies(verdict, case_id, can_contact=event.reach is not None)
 
-    def _confirmation(self, user: str, understood: bool, case_id: int) -> list[Reply]:
-        if self.cases is None or not self.cases.confirm(case_id, user, understood):
-            logger.info("refused a confirmation button for a case that is not the sender's")
+    def _case_answer(self, event: Inbound, answer: str, case_id: int) -> list[Reply]:
+        """The child's answer to a question about their own case; anyone else's press, or a
+        press for a closed case, changes nothing."""
+        if self.cases is None:
             return [Reply(STALE_BUTTON)]
+        if answer in ("yes", "no"):
+            accepted = self.cases.confirm(case_id, event.user, understood=answer == "yes")
+            reply = answers.CONFIRMED if answer == "yes" else answers.CORRECTED
+        elif answer == "contact" and event.reach is not None:
+            accepted = self.cases.accept_contact(case_id, event.user, event.reach)
+            reply = answers.CONTACT_ACCEPTED
+        elif answer == "nocontact":
+            accepted = self.cases.decline_contact(case_id, event.user)
+            reply = answers.CONTACT_DECLINED
+        else:
+            accepted = False
+        if not accepted:
+            logger.info("refused a case button that is not the sender's or not open")
+            return [Reply(STALE_BUTTON)]
+        self.on_case_opened()  # wake the relay: the officer learns of the answer now
+        return [Reply(reply)]
+
+    def _contact_case(self, user: str) -> int | None:
+        if self.cases is None:
+            return None
+        try:
+            return self.cases.contact_case(user)
+        except Exception:  # noqa: BLE001 - storage down: answer as in any other chat
+            logger.exception("could not look up an open case")
+            return None
+
+    def _forward(self, case_id: int, text: str) -> list[Reply]:
+        """In an open case where the child agreed to be contacted, their words go to the
+        officer (through the outbox) instead of to the assistant."""
+        assert self.cases is not None
+        try:
+            self.cases.forward(case_id, text)
+        except Exception:  # noqa: BLE001 - tell the child, and give them the helplines
+            logger.exception("could not queue a message for an officer")
+            return [Reply(answers.NOT_FORWARDED)]
         self.on_case_opened()
-        return [Reply(answers.CONFIRMED if understood else answers.CORRECTED)]
+        return [Reply(answers.FORWARDED)]

@@ -24,6 +24,10 @@ class Inbound:
     kind: Kind
     text: str = ""  # message text, command name without "/", callback data, or content type
     argument: str = ""  # what follows a command, e.g. the /start deep-link payload
+    # How to reach this person again (the Telegram chat id), or None where that is not
+    # possible (terminal). Used only if the child asks a protection person to write to
+    # them; never logged, never stored otherwise.
+    reach: int | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

@@ -143,3 +143,37 @@ async def test_rules_still_triage_when_the_nlu_fails(assistant, database):
     engine = Engine(BrokenNlu(), Cases(database))
     await engine.handle(Inbound(CHILD, Kind.TEXT, "me quitaron el pasaporte y no me dejan salir"))
     assert counts(database) == (1, 1)
+
+
+async def test_contact_is_offered_only_where_a_person_can_write_back(assistant, database):
+    engine = Engine(assistant, Cases(database))
+    on_telegram = await engine.handle(
+        Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", reach=42)
+    )
+    assert on_telegram[-1].text == answers.CONTACT
+    in_terminal = await engine.handle(Inbound(OTHER, Kind.TEXT, "un señor me pide fotos sin ropa"))
+    assert in_terminal[-1].text == answers.ASK
+    # A forged "contact" press from where nobody can write back changes nothing.
+    forged = await engine.handle(Inbound(OTHER, Kind.BUTTON, "t:contact:2"))
+    assert text_of(forged) == STALE_BUTTON
+
+
+async def test_in_an_open_case_the_childs_words_go_to_the_officer_not_the_assistant(
+    assistant, database
+):
+    engine = Engine(assistant, Cases(database))
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", reach=42)
+    )
+    accept = replies[-1].buttons[0][0].data
+    assert text_of(await engine.handle(Inbound(CHILD, Kind.BUTTON, accept, reach=42))) == (
+        answers.CONTACT_ACCEPTED
+    )
+    assert text_of(await engine.handle(Inbound(CHILD, Kind.TEXT, "hola", reach=42))) == (
+        answers.FORWARDED
+    )
+    with database.session() as session:
+        bodies = session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.kind == "message")
+        ).all()
+    assert bodies == ["hola"]

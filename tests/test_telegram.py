@@ -17,14 +17,17 @@ from bot.escalation import Cases
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.telegram import build_application, register_handlers
-from bot.telegram.handlers import TelegramAdapter
+from bot.storage import Escalation, OutboxMessage
+from bot.telegram import assemble
+from bot.telegram.contact import FROM_OFFICER
+from bot.triage import answers
 from tests.fakes.botapi import FakeBotApi
 
 pytestmark = pytest.mark.rasa
 CHILD = 987654321
 PROTECTION = -1001234567890
 FALLBACK = -1009876543210
+OFFICER = 555000111
 SECRET_WORDS = "mi gato se llama Pelusa"
 
 
@@ -36,15 +39,12 @@ async def telegram(assistant, database):
             telegram_api_base_url=api.base_url.removesuffix("/bot"),
             protection_chat_id=PROTECTION,
             protection_fallback_chat_id=FALLBACK,
+            officer_ids=frozenset({OFFICER}),
         )
         engine = Engine(assistant, Cases(database))
-        pseudonymize = Pseudonymizer(b"k" * 32)
-        parts = Runtime(settings, database, pseudonymize, engine)
-        application = build_application(settings)
-        register_handlers(application, TelegramAdapter(engine, pseudonymize, database))
-        lane = parts.telegram_lane()
+        application = assemble(Runtime(settings, database, Pseudonymizer(b"k" * 32), engine))
         await application.initialize()
-        await lane.start()
+        await application.post_init(application)  # as run_polling does: starts the lane
         await application.start()
         await application.updater.start_polling(poll_interval=0.0, timeout=1)
         api.application = application  # for tests that feed an update in directly
@@ -53,7 +53,7 @@ async def telegram(assistant, database):
         finally:
             await application.updater.stop()
             await application.stop()
-            await lane.stop()
+            await application.post_shutdown(application)
             await application.shutdown()
 
 
@@ -167,3 +167,73 @@ async def test_alert_is_delivered_even_when_telegram_first_answers_429(telegram)
     assert "VS-000001" in card.text
     attempts = [c for c in telegram.calls_to("sendMessage") if c.get("chat_id") == PROTECTION]
     assert len(attempts) == 2  # refused once with 429, then delivered
+
+
+async def disclose_and_accept_contact(telegram) -> list:
+    """A child discloses and agrees to be contacted; returns the protection chat's cards."""
+    telegram.push_text(CHILD, "un señor me da plata si le mando fotos")
+    replies = await telegram.wait_for_sent(3, chat_id=CHILD)
+    question = replies[2]
+    assert question.text == answers.CONTACT
+    accept = question.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    telegram.push_callback(CHILD, accept, question.message_id)
+    await telegram.wait_for_sent(4, chat_id=CHILD)
+    return await telegram.wait_for_sent(2, chat_id=PROTECTION)
+
+
+async def test_officer_and_child_talk_through_the_bot_once_the_child_agreed(telegram, database):
+    alert, contact = await disclose_and_accept_contact(telegram)
+    assert "Contacto aceptado en el caso VS-000001" in contact.text
+    telegram.push_group_text(
+        PROTECTION,
+        OFFICER,
+        "Hola, soy Laura. ¿Está en un lugar seguro?",
+        reply_to_message_id=alert.message_id,
+    )
+    to_child = await telegram.wait_for_sent(5, chat_id=CHILD)
+    assert to_child[4].text == FROM_OFFICER + "Hola, soy Laura. ¿Está en un lugar seguro?"
+    confirmation = await telegram.wait_for_sent(3, chat_id=PROTECTION)
+    assert confirmation[2].text.startswith("✓ Enviado")
+
+    telegram.push_text(CHILD, "sí, estoy en la casa de mi abuela")
+    assert (await telegram.wait_for_sent(6, chat_id=CHILD))[5].text == answers.FORWARDED
+    relayed = (await telegram.wait_for_sent(4, chat_id=PROTECTION))[3]
+    assert "VS-000001" in relayed.text and "«sí, estoy en la casa de mi abuela»" in relayed.text
+    assert str(CHILD) not in relayed.text
+    await asyncio.sleep(0.2)
+    with database.session() as session:  # the child's words are erased once delivered
+        assert session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.kind == "message")
+        ).all() == [None]
+
+
+async def test_officer_reply_is_not_sent_when_the_child_did_not_agree(telegram):
+    telegram.push_text(CHILD, "un señor me da plata si le mando fotos")
+    await telegram.wait_for_sent(3, chat_id=CHILD)
+    [alert] = await telegram.wait_for_sent(1, chat_id=PROTECTION)
+    telegram.push_group_text(PROTECTION, OFFICER, "Hola", reply_to_message_id=alert.message_id)
+    answer = (await telegram.wait_for_sent(2, chat_id=PROTECTION))[1]
+    assert answer.text.startswith("No se envió")
+    await asyncio.sleep(0.2)
+    assert len(telegram.messages_to(CHILD)) == 3
+
+
+async def test_reply_from_someone_not_on_the_officer_list_is_refused(telegram):
+    alert, _contact = await disclose_and_accept_contact(telegram)
+    telegram.push_group_text(PROTECTION, 999, "Hola", reply_to_message_id=alert.message_id)
+    answer = (await telegram.wait_for_sent(3, chat_id=PROTECTION))[2]
+    assert answer.text.startswith("No autorizado")
+    await asyncio.sleep(0.2)
+    assert len(telegram.messages_to(CHILD)) == 4
+
+
+async def test_no_message_reaches_the_child_after_the_case_is_closed(telegram, database):
+    alert, _contact = await disclose_and_accept_contact(telegram)
+    with database.session() as session:  # closing a case forgets the child's chat id
+        case = session.get(Escalation, 1)
+        case.status, case.contact_chat_id = "resolved", None
+    telegram.push_group_text(PROTECTION, OFFICER, "Hola", reply_to_message_id=alert.message_id)
+    answer = (await telegram.wait_for_sent(3, chat_id=PROTECTION))[2]
+    assert answer.text.startswith("No se envió")
+    telegram.push_text(CHILD, "hola")  # and the child's words go to the assistant again
+    assert "Soy Voz Segura" in (await telegram.wait_for_sent(5, chat_id=CHILD))[4].text

@@ -22,7 +22,10 @@ HEADER = {
     "update": "✏️ Actualización del caso",
     "reminder": "⏰ Recordatorio: caso sin tomar",
     "fallback": "📵 No se pudo avisar al chat de protección",
+    "contact": "💬 Contacto aceptado en el caso",
+    "message": "💬 Mensaje de la persona del caso",
 }
+REPLY_HINT = "Para escribirle, responda a este mensaje (Responder) en este grupo."
 URGENCY = {"emergency": "🚨 EMERGENCIA", "high": "⚠️ Alta"}
 CATEGORY = {
     "trafficking": "Trata de personas",
@@ -78,6 +81,11 @@ def _kind_lines(case: Escalation, kind: str) -> list[str]:
                 "Revise el caso antes de actuar.",
             ]
         return ["La persona respondió a «¿Entendí bien?»."]
+    if kind == "contact":
+        return [
+            "La persona aceptó que una persona de protección le escriba por este chat.",
+            REPLY_HINT,
+        ]
     if kind == "reminder":
         return ["Este caso sigue sin tomar. ¿Alguien puede atenderlo?"]
     if kind == "fallback":
@@ -88,9 +96,13 @@ def _kind_lines(case: Escalation, kind: str) -> list[str]:
     return []
 
 
-def render_card(case: Escalation, kind: str, repeat: bool, now: datetime) -> tuple[str, Buttons]:
+def render_card(
+    case: Escalation, kind: str, repeat: bool, now: datetime, body: str | None = None
+) -> tuple[str, Buttons]:
     """The card's text and inline buttons for one outbox message of `kind`
-    (alert | update | reminder | fallback; anything else reads as an alert).
+    (alert | update | contact | message | reminder | fallback; anything else reads as an
+    alert). A "message" is the child writing to the officer of an open case: just its
+    `body`, under the case number, with no buttons.
 
     `repeat` marks a resend after an attempt whose outcome is unknown, so the officer knows
     this may be the same case again rather than a new one. `now` is naive UTC.
@@ -98,6 +110,13 @@ def render_card(case: Escalation, kind: str, repeat: bool, now: datetime) -> tup
     lines: list[str] = []
     if repeat:
         lines.append(REPEAT_LINE)
+    if kind == "message":
+        lines += [
+            f"{HEADER['message']} {case.case_number}:",
+            f"«{(body or '').strip()}»",
+            REPLY_HINT,
+        ]
+        return "\n".join(lines), []
     header = HEADER.get(kind, HEADER["alert"])
     lines.append(f"{header} {case.case_number}")
     lines.extend(_kind_lines(case, kind))

@@ -1,15 +1,26 @@
 """Opening and updating cases. Opening commits the case and its alert in one transaction,
-before the child is answered, so no later failure can lose the alert."""
+before the child is answered, so no later failure can lose the alert.
+
+Everything an officer must learn about a case after the first alert (the child's answer
+to "¿Entendí bien?", consent to be contacted, the child's own messages) is queued in the
+same outbox, so it is delivered by the same relay, at least once.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from bot.storage import AuditEntry, Database, Escalation, OutboxMessage
 
 EXCERPT_LIMIT = 500  # characters: enough for an officer to act, no more
+MESSAGE_LIMIT = 2000  # a child's message relayed to the officer; Telegram allows 4096
+EXCERPT_RETENTION = timedelta(days=30)  # after the case is resolved
+OPEN = ("open", "taken")
 
 
 @dataclass(frozen=True)
@@ -17,6 +28,31 @@ class Disclosure:
     urgency: str  # emergency | high
     category: str
     subject: str  # self | other | none
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Where an officer's reply for a case goes: the child's chat, while the case is open."""
+
+    case_id: int
+    chat_id: int
+
+
+def _queue(
+    session: Session, case_id: int, kind: str, action: str, now: datetime, body: str | None = None
+) -> None:
+    session.add(
+        OutboxMessage(
+            escalation_id=case_id,
+            kind=kind,
+            lane="escalation",
+            created_at=now,
+            next_attempt_at=now,
+            attempts=0,
+            body=body,
+        )
+    )
+    session.add(AuditEntry(escalation_id=case_id, at=now, actor="system", action=action))
 
 
 class Cases:
@@ -49,49 +85,109 @@ class Cases:
             )
             session.add(case)
             session.flush()
-            session.add(
-                OutboxMessage(
-                    escalation_id=case.id,
-                    kind="alert",
-                    lane="escalation",
-                    created_at=now,
-                    next_attempt_at=now,
-                    attempts=0,
-                )
-            )
-            session.add(AuditEntry(escalation_id=case.id, at=now, actor="system", action="opened"))
+            _queue(session, case.id, "alert", "opened", now)
             return int(case.id)
+
+    def _own_open_case(self, session: Session, case_id: int, user: str) -> Escalation | None:
+        case = session.get(Escalation, case_id)
+        if case is None or case.user != user or case.status not in OPEN:
+            return None
+        return case
 
     def confirm(self, case_id: int, user: str, understood: bool) -> bool:
         """Record the child's answer to "¿Entendí bien?"; False if the case is not theirs."""
-        now = self.clock()
         with self.database.session() as session:
-            case = session.get(Escalation, case_id)
-            if case is None or case.user != user:
+            case = self._own_open_case(session, case_id, user)
+            if case is None:
                 return False
             case.child_confirmed = understood
             action = "child_confirmed" if understood else "child_corrected"
-            session.add(AuditEntry(escalation_id=case.id, at=now, actor="system", action=action))
-            # The officer must see the correction too: a new alert marked as an update.
+            # The officer must see the correction too: an update card.
+            _queue(session, case.id, "update", action, self.clock())
+            return True
+
+    def accept_contact(self, case_id: int, user: str, chat_id: int) -> bool:
+        """The child agreed that an officer writes to them here. The chat id is the one raw
+        id the system keeps, and only while the case is open."""
+        with self.database.session() as session:
+            case = self._own_open_case(session, case_id, user)
+            if case is None:
+                return False
+            case.contact_requested = True
+            case.contact_chat_id = chat_id
+            _queue(session, case.id, "contact", "contact_accepted", self.clock())
+            return True
+
+    def decline_contact(self, case_id: int, user: str) -> bool:
+        with self.database.session() as session:
+            case = self._own_open_case(session, case_id, user)
+            if case is None:
+                return False
             session.add(
-                OutboxMessage(
+                AuditEntry(
                     escalation_id=case.id,
-                    kind="update",
-                    lane="escalation",
-                    created_at=now,
-                    next_attempt_at=now,
-                    attempts=0,
+                    at=self.clock(),
+                    actor="system",
+                    action="contact_declined",
                 )
             )
             return True
 
-    def latest_open(self, user: str) -> Escalation | None:
-        from sqlalchemy import select
-
+    def contact_case(self, user: str) -> int | None:
+        """The child's latest open case in which they agreed to be contacted, if any."""
         with self.database.session() as session:
             return session.scalars(
-                select(Escalation)
-                .where(Escalation.user == user, Escalation.status.in_(("open", "taken")))
+                select(Escalation.id)
+                .where(
+                    Escalation.user == user,
+                    Escalation.status.in_(OPEN),
+                    Escalation.contact_chat_id.is_not(None),
+                )
                 .order_by(Escalation.id.desc())
                 .limit(1)
             ).first()
+
+    def forward(self, case_id: int, text: str) -> None:
+        """Queue the child's message for the officer of their open case."""
+        with self.database.session() as session:
+            _queue(session, case_id, "message", "child_wrote", self.clock(), text[:MESSAGE_LIMIT])
+
+    def contact(self, case_id: int) -> Contact | None:
+        """Where to send an officer's reply, if the case is open and the child agreed."""
+        with self.database.session() as session:
+            case = session.get(Escalation, case_id)
+            if case is None or case.status not in OPEN or case.contact_chat_id is None:
+                return None
+            return Contact(int(case.id), int(case.contact_chat_id))
+
+    def record_officer_message(self, case_id: int, officer: str) -> None:
+        with self.database.session() as session:
+            session.add(
+                AuditEntry(
+                    escalation_id=case_id, at=self.clock(), actor=officer, action="officer_wrote"
+                )
+            )
+
+    def purge_expired(self, retention: timedelta = EXCERPT_RETENTION) -> int:
+        """Erase excerpts of cases resolved longer ago than `retention`, and any child's
+        message still queued for a closed case. Returns how many cases were purged."""
+        now = self.clock()
+        with self.database.session() as session:
+            purged = session.execute(
+                update(Escalation)
+                .where(
+                    Escalation.resolved_at.is_not(None),
+                    Escalation.resolved_at < now - retention,
+                    Escalation.excerpt.is_not(None),
+                )
+                .values(excerpt=None)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            closed = select(Escalation.id).where(Escalation.status.not_in(OPEN))
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.body.is_not(None), OutboxMessage.escalation_id.in_(closed))
+                .values(body=None, failed_at=now, last_error="Obsolete")
+                .execution_options(synchronize_session=False)
+            )
+            return int(purged or 0)

@@ -176,11 +176,15 @@ class TelegramAlertSender:
         self.timeout = timeout
 
     async def send(self, chat_id: int, text: str, buttons: Buttons) -> None:
-        markup = InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                for row in buttons
-            ]
+        markup = (
+            InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                    for row in buttons
+                ]
+            )
+            if buttons
+            else None
         )
         t = self.timeout
         try:
@@ -253,6 +257,38 @@ def _audit(session: Session, case_id: int, action: str, now: datetime) -> None:
     session.add(AuditEntry(escalation_id=case_id, at=now, actor=SYSTEM, action=action[:32]))
 
 
+def queue_fallback(session: Session, case_id: int, now: datetime) -> bool:
+    """Queue the case's one fallback card; False if it already has one.
+
+    The one rule for "at most one fallback card per case", whoever asks: the relay when the
+    protection chat cannot be reached, the timers (`bot.escalation.timers`) when nobody took
+    the case in time. The case row is locked first (PostgreSQL; SQLite has one writer
+    anyway), so two callers at once cannot both find no fallback and both queue one.
+    """
+    session.execute(
+        select(Escalation.id).where(Escalation.id == case_id).with_for_update(key_share=True)
+    )
+    already = session.scalar(
+        select(
+            exists().where(OutboxMessage.escalation_id == case_id, OutboxMessage.kind == FALLBACK)
+        )
+    )
+    if already:
+        return False
+    session.add(
+        OutboxMessage(
+            escalation_id=case_id,
+            kind=FALLBACK,
+            lane=LANE,
+            created_at=now,
+            next_attempt_at=now,
+            attempts=0,
+        )
+    )
+    _audit(session, case_id, "fallback_queued", now)
+    return True
+
+
 class Relay:
     """Delivers due outbox rows of lane "escalation"; see the module docstring.
 
@@ -296,6 +332,20 @@ class Relay:
         """Ask `run` for a pass now (e.g. right after a case was opened). Call it from the
         event loop's thread; the relay also finds new rows on its own within `idle`."""
         self._wake.set()
+
+    def officer_chats(self) -> set[int]:
+        """The chats whose members act on cases: the protection chat (its migrated id if
+        Telegram moved it) and the fallback chat."""
+        with self.database.session() as session:
+            chats = {self._target(session, PROTECTION), self._target(session, FALLBACK)}
+        return {chat for chat in chats if chat is not None}
+
+    def protection_chat_ids(self) -> set[int]:
+        """The chats that count as the protection chat now: the configured one and the one
+        the relay sends to (a migrated id, by the rules of `_target`). Reads the database."""
+        with self.database.session() as session:
+            current = self._target(session, PROTECTION)
+        return {chat for chat in (self.protection_chat_id, current) if chat is not None}
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
         """Deliver until `stop` is set; between passes wait for `stop`, `wake()` or `idle`."""
@@ -453,7 +503,7 @@ class Relay:
         if claimed.rowcount != 1:
             return None  # another relay claimed it first
         _audit(session, case.id, f"{row.kind}_attempt", now)
-        text, buttons = render_card(case, row.kind, repeat=row.attempts > 0, now=now)
+        text, buttons = render_card(case, row.kind, repeat=row.attempts > 0, now=now, body=row.body)
         return _Job(
             row_id=row.id,
             case_id=case.id,
@@ -472,6 +522,7 @@ class Relay:
             if row is None or row.sent_at is not None:
                 return
             row.sent_at, row.failed_at, row.last_error = now, None, None
+            row.body = None  # a child's words are kept only until the officer has them
             action = "fallback_alerted" if job.role == FALLBACK else f"{job.kind}_sent"
             _audit(session, job.case_id, action, now)
         logger.info(
@@ -497,7 +548,7 @@ class Relay:
                 row.next_attempt_at = now + timedelta(seconds=self._delay(error, row.attempts))
                 _audit(session, job.case_id, f"{job.kind}_retry", now)
             if job.role == PROTECTION and (give_up or row.attempts >= self.max_failures):
-                fallback_queued = self._queue_fallback(session, job.case_id, now)
+                fallback_queued = queue_fallback(session, job.case_id, now)
         log = logger.error if give_up else logger.warning
         log(
             "%s: %s card not delivered to the %s chat (%s, attempt %d)%s",
@@ -514,30 +565,6 @@ class Relay:
             return error.after
         ceiling = min(self.backoff_cap, self.backoff_base * 2 ** max(attempts - 1, 0))
         return self.rng.uniform(0, ceiling)  # full jitter
-
-    def _queue_fallback(self, session: Session, case_id: int, now: datetime) -> bool:
-        """Queue the case's one fallback card; False if it already has one."""
-        already = session.scalar(
-            select(
-                exists().where(
-                    OutboxMessage.escalation_id == case_id, OutboxMessage.kind == FALLBACK
-                )
-            )
-        )
-        if already:
-            return False
-        session.add(
-            OutboxMessage(
-                escalation_id=case_id,
-                kind=FALLBACK,
-                lane=LANE,
-                created_at=now,
-                next_attempt_at=now,
-                attempts=0,
-            )
-        )
-        _audit(session, case_id, "fallback_queued", now)
-        return True
 
     def _store_move(self, job: _Job, old_chat_id: int, new_chat_id: int) -> None:
         now = self.clock()

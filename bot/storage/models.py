@@ -62,7 +62,7 @@ class OutboxMessage(Base):
     escalation_id = Column(
         Integer, ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    kind = Column(String(16), nullable=False)  # alert | update | reminder | fallback
+    kind = Column(String(16), nullable=False)  # alert|update|contact|message|reminder|fallback
     lane = Column(String(16), nullable=False, default="escalation")
     created_at = Column(DateTime, nullable=False)
     next_attempt_at = Column(DateTime, nullable=False, index=True)
@@ -70,6 +70,9 @@ class OutboxMessage(Base):
     sent_at = Column(DateTime)
     failed_at = Column(DateTime)  # given up (400, or handed to the fallback contact)
     last_error = Column(String(200))  # the error's class and code, never message text
+    # Only for kind "message": what the child wrote to the officer of an open case. Kept
+    # until Telegram acknowledged it, then erased.
+    body = Column(Text)
 
 
 class AuditEntry(Base):

@@ -6,7 +6,10 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.escalation import EscalationLane
+from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.telegram.contact import ContactRelay, register_contact_handlers
+from bot.telegram.handlers import TelegramAdapter, register_handlers
 
 
 def build_application(settings: Settings) -> Application:
@@ -23,6 +26,28 @@ def build_application(settings: Settings) -> Application:
         root = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
     return builder.build()
+
+
+def assemble(parts: Runtime) -> Application:
+    """The whole Telegram bot: children's chats, officers' replies, the escalation lane
+    (started and stopped with the application)."""
+    application = build_application(parts.settings)
+    lane = parts.telegram_lane()
+    register_handlers(
+        application, TelegramAdapter(parts.engine, parts.pseudonymize, parts.database)
+    )
+    assert parts.engine.cases is not None
+    register_contact_handlers(
+        application,
+        ContactRelay(
+            parts.engine.cases,
+            parts.pseudonymize,
+            lane.relay.officer_chats,
+            parts.settings.officer_ids,
+        ),
+    )
+    attach_lane(application, lane)
+    return application
 
 
 def attach_lane(application: Application, lane: EscalationLane) -> None:

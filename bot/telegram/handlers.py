@@ -53,6 +53,14 @@ class TelegramAdapter:
         assert update.effective_user is not None
         return self.pseudonymize("telegram", update.effective_user.id)
 
+    def event(self, update: Update, kind: Kind, text: str, argument: str = "") -> Inbound:
+        """The engine's view of an update: a pseudonym, and the chat id only as `reach`, for
+        the case where the child asks a protection person to write back."""
+        chat = update.effective_chat
+        return Inbound(
+            self.user_key(update), kind, text, argument, reach=chat.id if chat is not None else None
+        )
+
     async def send(self, message: Message, replies: list[Reply]) -> None:
         for reply in replies:
             await message.reply_text(reply.text, reply_markup=keyboard(reply))
@@ -77,26 +85,24 @@ class TelegramAdapter:
         assert message is not None
         if message.text is not None and message.text.startswith("/"):
             command, _, argument = message.text[1:].partition(" ")
-            event = Inbound(
-                self.user_key(update), Kind.COMMAND, command.split("@")[0], argument.strip()
-            )
+            event = self.event(update, Kind.COMMAND, command.split("@")[0], argument.strip())
         elif message.text is not None:
-            event = Inbound(self.user_key(update), Kind.TEXT, message.text)
+            event = self.event(update, Kind.TEXT, message.text)
         else:
-            event = Inbound(self.user_key(update), Kind.UNSUPPORTED, content_type(message))
+            event = self.event(update, Kind.UNSUPPORTED, content_type(message))
         await self.send(message, await self.engine.handle(event))
 
     async def on_edited(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.edited_message
         assert message is not None
-        event = Inbound(self.user_key(update), Kind.EDITED, message.text or "")
+        event = self.event(update, Kind.EDITED, message.text or "")
         await self.send(message, await self.engine.handle(event))
 
     async def on_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
         await query.answer()
-        event = Inbound(self.user_key(update), Kind.BUTTON, query.data or "")
+        event = self.event(update, Kind.BUTTON, query.data or "")
         replies = await self.engine.handle(event)
         if isinstance(query.message, Message):
             await self.send(query.message, replies)

@@ -27,14 +27,30 @@ CORRECTED = (
     "Gracias por aclararme, y perdón si entendí mal. Le aviso a la persona de protección que "
     "no era eso. Si algo le preocupa, aquí estoy: escriba AYUDA cuando quiera."
 )
+CONTACT = "¿Quiere que una persona de protección le escriba aquí, por este chat?"
+CONTACT_ACCEPTED = (
+    "Listo. 💛 Una persona de protección le va a escribir aquí. Mientras el caso esté abierto, "
+    "lo que usted escriba en este chat le llega a esa persona. Puede escribir /salir cuando "
+    "quiera."
+)
+CONTACT_DECLINED = (
+    "Está bien, es su decisión. Si cambia de opinión, escriba AYUDA en cualquier momento. "
+    + HELPLINES
+)
+FORWARDED = "✉️ Se lo pasé a la persona de protección."
+NOT_FORWARDED = (
+    "Perdón, no pude pasar su mensaje a la persona de protección. Intente otra vez en un "
+    "momento, o llame al PANI al 1147 (gratis). Si hay peligro, llame al 911."
+)
 TROUBLE = (
     "Perdón, tuve un problema para entenderle. 🙏 Intente de nuevo en un momento. "
     "Si algo le preocupa, escriba AYUDA. " + HELPLINES
 )
 
 
-def replies(verdict, case_id: int | None) -> list[Reply]:  # type: ignore[no-untyped-def]
-    """The answer to a disclosure; `case_id` is None when the case could not be recorded."""
+def replies(verdict, case_id: int | None, can_contact: bool) -> list[Reply]:  # type: ignore[no-untyped-def]
+    """The answer to a disclosure; `case_id` is None when the case could not be recorded.
+    `can_contact` says whether the channel lets a protection person write back."""
     if verdict.category == "help_request":
         opening = HELP_REQUEST
     elif verdict.subject == "other":
@@ -54,4 +70,14 @@ def replies(verdict, case_id: int | None) -> list[Reply]:  # type: ignore[no-unt
                 ((Button("Sí", f"t:yes:{case_id}"), Button("No, no era eso", f"t:no:{case_id}")),),
             )
         )
+        if can_contact:
+            answer.append(
+                Reply(
+                    CONTACT,
+                    (
+                        (Button("Sí, que me escriban", f"t:contact:{case_id}"),),
+                        (Button("No, gracias", f"t:nocontact:{case_id}"),),
+                    ),
+                )
+            )
     return answer

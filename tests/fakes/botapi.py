@@ -24,7 +24,7 @@ import time
 import weakref
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -60,6 +60,8 @@ class SentMessage:
     message_id: int
     method: str
     reply_to_message_id: int | None = None
+    # When the fake recorded it (time.monotonic()), for latency measurements (bench/).
+    sent_at: float = field(default_factory=time.monotonic, compare=False, repr=False)
 
 
 class _ApiError(Exception):

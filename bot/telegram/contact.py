@@ -1,0 +1,90 @@
+"""Officer ↔ child messaging for an open case, through the bot.
+
+An officer writes to a child by replying, in the protection chat, to one of the bot's cards
+for the case; the text goes to the child's chat only if the child agreed to be contacted
+and the case is still open. The child's own messages in such a case go the other way, as
+outbox cards (see `Cases.forward`). The officer's words are relayed, never stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from telegram import Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+from bot.escalation import Cases
+from bot.privacy import Pseudonymizer
+
+logger = logging.getLogger(__name__)
+
+CASE_NUMBER = re.compile(r"\bVS-(\d{6,12})\b")
+FROM_OFFICER = "👤 Persona de protección:\n"
+SENT = "✓ Enviado a la persona del caso {case}."
+NO_CONTACT = (
+    "No se envió: en el caso {case} la persona no pidió que le escribieran, o el caso ya "
+    "está cerrado."
+)
+BLOCKED = "No se pudo entregar: la persona del caso {case} bloqueó el bot o cerró el chat."
+FAILED = "No se pudo entregar ahora al caso {case}. Intente de nuevo en un momento."
+NOT_ALLOWED = "No autorizado: solo las personas de protección de la lista pueden escribir."
+
+
+class ContactRelay:
+    def __init__(
+        self,
+        cases: Cases,
+        pseudonymize: Pseudonymizer,
+        protection_chats: Callable[[], set[int]],
+        officer_ids: frozenset[int],
+    ) -> None:
+        self.cases = cases
+        self.pseudonymize = pseudonymize
+        self.protection_chats = protection_chats
+        self.officer_ids = officer_ids
+
+    async def on_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        chat = update.effective_chat
+        user = update.effective_user
+        if message is None or chat is None or user is None or not message.text:
+            return
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+            return  # officers talking among themselves
+        match = CASE_NUMBER.search(replied.text or "")
+        if match is None or chat.id not in self.protection_chats():
+            return
+        case_number = match.group(0)
+        if self.officer_ids and user.id not in self.officer_ids:
+            await message.reply_text(NOT_ALLOWED)
+            return
+        contact = self.cases.contact(int(match.group(1)))
+        if contact is None:
+            await message.reply_text(NO_CONTACT.format(case=case_number))
+            return
+        try:
+            await context.bot.send_message(contact.chat_id, FROM_OFFICER + message.text)
+        except Forbidden:
+            await message.reply_text(BLOCKED.format(case=case_number))
+            return
+        except TelegramError as error:
+            logger.warning(
+                "%s: officer message not delivered (%s)", case_number, type(error).__name__
+            )
+            await message.reply_text(FAILED.format(case=case_number))
+            return
+        self.cases.record_officer_message(contact.case_id, self.pseudonymize("telegram", user.id))
+        await message.reply_text(SENT.format(case=case_number))
+
+
+def register_contact_handlers(application: Application, relay: ContactRelay) -> None:
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & filters.REPLY & filters.TEXT & ~filters.COMMAND,
+            relay.on_reply,
+        )
+    )
