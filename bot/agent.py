@@ -120,6 +120,12 @@ class RasaAssistant:
             intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0), ranking
         )
 
+    async def forget(self, user: str) -> None:
+        """Drop the dialogue tracker kept in memory for this pseudonym (/borrar)."""
+        store = self._agent.tracker_store
+        store = getattr(store, "_tracker_store", store)  # Rasa wraps it in a fail-safe store
+        getattr(store, "store", {}).pop(user, None)
+
     async def respond(self, user: str, intent: str) -> list[Reply]:
         from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 

@@ -19,6 +19,7 @@ from typing import Protocol
 from bot.escalation import Cases, Disclosure
 from bot.events import Button, Inbound, Kind, Parse, Reply
 from bot.triage import Verdict, answers, triage
+from consent import GENERAL, ConsentFlow, Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ class Assistant(Protocol):
 
     async def respond(self, user: str, intent: str) -> list[Reply]: ...
 
+    async def forget(self, user: str) -> None: ...
+
 
 # Telegram commands mapped to the Rasa intents that answer them.
 COMMAND_INTENTS = {
@@ -39,6 +42,7 @@ COMMAND_INTENTS = {
     "ayuda": "ver_ayuda",
     "salir": "salir",
 }
+COMMANDS = (*COMMAND_INTENTS, "borrar")
 
 # Rasa buttons carry "r:<intent>"; anything else that claims to be one is forged or stale.
 RASA_BUTTON = re.compile(r"r:([a-z_]{1,60})")
@@ -54,7 +58,22 @@ NOT_TEXT = (
 EDITED = "Vi que cambió un mensaje. Yo leo los mensajes nuevos: si quiere, escríbalo otra vez. 💬"
 UNKNOWN_COMMAND = (
     "No conozco ese comando. Puede usar:\n"
-    "/start para empezar\n/ayuda para ver qué puedo hacer\n/salir para terminar"
+    "/start para empezar\n/ayuda para ver qué puedo hacer\n/salir para terminar\n"
+    "/borrar para borrar sus datos"
+)
+ERASED = (
+    "Listo: borré todo lo que estaba ligado a usted (registros borrados: {count}): su "
+    "aceptación de las consultas, dónde iba en ellas y esta conversación.\n"
+    "Lo que no se puede borrar: los totales anónimos de las consultas ya respondidas, porque "
+    "no dicen quién respondió."
+)
+ERASED_CASES = (
+    "Su pedido de ayuda sigue con la persona de protección para poder ayudarle, pero ya no "
+    "está ligado a usted en este bot."
+)
+ERASE_FAILED = (
+    "Perdón, no pude borrar sus datos ahora. Intente /borrar de nuevo en un momento. "
+    "Si algo le preocupa, escriba AYUDA."
 )
 STALE_BUTTON = "Ese botón ya no funciona. No pasa nada: escriba /ayuda para ver las opciones."
 
@@ -68,9 +87,11 @@ class Engine:
         assistant: Assistant,
         cases: Cases | None = None,
         on_case_opened: Callable[[], None] = lambda: None,
+        consent: ConsentFlow | None = None,
     ) -> None:
         self.assistant = assistant
         self.cases = cases
+        self.consent = consent
         self.on_case_opened = on_case_opened  # wakes the relay, so an alert leaves at once
 
     async def handle(self, event: Inbound) -> list[Reply]:
@@ -83,15 +104,45 @@ class Engine:
         return await self._text(event)
 
     async def _command(self, event: Inbound) -> list[Reply]:
-        intent = COMMAND_INTENTS.get(event.text.lower())
-        if intent is None:
+        command = event.text.lower()
+        if command not in COMMANDS:
             return [Reply(UNKNOWN_COMMAND)]
-        return await self.assistant.respond(event.user, intent)
+        if command == "borrar":
+            return await self._erase(event.user)
+        if self.consent is not None and command == "start":
+            outcome = self.consent.start(event.user, event.argument or GENERAL)
+            return await self._after_consent(event.user, outcome)
+        if self.consent is not None and command == "salir":
+            self.consent.stop(event.user)  # nothing partial is kept
+        return await self.assistant.respond(event.user, COMMAND_INTENTS[command])
+
+    async def _after_consent(self, user: str, outcome: Outcome) -> list[Reply]:
+        if not outcome.finished:
+            return outcome.replies
+        return [*outcome.replies, *await self.assistant.respond(user, "ver_menu")]
+
+    async def _erase(self, user: str) -> list[Reply]:
+        """/borrar: every per-person row, and the dialogue tracker."""
+        try:
+            count = self.consent.erase(user) if self.consent is not None else 0
+            unlinked = self.cases.unlink(user) if self.cases is not None else 0
+        except Exception:  # noqa: BLE001 - say so; nothing was half-done (one transaction each)
+            logger.exception("could not erase a user's rows")
+            return [Reply(ERASE_FAILED)]
+        await self.assistant.forget(user)
+        text = ERASED.format(count=count + unlinked)
+        return [Reply(f"{text}\n{ERASED_CASES}" if unlinked else text)]
 
     async def _button(self, event: Inbound) -> list[Reply]:
         answer = TRIAGE_BUTTON.fullmatch(event.text)
         if answer is not None:
             return self._case_answer(event, answer.group(1), int(answer.group(2)))
+        if event.text.startswith("c:"):
+            outcome = self.consent.press(event.user, event.text) if self.consent else None
+            if outcome is None:
+                logger.info("refused a consent button that is forged or stale")
+                return [Reply(STALE_BUTTON)]
+            return await self._after_consent(event.user, outcome)
         if event.text == "r:pedir_ayuda":
             # Pressing "Necesito ayuda" is asking for a person: the same path as the word AYUDA.
             verdict = Verdict(True, "high", "help_request", "self")
@@ -121,6 +172,10 @@ class Engine:
         case_id = self._contact_case(event.user)
         if case_id is not None:
             return self._forward(case_id, text)
+        if self.consent is not None:
+            outcome = self.consent.code(event.user, text)
+            if outcome is not None:
+                return await self._after_consent(event.user, outcome)
         if parse is None:
             return [Reply(answers.TROUBLE)]
         return await self.assistant.respond(event.user, parse.intent)

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 from bot import agent, logs
-from bot.engine import Engine
+from bot.engine import Assistant, Engine
 from bot.escalation import (
     Cases,
     EscalationLane,
@@ -19,6 +19,7 @@ from bot.escalation import (
 from bot.privacy import Pseudonymizer, load_key
 from bot.settings import Settings
 from bot.storage import Database
+from consent import ConsentFlow
 
 logger = logging.getLogger(__name__)
 
@@ -62,4 +63,9 @@ def build(settings: Settings) -> Runtime:
     started = time.perf_counter()
     assistant = agent.RasaAssistant.load(model)
     logger.info("Rasa model %s loaded in %.1f s", model.name, time.perf_counter() - started)
-    return Runtime(settings, database, pseudonymize, Engine(assistant, Cases(database)))
+    return Runtime(settings, database, pseudonymize, engine_for(assistant, database))
+
+
+def engine_for(assistant: Assistant, database: Database) -> Engine:
+    """The engine as it runs: triage and cases, the consent gate, the Rasa assistant."""
+    return Engine(assistant, Cases(database), consent=ConsentFlow(database))

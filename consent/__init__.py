@@ -1,7 +1,20 @@
-"""Consent: age bands, assent, receipts and withdrawal.
+"""Consent: age bands, assent in words fit for each band, receipts, and withdrawal.
 
-Filled by the consent issue. Its public surface, used by the engine's consent gate, will
-be named here. Nothing about a child may be recorded without a valid receipt from it.
+Nothing about a child may be recorded for a consultation without a valid receipt: one
+for that campaign under the current text of the child's band. A "no" is respected at once
+and the child can still learn and ask for help. Safety triage always runs before this gate.
 """
 
-__all__: list[str] = []
+from consent.bands import Band, Bands, BandsError, load_bands
+from consent.flow import GENERAL, ConsentFlow, Outcome, Scope
+
+__all__ = [
+    "GENERAL",
+    "Band",
+    "Bands",
+    "BandsError",
+    "ConsentFlow",
+    "Outcome",
+    "Scope",
+    "load_bands",
+]

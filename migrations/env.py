@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from bot.settings import Settings
+import consent.models  # noqa: F401 - consent's tables join the same metadata
 from bot.storage.models import Base
 
 config = context.config

@@ -12,10 +12,9 @@ from sqlalchemy import MetaData, select
 from telegram import Update
 
 from bot import logs
-from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON, Engine
-from bot.escalation import Cases
+from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON
 from bot.privacy import Pseudonymizer
-from bot.runtime import Runtime
+from bot.runtime import Runtime, engine_for
 from bot.settings import Settings
 from bot.storage import Escalation, OutboxMessage
 from bot.telegram import assemble
@@ -41,7 +40,7 @@ async def telegram(assistant, database):
             protection_fallback_chat_id=FALLBACK,
             officer_ids=frozenset({OFFICER}),
         )
-        engine = Engine(assistant, Cases(database))
+        engine = engine_for(assistant, database)
         application = assemble(Runtime(settings, database, Pseudonymizer(b"k" * 32), engine))
         await application.initialize()
         await application.post_init(application)  # as run_polling does: starts the lane
@@ -57,13 +56,43 @@ async def telegram(assistant, database):
             await application.shutdown()
 
 
-async def test_start_gets_greeting_privacy_and_menu(telegram):
+async def test_start_greets_and_asks_for_an_age_band(telegram):
     telegram.push_text(CHILD, "/start")
     sent = await telegram.wait_for_sent(3, chat_id=CHILD)
     assert "Soy Voz Segura" in sent[0].text
-    assert "una persona de protección va a saberlo" in sent[1].text
+    assert "fecha de nacimiento" in sent[1].text
     keyboard = sent[2].reply_markup["inline_keyboard"]
-    assert [row[0]["text"] for row in keyboard] == ["¿Qué es Voz Segura?", "Necesito ayuda"]
+    assert [row[0]["text"] for row in keyboard] == [
+        "Menos de 9",
+        "9 a 12 años",
+        "13 a 15 años",
+        "16 a 17 años",
+        "18 a 24 años",
+        "Más de 24",
+    ]
+
+
+async def test_child_assents_with_buttons_and_reaches_the_menu(telegram, database):
+    telegram.push_text(CHILD, "/start")
+    seen = 3
+    band_question = (await telegram.wait_for_sent(seen, chat_id=CHILD))[-1]
+    presses = [("c:band:13-15", 5), ("c:read", 1), ("c:q:0", 1), ("c:yes", 2)]
+    last = band_question
+    for data, replies in presses:
+        telegram.push_callback(CHILD, data, last.message_id)
+        seen += replies
+        last = (await telegram.wait_for_sent(seen, chat_id=CHILD))[-1]
+    sent = telegram.messages_to(CHILD)
+    assert "limite" not in sent[4].text and "persona de protección va a saberlo" in sent[6].text
+    assert sent[-2].text.startswith("¡Gracias por participar!")
+    assert [row[0]["text"] for row in last.reply_markup["inline_keyboard"]] == [
+        "¿Qué es Voz Segura?",
+        "Necesito ayuda",
+    ]
+    with database.session() as session:
+        from consent.models import ConsentReceipt
+
+        assert session.scalars(select(ConsentReceipt.band)).all() == ["13-15"]
 
 
 async def test_free_text_is_answered_by_the_assistant(telegram):
@@ -73,7 +102,7 @@ async def test_free_text_is_answered_by_the_assistant(telegram):
 
 
 async def test_menu_button_press_is_answered(telegram):
-    telegram.push_text(CHILD, "/start")
+    telegram.push_text(CHILD, "hola")
     menu = (await telegram.wait_for_sent(3, chat_id=CHILD))[2]
     data = menu.reply_markup["inline_keyboard"][0][0]["callback_data"]
     telegram.push_callback(CHILD, data, menu.message_id)
@@ -83,7 +112,7 @@ async def test_menu_button_press_is_answered(telegram):
 
 
 async def test_forged_button_changes_nothing_and_is_explained(telegram):
-    telegram.push_text(CHILD, "/start")
+    telegram.push_text(CHILD, "hola")
     menu = (await telegram.wait_for_sent(3, chat_id=CHILD))[2]
     telegram.push_callback(CHILD, "r:no_existe", menu.message_id)
     sent = await telegram.wait_for_sent(4, chat_id=CHILD)

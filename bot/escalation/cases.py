@@ -168,6 +168,19 @@ class Cases:
                 )
             )
 
+    def unlink(self, user: str) -> int:
+        """/borrar: no case stays keyed by the child's pseudonym. The cases themselves stay,
+        so officers can still help (and reach the child, if the child agreed)."""
+        now = self.clock()
+        with self.database.session() as session:
+            cases = list(session.scalars(select(Escalation).where(Escalation.user == user)))
+            for case in cases:
+                case.user = "unlinked"
+                session.add(
+                    AuditEntry(escalation_id=case.id, at=now, actor="system", action="unlinked")
+                )
+            return len(cases)
+
     def purge_expired(self, retention: timedelta = EXCERPT_RETENTION) -> int:
         """Erase excerpts of cases resolved longer ago than `retention`, and any child's
         message still queued for a closed case. Returns how many cases were purged."""

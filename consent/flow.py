@@ -1,0 +1,277 @@
+"""The assent flow, a deterministic state machine:
+
+    [code] -> band -> assent -> question (-> explanation -> question)* -> decision
+
+`code` only for workshop campaigns. Every step is a row in consent_sessions (so a restart
+loses nothing); a receipt is written only on an explicit yes, and the session row is
+deleted when the flow ends either way. Buttons carry "c:<action>[:<argument>]" and are
+accepted only in the step that showed them: a forged or stale press changes nothing.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.events import Button, Reply
+from bot.storage import Database
+from consent import texts
+from consent.bands import Band, Bands, load_bands
+from consent.models import CodeAttempts, ConsentReceipt, ConsentSession
+
+BUTTON = re.compile(
+    r"c:(band|younger|older|read|q|yes|no|fixband)(?::([0-9]{1,2}(?:-[0-9]{1,2})?))?"
+)
+CODE_FAILURES_ALLOWED = 5
+CODE_WINDOW = timedelta(minutes=15)
+GENERAL = "general"  # the consultation scope when no campaign link was used
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a child is asked to assent to: a campaign, the bands it is for, and the workshop
+    access code when adult consent was handled offline."""
+
+    campaign: str = GENERAL
+    bands: frozenset[str] | None = None  # None: every band
+    access_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    replies: list[Reply]
+    consented: bool = False  # the flow ended with a receipt
+    finished: bool = False  # the flow ended (either way); the engine may show its menu
+
+
+class ConsentFlow:
+    def __init__(
+        self,
+        database: Database,
+        bands: Bands | None = None,
+        clock: Callable[[], datetime] = datetime.utcnow,
+        scopes: Callable[[str], Scope | None] | None = None,
+    ) -> None:
+        self.database = database
+        self.bands = bands or load_bands()
+        self.clock = clock
+        # Campaign id -> what it asks assent for; campaigns (their own package) supply this.
+        self.scopes = scopes or (lambda campaign: Scope() if campaign == GENERAL else None)
+
+    # -- queries --------------------------------------------------------------------------
+
+    def receipt(self, user: str, campaign: str) -> ConsentReceipt | None:
+        """The child's receipt for the campaign under the current text of their band."""
+        with self.database.session() as session:
+            for receipt in session.scalars(
+                select(ConsentReceipt).where(
+                    ConsentReceipt.user == user, ConsentReceipt.campaign == campaign
+                )
+            ):
+                band = self.bands.get(receipt.band)
+                if band is not None and receipt.text_version == texts.version(band.texts):
+                    return receipt
+        return None
+
+    def step(self, user: str) -> str | None:
+        with self.database.session() as session:
+            row = session.get(ConsentSession, user)
+            return row.step if row is not None else None
+
+    # -- transitions ----------------------------------------------------------------------
+
+    def start(self, user: str, campaign: str = GENERAL) -> Outcome:
+        """/start, or /start <campaign> from a campaign link or QR code."""
+        scope = self.scopes(campaign)
+        intro = [Reply(texts.WELCOME), Reply(texts.PRIVACY)]
+        if scope is None:
+            intro.append(Reply(texts.BAD_LINK))
+            scope = self.scopes(GENERAL) or Scope()
+        if self.receipt(user, scope.campaign) is not None:
+            return Outcome([Reply(texts.ALREADY)], consented=True, finished=True)
+        first = "code" if scope.access_code else "band"
+        self._save(user, scope.campaign, first, band=None)
+        if first == "code":
+            return Outcome([*intro, Reply(texts.ASK_CODE)])
+        return Outcome([*intro, self._band_question()])
+
+    def code(self, user: str, entered: str) -> Outcome | None:
+        """A typed workshop code; None when the child is not in the code step."""
+        now = self.clock()
+        with self.database.session() as session:
+            row = session.get(ConsentSession, user)
+            scope = self.scopes(row.campaign) if row is not None and row.step == "code" else None
+            if scope is None:
+                return None
+            attempts = session.get(CodeAttempts, (user, scope.campaign))
+            if attempts is not None and now - attempts.window_start > CODE_WINDOW:
+                attempts.failures, attempts.window_start = 0, now
+            if attempts is not None and attempts.failures >= CODE_FAILURES_ALLOWED:
+                return Outcome([Reply(texts.TOO_MANY_CODES)])
+            expected = (scope.access_code or "").strip().casefold()
+            if expected and hmac.compare_digest(
+                entered.strip().casefold().encode(), expected.encode()
+            ):
+                if attempts is not None:
+                    session.delete(attempts)
+                self._save(user, scope.campaign, "band", band=None, session=session)
+                return Outcome([Reply(texts.CODE_OK), self._band_question()])
+            if attempts is None:
+                attempts = CodeAttempts(
+                    user=user, campaign=scope.campaign, failures=0, window_start=now
+                )
+                session.add(attempts)
+            attempts.failures += 1
+            blocked = attempts.failures >= CODE_FAILURES_ALLOWED
+            return Outcome([Reply(texts.TOO_MANY_CODES if blocked else texts.WRONG_CODE)])
+
+    def press(self, user: str, data: str) -> Outcome | None:
+        """A "c:..." button; None when it is forged, stale or not for the current step."""
+        match = BUTTON.fullmatch(data)
+        with self.database.session() as session:
+            row = session.get(ConsentSession, user)
+            scope = self.scopes(row.campaign) if row is not None else None
+            if match is None or row is None or scope is None:
+                return None
+            action, argument = match.group(1), match.group(2)
+            if action == "fixband" and row.step in ("assent", "question", "decision"):
+                row.step, row.band, row.wrong_answers = "band", None, 0
+                return Outcome([self._band_question()])
+            if row.step == "band" and action in ("younger", "older"):
+                session.delete(row)
+                return Outcome(
+                    [Reply(texts.YOUNGER if action == "younger" else texts.OLDER)], finished=True
+                )
+            if row.step == "band" and action == "band":
+                band = self.bands.get(argument or "")
+                if band is None:
+                    return None
+                if scope.bands is not None and band.id not in scope.bands:
+                    session.delete(row)
+                    return Outcome([Reply(texts.NOT_FOR_BAND)], finished=True)
+                row.step, row.band = "assent", band.id
+                return Outcome(self._assent(band))
+            band = self.bands.get(row.band or "")
+            if band is None:
+                return None
+            if row.step == "assent" and action == "read":
+                row.step = "question"
+                return Outcome([self._question(band)])
+            if row.step == "question" and action == "q":
+                question = texts.QUESTIONS[band.texts]
+                if (
+                    argument is None
+                    or not argument.isdigit()
+                    or int(argument) >= len(question.options)
+                ):
+                    return None
+                if int(argument) != question.correct:
+                    row.wrong_answers += 1
+                    return Outcome([Reply(question.explanation), self._question(band)])
+                row.step = "decision"
+                return Outcome([self._decision(band)])
+            if row.step == "decision" and action in ("yes", "no"):
+                session.delete(row)
+                if action == "no":
+                    return Outcome([Reply(texts.THANKS_NO)], finished=True)
+                self._record_receipt(session, user, scope.campaign, band)
+                return Outcome([Reply(texts.THANKS_YES)], consented=True, finished=True)
+        return None
+
+    def stop(self, user: str) -> bool:
+        """/salir: end the flow; nothing partial is kept. True if a flow was running."""
+        with self.database.session() as session:
+            return bool(
+                session.execute(delete(ConsentSession).where(ConsentSession.user == user)).rowcount
+            )
+
+    def erase(self, user: str) -> int:
+        """/borrar: every consent row keyed by this pseudonym. Returns how many."""
+        with self.database.session() as session:
+            return sum(
+                session.execute(delete(table).where(table.user == user)).rowcount or 0
+                for table in (ConsentSession, ConsentReceipt, CodeAttempts)
+            )
+
+    # -- pieces ---------------------------------------------------------------------------
+
+    def _save(
+        self, user: str, campaign: str, step: str, band: str | None, session: Session | None = None
+    ) -> None:
+        def write(s: Session) -> None:
+            row = s.get(ConsentSession, user)
+            if row is None:
+                row = ConsentSession(user=user)
+                s.add(row)
+            row.campaign, row.step, row.band, row.wrong_answers = campaign, step, band, 0
+            row.updated_on = self._today()
+
+        if session is not None:
+            write(session)
+            return
+        with self.database.session() as own:
+            write(own)
+
+    def _record_receipt(self, session: Session, user: str, campaign: str, band: Band) -> None:
+        version = texts.version(band.texts)
+        exists = session.scalars(
+            select(ConsentReceipt).where(
+                ConsentReceipt.user == user,
+                ConsentReceipt.campaign == campaign,
+                ConsentReceipt.text_version == version,
+            )
+        ).first()
+        if exists is None:
+            session.add(
+                ConsentReceipt(
+                    user=user,
+                    campaign=campaign,
+                    text_version=version,
+                    band=band.id,
+                    given_on=self._today(),
+                )
+            )
+
+    def _today(self) -> date:
+        return self.clock().date()
+
+    def _band_question(self) -> Reply:
+        rows = [(Button(self.bands.younger_label, "c:younger"),)]
+        rows += [(Button(band.label, f"c:band:{band.id}"),) for band in self.bands.bands]
+        rows.append((Button(self.bands.older_label, "c:older"),))
+        return Reply(texts.ASK_BAND, tuple(rows))
+
+    def _assent(self, band: Band) -> list[Reply]:
+        *paragraphs, last = texts.ASSENT[band.texts]
+        replies = [Reply(paragraph) for paragraph in paragraphs]
+        replies.append(
+            Reply(
+                last,
+                ((Button(texts.READ_BUTTON, "c:read"),), (Button(texts.CHANGE_BAND, "c:fixband"),)),
+            )
+        )
+        return replies
+
+    def _question(self, band: Band) -> Reply:
+        question = texts.QUESTIONS[band.texts]
+        return Reply(
+            question.text,
+            tuple(
+                (Button(option, f"c:q:{index}"),) for index, option in enumerate(question.options)
+            ),
+        )
+
+    def _decision(self, band: Band) -> Reply:
+        return Reply(
+            texts.ASK_CONSENT,
+            (
+                (Button(texts.YES, "c:yes"), Button(texts.NO, "c:no")),
+                (Button(texts.CHANGE_BAND, "c:fixband"),),
+            ),
+        )

@@ -1,0 +1,200 @@
+"""What a child reads while deciding whether to take part, per age band.
+
+Every sentence is a gettext msgid (Spanish is the source language), so the register and
+wording are changed in locales/es/LC_MESSAGES/messages.po, not here. The text version of
+a band is a hash of what the child actually reads after translation: change a word in the
+catalog and everyone is asked again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from bot.i18n import _
+
+WELCOME = _(
+    "¡Hola! 👋 Soy Voz Segura, un bot para niñas, niños y jóvenes de Costa Rica. Aquí puede "
+    "dar su opinión en consultas anónimas, aprender a cuidarse y pedir ayuda."
+)
+PRIVACY = _(
+    "🔒 No le voy a pedir su nombre, su teléfono ni su fecha de nacimiento. Si algo le "
+    "preocupa, escriba AYUDA en cualquier momento."
+)
+ASK_BAND = _("Para hablarle de la forma correcta: ¿cuántos años tiene?")
+YOUNGER = _(
+    "¡Gracias por contarme! 💛 Las consultas son para personas de 9 años o más, así que no "
+    "le voy a hacer preguntas. Igual puede escribirme cuando quiera, y si algo le preocupa, "
+    "escriba AYUDA. También puede llamar gratis al PANI: 1147."
+)
+OLDER = _(
+    "¡Gracias! Las consultas son para personas de 9 a 24 años, así que no le voy a hacer "
+    "preguntas. Puede seguir aquí para aprender y conocer las líneas de ayuda."
+)
+NOT_FOR_BAND = _(
+    "Gracias. Esta consulta es para otras edades, así que no le voy a hacer sus preguntas. "
+    "Puede seguir aquí para aprender y pedir ayuda."
+)
+READ_BUTTON = _("Entendido")
+CHANGE_BAND = _("Cambiar mi edad")
+ASK_CONSENT = _("¿Quiere participar?")
+YES = _("Sí, quiero participar")
+NO = _("No, gracias")
+THANKS_YES = _(
+    "¡Gracias por participar! 💛 Recuerde: puede saltarse cualquier pregunta, /salir cuando "
+    "quiera y /borrar lo suyo."
+)
+THANKS_NO = _(
+    "Está bien, es su decisión, y no se guardó nada. Puede seguir aquí para aprender, y si "
+    "algo le preocupa, escriba AYUDA."
+)
+ALREADY = _("Usted ya aceptó participar. ¡Gracias! 💛")
+ASK_CODE = _(
+    "Esta consulta es para un taller. Escriba el código que le dio la persona facilitadora."
+)
+WRONG_CODE = _(
+    "Ese código no es correcto. Revíselo y escríbalo otra vez, o pregúntele a la persona "
+    "facilitadora."
+)
+TOO_MANY_CODES = _(
+    "Ese código no es correcto y ya hubo muchos intentos. Espere 15 minutos, o pídale el "
+    "código a la persona facilitadora."
+)
+CODE_OK = _("¡Código correcto! 👍")
+BAD_LINK = _(
+    "Ese enlace no corresponde a ninguna consulta abierta. Puede seguir aquí para aprender "
+    "y pedir ayuda."
+)
+STOPPED = _("Listo, dejamos esto aquí. No se guardó nada.")
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    options: tuple[str, ...]
+    correct: int  # index into options
+    explanation: str  # said kindly after a wrong answer, before asking again
+
+
+ASSENT: dict[str, tuple[str, ...]] = {
+    "nino": (
+        _(
+            "Somos Voz Segura, de un programa que defiende los derechos de niñas y niños en "
+            "Costa Rica. Queremos saber qué piensa usted, para cuidar mejor a otros niños y "
+            "niñas."
+        ),
+        _(
+            "¿Qué guardamos? Solo cuántas personas eligieron cada respuesta. Nunca su "
+            "nombre, su teléfono, su usuario ni su cuenta de Telegram."
+        ),
+        _(
+            "Usted decide. Participar es voluntario. Puede saltarse cualquier pregunta con "
+            "«Prefiero no responder»."
+        ),
+        _(
+            "Si usted nos cuenta que alguien le está haciendo daño, una persona de "
+            "protección va a saberlo para poder ayudarle."
+        ),
+        _("Puede parar cuando quiera con /salir, y borrar lo suyo con /borrar."),
+    ),
+    "adolescente": (
+        _(
+            "Voz Segura es parte de un programa por los derechos de la niñez y la "
+            "adolescencia en Costa Rica. Hacemos consultas para conocer su opinión y usarla "
+            "para proteger mejor a otras personas jóvenes."
+        ),
+        _(
+            "Qué guardamos: solo los totales de respuestas (cuántas personas eligieron cada "
+            "opción). No guardamos su nombre, su teléfono, su usuario ni su ID de Telegram."
+        ),
+        _(
+            "Es voluntario: puede saltarse cualquier pregunta con «Prefiero no responder» y "
+            "dejar de participar cuando quiera."
+        ),
+        _(
+            "Algo importante: si usted nos cuenta que alguien le está haciendo daño, una "
+            "persona de protección va a saberlo para poder ayudarle."
+        ),
+        _("Para salir, escriba /salir. Para borrar sus datos, /borrar."),
+    ),
+    "joven": (
+        _(
+            "Voz Segura es parte de un programa por los derechos de la niñez y la juventud "
+            "en Costa Rica. Con estas consultas anónimas queremos conocer su opinión para "
+            "prevenir la trata y la explotación."
+        ),
+        _(
+            "Solo guardamos totales de respuestas. No guardamos su nombre, teléfono, usuario "
+            "de Telegram ni ningún dato que le identifique."
+        ),
+        _(
+            "Su participación es voluntaria: puede saltarse cualquier pregunta con «Prefiero "
+            "no responder» y retirarse cuando quiera."
+        ),
+        _(
+            "Límite de la confidencialidad: si usted nos cuenta que alguien le está haciendo "
+            "daño, una persona de protección va a saberlo para poder ayudarle."
+        ),
+        _("Para salir, escriba /salir. Para borrar sus datos, /borrar."),
+    ),
+}
+
+QUESTIONS: dict[str, Question] = {
+    "nino": Question(
+        _(
+            "Una pregunta para ver si me expliqué bien: si usted cuenta que alguien le hace "
+            "daño, ¿qué pasa?"
+        ),
+        (
+            _("Una persona de protección lo sabe, para ayudarme"),
+            _("Nadie se entera nunca"),
+            _("Me van a regañar"),
+        ),
+        0,
+        _(
+            "Casi. 💛 Si usted cuenta que alguien le hace daño, una persona de protección lo "
+            "va a saber, para poder ayudarle. No es para regañarle."
+        ),
+    ),
+    "adolescente": Question(
+        _(
+            "Para ver si me expliqué bien: si usted cuenta que alguien le está haciendo "
+            "daño, ¿qué pasa?"
+        ),
+        (
+            _("Una persona de protección lo sabe, para ayudarme"),
+            _("Queda en secreto total"),
+            _("Se publica con mi nombre"),
+        ),
+        0,
+        _(
+            "No exactamente. 💛 Sus respuestas son anónimas, pero si usted cuenta que alguien "
+            "le está haciendo daño, una persona de protección va a saberlo para poder "
+            "ayudarle. Nunca se publica nada con su nombre."
+        ),
+    ),
+    "joven": Question(
+        _("Para confirmar: si usted cuenta que alguien le está haciendo daño, ¿qué pasa?"),
+        (
+            _("Una persona de protección lo sabe, para ayudarme"),
+            _("Queda en secreto total"),
+            _("Se publica con mi nombre"),
+        ),
+        0,
+        _(
+            "No exactamente. Sus respuestas son anónimas, pero si usted cuenta que alguien le "
+            "está haciendo daño, una persona de protección va a saberlo para poder ayudarle. "
+            "Nunca se publica nada con su nombre."
+        ),
+    ),
+}
+
+
+def version(variant: str) -> str:
+    """The version of what a child of this variant reads: changes whenever the words do."""
+    question = QUESTIONS[variant]
+    digest = hashlib.sha256()
+    for text in (*ASSENT[variant], question.text, *question.options, ASK_CONSENT, YES, NO):
+        digest.update(text.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:12]
