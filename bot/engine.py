@@ -18,6 +18,7 @@ from typing import Protocol
 
 from bot.escalation import Cases, Disclosure
 from bot.events import Button, Inbound, Kind, Parse, Reply
+from bot.i18n import _
 from bot.triage import Verdict, answers, triage
 from consent import GENERAL, ConsentFlow, Outcome
 
@@ -50,32 +51,34 @@ RASA_BUTTON = re.compile(r"r:([a-z_]{1,60})")
 # and to "¿Quiere que una persona de protección le escriba aquí?" (contact, nocontact).
 TRIAGE_BUTTON = re.compile(r"t:(yes|no|contact|nocontact):([1-9][0-9]{0,11})")
 
-NOT_TEXT = (
+NOT_TEXT = _(
     "Gracias por escribir. 💬 Por ahora solo puedo leer mensajes de texto. "
     "¿Me lo puede contar con palabras?\n"
     "Si necesita ayuda, escriba AYUDA en cualquier momento."
 )
-EDITED = "Vi que cambió un mensaje. Yo leo los mensajes nuevos: si quiere, escríbalo otra vez. 💬"
-UNKNOWN_COMMAND = (
+EDITED = _(
+    "Vi que cambió un mensaje. Yo leo los mensajes nuevos: si quiere, escríbalo otra vez. 💬"
+)
+UNKNOWN_COMMAND = _(
     "No conozco ese comando. Puede usar:\n"
     "/start para empezar\n/ayuda para ver qué puedo hacer\n/salir para terminar\n"
     "/borrar para borrar sus datos"
 )
-ERASED = (
+ERASED = _(
     "Listo: borré todo lo que estaba ligado a usted (registros borrados: {count}): su "
     "aceptación de las consultas, dónde iba en ellas y esta conversación.\n"
     "Lo que no se puede borrar: los totales anónimos de las consultas ya respondidas, porque "
     "no dicen quién respondió."
 )
-ERASED_CASES = (
+ERASED_CASES = _(
     "Su pedido de ayuda sigue con la persona de protección para poder ayudarle, pero ya no "
     "está ligado a usted en este bot."
 )
-ERASE_FAILED = (
+ERASE_FAILED = _(
     "Perdón, no pude borrar sus datos ahora. Intente /borrar de nuevo en un momento. "
     "Si algo le preocupa, escriba AYUDA."
 )
-STALE_BUTTON = "Ese botón ya no funciona. No pasa nada: escriba /ayuda para ver las opciones."
+STALE_BUTTON = _("Ese botón ya no funciona. No pasa nada: escriba /ayuda para ver las opciones.")
 
 
 __all__ = ["Assistant", "Button", "Engine", "Inbound", "Kind", "Parse", "Reply"]

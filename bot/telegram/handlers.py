@@ -16,12 +16,13 @@ from telegram.ext import (
 )
 
 from bot.engine import Engine, Inbound, Kind, Reply
+from bot.i18n import _
 from bot.privacy import Pseudonymizer
 from bot.storage import Database
 
 logger = logging.getLogger(__name__)
 
-SORRY = (
+SORRY = _(
     "Perdón, tuve un problema para responderle. 🙏 Intente de nuevo en un momento.\n"
     "Si está en peligro, llame al 911. PANI: 1147 (gratis)."
 )
@@ -151,6 +152,7 @@ def register_handlers(application: Application, adapter: TelegramAdapter) -> Non
     application.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGE, adapter.on_message)
     )
-    application.add_handler(CallbackQueryHandler(adapter.on_button))
+    # Children's buttons only: "e:" data is an officer's card button (bot/telegram/officers.py).
+    application.add_handler(CallbackQueryHandler(adapter.on_button, pattern=r"^(?!e:)"))
     application.add_handler(TypeHandler(Update, adapter.mark_done), group=1)
     application.add_error_handler(adapter.on_error)

@@ -4,48 +4,59 @@ to tell more; the helplines; a chance to say the bot understood wrong (UNICEF)."
 from __future__ import annotations
 
 from bot.events import Button, Reply
+from bot.i18n import _
 
-HELPLINES = "📞 PANI: 1147 (gratis, todo el día) · 🚨 Emergencias: 911"
-THANKS_SELF = "Gracias por contármelo. Hizo muy bien en escribir, y lo que pasa no es su culpa. 💛"
-THANKS_OTHER = (
+HELPLINES = _("📞 PANI: 1147 (gratis, todo el día) · 🚨 Emergencias: 911")
+THANKS_SELF = _(
+    "Gracias por contármelo. Hizo muy bien en escribir, y lo que pasa no es su culpa. 💛"
+)
+THANKS_OTHER = _(
     "Gracias por contármelo. Hizo muy bien en escribir: preocuparse por esa persona es "
     "una forma de cuidarla. 💛"
 )
-EMERGENCY = "🚨 Si hay peligro ahora mismo, llame ya al 911. Es gratis."
-TOLD = (
+EMERGENCY = _("🚨 Si hay peligro ahora mismo, llame ya al 911. Es gratis.")
+TOLD = _(
     "Estoy avisando a una persona de protección para que pueda ayudar. "
     "Usted no tiene que hacer nada más si no quiere."
 )
-NOT_TOLD = (
+NOT_TOLD = _(
     "No pude avisar todavía a una persona de protección. Por favor, llame al PANI al 1147 "
     "o al 911 si hay peligro."
 )
-HELP_REQUEST = "Aquí estoy. 💛 Pedir ayuda está muy bien."
-ASK = "¿Entendí bien?"
-CONFIRMED = "Gracias por decírmelo. La persona de protección ya lo sabe. " + HELPLINES
-CORRECTED = (
+HELP_REQUEST = _("Aquí estoy. 💛 Pedir ayuda está muy bien.")
+ASK = _("¿Entendí bien?")
+CONFIRMED = _("Gracias por decírmelo. La persona de protección ya lo sabe.") + " " + HELPLINES
+CORRECTED = _(
     "Gracias por aclararme, y perdón si entendí mal. Le aviso a la persona de protección que "
     "no era eso. Si algo le preocupa, aquí estoy: escriba AYUDA cuando quiera."
 )
-CONTACT = "¿Quiere que una persona de protección le escriba aquí, por este chat?"
-CONTACT_ACCEPTED = (
+CONTACT = _("¿Quiere que una persona de protección le escriba aquí, por este chat?")
+CONTACT_ACCEPTED = _(
     "Listo. 💛 Una persona de protección le va a escribir aquí. Mientras el caso esté abierto, "
-    "lo que usted escriba en este chat le llega a esa persona. Puede escribir /salir cuando "
-    "quiera."
+    "lo que usted escriba en este chat le llega a esa persona."
 )
 CONTACT_DECLINED = (
-    "Está bien, es su decisión. Si cambia de opinión, escriba AYUDA en cualquier momento. "
+    _("Está bien, es su decisión. Si cambia de opinión, escriba AYUDA en cualquier momento.")
+    + " "
     + HELPLINES
 )
-FORWARDED = "✉️ Se lo pasé a la persona de protección."
-NOT_FORWARDED = (
+FORWARDED = _("✉️ Se lo pasé a la persona de protección.")
+NOT_FORWARDED = _(
     "Perdón, no pude pasar su mensaje a la persona de protección. Intente otra vez en un "
     "momento, o llame al PANI al 1147 (gratis). Si hay peligro, llame al 911."
 )
 TROUBLE = (
-    "Perdón, tuve un problema para entenderle. 🙏 Intente de nuevo en un momento. "
-    "Si algo le preocupa, escriba AYUDA. " + HELPLINES
+    _(
+        "Perdón, tuve un problema para entenderle. 🙏 Intente de nuevo en un momento. "
+        "Si algo le preocupa, escriba AYUDA."
+    )
+    + " "
+    + HELPLINES
 )
+YES = _("Sí")
+NOT_THAT = _("No, no era eso")
+WRITE_ME = _("Sí, que me escriban")
+NO_THANKS = _("No, gracias")
 
 
 def replies(verdict, case_id: int | None, can_contact: bool) -> list[Reply]:  # type: ignore[no-untyped-def]
@@ -67,7 +78,7 @@ def replies(verdict, case_id: int | None, can_contact: bool) -> list[Reply]:  # 
         answer.append(
             Reply(
                 ASK,
-                ((Button("Sí", f"t:yes:{case_id}"), Button("No, no era eso", f"t:no:{case_id}")),),
+                ((Button(YES, f"t:yes:{case_id}"), Button(NOT_THAT, f"t:no:{case_id}")),),
             )
         )
         if can_contact:
@@ -75,8 +86,8 @@ def replies(verdict, case_id: int | None, can_contact: bool) -> list[Reply]:  # 
                 Reply(
                     CONTACT,
                     (
-                        (Button("Sí, que me escriban", f"t:contact:{case_id}"),),
-                        (Button("No, gracias", f"t:nocontact:{case_id}"),),
+                        (Button(WRITE_ME, f"t:contact:{case_id}"),),
+                        (Button(NO_THANKS, f"t:nocontact:{case_id}"),),
                     ),
                 )
             )
