@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 
 RASA_DATA := --data nlu stories --domain domain.yml --config config.yml
 
-.PHONY: help setup run chat train validate lint test test-fast crossval clean
+.PHONY: help setup run chat train validate lint test test-fast crossval bench clean i18n
 
 help:
 	@echo "make run       start the bot (terminal chat when TELEGRAM_BOT_TOKEN is unset)"
@@ -22,6 +22,7 @@ help:
 	@echo "make validate  rasa data validate --fail-on-warnings"
 	@echo "make crossval  rasa test nlu cross-validation (writes results/)"
 	@echo "make lint      ruff"
+	@echo "make i18n      update and compile the gettext catalogs in locales/"
 
 # Python 3.10 is Rasa's limit. A pyenv shim named python3.10 may exist and still fail, so
 # each candidate is probed by running it.
@@ -38,11 +39,22 @@ $(PY):
 	  exit 1; fi; \
 	echo "creating $(VENV) with $$found"; "$$found" -m venv $(VENV)
 
+CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
 $(STAMP): $(PY) pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Compiled catalogs are built here, never committed.
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
+	$(PY) -m bot i18n compile
+
+setup: $(STAMP) $(COMPILED)
+
+# Extract every _("...") string, update the catalogs, compile them.
+i18n: $(STAMP)
+	$(PY) -m bot i18n update
 
 train: setup
 	$(PY) -m bot train
@@ -57,10 +69,13 @@ validate: setup
 	$(PY) -m rasa data validate $(RASA_DATA) --fail-on-warnings
 
 lint: setup
-	$(PY) -m ruff check bot consent tests migrations/env.py
+	$(PY) -m ruff check bot consent tests bench migrations/env.py
 
 crossval: setup
 	$(PY) -m rasa test nlu --nlu nlu --config config.yml --cross-validation --folds 5 --out results/crossval
+
+bench: setup train
+	$(PY) -m bench.run
 
 test: setup lint validate train
 	$(PY) -m pytest

@@ -4,9 +4,10 @@ It knows nothing of Telegram or terminals. Adapters turn what they receive into 
 `Inbound` (keyed by a pseudonym, never a raw id) and render the `Reply` list it returns.
 The order of work for each event is fixed by the safety design:
   1. safety triage of free text (escalation),
-  2. the consent gate,
-  3. an active survey,
-  4. otherwise the Rasa assistant (chat, awareness, FAQ).
+  2. an open case the child agreed to be contacted in (their words go to the officer),
+  3. the consent gate (workshop codes, assent),
+  4. an active survey,
+  5. otherwise the Rasa assistant (chat, awareness, FAQ).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
+from bot.campaigns.model import Campaign
+from bot.campaigns.survey import CHOOSE, NONE_OPEN, Step, Surveys
 from bot.escalation import Cases, Disclosure
 from bot.events import Button, Inbound, Kind, Parse, Reply
 from bot.i18n import _
@@ -37,6 +40,14 @@ class Assistant(Protocol):
     async def forget(self, user: str) -> None: ...
 
 
+class Campaigns(Protocol):
+    """Which campaigns children can take part in now (bot.campaigns.launch.CampaignRegistry)."""
+
+    def live(self, campaign_id: str) -> Campaign | None: ...
+
+    def open_campaigns(self) -> list[Campaign]: ...
+
+
 # Telegram commands mapped to the Rasa intents that answer them.
 COMMAND_INTENTS = {
     "start": "saludar",
@@ -47,6 +58,9 @@ COMMANDS = (*COMMAND_INTENTS, "borrar")
 
 # Rasa buttons carry "r:<intent>"; anything else that claims to be one is forged or stale.
 RASA_BUTTON = re.compile(r"r:([a-z_]{1,60})")
+# A choice among open campaigns: "p:<campaign id>".
+CAMPAIGN_BUTTON = re.compile(r"p:([a-z0-9][a-z0-9-]{1,40})")
+CLOSED = _("Esa consulta ya no está abierta. ¡Gracias por su interés!")
 # The child's answers after a disclosure, "t:<answer>:<case>": to "¿Entendí bien?" (yes, no)
 # and to "¿Quiere que una persona de protección le escriba aquí?" (contact, nocontact).
 TRIAGE_BUTTON = re.compile(r"t:(yes|no|contact|nocontact):([1-9][0-9]{0,11})")
@@ -91,10 +105,14 @@ class Engine:
         cases: Cases | None = None,
         on_case_opened: Callable[[], None] = lambda: None,
         consent: ConsentFlow | None = None,
+        surveys: Surveys | None = None,
+        campaigns: Campaigns | None = None,
     ) -> None:
         self.assistant = assistant
         self.cases = cases
         self.consent = consent
+        self.surveys = surveys
+        self.campaigns = campaigns
         self.on_case_opened = on_case_opened  # wakes the relay, so an alert leaves at once
 
     async def handle(self, event: Inbound) -> list[Reply]:
@@ -115,19 +133,61 @@ class Engine:
         if self.consent is not None and command == "start":
             outcome = self.consent.start(event.user, event.argument or GENERAL)
             return await self._after_consent(event.user, outcome)
-        if self.consent is not None and command == "salir":
-            self.consent.stop(event.user)  # nothing partial is kept
+        if command == "salir":  # nothing partial is kept: no half consent, no half survey
+            if self.consent is not None:
+                self.consent.stop(event.user)
+            if self.surveys is not None:
+                self.surveys.abandon(event.user)
         return await self.assistant.respond(event.user, COMMAND_INTENTS[command])
 
+    async def _menu(self, user: str) -> list[Reply]:
+        return await self.assistant.respond(user, "ver_menu")
+
     async def _after_consent(self, user: str, outcome: Outcome) -> list[Reply]:
+        """After assent to a campaign the survey starts at once; else back to the menu."""
         if not outcome.finished:
             return outcome.replies
-        return [*outcome.replies, *await self.assistant.respond(user, "ver_menu")]
+        if outcome.consented and outcome.campaign not in (None, GENERAL) and outcome.band:
+            step = self._start_survey(user, outcome.campaign, outcome.band)
+            return await self._after_step(
+                user, Step([*outcome.replies, *step.replies], step.finished)
+            )
+        return [*outcome.replies, *await self._menu(user)]
+
+    def _start_survey(self, user: str, campaign_id: str, band: str) -> Step:
+        campaign = self.campaigns.live(campaign_id) if self.campaigns is not None else None
+        if campaign is None or self.surveys is None:
+            return Step([Reply(CLOSED)], finished=True)
+        return self.surveys.start(user, campaign, band)
+
+    async def _after_step(self, user: str, step: Step) -> list[Reply]:
+        return [*step.replies, *await self._menu(user)] if step.finished else step.replies
+
+    async def _participate(self, user: str) -> list[Reply]:
+        """ "Participar en una consulta": the open campaigns that need no workshop code."""
+        open_now = [
+            campaign
+            for campaign in (self.campaigns.open_campaigns() if self.campaigns else [])
+            if not campaign.access_code
+        ]
+        if not open_now or self.consent is None:
+            return [Reply(NONE_OPEN)]
+        if len(open_now) == 1:
+            return await self._after_consent(user, self.consent.start(user, open_now[0].id))
+        buttons = tuple((Button(c.title, f"p:{c.id}"),) for c in open_now)
+        return [Reply(CHOOSE, buttons)]
+
+    def _may_record(self, user: str) -> Callable[[str], bool]:
+        """Survey answers are counted only under a valid consent receipt."""
+        return lambda campaign: (
+            self.consent is not None and self.consent.receipt(user, campaign) is not None
+        )
 
     async def _erase(self, user: str) -> list[Reply]:
         """/borrar: every per-person row, and the dialogue tracker."""
         try:
             count = self.consent.erase(user) if self.consent is not None else 0
+            count += self.surveys.erase(user) if self.surveys is not None else 0
             unlinked = self.cases.unlink(user) if self.cases is not None else 0
         except Exception:  # noqa: BLE001 - say so; nothing was half-done (one transaction each)
             logger.exception("could not erase a user's rows")
@@ -146,6 +206,22 @@ class Engine:
                 logger.info("refused a consent button that is forged or stale")
                 return [Reply(STALE_BUTTON)]
             return await self._after_consent(event.user, outcome)
+        if event.text.startswith("s:"):
+            step = (
+                self.surveys.press(event.user, event.text, self._may_record(event.user))
+                if self.surveys is not None
+                else None
+            )
+            if step is None:
+                logger.info("refused a survey button that is forged or stale")
+                return [Reply(STALE_BUTTON)]
+            return await self._after_step(event.user, step)
+        chosen = CAMPAIGN_BUTTON.fullmatch(event.text)
+        if chosen is not None and self.consent is not None:
+            outcome = self.consent.start(event.user, chosen.group(1))
+            return await self._after_consent(event.user, outcome)
+        if event.text == "r:participar":
+            return await self._participate(event.user)
         if event.text == "r:pedir_ayuda":
             # Pressing "Necesito ayuda" is asking for a person: the same path as the word AYUDA.
             verdict = Verdict(True, "high", "help_request", "self")
@@ -179,8 +255,14 @@ class Engine:
             outcome = self.consent.code(event.user, text)
             if outcome is not None:
                 return await self._after_consent(event.user, outcome)
+        if self.surveys is not None and self.surveys.active(event.user):
+            step = self.surveys.remind(event.user)
+            if step is not None:
+                return step.replies
         if parse is None:
             return [Reply(answers.TROUBLE)]
+        if parse.intent == "participar":
+            return await self._participate(event.user)
         return await self.assistant.respond(event.user, parse.intent)
 
     def _escalate(self, event: Inbound, verdict: Verdict, excerpt: str) -> list[Reply]:

@@ -40,6 +40,9 @@ class Button:
 class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default=())
+    # Replace the message whose button was pressed instead of sending a new one (e.g. ticking
+    # options of a multiple-choice question). Channels that cannot edit just send it.
+    replace: bool = False
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from bot.escalation import (
     TerminalAlertSender,
     alert_bot,
 )
+from bot.escalation.timers import Timers
 from bot.privacy import Pseudonymizer, load_key
 from bot.settings import Settings
 from bot.storage import Database
@@ -37,7 +38,8 @@ class Runtime:
         return self._attach(EscalationLane(relay))
 
     def telegram_lane(self) -> EscalationLane:
-        """Alerts sent to the protection chat through a Bot of their own."""
+        """Alerts sent to the protection chat through a Bot of their own; reminders and the
+        fallback contact for cases nobody takes in time."""
         settings = self.settings
         assert settings.telegram_token is not None
         bot = alert_bot(settings.telegram_token, settings.telegram_api_base_url)
@@ -47,7 +49,7 @@ class Runtime:
             settings.protection_chat_id,
             settings.protection_fallback_chat_id,
         )
-        return self._attach(EscalationLane(relay, bot))
+        return self._attach(EscalationLane(relay, bot, timers=Timers(self.database)))
 
     def _attach(self, lane: EscalationLane) -> EscalationLane:
         self.engine.on_case_opened = lane.wake  # an alert leaves as soon as it is committed

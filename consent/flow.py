@@ -41,6 +41,7 @@ class Scope:
     campaign: str = GENERAL
     bands: frozenset[str] | None = None  # None: every band
     access_code: str | None = None
+    version: str = ""  # the campaign's own consent version: bumping it asks everyone again
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class Outcome:
     replies: list[Reply]
     consented: bool = False  # the flow ended with a receipt
     finished: bool = False  # the flow ended (either way); the engine may show its menu
+    campaign: str | None = None  # with `consented`: for which campaign, and the child's band
+    band: str | None = None
 
 
 class ConsentFlow:
@@ -75,9 +78,13 @@ class ConsentFlow:
                 )
             ):
                 band = self.bands.get(receipt.band)
-                if band is not None and receipt.text_version == texts.version(band.texts):
+                if band is not None and receipt.text_version == self._version(campaign, band):
                     return receipt
         return None
+
+    def _version(self, campaign: str, band: Band) -> str:
+        scope = self.scopes(campaign)
+        return texts.version(band.texts, scope.version if scope is not None else "")
 
     def step(self, user: str) -> str | None:
         with self.database.session() as session:
@@ -93,8 +100,11 @@ class ConsentFlow:
         if scope is None:
             intro.append(Reply(texts.BAD_LINK))
             scope = self.scopes(GENERAL) or Scope()
-        if self.receipt(user, scope.campaign) is not None:
-            return Outcome([Reply(texts.ALREADY)], consented=True, finished=True)
+        receipt = self.receipt(user, scope.campaign)
+        if receipt is not None:
+            return Outcome(
+                [Reply(texts.ALREADY)], True, True, campaign=scope.campaign, band=receipt.band
+            )
         first = "code" if scope.access_code else "band"
         self._save(user, scope.campaign, first, band=None)
         if first == "code":
@@ -181,7 +191,9 @@ class ConsentFlow:
                 if action == "no":
                     return Outcome([Reply(texts.THANKS_NO)], finished=True)
                 self._record_receipt(session, user, scope.campaign, band)
-                return Outcome([Reply(texts.THANKS_YES)], consented=True, finished=True)
+                return Outcome(
+                    [Reply(texts.THANKS_YES)], True, True, campaign=scope.campaign, band=band.id
+                )
         return None
 
     def stop(self, user: str) -> bool:
@@ -219,7 +231,7 @@ class ConsentFlow:
             write(own)
 
     def _record_receipt(self, session: Session, user: str, campaign: str, band: Band) -> None:
-        version = texts.version(band.texts)
+        version = self._version(campaign, band)
         exists = session.scalars(
             select(ConsentReceipt).where(
                 ConsentReceipt.user == user,

@@ -190,10 +190,11 @@ QUESTIONS: dict[str, Question] = {
 }
 
 
-def version(variant: str) -> str:
-    """The version of what a child of this variant reads: changes whenever the words do."""
+def version(variant: str, campaign_version: str = "") -> str:
+    """The version of what a child of this variant reads: changes whenever the words do,
+    or the campaign's own consent version."""
     question = QUESTIONS[variant]
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(campaign_version.encode())
     for text in (*ASSENT[variant], question.text, *question.options, ASK_CONSENT, YES, NO):
         digest.update(text.encode())
         digest.update(b"\0")

@@ -7,7 +7,8 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from bot.settings import Settings
-import consent.models  # noqa: F401 - consent's tables join the same metadata
+import bot.campaigns.tables  # noqa: F401 - every package's tables join one metadata
+import consent.models  # noqa: F401
 from bot.storage.models import Base
 
 config = context.config

@@ -49,7 +49,7 @@ async def test_consent_ends_with_the_menu(engine):
         await press(engine, data)
     replies = await press(engine, "c:yes")
     assert replies[0].text == texts.THANKS_YES
-    assert replies[-1].buttons[0][0].label == "¿Qué es Voz Segura?"
+    assert replies[-1].buttons[0][0].label == "Participar en una consulta"
 
 
 async def test_disclosure_during_the_assent_flow_is_escalated_first(engine, database):

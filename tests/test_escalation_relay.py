@@ -320,7 +320,7 @@ async def test_bot_removed_from_protection_chat_sends_a_fallback_card(database, 
     assert await relay.deliver_due() == 1
 
     [card] = api.messages_to(FALLBACK)
-    assert card.text.startswith("📵 No se pudo avisar al chat de protección VS-000001")
+    assert card.text.startswith("📵 Caso sin atender en el chat de protección VS-000001")
     assert "🚨 EMERGENCIA" in card.text and "Trata de personas" in card.text
     assert callback_data(card)[0] == f"e:take:{case_id}"
     alert, fallback = outbox(database)
@@ -600,7 +600,7 @@ def _case(**fields) -> Escalation:
         ("update", {"child_confirmed": False}, "corrigió al bot"),
         ("update", {"child_confirmed": True}, "confirmó que el bot entendió bien"),
         ("reminder", {}, "sin tomar"),
-        ("fallback", {}, "No se pudo avisar al chat de protección"),
+        ("fallback", {}, "Caso sin atender en el chat de protección"),
     ],
 )
 def test_card_names_its_kind_and_never_the_child(kind, fields, says):

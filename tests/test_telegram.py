@@ -83,9 +83,10 @@ async def test_child_assents_with_buttons_and_reaches_the_menu(telegram, databas
         seen += replies
         last = (await telegram.wait_for_sent(seen, chat_id=CHILD))[-1]
     sent = telegram.messages_to(CHILD)
-    assert "limite" not in sent[4].text and "persona de protección va a saberlo" in sent[6].text
+    assert "persona de protección va a saberlo" in sent[6].text
     assert sent[-2].text.startswith("¡Gracias por participar!")
     assert [row[0]["text"] for row in last.reply_markup["inline_keyboard"]] == [
+        "Participar en una consulta",
         "¿Qué es Voz Segura?",
         "Necesito ayuda",
     ]
@@ -104,7 +105,7 @@ async def test_free_text_is_answered_by_the_assistant(telegram):
 async def test_menu_button_press_is_answered(telegram):
     telegram.push_text(CHILD, "hola")
     menu = (await telegram.wait_for_sent(3, chat_id=CHILD))[2]
-    data = menu.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    data = menu.reply_markup["inline_keyboard"][1][0]["callback_data"]
     telegram.push_callback(CHILD, data, menu.message_id)
     sent = await telegram.wait_for_sent(4, chat_id=CHILD)
     assert "soy un programa" in sent[3].text

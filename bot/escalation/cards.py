@@ -21,7 +21,7 @@ HEADER = {
     "alert": "Nuevo caso",
     "update": "✏️ Actualización del caso",
     "reminder": "⏰ Recordatorio: caso sin tomar",
-    "fallback": "📵 No se pudo avisar al chat de protección",
+    "fallback": "📵 Caso sin atender en el chat de protección",
     "contact": "💬 Contacto aceptado en el caso",
     "message": "💬 Mensaje de la persona del caso",
 }
@@ -57,6 +57,19 @@ def buttons_for(case_id: int) -> Buttons:
     return rows
 
 
+def buttons_for_status(case_id: int, status: str | None) -> Buttons:
+    """The card buttons that still make sense for a case in `status`."""
+    if status in (None, "open"):
+        return buttons_for(case_id)
+    if status == "taken":
+        rows = [
+            [(label, data) for label, data in row if not data.startswith("e:take:")]
+            for row in buttons_for(case_id)
+        ]
+        return [row for row in rows if row]
+    return []
+
+
 def _age(band: str) -> str:
     match = _AGE_RANGE.fullmatch(band.strip())
     return f"{match.group(1)}–{match.group(2)} años" if match else band
@@ -90,7 +103,7 @@ def _kind_lines(case: Escalation, kind: str) -> list[str]:
         return ["Este caso sigue sin tomar. ¿Alguien puede atenderlo?"]
     if kind == "fallback":
         return [
-            "El chat de protección no recibió esta alerta (no se pudo entregar).",
+            "Esta alerta no llegó al chat de protección, o nadie la tomó a tiempo.",
             "Por favor atienda el caso o avise al equipo de protección.",
         ]
     return []
@@ -135,4 +148,4 @@ def render_card(
     lines.append(f"{when} ({ago})" if ago else when)
     if case.status not in (None, "open"):
         lines.append(f"Estado: {STATUS.get(case.status, case.status)}")
-    return "\n".join(lines), buttons_for(int(case.id))
+    return "\n".join(lines), buttons_for_status(int(case.id), case.status)

@@ -334,18 +334,15 @@ class Relay:
         self._wake.set()
 
     def officer_chats(self) -> set[int]:
-        """The chats whose members act on cases: the protection chat (its migrated id if
-        Telegram moved it) and the fallback chat."""
+        """The chats whose members act on cases: the protection chat (as configured, and its
+        migrated id if Telegram moved it) and the fallback chat. Reads the database."""
         with self.database.session() as session:
-            chats = {self._target(session, PROTECTION), self._target(session, FALLBACK)}
+            chats = {
+                self.protection_chat_id,
+                self._target(session, PROTECTION),
+                self._target(session, FALLBACK),
+            }
         return {chat for chat in chats if chat is not None}
-
-    def protection_chat_ids(self) -> set[int]:
-        """The chats that count as the protection chat now: the configured one and the one
-        the relay sends to (a migrated id, by the rules of `_target`). Reads the database."""
-        with self.database.session() as session:
-            current = self._target(session, PROTECTION)
-        return {chat for chat in (self.protection_chat_id, current) if chat is not None}
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
         """Deliver until `stop` is set; between passes wait for `stop`, `wake()` or `idle`."""

@@ -6,10 +6,13 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.escalation import EscalationLane
+from bot.escalation.officers import Officers
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.telegram.contact import ContactRelay, register_contact_handlers
 from bot.telegram.handlers import TelegramAdapter, register_handlers
+from bot.telegram.officers import OfficerHandlers, register_officer_handlers
+from bot.telegram.updates import PerChatUpdateProcessor
 
 
 def build_application(settings: Settings) -> Application:
@@ -21,6 +24,7 @@ def build_application(settings: Settings) -> Application:
         # Telegram's own limits (30 msg/s overall, 1/s per chat, 20/min per group),
         # with retries that honour retry_after.
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if settings.telegram_api_base_url:
         root = settings.telegram_api_base_url.rstrip("/")
@@ -41,6 +45,15 @@ def assemble(parts: Runtime) -> Application:
         application,
         ContactRelay(
             parts.engine.cases,
+            parts.pseudonymize,
+            lane.relay.officer_chats,
+            parts.settings.officer_ids,
+        ),
+    )
+    register_officer_handlers(
+        application,
+        OfficerHandlers(
+            Officers(parts.database),
             parts.pseudonymize,
             lane.relay.officer_chats,
             parts.settings.officer_ids,

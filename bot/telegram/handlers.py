@@ -62,9 +62,14 @@ class TelegramAdapter:
             self.user_key(update), kind, text, argument, reach=chat.id if chat is not None else None
         )
 
-    async def send(self, message: Message, replies: list[Reply]) -> None:
+    async def send(self, message: Message, replies: list[Reply], pressed: bool = False) -> None:
+        """Send the replies in the chat of `message`; a reply marked `replace` edits
+        `message` instead, when it is the bot's own message whose button was pressed."""
         for reply in replies:
-            await message.reply_text(reply.text, reply_markup=keyboard(reply))
+            if reply.replace and pressed:
+                await message.edit_text(reply.text, reply_markup=keyboard(reply))
+            else:
+                await message.reply_text(reply.text, reply_markup=keyboard(reply))
 
     async def skip_duplicates(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
@@ -106,7 +111,7 @@ class TelegramAdapter:
         event = self.event(update, Kind.BUTTON, query.data or "")
         replies = await self.engine.handle(event)
         if isinstance(query.message, Message):
-            await self.send(query.message, replies)
+            await self.send(query.message, replies, pressed=True)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Only the exception's type and traceback: its update holds text and ids.

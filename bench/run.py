@@ -1,0 +1,161 @@
+"""The bench runner: `python -m bench.run [--quick] [--children N] [--seconds S]
+[--database URL] [--out bench/results.json]`.
+
+Runs each selected scenario on each database (a SQLite file always; PostgreSQL too when
+`--database` gives a URL), prints a table per result, and writes every result, with the
+machine, the code and the parameters, to one JSON file. Exits 1 when a result is not ok
+(for `telegram_e2e`: a disclosure without an alert, or a message never answered).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import os
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from bench import SCHEMA, harness, telegram_e2e  # noqa: E402
+
+SCENARIOS = {telegram_e2e.NAME: telegram_e2e}
+QUICK = {"children": 5, "seconds": 3.0}
+DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a few seconds: 5 children, 3 s")
+    parser.add_argument("--children", type=int, help="children sending at once (default 50)")
+    parser.add_argument("--seconds", type=float, help="how long they send (default 30)")
+    parser.add_argument(
+        "--gap",
+        type=float,
+        nargs=2,
+        metavar=("LOW", "HIGH"),
+        default=(1.0, 2.0),
+        help="seconds between one child's messages, uniformly drawn (default 1 2)",
+    )
+    parser.add_argument(
+        "--disclosures", type=float, default=0.05, help="share of disclosures (default 0.05)"
+    )
+    parser.add_argument(
+        "--drain", type=float, default=120.0, help="longest wait for replies after sending stops"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="random seed of the message mix")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        default=os.environ.get("BENCH_DATABASE_URL") or None,
+        help="also run on this PostgreSQL (a throwaway schema is created and dropped)",
+    )
+    parser.add_argument(
+        "--scenario", choices=sorted(SCENARIOS), action="append", help="run only these"
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results file (JSON)")
+    args = parser.parse_args(argv)
+    defaults = QUICK if args.quick else {"children": 50, "seconds": 30.0}
+    args.children = args.children if args.children is not None else defaults["children"]
+    args.seconds = args.seconds if args.seconds is not None else defaults["seconds"]
+    if args.children < 1 or args.seconds <= 0 or not 0 < args.gap[0] <= args.gap[1]:
+        parser.error("need --children >= 1, --seconds > 0 and 0 < LOW <= HIGH for --gap")
+    if not 0 <= args.disclosures <= 1:
+        parser.error("--disclosures is a share between 0 and 1")
+    return args
+
+
+def run_telegram_e2e(args: argparse.Namespace, kind: str) -> dict[str, Any]:
+    params = telegram_e2e.Parameters(
+        children=args.children,
+        seconds=args.seconds,
+        gap=tuple(args.gap),
+        disclosure_share=args.disclosures,
+        drain=args.drain,
+        seed=args.seed,
+    )
+    with harness.database(kind, args.database) as url, tempfile.TemporaryDirectory() as work:
+        started = time.monotonic()
+        settings = harness.settings(
+            url,
+            Path(work),
+            telegram_token=telegram_e2e.TOKEN,
+            protection_chat_id=telegram_e2e.PROTECTION,
+            protection_fallback_chat_id=telegram_e2e.FALLBACK,
+        )
+        parts = harness.build_runtime(settings)
+        startup = time.monotonic() - started
+        try:
+            figures = asyncio.run(telegram_e2e.run(parts, params))
+        finally:
+            parts.database.dispose()
+    parameters = {**dataclasses.asdict(params), "gap": list(params.gap)}
+    return {
+        "scenario": telegram_e2e.NAME,
+        "database": kind,
+        "parameters": parameters,
+        "startup_s": round(startup, 1),
+        **figures,
+    }
+
+
+RUNNERS = {telegram_e2e.NAME: run_telegram_e2e}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    for category in (DeprecationWarning, PendingDeprecationWarning):  # Rasa's dependencies
+        warnings.filterwarnings("ignore", category=category)
+    began = time.monotonic()
+    kinds = ["sqlite"] + (["postgresql"] if args.database else [])
+    results = []
+    for name in args.scenario or list(SCENARIOS):
+        for kind in kinds:
+            print(f"running {name} on {kind} ...", file=sys.stderr, flush=True)
+            result = RUNNERS[name](args, kind)
+            results.append(result)
+            print("\n".join(["", *SCENARIOS[name].table(result), ""]), flush=True)
+    document = {
+        "schema": SCHEMA,
+        "date": harness.now(),
+        "machine": harness.machine(),
+        "code": harness.code(),
+        "command": " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
+        "parameters": {
+            "quick": args.quick,
+            "children": args.children,
+            "seconds": args.seconds,
+            "gap": list(args.gap),
+            "disclosure_share": args.disclosures,
+            "drain": args.drain,
+            "seed": args.seed,
+            "databases": kinds,
+        },
+        "duration_s": round(time.monotonic() - began, 1),
+        "ok": all(result["ok"] for result in results),
+        "scenarios": results,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    machine = document["machine"]
+    print(
+        f"{machine['nproc']} CPUs ({machine['cpu']}), Python {machine['python']}, "
+        f"{machine['platform']}; {document['duration_s']:g} s in all; results in {args.out}",
+        flush=True,
+    )
+    if not document["ok"]:
+        print("NOT OK: a disclosure was lost or a message went unanswered", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""What protection officers do to a case: take it, resolve it, or call it a false alarm.
+
+Every press of a card button ends here, accepted or not, and leaves one row in the
+append-only audit log with the officer's pseudonym (never a Telegram id) as the actor.
+
+Valid transitions::
+
+    open  --take-->    taken
+    open | taken  --resolve-->  resolved
+    open | taken  --false-->    false_alarm
+
+Anything else (an unknown case, a case already closed, a second "take") is refused and
+changes nothing but the audit log. A transition is one conditional UPDATE (``WHERE status IN
+<allowed>``), so two officers pressing at the same moment cannot both take a case: one is
+accepted, the other told it was already taken.
+
+Closing a case (resolve, false) sets `resolved_at` and deletes `contact_chat_id` in the same
+transaction: the child's chat id may live only while the case is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.storage import AuditEntry, Database, Escalation
+
+Action = Literal["take", "resolve", "false"]
+
+# action -> (statuses it may start from, the status it leads to, the audit action)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "take": (("open",), "taken", "taken"),
+    "resolve": (("open", "taken"), "resolved", "resolved"),
+    "false": (("open", "taken"), "false_alarm", "false_alarm"),
+}
+CLOSED = ("resolved", "false_alarm")
+
+TAKEN_LINE = "✅ Tomado por una persona de protección a las {time} UTC"
+RESOLVED_LINE = "🟢 Resuelto"
+FALSE_ALARM_LINE = "⚪ Falsa alarma"
+STATUS_LINES = (TAKEN_LINE.split("{", 1)[0], RESOLVED_LINE, FALSE_ALARM_LINE)  # prefixes
+
+# What the officer who pressed is told (a short toast), by outcome.
+ANSWERS = {
+    "taken": "Caso {case} tomado. Gracias.",
+    "resolved": "Caso {case} marcado como resuelto.",
+    "false_alarm": "Caso {case} marcado como falsa alarma.",
+    "already_taken": "Este caso ya fue tomado por otra persona de protección.",
+    "already_resolved": "Este caso ya está resuelto.",
+    "already_false_alarm": "Este caso ya fue marcado como falsa alarma.",
+    "unknown_case": "Ese caso no existe.",
+    "unknown_action": "Esa acción no existe.",
+}
+
+
+def status_line(status: str, taken_at: datetime | None = None) -> str:
+    """The line a card shows for a case in `status` ("" while it is open)."""
+    if status == "taken":
+        time = f"{taken_at:%H:%M}" if taken_at is not None else "--:--"
+        return TAKEN_LINE.format(time=time)
+    if status == "resolved":
+        return RESOLVED_LINE
+    if status == "false_alarm":
+        return FALSE_ALARM_LINE
+    return ""
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """The outcome of one press. `status` is the case's status after it (None: no such
+    case); `reason` is None when accepted, else why not, e.g. "already_taken"."""
+
+    case_id: int
+    action: str
+    accepted: bool
+    status: str | None
+    reason: str | None
+    status_line: str = ""
+
+    @property
+    def exists(self) -> bool:
+        return self.status is not None
+
+    @property
+    def case_number(self) -> str:
+        return f"VS-{self.case_id:06d}"
+
+    @property
+    def answer(self) -> str:
+        """A short Spanish sentence for the officer who pressed."""
+        key = self.status if self.accepted else self.reason
+        return ANSWERS.get(key or "", "No se pudo.").format(case=self.case_number)
+
+
+class Officers:
+    def __init__(self, database: Database, clock: Callable[[], datetime] = datetime.utcnow):
+        self.database = database
+        self.clock = clock
+
+    def act(self, case_id: int, action: Action, officer: str) -> ActionResult:
+        """Apply `action` by `officer` (a pseudonym) to the case, if the case's status allows
+        it; audit it either way (when the case exists)."""
+        now = self.clock()
+        with self.database.session() as session:
+            rule = TRANSITIONS.get(action)
+            if rule is None:
+                status = self._status(session, case_id)
+                if status is not None:
+                    _audit(session, case_id, officer, "refused_unknown", now)
+                return ActionResult(case_id, action, False, status, "unknown_action")
+            allowed_from, to, audited = rule
+            values: dict[str, object] = {"status": to}
+            if to in CLOSED:
+                values.update(resolved_at=now, contact_chat_id=None)
+            changed = session.execute(
+                update(Escalation)
+                .where(Escalation.id == case_id, Escalation.status.in_(allowed_from))
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if changed == 1:
+                _audit(session, case_id, officer, audited, now)
+                return ActionResult(case_id, action, True, to, None, status_line(to, now))
+            status = self._status(session, case_id)
+            if status is None:
+                return ActionResult(case_id, action, False, None, "unknown_case")
+            _audit(session, case_id, officer, f"refused_{action}", now)
+            line = status_line(status, self._taken_at(session, case_id))
+            return ActionResult(case_id, action, False, status, f"already_{status}", line)
+
+    def record_unauthorized(self, case_id: int, action: str, presser: str) -> bool:
+        """Audit a press by someone not allowed to act (wrong chat, not an officer); changes
+        nothing else. False if there is no such case (nothing to attach the entry to)."""
+        now = self.clock()
+        with self.database.session() as session:
+            if self._status(session, case_id) is None:
+                return False
+            label = action if action in TRANSITIONS else "unknown"
+            _audit(session, case_id, presser, f"unauthorized_{label}", now)
+            return True
+
+    def status_line(self, case: Escalation) -> str:
+        """The card's status line for `case` (with the time it was taken, from the audit
+        log); "" while the case is open."""
+        taken_at = None
+        if case.status == "taken":
+            with self.database.session() as session:
+                taken_at = self._taken_at(session, int(case.id))
+        return status_line(case.status, taken_at)
+
+    @staticmethod
+    def _status(session: Session, case_id: int) -> str | None:
+        return session.scalar(select(Escalation.status).where(Escalation.id == case_id))
+
+    @staticmethod
+    def _taken_at(session: Session, case_id: int) -> datetime | None:
+        return session.scalar(
+            select(AuditEntry.at)
+            .where(AuditEntry.escalation_id == case_id, AuditEntry.action == "taken")
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+
+
+def _audit(session: Session, case_id: int, actor: str, action: str, now: datetime) -> None:
+    session.add(AuditEntry(escalation_id=case_id, at=now, actor=actor[:64], action=action[:32]))
