@@ -4,6 +4,11 @@ run      start the bot: on Telegram if TELEGRAM_BOT_TOKEN is set, else a termina
 chat     the terminal chat, even when a token is set
 train    train the Rasa model if config, domain or data changed (--force to retrain)
 migrate  bring the database schema up to date
+i18n     gettext catalogs: update from the sources, compile, or check completeness
+consent-doc  print docs/consent.md (every assent text per band), made from the catalogs
+triage   triage JSON lines from stdin (--text for one message, --evaluate FILE to measure)
+campaigns  validate | list | open ID | close ID | link ID: facilitators' campaign files
+results  a campaign's results with small-cell suppression: table, csv or json (--charts DIR)
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ import json
 import sys
 from typing import TextIO
 
+from bot.campaigns.schema import CampaignError
 from bot.settings import Settings, SettingsError
+from bot.storage import DatabaseUnavailable
+from consent import BandsError
 
 
 def _chat(settings: Settings) -> int:
@@ -98,12 +106,87 @@ def _triage(settings: Settings, text: str | None) -> int:
     return 1 if bad else 0
 
 
+def _evaluate(settings: Settings, path: str) -> int:
+    import contextlib
+    from pathlib import Path
+
+    from bot import agent, logs
+    from bot.triage import triage
+    from bot.triage.evaluation import LabelError, evaluate, format_report, load_rows
+
+    try:
+        rows = load_rows(Path(path))
+    except (OSError, LabelError) as error:
+        print(f"cannot evaluate {path}: {error}", file=sys.stderr)
+        return 1
+    logs.configure("WARNING")
+    with contextlib.redirect_stdout(sys.stderr):
+        assistant = agent.RasaAssistant.load(agent.train(settings.model_dir))
+
+    async def verdicts():  # type: ignore[no-untyped-def]
+        return [triage(row["text"], await assistant.parse(row["text"])) for row in rows]
+
+    print(format_report(evaluate(rows, asyncio.run(verdicts())), title=path))
+    return 0
+
+
+def _i18n(action: str) -> int:
+    from bot import i18n
+
+    if action == "update":
+        for change in i18n.update():
+            print(change)
+    if action in ("update", "compile"):
+        i18n.compile_catalogs()
+        return 0
+    problems = i18n.problems()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _consent_doc() -> int:
+    from consent.document import render
+
+    sys.stdout.write(render())
+    return 0
+
+
 def _migrate(settings: Settings) -> int:
     from bot.storage import Database
 
     database = Database(settings.database_url)
     database.migrate()
     print(f"database at {database.where} is up to date")
+    return 0
+
+
+def _results(settings: Settings, campaign_id: str, form: str, chart_dir: str | None) -> int:
+    from pathlib import Path
+
+    from bot.campaigns import results
+    from bot.storage import Database
+
+    try:
+        from bot.campaigns.schema import CampaignError, load_campaigns
+    except ImportError:
+        print("cannot read campaigns: bot.campaigns.schema has no load_campaigns", file=sys.stderr)
+        return 2
+    try:
+        campaign = load_campaigns().get(campaign_id)
+    except CampaignError as error:
+        print(f"cannot read campaigns: {error}", file=sys.stderr)
+        return 2
+    if campaign is None:
+        print(f"no campaign '{campaign_id}' in campaigns/", file=sys.stderr)
+        return 1
+    database = Database(settings.database_url)
+    published = results.tabulate(campaign, results.read_counts(database, campaign.id))
+    render = {"table": results.as_table, "csv": results.as_csv, "json": results.as_json}
+    sys.stdout.write(render[form](published))
+    if chart_dir:
+        for path in results.charts(published, Path(chart_dir)):
+            print(path, file=sys.stderr)
     return 0
 
 
@@ -115,8 +198,22 @@ def main(argv: list[str] | None = None) -> int:
     train = commands.add_parser("train", help="train the Rasa model if its inputs changed")
     train.add_argument("--force", action="store_true", help="train even if up to date")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser("consent-doc", help="print docs/consent.md, made from the catalogs")
+    i18n = commands.add_parser("i18n", help="gettext catalogs: update, compile or check")
+    i18n.add_argument("action", choices=["update", "compile", "check"])
     triage = commands.add_parser("triage", help="triage JSON lines from stdin, or --text")
     triage.add_argument("--text", help="triage this one message instead of reading stdin")
+    triage.add_argument(
+        "--evaluate", metavar="FILE", help="measure triage on a labelled JSON lines file"
+    )
+    results = commands.add_parser("results", help="a campaign's results, safe to publish")
+    results.add_argument("campaign", help="the campaign id")
+    results.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    results.add_argument("--charts", metavar="DIR", help="also write one PNG per question here")
+    campaigns = commands.add_parser("campaigns", help="validate, list, open, close, link")
+    from bot.campaigns.launch import add_arguments as add_campaign_arguments
+
+    add_campaign_arguments(campaigns)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -126,11 +223,29 @@ def main(argv: list[str] | None = None) -> int:
             return _chat(settings)
         if args.command == "train":
             return _train(settings, args.force)
+        if args.command == "triage" and args.evaluate:
+            return _evaluate(settings, args.evaluate)
+        if args.command == "consent-doc":
+            return _consent_doc()
+        if args.command == "i18n":
+            return _i18n(args.action)
         if args.command == "triage":
             return _triage(settings, args.text)
+        if args.command == "results":
+            return _results(settings, args.campaign, args.format, args.charts)
+        if args.command == "campaigns":
+            from bot.campaigns.launch import command as campaigns_command
+
+            return campaigns_command(args, settings)
         return _migrate(settings)
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    except (CampaignError, BandsError) as error:
+        print(f"data error: {error}", file=sys.stderr)
+        return 2
+    except DatabaseUnavailable as error:
+        print(f"database error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

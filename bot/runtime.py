@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass
 
 from bot import agent, logs
+from bot.campaigns.launch import CampaignRegistry
+from bot.campaigns.survey import Surveys
 from bot.engine import Assistant, Engine
 from bot.escalation import (
     Cases,
@@ -20,7 +22,7 @@ from bot.escalation.timers import Timers
 from bot.privacy import Pseudonymizer, load_key
 from bot.settings import Settings
 from bot.storage import Database
-from consent import ConsentFlow
+from consent import GENERAL, ConsentFlow, Scope
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,20 @@ def build(settings: Settings) -> Runtime:
     return Runtime(settings, database, pseudonymize, engine_for(assistant, database))
 
 
-def engine_for(assistant: Assistant, database: Database) -> Engine:
-    """The engine as it runs: triage and cases, the consent gate, the Rasa assistant."""
-    return Engine(assistant, Cases(database), consent=ConsentFlow(database))
+def engine_for(
+    assistant: Assistant, database: Database, campaigns: CampaignRegistry | None = None
+) -> Engine:
+    """The engine as it runs: triage and cases, the consent gate, campaigns and their
+    surveys, the Rasa assistant."""
+    campaigns = campaigns if campaigns is not None else CampaignRegistry(database)
+
+    def scope(campaign_id: str) -> Scope | None:
+        return Scope() if campaign_id == GENERAL else campaigns.scope(campaign_id)
+
+    return Engine(
+        assistant,
+        Cases(database),
+        consent=ConsentFlow(database, scopes=scope),
+        surveys=Surveys(database),
+        campaigns=campaigns,
+    )

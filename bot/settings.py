@@ -7,6 +7,7 @@ Every setting the bot reads is named here, so the README's configuration table a
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,21 @@ def _int_set(name: str) -> frozenset[int]:
     return frozenset(ids)
 
 
+BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
+
+
+def check_bot_username(value: str, source: str = "TELEGRAM_BOT_USERNAME") -> str:
+    """A bot's @username (the @ optional), as used in t.me links; `source` names where the
+    value came from, for the message."""
+    name = value.strip().removeprefix("@")
+    if not BOT_USERNAME.fullmatch(name) or not name.lower().endswith("bot"):
+        raise SettingsError(
+            f"{source}={value!r} is not a bot username: give the username @BotFather showed, "
+            "e.g. VozSeguraBot (5-32 letters, digits or _, ending in 'bot')"
+        )
+    return name
+
+
 def _port(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -69,6 +85,7 @@ def _port(name: str, default: int) -> int:
 class Settings:
     telegram_token: str | None = None
     telegram_api_base_url: str | None = None
+    telegram_bot_username: str | None = None  # for campaign links t.me/<username>?start=<id>
     webhook_url: str | None = None
     webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -107,6 +124,11 @@ class Settings:
         return cls(
             telegram_token=env("TELEGRAM_BOT_TOKEN", "").strip() or None,
             telegram_api_base_url=env("TELEGRAM_API_BASE_URL", "").strip() or None,
+            telegram_bot_username=(
+                check_bot_username(env("TELEGRAM_BOT_USERNAME", ""))
+                if env("TELEGRAM_BOT_USERNAME", "").strip()
+                else None
+            ),
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
             webhook_listen=env("WEBHOOK_LISTEN", "127.0.0.1").strip(),

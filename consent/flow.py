@@ -146,9 +146,12 @@ class ConsentFlow:
         match = BUTTON.fullmatch(data)
         with self.database.session() as session:
             row = session.get(ConsentSession, user)
-            scope = self.scopes(row.campaign) if row is not None else None
-            if match is None or row is None or scope is None:
+            if match is None or row is None:
                 return None
+            scope = self.scopes(row.campaign)
+            if scope is None:  # the campaign closed while the child was deciding
+                session.delete(row)
+                return Outcome([Reply(texts.CLOSED)], finished=True)
             action, argument = match.group(1), match.group(2)
             if action == "fixband" and row.step in ("assent", "question", "decision"):
                 row.step, row.band, row.wrong_answers = "band", None, 0

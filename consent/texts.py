@@ -65,7 +65,7 @@ BAD_LINK = _(
     "Ese enlace no corresponde a ninguna consulta abierta. Puede seguir aquí para aprender "
     "y pedir ayuda."
 )
-STOPPED = _("Listo, dejamos esto aquí. No se guardó nada.")
+CLOSED = _("Esta consulta ya cerró, así que no se guardó nada. ¡Gracias por su interés!")
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ async def running_bot(database, officer_ids=frozenset({OFFICER, OTHER_OFFICER}))
         finally:
             await application.updater.stop()
             await application.stop()
+            await application.post_stop(application)  # as run_polling does: queued replies go out
             await application.post_shutdown(application)
             await application.shutdown()
 

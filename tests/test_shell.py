@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from bot.engine import Kind
+from bot.runtime import engine_for
 from bot.settings import ROOT
 from bot.shell import Shell
 
@@ -22,16 +23,22 @@ async def chat(engine, lines: str) -> str:
     return out.getvalue()
 
 
-async def test_start_shows_greeting_and_numbered_buttons(engine):
-    output = await chat(engine, "/start\n")
+@pytest.fixture
+def running(assistant, database):
+    """The engine as `make run` builds it."""
+    return engine_for(assistant, database)
+
+
+async def test_start_shows_greeting_and_numbered_buttons(running):
+    output = await chat(running, "/start\n")
     assert "bot> ¡Hola! 👋 Soy Voz Segura" in output
-    assert "[1] ¿Qué es Voz Segura?" in output
-    assert "[2] Necesito ayuda" in output
+    assert "[1] Menos de 9" in output
+    assert "[3] 13 a 15 años" in output
 
 
-async def test_typing_a_button_number_presses_it(engine):
-    output = await chat(engine, "/start\n1\n")
-    assert "soy un programa" in output
+async def test_typing_a_button_number_presses_it(running):
+    output = await chat(running, "/start\n3\n")
+    assert "Voz Segura es parte de un programa por los derechos de la niñez" in output
 
 
 def test_a_number_with_no_button_on_screen_is_plain_text(engine):

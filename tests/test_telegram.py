@@ -52,6 +52,7 @@ async def telegram(assistant, database):
         finally:
             await application.updater.stop()
             await application.stop()
+            await application.post_stop(application)  # as run_polling does: queued replies go out
             await application.post_shutdown(application)
             await application.shutdown()
 
@@ -143,7 +144,7 @@ async def test_redelivered_update_is_answered_once(telegram, database):
         if update["update_id"] in database.processed_ids():
             break
         await asyncio.sleep(0.05)
-    assert len(telegram.messages_to(CHILD)) == 2  # the answer and the menu
+    await telegram.wait_for_sent(2, chat_id=CHILD)  # the answer and the menu
     # After a crash, polling (or a webhook retry) hands the same update_id back.
     application = telegram.application
     await application.process_update(Update.de_json(update, application.bot))

@@ -37,9 +37,8 @@ def assemble(parts: Runtime) -> Application:
     (started and stopped with the application)."""
     application = build_application(parts.settings)
     lane = parts.telegram_lane()
-    register_handlers(
-        application, TelegramAdapter(parts.engine, parts.pseudonymize, parts.database)
-    )
+    adapter = TelegramAdapter(parts.engine, parts.pseudonymize, parts.database)
+    register_handlers(application, adapter)
     assert parts.engine.cases is not None
     register_contact_handlers(
         application,
@@ -60,6 +59,11 @@ def assemble(parts: Runtime) -> Application:
         ),
     )
     attach_lane(application, lane)
+
+    async def drain(_application: Application) -> None:
+        await adapter.drain()  # replies already queued still go out before the bot stops
+
+    application.post_stop = drain
     return application
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -49,6 +50,9 @@ class TelegramAdapter:
         self.engine = engine
         self.pseudonymize = pseudonymize
         self.database = database
+        # The last delivery started in each chat: the next one waits for it, so a chat's
+        # replies keep their order while the handler is already free for the next update.
+        self._deliveries: dict[int, asyncio.Task[None]] = {}
 
     def user_key(self, update: Update) -> str:
         assert update.effective_user is not None
@@ -63,13 +67,39 @@ class TelegramAdapter:
         )
 
     async def send(self, message: Message, replies: list[Reply], pressed: bool = False) -> None:
-        """Send the replies in the chat of `message`; a reply marked `replace` edits
-        `message` instead, when it is the bot's own message whose button was pressed."""
-        for reply in replies:
-            if reply.replace and pressed:
-                await message.edit_text(reply.text, reply_markup=keyboard(reply))
-            else:
-                await message.reply_text(reply.text, reply_markup=keyboard(reply))
+        """Queue the replies for the chat of `message`, in order after earlier ones; a reply
+        marked `replace` edits `message` instead, when its button was pressed.
+
+        Sending is paced by the rate limiter (Telegram's 30 messages/s), so it runs after the
+        handler returns: the engine's work for the next update, where a disclosure is
+        triaged and its case committed, never waits behind replies to anyone."""
+        chat_id = message.chat_id
+        previous = self._deliveries.get(chat_id)
+
+        async def deliver() -> None:
+            if previous is not None:
+                await asyncio.gather(previous, return_exceptions=True)
+            for reply in replies:
+                if reply.replace and pressed:
+                    await message.edit_text(reply.text, reply_markup=keyboard(reply))
+                else:
+                    await message.reply_text(reply.text, reply_markup=keyboard(reply))
+
+        task = asyncio.create_task(deliver())
+        self._deliveries[chat_id] = task
+        task.add_done_callback(lambda done: self._delivered(chat_id, done))
+
+    def _delivered(self, chat_id: int, task: asyncio.Task[None]) -> None:
+        if self._deliveries.get(chat_id) is task:
+            del self._deliveries[chat_id]
+        if not task.cancelled() and task.exception() is not None:
+            # The class only: the error of a send can quote the text.
+            logger.warning("a reply could not be delivered (%s)", type(task.exception()).__name__)
+
+    async def drain(self) -> None:
+        """Wait for every queued reply (at shutdown, and in tests)."""
+        while self._deliveries:
+            await asyncio.gather(*self._deliveries.values(), return_exceptions=True)
 
     async def skip_duplicates(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         try:

@@ -1,0 +1,505 @@
+"""Results of a campaign that are safe to publish: tables per question by age band and in
+total, as text, CSV, JSON and PNG charts (`python -m bot results <id>`).
+
+Every figure of a campaign comes from its AnswerCounter rows (bot.campaigns.tables):
+for each question a table whose rows are the options (SKIP, "Prefiero no responder",
+last) and "Respuestas" (n, the respondents), whose columns are the age bands and "Total";
+and one row of completions. What leaves `tabulate` is already suppressed: a hidden cell
+holds no number at all, so no renderer can leak one.
+
+Small-cell suppression
+----------------------
+1. Primary: every count from 1 to 9 is hidden. 0 is shown: the issue says "any count from
+   1 to 9" (DESIGN's "under 10" would also hide zeros), and a true zero names nobody.
+2. Complementary: the figures are tied by sums a reader can redo: each row adds up across
+   the bands to its Total; for single, scale and yes_no questions the options (SKIP
+   included) of a column add up to that column's n (a multiple-choice answer may pick
+   several options, so only the band -> Total sums hold); the completions add up to their
+   Total. Beyond one table, two more ties are assumed known when the numbers satisfy them,
+   since treating an extra true equation as known only hides more: respondent and
+   completion counts of the same band that are equal are taken to be the same people
+   (they are, when counters are written at completion), and a question shown only after
+   some answers has as many respondents as those answers had.
+   An equation with exactly one hidden term gives that term away by subtraction, so for
+   such an equation the smallest published non-zero member is hidden too (else its total,
+   else a published zero). Repeat until no equation has exactly one hidden term.
+3. One equation at a time is not the whole story: hidden cells can still be solved from
+   several equations together (two closed groups of hidden cells joined by a single
+   hidden cell). So when step 2 is stable, the system of all equations is solved for the
+   hidden cells (a hidden cell is recoverable exactly when it is zero in every solution of
+   the homogeneous system, checked with an SVD null space); if any is recoverable, the
+   term chosen as in step 2 from one of its equations is hidden and step 2 resumes.
+   Every round hides one more figure, so it ends.
+Options or bands found in the counters but not in the campaign file get rows and columns
+of their own: dropping them would publish them as n minus the rest.
+
+Every hidden cell, primary or complementary, is shown the same way, "<10", with a note
+that it may also be a figure hidden to protect another: marking the complementary ones
+apart would let a reader tell which one is small (a Total of 11 over two hidden cells
+would give away 1 and 10). What is prevented is exact recomputation, not narrowing: a
+reader who knows this code can still bound a hidden cell (with a Total of 11 over two
+hidden cells, the pair is 1 and 10, in an order the reader cannot tell).
+
+Percentages (share of the column's n) are shown only for a published count in a column
+whose n is published and at least 30. Text output uses Babel for es_CR numbers and dates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import textwrap
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from sqlalchemy import select
+
+from bot.campaigns.model import SKIP, Campaign, Question
+from bot.campaigns.tables import ANY, AnswerCounter
+
+if TYPE_CHECKING:
+    from bot.storage import Database
+
+HIDDEN = "<10"
+SMALLEST_SHOWN = 10
+MIN_N_FOR_PERCENT = 30
+TOTAL = "Total"
+RESPONSES = "Respuestas"
+SKIP_LABEL = "Prefiero no responder"
+COMPLETIONS = "Completaron la consulta"
+PARTITIONS = frozenset({"single", "scale", "yes_no"})  # options add up to n
+NOTE = (
+    f"{HIDDEN}: menos de 10 personas, o una cifra oculta para que otra no se pueda calcular "
+    f"por resta. Porcentajes solo donde hay {MIN_N_FOR_PERCENT} respuestas o más."
+)
+
+Counts = Mapping[tuple[str, str, str], int]  # (question, option, band) -> count
+Key = tuple[str, str, str]  # (question or "*", option or "*", band or TOTAL)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def read_counts(database: Database, campaign_id: str) -> dict[tuple[str, str, str], int]:
+    """The campaign's counters keyed (question, option, band), "*" rows included."""
+    query = select(
+        AnswerCounter.question, AnswerCounter.option, AnswerCounter.band, AnswerCounter.count
+    ).where(AnswerCounter.campaign == campaign_id)
+    with database.session() as session:
+        return {
+            (question, option, band): count
+            for question, option, band, count in session.execute(query)
+        }
+
+
+# -- what is published ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int | None  # None: hidden
+    percent: float | None = None  # share of the column's n, 0..1; only if n >= 30
+
+    @property
+    def hidden(self) -> bool:
+        return self.count is None
+
+    @property
+    def shown(self) -> int | str:
+        return HIDDEN if self.count is None else self.count
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str  # option id, or "*" for the respondents (n) and the completions
+    label: str
+    cells: tuple[Cell, ...]  # one per column of the table
+
+
+@dataclass(frozen=True)
+class Table:
+    question: str  # question id
+    type: str
+    text: str  # the question's default wording
+    rows: tuple[Row, ...]  # the options, SKIP last
+    respondents: Row  # "Respuestas": n per column
+
+
+@dataclass(frozen=True)
+class Results:
+    campaign: str
+    title: str
+    opens: date
+    closes: date
+    columns: tuple[str, ...]  # the bands, youngest first, then "Total"
+    completions: Row
+    tables: tuple[Table, ...]
+
+
+# -- tabulating ----------------------------------------------------------------------------
+
+
+def _band_order(band: str) -> tuple[int, str]:
+    low = band.split("-")[0]
+    return (int(low) if low.isdigit() else 10**6, band)
+
+
+def _row_ids(question: Question, counts: Counts) -> list[str]:
+    """The question's options in order, then any option only the counters know (so that a
+    partition still adds up: dropping one would publish it as n minus the rest), SKIP last."""
+    known = [option.id for option in question.options if option.id != SKIP]
+    extra = sorted({o for q, o, _ in counts if q == question.id and o not in (ANY, SKIP, *known)})
+    return [*known, *extra, SKIP]
+
+
+def _row_label(question: Question, option_id: str) -> str:
+    option = question.option(option_id)
+    if option is not None:
+        return option.text.default
+    return SKIP_LABEL if option_id == SKIP else option_id
+
+
+@dataclass(frozen=True)
+class _Equation:
+    members: tuple[Key, ...]
+    total: Key
+
+    @property
+    def terms(self) -> tuple[Key, ...]:
+        return (*self.members, self.total)
+
+
+def _figures(campaign: Campaign, counts: Counts, bands: list[str]) -> dict[Key, int]:
+    """Every figure that would be published, unsuppressed: counters plus the Total column."""
+    values: dict[Key, int] = {}
+    rows = [(ANY, ANY)] + [
+        (q.id, o) for q in campaign.questions for o in [*_row_ids(q, counts), ANY]
+    ]
+    for table, row in rows:
+        for band in bands:
+            values[(table, row, band)] = counts.get((table, row, band), 0)
+        values[(table, row, TOTAL)] = sum(values[(table, row, band)] for band in bands)
+    return values
+
+
+def _equations(
+    campaign: Campaign, counts: Counts, bands: list[str], values: dict[Key, int]
+) -> list[_Equation]:
+    """The sums a reader can redo (see the module docstring)."""
+    columns = [*bands, TOTAL]
+    equations = [_Equation(tuple((ANY, ANY, b) for b in bands), (ANY, ANY, TOTAL))]
+    for question in campaign.questions:
+        q, rows = question.id, _row_ids(question, counts)
+        for row in [*rows, ANY]:
+            equations.append(_Equation(tuple((q, row, b) for b in bands), (q, row, TOTAL)))
+        if question.type in PARTITIONS:
+            for c in columns:
+                equations.append(_Equation(tuple((q, r, c) for r in rows), (q, ANY, c)))
+    # Equal counts of people of one band (respondents, completions): the same people.
+    people: dict[tuple[str, int], list[Key]] = defaultdict(list)
+    for key in [(ANY, ANY, c) for c in columns] + [
+        (q.id, ANY, c) for q in campaign.questions for c in columns
+    ]:
+        people[(key[2], values[key])].append(key)
+    for same in people.values():
+        equations += [_Equation((a,), b) for a, b in pairwise(same)]
+    # A question shown only after some answers: as many respondents as those answers had.
+    for question in campaign.questions:
+        condition = question.show_if
+        parent = condition and campaign.question(condition.question)
+        if not condition or not parent:
+            continue
+        if parent.type not in PARTITIONS and len(condition.answers) > 1:
+            continue  # several answers of a multiple choice may overlap: no sum to redo
+        answers = sorted(condition.answers & set(_row_ids(parent, counts)))
+        for c in columns:
+            members = tuple((parent.id, a, c) for a in answers)
+            if members and sum(values[m] for m in members) == values[(question.id, ANY, c)]:
+                equations.append(_Equation(members, (question.id, ANY, c)))
+    return equations
+
+
+def _complement(equation: _Equation, values: dict[Key, int], hidden: set[Key]) -> Key | None:
+    """The term of an equation to hide next: its smallest published non-zero member, else
+    its total, else a published zero (it still closes the sum)."""
+    published = [m for m in equation.members if m not in hidden]
+    nonzero = [m for m in published if values[m] > 0]
+    if nonzero:
+        return min(nonzero, key=lambda m: values[m])
+    if equation.total not in hidden:
+        return equation.total
+    return published[0] if published else None
+
+
+def recoverable(equations: Iterable[_Equation], hidden: set[Key]) -> list[Key]:
+    """Hidden figures that the equations determine exactly, whatever the others are."""
+    import numpy as np
+
+    order = sorted(hidden)
+    index = {key: i for i, key in enumerate(order)}
+    rows = []
+    for equation in equations:
+        row = np.zeros(len(order))
+        for key, sign in [(m, 1.0) for m in equation.members] + [(equation.total, -1.0)]:
+            if key in index:
+                row[index[key]] += sign
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return []
+    matrix = np.array(rows)
+    _, singular, vh = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9 * max(matrix.shape) * singular.max()).sum())
+    null = vh[rank:]  # a basis of the solutions of the homogeneous system
+    return [key for key, i in index.items() if not np.any(np.abs(null[:, i]) > 1e-9)]
+
+
+def suppress(values: dict[Key, int], equations: list[_Equation]) -> set[Key]:
+    """The figures to hide: primary, then complementary until nothing can be recomputed."""
+    hidden = {key for key, value in values.items() if 0 < value < SMALLEST_SHOWN}
+    involving: dict[Key, list[_Equation]] = defaultdict(list)
+    for equation in equations:
+        for key in equation.terms:
+            involving[key].append(equation)
+
+    def smallest_complement(pool: Iterable[_Equation]) -> Key | None:
+        candidates = [c for e in pool if (c := _complement(e, values, hidden)) is not None]
+        return min(candidates, key=lambda c: values[c], default=None)
+
+    while True:
+        lone = next((e for e in equations if sum(k in hidden for k in e.terms) == 1), None)
+        if lone is not None:
+            extra = _complement(lone, values, hidden)
+        elif not (solved := recoverable(equations, hidden)):
+            return hidden
+        else:  # hide next to a recoverable cell; failing that, next to any hidden one
+            extra = smallest_complement(e for key in solved for e in involving[key])
+            if extra is None:
+                extra = smallest_complement(e for key in hidden for e in involving[key])
+        if extra is None:
+            return hidden
+        hidden.add(extra)
+
+
+def tabulate(campaign: Campaign, counts: Counts) -> Results:
+    """The campaign's published tables: suppressed, with percentages where n >= 30."""
+    bands = sorted(set(campaign.audience) | {band for *_, band in counts}, key=_band_order)
+    columns = (*bands, TOTAL)
+    values = _figures(campaign, counts, bands)
+    hidden = suppress(values, _equations(campaign, counts, bands, values))
+
+    def row(question: str, option: str, label: str, percent: bool) -> Row:
+        cells = []
+        for column in columns:
+            key, n_key = (question, option, column), (question, ANY, column)
+            if key in hidden:
+                cells.append(Cell(None))
+                continue
+            n = values[n_key]
+            share = percent and n_key not in hidden and n >= MIN_N_FOR_PERCENT
+            cells.append(Cell(values[key], values[key] / n if share else None))
+        return Row(option, label, tuple(cells))
+
+    tables = tuple(
+        Table(
+            question.id,
+            question.type,
+            question.text.default,
+            tuple(
+                row(question.id, o, _row_label(question, o), percent=True)
+                for o in _row_ids(question, counts)
+            ),
+            row(question.id, ANY, RESPONSES, percent=False),
+        )
+        for question in campaign.questions
+    )
+    return Results(
+        campaign.id,
+        campaign.title,
+        campaign.opens,
+        campaign.closes,
+        columns,
+        row(ANY, ANY, COMPLETIONS, percent=False),
+        tables,
+    )
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+
+def _text_cell(cell: Cell, locale: str) -> str:
+    if cell.count is None:
+        return HIDDEN
+    text = format_decimal(cell.count, locale=locale)
+    if cell.percent is not None:
+        text += f" ({format_percent(cell.percent, locale=locale)})"
+    return text
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: wide characters, such as emoji, take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _grid(columns: tuple[str, ...], rows: list[Row], locale: str) -> list[str]:
+    grid = [["", *columns]] + [[r.label, *(_text_cell(c, locale) for c in r.cells)] for r in rows]
+    widths = [max(_width(line[i]) for line in grid) for i in range(len(grid[0]))]
+    return [
+        "  ".join(
+            [line[0] + " " * (widths[0] - _width(line[0]))]
+            + [" " * (w - _width(v)) + v for v, w in zip(line[1:], widths[1:], strict=True)]
+        ).rstrip()
+        for line in grid
+    ]
+
+
+def as_table(results: Results, locale: str = "es_CR") -> str:
+    """Plain text, aligned, numbers and dates in the locale's format."""
+    opens = format_date(results.opens, "long", locale=locale)
+    closes = format_date(results.closes, "long", locale=locale)
+    lines = [f"{results.title} ({results.campaign})", f"Del {opens} al {closes}", ""]
+    lines += _grid(results.columns, [results.completions], locale)
+    for table in results.tables:
+        lines += ["", f"{table.question}: {table.text}"]
+        lines += _grid(results.columns, [*table.rows, table.respondents], locale)
+    lines += ["", NOTE]
+    return "\n".join(lines) + "\n"
+
+
+def _rows(results: Results) -> Iterable[tuple[str, str, Row]]:
+    yield ANY, "", results.completions
+    for table in results.tables:
+        for row in (*table.rows, table.respondents):
+            yield table.question, table.text, row
+
+
+def _percent(cell: Cell) -> float | None:
+    return None if cell.percent is None else round(100 * cell.percent, 1)
+
+
+def as_csv(results: Results) -> str:
+    """One line per published cell (long format); hidden counts are "<10", percent 0-100."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["campaign", "question", "question_text", "option", "label", "band", "count", "percent"]
+    )
+    for question, text, row in _rows(results):
+        for column, cell in zip(results.columns, row.cells, strict=True):
+            percent = _percent(cell)
+            writer.writerow(
+                [
+                    results.campaign,
+                    question,
+                    text,
+                    row.id,
+                    row.label,
+                    column,
+                    cell.shown,
+                    "" if percent is None else percent,
+                ]
+            )
+    return out.getvalue()
+
+
+def as_json(results: Results) -> str:
+    """Hidden counts are the string "<10", never a number; percent is 0-100 or absent."""
+
+    def counts(row: Row) -> dict[str, int | str]:
+        return {c: cell.shown for c, cell in zip(results.columns, row.cells, strict=True)}
+
+    def option(row: Row) -> dict[str, object]:
+        cells = zip(results.columns, row.cells, strict=True)
+        percent = {c: _percent(cell) for c, cell in cells if cell.percent is not None}
+        return {"id": row.id, "label": row.label, "counts": counts(row), "percent": percent}
+
+    document = {
+        "campaign": results.campaign,
+        "title": results.title,
+        "opens": results.opens.isoformat(),
+        "closes": results.closes.isoformat(),
+        "columns": list(results.columns),
+        "hidden": HIDDEN,
+        "note": NOTE,
+        "completions": counts(results.completions),
+        "questions": [
+            {
+                "id": table.question,
+                "type": table.type,
+                "text": table.text,
+                "respondents": counts(table.respondents),
+                "options": [option(row) for row in table.rows],
+            }
+            for table in results.tables
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _drawable(text: str) -> str:
+    """Without symbols such as the scale's emoji, which matplotlib's fonts do not have."""
+    return " ".join("".join(c for c in text if unicodedata.category(c) != "So").split())
+
+
+def charts(results: Results, out_dir: Path, locale: str = "es_CR") -> list[Path]:
+    """One PNG per question: a bar per option for the Total column; a hidden cell is a
+    hatched slot with no bar, labelled "<10", so no height hints at its value."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    total = results.columns.index(TOTAL)
+    paths = []
+    for table in results.tables:
+        figure = Figure(figsize=(8, 4.5), dpi=100)
+        FigureCanvasAgg(figure)
+        axes = figure.add_subplot()
+        cells = [row.cells[total] for row in table.rows]
+        heights = [cell.count or 0 for cell in cells]
+        positions = range(len(cells))
+        bars = axes.bar(positions, heights, color="#3b7dd8")
+        for x, cell, bar in zip(positions, cells, bars, strict=True):
+            if cell.hidden:
+                axes.axvspan(x - 0.4, x + 0.4, fill=False, hatch="///", edgecolor="#999999")
+                axes.annotate(
+                    HIDDEN,
+                    (x, 0),
+                    xytext=(0, 4),
+                    textcoords="offset points",
+                    ha="center",
+                    bbox={"facecolor": "white", "edgecolor": "none"},
+                )
+            else:
+                axes.annotate(
+                    _text_cell(cell, locale),
+                    (x, bar.get_height()),
+                    xytext=(0, 3),
+                    textcoords="offset points",
+                    ha="center",
+                )
+        axes.set_xticks(list(positions))
+        axes.set_xticklabels(
+            [textwrap.fill(_drawable(row.label) or row.id, 14) for row in table.rows], fontsize=8
+        )
+        axes.yaxis.set_major_formatter(lambda value, _: format_decimal(value, locale=locale))
+        axes.set_ylabel("Personas (total)")
+        axes.set_ylim(0, max([*heights, SMALLEST_SHOWN]) * 1.2)
+        axes.set_title(textwrap.fill(_drawable(f"{table.question}: {table.text}"), 70), fontsize=10)
+        n = table.respondents.cells[total]
+        axes.set_xlabel(f"{RESPONSES}: {_text_cell(n, locale)}")
+        figure.tight_layout()
+        path = out_dir / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', table.question)}.png"
+        figure.savefig(path)
+        paths.append(path)
+    return paths
