@@ -11,7 +11,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-RASA_DATA := --data nlu stories --domain domain.yml --config config.yml
+RASA_DATA := --data nlu stories --domain domain --config config.yml
 
 .PHONY: help setup run chat train validate lint test test-fast crossval bench clean i18n
 

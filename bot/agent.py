@@ -20,7 +20,7 @@ from bot.settings import ROOT
 logger = logging.getLogger(__name__)
 
 CONFIG = ROOT / "config.yml"
-DOMAIN = ROOT / "domain.yml"
+DOMAIN = ROOT / "domain"
 TRAINING_DATA = (ROOT / "nlu", ROOT / "stories")
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -29,8 +29,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def training_inputs() -> list[Path]:
-    files = [CONFIG, DOMAIN]
-    for folder in TRAINING_DATA:
+    files = [CONFIG]
+    for folder in (DOMAIN, *TRAINING_DATA):
         files.extend(sorted(folder.rglob("*.yml")))
     return files
 
