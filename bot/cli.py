@@ -165,22 +165,16 @@ def _results(settings: Settings, campaign_id: str, form: str, chart_dir: str | N
     from pathlib import Path
 
     from bot.campaigns import results
+    from bot.campaigns.launch import CampaignRegistry, UnknownCampaign
     from bot.storage import Database
 
-    try:
-        from bot.campaigns.schema import CampaignError, load_campaigns
-    except ImportError:
-        print("cannot read campaigns: bot.campaigns.schema has no load_campaigns", file=sys.stderr)
-        return 2
-    try:
-        campaign = load_campaigns().get(campaign_id)
-    except CampaignError as error:
-        print(f"cannot read campaigns: {error}", file=sys.stderr)
-        return 2
-    if campaign is None:
-        print(f"no campaign '{campaign_id}' in campaigns/", file=sys.stderr)
-        return 1
     database = Database(settings.database_url)
+    database.migrate()
+    try:
+        campaign = CampaignRegistry(database).require(campaign_id)
+    except UnknownCampaign as error:
+        print(error, file=sys.stderr)
+        return 1
     published = results.tabulate(campaign, results.read_counts(database, campaign.id))
     render = {"table": results.as_table, "csv": results.as_csv, "json": results.as_json}
     sys.stdout.write(render[form](published))

@@ -507,4 +507,4 @@ def test_results_command_prints_json_and_writes_charts(tmp_path, monkeypatch, ca
     assert len(list((tmp_path / "png").glob("*.png"))) == len(camp.questions)
 
     assert main(["results", "no-existe"]) == 1
-    assert "no campaign 'no-existe'" in capsys.readouterr().err
+    assert "unknown campaign 'no-existe'. Known campaigns: seguridad-en-linea" in capsys.readouterr().err

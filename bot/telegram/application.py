@@ -5,11 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
+from bot.campaigns.launch import CampaignRegistry
 from bot.escalation import EscalationLane
 from bot.escalation.officers import Officers
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.telegram.contact import ContactRelay, register_contact_handlers
+from bot.telegram.facilitators import FacilitatorCommands, register_facilitator_commands
 from bot.telegram.handlers import TelegramAdapter, register_handlers
 from bot.telegram.officers import OfficerHandlers, register_officer_handlers
 from bot.telegram.updates import PerChatUpdateProcessor
@@ -38,6 +40,13 @@ def assemble(parts: Runtime) -> Application:
     application = build_application(parts.settings)
     lane = parts.telegram_lane()
     adapter = TelegramAdapter(parts.engine, parts.pseudonymize, parts.database)
+    campaigns = parts.engine.campaigns
+    if isinstance(campaigns, CampaignRegistry):
+        register_facilitator_commands(
+            application,
+            FacilitatorCommands(campaigns, parts.database),
+            parts.settings.facilitator_ids,
+        )
     register_handlers(application, adapter)
     assert parts.engine.cases is not None
     register_contact_handlers(
