@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot import agent, logs
 from bot.campaigns.launch import CampaignRegistry
@@ -51,11 +52,22 @@ class Runtime:
             settings.protection_chat_id,
             settings.protection_fallback_chat_id,
         )
-        return self._attach(EscalationLane(relay, bot, timers=Timers(self.database)))
+        timers = Timers(
+            self.database,
+            reminder_after=_per_urgency(settings.reminder_minutes),
+            fallback_after=_per_urgency(settings.fallback_minutes),
+            retention=timedelta(days=settings.excerpt_retention_days),
+        )
+        return self._attach(EscalationLane(relay, bot, timers=timers))
 
     def _attach(self, lane: EscalationLane) -> EscalationLane:
         self.engine.on_case_opened = lane.wake  # an alert leaves as soon as it is committed
         return lane
+
+
+def _per_urgency(minutes: tuple[int, int]) -> dict[str, timedelta]:
+    emergency, high = minutes
+    return {"emergency": timedelta(minutes=emergency), "high": timedelta(minutes=high)}
 
 
 def build(settings: Settings) -> Runtime:

@@ -72,6 +72,15 @@ def check_bot_username(value: str, source: str = "TELEGRAM_BOT_USERNAME") -> str
     return name
 
 
+def _minutes(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(f"{name}={value!r} is not a whole number of minutes (1 or more)")
+    return int(value)
+
+
 def _port(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -97,6 +106,10 @@ class Settings:
     protection_chat_id: int | None = None
     protection_fallback_chat_id: int | None = None
     officer_ids: frozenset[int] = frozenset()
+    # Minutes before a case nobody took gets a reminder, then goes to the fallback contact.
+    reminder_minutes: tuple[int, int] = (5, 30)  # emergency, high
+    fallback_minutes: tuple[int, int] = (15, 90)
+    excerpt_retention_days: int = 30  # after a case is resolved
     facilitator_ids: frozenset[int] = frozenset()
     log_level: str = "INFO"
 
@@ -140,6 +153,15 @@ class Settings:
             protection_chat_id=_optional_int("PROTECTION_CHAT_ID"),
             protection_fallback_chat_id=_optional_int("PROTECTION_FALLBACK_CHAT_ID"),
             officer_ids=_int_set("OFFICER_IDS"),
+            reminder_minutes=(
+                _minutes("ESCALATION_REMINDER_MINUTES_EMERGENCY", 5),
+                _minutes("ESCALATION_REMINDER_MINUTES_HIGH", 30),
+            ),
+            fallback_minutes=(
+                _minutes("ESCALATION_FALLBACK_MINUTES_EMERGENCY", 15),
+                _minutes("ESCALATION_FALLBACK_MINUTES_HIGH", 90),
+            ),
+            excerpt_retention_days=_minutes("EXCERPT_RETENTION_DAYS", 30),
             facilitator_ids=_int_set("FACILITATOR_IDS"),
             log_level=log_level,
         )

@@ -95,3 +95,17 @@ def test_undelivered_child_messages_of_a_closed_case_are_erased(database):
     with database.session() as session:
         row = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "message")).one()
         assert row.body is None and row.failed_at is not None
+
+
+def test_the_timers_pass_also_erases_expired_excerpts(database):
+    from bot.escalation.timers import Timers
+
+    clock = Clock()
+    cases = Cases(database, clock)
+    case_id = cases.open(CHILD, DISCLOSURE, "texto")
+    with database.session() as session:
+        case = session.get(Escalation, case_id)
+        case.status, case.resolved_at = "resolved", clock.now - timedelta(days=2)
+    Timers(database, clock, retention=timedelta(days=1)).due()
+    with database.session() as session:
+        assert session.get(Escalation, case_id).excerpt is None

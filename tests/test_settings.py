@@ -84,3 +84,13 @@ def test_telegram_without_a_protection_chat_is_refused(monkeypatch):
     monkeypatch.delenv("PROTECTION_CHAT_ID", raising=False)
     with pytest.raises(SettingsError, match="PROTECTION_CHAT_ID"):
         Settings.from_env(dotenv=None)
+
+
+def test_escalation_timers_are_configurable_and_checked(monkeypatch):
+    monkeypatch.setenv("ESCALATION_REMINDER_MINUTES_EMERGENCY", "3")
+    monkeypatch.setenv("ESCALATION_FALLBACK_MINUTES_HIGH", "120")
+    settings = Settings.from_env(dotenv=None)
+    assert settings.reminder_minutes == (3, 30) and settings.fallback_minutes == (15, 120)
+    monkeypatch.setenv("ESCALATION_REMINDER_MINUTES_HIGH", "media hora")
+    with pytest.raises(SettingsError, match="ESCALATION_REMINDER_MINUTES_HIGH"):
+        Settings.from_env(dotenv=None)

@@ -9,7 +9,8 @@ There is no timer in memory. Whether a reminder or fallback is due is derived fr
 database alone: the case's `created_at` and `status`, and whether the outbox already holds a
 "reminder" or "fallback" row for it (sent, pending or failed: each is queued at most once).
 So a restarted bot, or a second one, picks up exactly where a stopped one was, and `due()`
-may run as often as one likes.
+may run as often as one likes. Each pass also erases the excerpts that outlived their
+retention (`Cases.purge_expired`).
 
 The relay delivers what is queued here under its own rules: a "reminder" for a case taken
 or closed since is dropped, never sent; "fallback" rows go to the fallback chat, and
@@ -27,6 +28,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Exists
 
+from bot.escalation.cases import EXCERPT_RETENTION, Cases
 from bot.escalation.relay import FALLBACK, LANE, queue_fallback
 from bot.storage import AuditEntry, Database, Escalation, OutboxMessage
 
@@ -52,9 +54,11 @@ class Timers:
         clock: Callable[[], datetime] = datetime.utcnow,
         reminder_after: Mapping[str, timedelta] | None = None,
         fallback_after: Mapping[str, timedelta] | None = None,
+        retention: timedelta = EXCERPT_RETENTION,
     ) -> None:
         self.database = database
         self.clock = clock
+        self.retention = retention  # excerpts of resolved cases are erased after this
         self.reminder_after = dict(REMINDER_AFTER if reminder_after is None else reminder_after)
         self.fallback_after = dict(FALLBACK_AFTER if fallback_after is None else fallback_after)
         if not self.reminder_after or not self.fallback_after:
@@ -74,6 +78,7 @@ class Timers:
             fallback = not fell_back and age >= self._after(self.fallback_after, urgency)
             if reminder or fallback:
                 queued += self._queue(case_id, reminder, fallback, now)
+        Cases(self.database, self.clock).purge_expired(self.retention)
         return queued
 
     def _candidates(self, now: datetime) -> list[tuple[int, str, datetime, bool, bool]]:
