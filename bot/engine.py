@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
+from bot.awareness.lessons import Lessons
 from bot.campaigns.model import Campaign
 from bot.campaigns.survey import CHOOSE, NONE_OPEN, Step, Surveys
 from bot.escalation import Cases, Disclosure
@@ -107,12 +108,14 @@ class Engine:
         consent: ConsentFlow | None = None,
         surveys: Surveys | None = None,
         campaigns: Campaigns | None = None,
+        lessons: Lessons | None = None,
     ) -> None:
         self.assistant = assistant
         self.cases = cases
         self.consent = consent
         self.surveys = surveys
         self.campaigns = campaigns
+        self.lessons = lessons
         self.on_case_opened = on_case_opened  # wakes the relay, so an alert leaves at once
 
     async def handle(self, event: Inbound) -> list[Reply]:
@@ -138,6 +141,8 @@ class Engine:
                 self.consent.stop(event.user)
             if self.surveys is not None:
                 self.surveys.abandon(event.user)
+            if self.lessons is not None:
+                self.lessons.forget(event.user)
         return await self.assistant.respond(event.user, COMMAND_INTENTS[command])
 
     async def _menu(self, user: str) -> list[Reply]:
@@ -188,6 +193,8 @@ class Engine:
         try:
             count = self.consent.erase(user) if self.consent is not None else 0
             count += self.surveys.erase(user) if self.surveys is not None else 0
+            if self.lessons is not None:
+                self.lessons.forget(user)
             unlinked = self.cases.unlink(user) if self.cases is not None else 0
         except Exception:  # noqa: BLE001 - say so; nothing was half-done (one transaction each)
             logger.exception("could not erase a user's rows")
@@ -222,6 +229,15 @@ class Engine:
             return await self._after_consent(event.user, outcome)
         if event.text == "r:participar":
             return await self._participate(event.user)
+        if event.text == "r:aprender" and self.lessons is not None:
+            return self.lessons.menu()
+        if event.text.startswith("l:") and self.lessons is not None:
+            band = self.consent.band(event.user) if self.consent is not None else None
+            replies = self.lessons.press(event.user, event.text, band)
+            if replies is None:
+                logger.info("refused a lesson button that is forged or stale")
+                return [Reply(STALE_BUTTON)]
+            return replies
         if event.text == "r:pedir_ayuda":
             # Pressing "Necesito ayuda" is asking for a person: the same path as the word AYUDA.
             verdict = Verdict(True, "high", "help_request", "self")
@@ -263,6 +279,8 @@ class Engine:
             return [Reply(answers.TROUBLE)]
         if parse.intent == "participar":
             return await self._participate(event.user)
+        if parse.intent == "aprender" and self.lessons is not None:
+            return self.lessons.menu()
         return await self.assistant.respond(event.user, parse.intent)
 
     def _escalate(self, event: Inbound, verdict: Verdict, excerpt: str) -> list[Reply]:

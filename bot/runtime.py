@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import agent, logs
+from bot.awareness.lessons import Lessons
+from bot.awareness.schema import load_lessons
 from bot.campaigns.launch import CampaignRegistry
 from bot.campaigns.survey import Surveys
 from bot.engine import Assistant, Engine
@@ -98,4 +100,5 @@ def engine_for(
         consent=ConsentFlow(database, scopes=scope),
         surveys=Surveys(database),
         campaigns=campaigns,
+        lessons=Lessons(load_lessons()),
     )

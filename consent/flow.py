@@ -86,6 +86,16 @@ class ConsentFlow:
         scope = self.scopes(campaign)
         return texts.version(band.texts, scope.version if scope is not None else "")
 
+    def band(self, user: str) -> str | None:
+        """The band the child gave with their latest receipt (to word lessons for them)."""
+        with self.database.session() as session:
+            return session.scalars(
+                select(ConsentReceipt.band)
+                .where(ConsentReceipt.user == user)
+                .order_by(ConsentReceipt.id.desc())
+                .limit(1)
+            ).first()
+
     def step(self, user: str) -> str | None:
         with self.database.session() as session:
             row = session.get(ConsentSession, user)

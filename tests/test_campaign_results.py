@@ -507,4 +507,5 @@ def test_results_command_prints_json_and_writes_charts(tmp_path, monkeypatch, ca
     assert len(list((tmp_path / "png").glob("*.png"))) == len(camp.questions)
 
     assert main(["results", "no-existe"]) == 1
-    assert "unknown campaign 'no-existe'. Known campaigns: seguridad-en-linea" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "unknown campaign 'no-existe'. Known campaigns: seguridad-en-linea" in error

@@ -20,12 +20,17 @@ async def test_start_greets_shows_privacy_and_a_menu_with_buttons(engine):
     assert "no le voy a pedir su nombre" in texts(replies)
     assert "una persona de protección va a saberlo" in texts(replies)
     labels = [button.label for reply in replies for row in reply.buttons for button in row]
-    assert labels == ["Participar en una consulta", "¿Qué es Voz Segura?", "Necesito ayuda"]
+    assert labels == [
+        "Participar en una consulta",
+        "Aprender a cuidarme",
+        "¿Qué es Voz Segura?",
+        "Necesito ayuda",
+    ]
 
 
 async def test_menu_button_explains_what_the_bot_is(engine):
     start = await engine.handle(Inbound(USER, Kind.COMMAND, "start"))
-    button = start[-1].buttons[1][0]
+    button = start[-1].buttons[2][0]
     replies = await engine.handle(Inbound(USER, Kind.BUTTON, button.data))
     assert "No soy una persona, soy un programa" in texts(replies)
 

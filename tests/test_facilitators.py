@@ -13,6 +13,7 @@ from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
 from bot.settings import Settings
 from bot.telegram import assemble
+from tests.fakes.application import polling
 from tests.fakes.botapi import FakeBotApi
 
 pytestmark = pytest.mark.rasa
@@ -33,18 +34,8 @@ async def telegram(assistant, database):
             settings, database, Pseudonymizer(b"k" * 32), engine_for(assistant, database)
         )
         application = assemble(runtime)
-        await application.initialize()
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
+        async with polling(application):
             yield api
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await application.post_stop(application)
-            await application.post_shutdown(application)
-            await application.shutdown()
 
 
 async def test_facilitator_lists_campaigns_with_status(telegram):

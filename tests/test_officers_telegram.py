@@ -22,6 +22,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage import AuditEntry, Escalation, Setting
 from bot.telegram import assemble
+from tests.fakes.application import polling
 from tests.fakes.botapi import FakeBotApi
 
 TOKEN = "424242:AAFakeTokenForTests_abcdefghijk"
@@ -41,6 +42,7 @@ class RecordingEngine:
 
     def __init__(self, cases: Cases) -> None:
         self.cases = cases
+        self.campaigns = None  # no facilitator commands in these tests
         self.events: list[Inbound] = []
         self.on_case_opened = lambda: None
 
@@ -61,19 +63,9 @@ async def running_bot(database, officer_ids=frozenset({OFFICER, OTHER_OFFICER}))
         )
         engine = RecordingEngine(Cases(database))
         application = assemble(Runtime(settings, database, PSEUDONYMIZE, engine))  # type: ignore[arg-type]
-        await application.initialize()
-        await application.post_init(application)  # as run_polling does: starts the lane
-        await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
-        api.engine = engine
-        try:
+        async with polling(application):
+            api.engine = engine
             yield api
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await application.post_stop(application)  # as run_polling does: queued replies go out
-            await application.post_shutdown(application)
-            await application.shutdown()
 
 
 @pytest_asyncio.fixture

@@ -20,6 +20,7 @@ from bot.storage import Escalation, OutboxMessage
 from bot.telegram import assemble
 from bot.telegram.contact import FROM_OFFICER
 from bot.triage import answers
+from tests.fakes.application import polling
 from tests.fakes.botapi import FakeBotApi
 
 pytestmark = pytest.mark.rasa
@@ -42,19 +43,9 @@ async def telegram(assistant, database):
         )
         engine = engine_for(assistant, database)
         application = assemble(Runtime(settings, database, Pseudonymizer(b"k" * 32), engine))
-        await application.initialize()
-        await application.post_init(application)  # as run_polling does: starts the lane
-        await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
-        api.application = application  # for tests that feed an update in directly
-        try:
+        async with polling(application):
+            api.application = application  # for tests that feed an update in directly
             yield api
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await application.post_stop(application)  # as run_polling does: queued replies go out
-            await application.post_shutdown(application)
-            await application.shutdown()
 
 
 async def test_start_greets_and_asks_for_an_age_band(telegram):
@@ -88,6 +79,7 @@ async def test_child_assents_with_buttons_and_reaches_the_menu(telegram, databas
     assert sent[-2].text.startswith("¡Gracias por participar!")
     assert [row[0]["text"] for row in last.reply_markup["inline_keyboard"]] == [
         "Participar en una consulta",
+        "Aprender a cuidarme",
         "¿Qué es Voz Segura?",
         "Necesito ayuda",
     ]
@@ -106,7 +98,7 @@ async def test_free_text_is_answered_by_the_assistant(telegram):
 async def test_menu_button_press_is_answered(telegram):
     telegram.push_text(CHILD, "hola")
     menu = (await telegram.wait_for_sent(3, chat_id=CHILD))[2]
-    data = menu.reply_markup["inline_keyboard"][1][0]["callback_data"]
+    data = menu.reply_markup["inline_keyboard"][2][0]["callback_data"]
     telegram.push_callback(CHILD, data, menu.message_id)
     sent = await telegram.wait_for_sent(4, chat_id=CHILD)
     assert "soy un programa" in sent[3].text

@@ -1,0 +1,527 @@
+"""Reading lesson files (content/*.yml) into `Lesson`s, strictly.
+
+Facilitators write lessons, so every mistake is reported as
+"<file>:<line>: <what is wrong>. Fix: <how>". Files are read with `yaml.compose`, which keeps
+each value's line, and are never turned into Python objects by PyYAML: every value is read
+from its node (so `si`, `no` or `1147` stay the text that was written).
+
+A lesson file:
+
+    id: que-es-la-trata                # ^[a-z0-9-]{2,30}$, unique over content/
+    title: ¿Qué es la trata?           # the button in the lesson menu
+    messages:                          # 3-6 short messages; the last one mentions AYUDA
+      - ...
+    variants:                          # optional: a band's own messages, instead of `messages`
+      "9-12":
+        - ...
+    quiz:                              # 2-3 questions
+      - text: ¿...?
+        options:                       # 2-4 options, exactly one `correct: true`
+          - text: ...
+            correct: true
+            feedback: ...              # what the child reads after choosing it
+
+The rules are written out for facilitators in content/README.md. The button data grammar
+lives here too (see "Button data"), so that loading can prove every button fits Telegram's
+64 bytes.
+
+`python -m bot.awareness.schema [FILE ...]` checks the given files, or every lesson.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.settings import ROOT
+from consent.bands import Bands, BandsError, load_bands
+
+CONTENT_DIR = ROOT / "content"
+
+LESSON_ID = re.compile(r"[a-z0-9-]{2,30}")
+ID_LENGTH = (2, 30)
+MESSAGES = (3, 6)  # how many messages a lesson (or a band's variant) has
+QUESTIONS = (2, 3)  # how many quiz questions
+OPTIONS = (2, 4)  # how many options a question has
+MESSAGE_LIMIT = 400  # characters: a message, a question or a feedback ("short")
+TITLE_LIMIT = 40  # characters: the title is a button label in the menu
+OPTION_LIMIT = 45  # characters: options are button labels; phones cut longer ones
+SAFE_WORD = re.compile(r"\bAYUDA\b")
+
+LESSON_KEYS = ("id", "title", "messages", "variants", "quiz")
+QUESTION_KEYS = ("text", "options")
+OPTION_KEYS = ("text", "correct", "feedback")
+NULL_TAG = "tag:yaml.org,2002:null"
+BOOL_WORDS = {"true": True, "false": False}
+
+# -- Button data ---------------------------------------------------------------------------
+# Telegram's callback_data holds 1-64 bytes and comes back from the client, so it is parsed
+# strictly (bot.awareness.lessons). The grammar:
+#   l:m                         the lesson menu
+#   l:o:<lesson>                open a lesson (its messages for the child's band)
+#   l:q:<lesson>                start, or start again, the lesson's quiz
+#   l:a:<lesson>:<q>:<o>        answer question <q> (1-based) with option <o> (1-based)
+CALLBACK_DATA_LIMIT = 64
+MENU_DATA = "l:m"
+
+
+def open_data(lesson: str) -> str:
+    return f"l:o:{lesson}"
+
+
+def quiz_data(lesson: str) -> str:
+    return f"l:q:{lesson}"
+
+
+def answer_data(lesson: str, question: int, option: int) -> str:
+    """`question` and `option` are 1-based, as shown to the child."""
+    return f"l:a:{lesson}:{question}:{option}"
+
+
+def longest_data(lesson: str) -> str:
+    """The longest button data a lesson with this id can produce."""
+    return answer_data(lesson, QUESTIONS[1], OPTIONS[1])
+
+
+# -- The values ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizOption:
+    text: str  # the button label
+    feedback: str  # what the child reads after choosing it: kind, whichever it is
+    correct: bool = False
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    text: str
+    options: tuple[QuizOption, ...]
+
+    @property
+    def correct(self) -> int:
+        """The index (0-based) of the one correct option."""
+        return next(index for index, option in enumerate(self.options) if option.correct)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    messages: tuple[str, ...]  # the default, for every band without a variant
+    quiz: tuple[QuizQuestion, ...]
+    variants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # band id -> messages
+    source: Path | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)  # the line of `id:` in `source`
+
+    def messages_for(self, band: str | None) -> tuple[str, ...]:
+        """The band's own messages, or the default when there is no band or no variant."""
+        return self.variants.get(band or "", self.messages)
+
+
+class LessonError(ValueError):
+    """A lesson file is malformed. The message is "<file>:<line>: <problem>. Fix: <fix>";
+    the parts are kept as attributes too."""
+
+    def __init__(self, path: Path | str, line: int | None, problem: str, fix: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.problem = problem
+        self.fix = fix
+        where = f"{path}:{line}" if line else f"{path}"
+        super().__init__(f"{where}: {problem}. Fix: {fix}")
+
+
+# -- Reading -------------------------------------------------------------------------------
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _plain(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _suggest(word: str, choices: Iterable[str], fix: str) -> str:
+    """The fix, led by "did you mean '...'?" when a choice is close to what was written."""
+    choices = list(choices)
+    same = [choice for choice in choices if _plain(choice) == _plain(word)]
+    close = same or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'? {fix[0].upper()}{fix[1:]}" if close else fix
+
+
+def _count(items: int, what: str) -> str:
+    return f"{items} {what}" if items == 1 else f"{items} {what}s"
+
+
+class _Reader:
+    """Reads one file's node tree; every check raises a LessonError at the node."""
+
+    def __init__(self, path: Path, bands: Bands) -> None:
+        self.path = path
+        self.band_ids = [band.id for band in bands.bands]
+
+    def fail(self, node: yaml.Node | None, problem: str, fix: str) -> LessonError:
+        return LessonError(self.path, _line(node) if node is not None else None, problem, fix)
+
+    # -- shapes ---------------------------------------------------------------------------
+
+    def mapping(
+        self, node: yaml.Node, what: str, allowed: tuple[str, ...] | None
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """key -> (key node, value node); refuses repeated keys and, when `allowed` is
+        given, keys not in it."""
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(
+                node,
+                f"{what} must be a set of 'key: value' lines",
+                f"write {what} as indented 'key: value' lines"
+                + (f" ({', '.join(allowed)})" if allowed else ""),
+            )
+        fields: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, f"a key in {what} is not a plain word", "use a name")
+            key = str(key_node.value)
+            if key in fields:
+                raise self.fail(
+                    key_node,
+                    f"'{key}' appears twice in {what} (first on line {_line(fields[key][0])})",
+                    f"keep one '{key}' and remove the other",
+                )
+            if allowed is not None and key not in allowed:
+                raise self.fail(
+                    key_node,
+                    f"unknown key '{key}' in {what}",
+                    _suggest(key, allowed, f"use only the keys allowed here: {', '.join(allowed)}"),
+                )
+            fields[key] = (key_node, value_node)
+        return fields
+
+    @staticmethod
+    def is_null(node: yaml.Node) -> bool:
+        return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG
+
+    def required(
+        self, fields: dict[str, tuple[yaml.Node, yaml.Node]], parent: yaml.Node, key: str, what: str
+    ) -> yaml.Node:
+        if key not in fields or self.is_null(fields[key][1]):
+            raise self.fail(
+                fields[key][0] if key in fields else parent,
+                f"{what} has no '{key}'",
+                f"add a '{key}:' line to {what}",
+            )
+        return fields[key][1]
+
+    def text(self, node: yaml.Node, what: str, limit: int, fix: str = "") -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(
+                node,
+                f"{what} must be a text",
+                f"write {what} after ':' (use '>' on its own and indented lines for a long text)",
+            )
+        value = "" if node.tag == NULL_TAG else str(node.value).strip()
+        if not value:
+            raise self.fail(node, f"{what} is empty", f"write {what}")
+        if len(value) > limit:
+            raise self.fail(
+                node,
+                f"{what} has {len(value)} characters, more than {limit}",
+                fix or f"shorten it to {limit} characters or fewer",
+            )
+        return value
+
+    def sequence(
+        self, node: yaml.Node, what: str, item: str, counts: tuple[int, int]
+    ) -> list[yaml.Node]:
+        low, high = counts
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(
+                node,
+                f"{what} must be a list",
+                f"list {low} to {high} {item}s under it, each on its own line starting with '- '",
+            )
+        if not low <= len(node.value) <= high:
+            raise self.fail(
+                node,
+                f"{what} has {_count(len(node.value), item)}",
+                f"give it {low} to {high} {item}s",
+            )
+        return list(node.value)
+
+    def boolean(self, node: yaml.Node, what: str) -> bool:
+        word = str(node.value).strip().lower() if isinstance(node, yaml.ScalarNode) else None
+        if word not in BOOL_WORDS or node.tag == "tag:yaml.org,2002:str":
+            raise self.fail(
+                node,
+                f"{what} must be true or false",
+                "write 'correct: true' on the right option only (leave it out on the others)",
+            )
+        return BOOL_WORDS[word]
+
+    # -- the lesson -----------------------------------------------------------------------
+
+    def lesson(self, root: yaml.Node | None) -> Lesson:
+        if root is None:
+            raise LessonError(
+                self.path, 1, "the file is empty", "start from the example in content/README.md"
+            )
+        top = self.mapping(root, "the lesson", LESSON_KEYS)
+
+        id_node = self.required(top, root, "id", "the lesson")
+        lesson_id = self.lesson_id(id_node)
+        title = self.text(
+            self.required(top, root, "title", "the lesson"),
+            "'title'",
+            TITLE_LIMIT,
+            f"shorten it to {TITLE_LIMIT} characters or fewer: it is a button in the lesson menu",
+        )
+        messages = self.messages(self.required(top, root, "messages", "the lesson"), "'messages'")
+
+        variants: dict[str, tuple[str, ...]] = {}
+        if "variants" in top:
+            variants_node = top["variants"][1]
+            fields = (
+                {}
+                if self.is_null(variants_node)
+                else self.mapping(variants_node, "'variants'", None)
+            )
+            if not fields:
+                raise self.fail(
+                    variants_node,
+                    "'variants' is empty",
+                    "remove 'variants', or add a band's messages, e.g. '\"9-12\":' and a list",
+                )
+            for band, (key_node, value_node) in fields.items():
+                if band not in self.band_ids:
+                    raise self.fail(
+                        key_node,
+                        f"unknown age band '{band}' in 'variants'",
+                        _suggest(
+                            band,
+                            self.band_ids,
+                            "use the band ids of consent/bands.yml: " + ", ".join(self.band_ids),
+                        ),
+                    )
+                variants[band] = self.messages(value_node, f"the messages for band '{band}'")
+
+        quiz_node = self.required(top, root, "quiz", "the lesson")
+        quiz = tuple(
+            self.question(node, number)
+            for number, node in enumerate(
+                self.sequence(quiz_node, "'quiz'", "question", QUESTIONS), start=1
+            )
+        )
+
+        for data in (MENU_DATA, open_data(lesson_id), quiz_data(lesson_id)) + tuple(
+            answer_data(lesson_id, q, o)
+            for q, question in enumerate(quiz, start=1)
+            for o in range(1, len(question.options) + 1)
+        ):  # cannot fail with the id rule; kept so that a change to the grammar cannot slip
+            if len(data.encode()) > CALLBACK_DATA_LIMIT:
+                raise self.fail(
+                    id_node,
+                    f"button data {data!r} is longer than Telegram's {CALLBACK_DATA_LIMIT} bytes",
+                    "shorten the lesson id",
+                )
+        return Lesson(lesson_id, title, messages, quiz, variants, self.path, _line(id_node))
+
+    def lesson_id(self, node: yaml.Node) -> str:
+        value = self.text(node, "the lesson id", 1000)
+        low, high = ID_LENGTH
+        if len(value) > high:
+            raise self.fail(
+                node,
+                f"lesson id '{value}' has {len(value)} characters, more than {high}: its "
+                f"buttons would not fit Telegram's {CALLBACK_DATA_LIMIT} bytes of button data",
+                f"shorten it to {high} characters or fewer, e.g. '{value[:high].rstrip('-')}'",
+            )
+        if not LESSON_ID.fullmatch(value):
+            raise self.fail(
+                node,
+                f"lesson id '{value}' is not valid",
+                f"use {low}-{high} characters: lowercase letters a-z, digits and '-' (no "
+                "spaces or accents), e.g. ofertas-falsas",
+            )
+        return value
+
+    def messages(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+        items = self.sequence(node, what, "message", MESSAGES)
+        messages = tuple(
+            self.text(
+                item,
+                f"message {number} of {what}",
+                MESSAGE_LIMIT,
+                f"shorten it to {MESSAGE_LIMIT} characters or fewer, or split it in two",
+            )
+            for number, item in enumerate(items, start=1)
+        )
+        if not SAFE_WORD.search(messages[-1]):
+            raise self.fail(
+                items[-1],
+                f"the last message of {what} does not remind that AYUDA works any time",
+                "end it with a reminder, e.g. 'Recuerde: si algo le preocupa, escriba AYUDA "
+                "en cualquier momento.' (AYUDA in capitals)",
+            )
+        return messages
+
+    def question(self, node: yaml.Node, number: int) -> QuizQuestion:
+        what = f"quiz question {number}"
+        fields = self.mapping(node, what, QUESTION_KEYS)
+        text = self.text(
+            self.required(fields, node, "text", what), f"the text of {what}", MESSAGE_LIMIT
+        )
+        options_node = self.required(fields, node, "options", what)
+        items = self.sequence(options_node, f"the options of {what}", "option", OPTIONS)
+        options: list[QuizOption] = []
+        correct_line: int | None = None
+        for index, item in enumerate(items, start=1):
+            where = f"option {index} of {what}"
+            option_fields = self.mapping(item, where, OPTION_KEYS)
+            label = self.text(
+                self.required(option_fields, item, "text", where),
+                f"the text of {where}",
+                OPTION_LIMIT,
+                f"shorten it to {OPTION_LIMIT} characters or fewer: it is a button, and "
+                "phones cut long buttons",
+            )
+            if any(_plain(option.text) == _plain(label) for option in options):
+                raise self.fail(
+                    option_fields["text"][1],
+                    f"{where} is the same as an earlier option",
+                    "give each option of a question its own text",
+                )
+            feedback = self.text(
+                self.required(option_fields, item, "feedback", where),
+                f"the feedback of {where}",
+                MESSAGE_LIMIT,
+            )
+            correct = False
+            if "correct" in option_fields:
+                correct_node = option_fields["correct"][1]
+                correct = self.boolean(correct_node, f"'correct' in {where}")
+                if correct and correct_line is not None:
+                    raise self.fail(
+                        correct_node,
+                        f"{what} has a second correct option (the first is on line {correct_line})",
+                        "keep 'correct: true' on exactly one option",
+                    )
+                if correct:
+                    correct_line = _line(correct_node)
+            options.append(QuizOption(label, feedback, correct))
+        if correct_line is None:
+            raise self.fail(
+                options_node,
+                f"{what} has no correct option",
+                "add 'correct: true' to the one right option",
+            )
+        return QuizQuestion(text, tuple(options))
+
+
+def _compose(path: Path) -> yaml.Node | None:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LessonError(
+            path, None, f"cannot read the file ({error})", "check the path, and save it as UTF-8"
+        ) from None
+    try:
+        return yaml.compose(source)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise LessonError(
+            path,
+            mark.line + 1 if mark is not None else None,
+            f"this is not valid YAML ({error.problem or error.context})",
+            "check the indentation (spaces, never tabs), and put in double quotes a text that "
+            "contains ': ' or ' #', or that starts with a quote, '[', '{', '*', '&' or '-'",
+        ) from None
+    except yaml.YAMLError as error:
+        raise LessonError(
+            path, None, f"this is not valid YAML ({error})", "check indentation and quotes"
+        ) from None
+
+
+def load_lesson(path: Path | str, bands: Bands | None = None) -> Lesson:
+    """Read and validate one lesson file. Raises LessonError naming file, line and fix."""
+    path = Path(path)
+    root = _compose(path)
+    return _Reader(path, bands or load_bands()).lesson(root)
+
+
+def lesson_files(folder: Path | str = CONTENT_DIR) -> list[Path]:
+    """The lesson files of a folder: every *.yml, by name (the menu's order). A *.yaml file
+    is refused rather than silently ignored."""
+    folder = Path(folder)
+    for stray in sorted(folder.glob("*.yaml")):
+        raise LessonError(
+            stray, None, "lesson files must end in .yml", f"rename it to {stray.stem}.yml"
+        )
+    return sorted(folder.glob("*.yml"))
+
+
+def _title_line(path: Path) -> int | None:
+    root = _compose(path)
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "title":
+                return _line(value)
+    return None
+
+
+def load_lessons(folder: Path | str = CONTENT_DIR, bands: Bands | None = None) -> dict[str, Lesson]:
+    """Every lesson of the folder, by id, in file-name order. The first malformed file, or
+    an id used by two files, raises LessonError."""
+    bands = bands or load_bands()
+    lessons: dict[str, Lesson] = {}
+    for path in lesson_files(folder):
+        lesson = load_lesson(path, bands)
+        first = lessons.get(lesson.id)
+        if first is not None:
+            raise LessonError(
+                path,
+                lesson.line,
+                f"lesson id '{lesson.id}' is also used by {first.source}:{first.line}",
+                "give each lesson its own id (one file per lesson)",
+            )
+        same = next((o for o in lessons.values() if _plain(o.title) == _plain(lesson.title)), None)
+        if same is not None:
+            raise LessonError(
+                path,
+                _title_line(path),
+                f"the title '{lesson.title}' is also used by {same.source} (lesson '{same.id}')",
+                "give each lesson its own title: the titles are the buttons of the lesson menu",
+            )
+        lessons[lesson.id] = lesson
+    return lessons
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check lesson files: the ones named, or every lesson in content/. Exit 1 on an error."""
+    paths = sys.argv[1:] if argv is None else argv
+    try:
+        if paths:
+            bands = load_bands()
+            lessons = [load_lesson(path, bands) for path in paths]
+        else:
+            lessons = list(load_lessons().values())
+    except (LessonError, BandsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for lesson in lessons:
+        bands_note = f", own messages for {', '.join(lesson.variants)}" if lesson.variants else ""
+        print(f"ok: {lesson.id} ({len(lesson.quiz)} quiz questions{bands_note})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,42 @@
+"""Lessons reached from the menu or in free words, worded for the child's band."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import STALE_BUTTON, Inbound, Kind
+from bot.runtime import engine_for
+
+pytestmark = pytest.mark.rasa
+CHILD = "c" * 32
+
+
+@pytest.fixture
+def engine(assistant, database):
+    return engine_for(assistant, database)
+
+
+async def press(engine, data):
+    return await engine.handle(Inbound(CHILD, Kind.BUTTON, data))
+
+
+async def test_menu_button_and_free_words_open_the_lesson_list(engine):
+    by_button = await press(engine, "r:aprender")
+    by_words = await engine.handle(Inbound(CHILD, Kind.TEXT, "quiero ver las lecciones"))
+    assert by_button == by_words
+    assert by_button[0].buttons[0][0].data.startswith("l:o:")
+
+
+async def test_a_lesson_uses_the_band_the_child_gave_when_assenting(engine):
+    lesson = (await press(engine, "r:aprender"))[0].buttons[0][0].data
+    default = await press(engine, lesson)
+    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start"))
+    for data in ("c:band:9-12", "c:read", "c:q:0", "c:yes"):
+        await press(engine, data)
+    young = await press(engine, lesson)
+    assert [r.text for r in young] != [r.text for r in default]
+
+
+async def test_forged_lesson_button_is_refused(engine):
+    assert (await press(engine, "l:o:no-existe"))[0].text == STALE_BUTTON
+    assert (await press(engine, "l:a:que-es-la-trata:1:1"))[0].text == STALE_BUTTON
