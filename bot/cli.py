@@ -208,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     from bot.campaigns.launch import add_arguments as add_campaign_arguments
 
     add_campaign_arguments(campaigns)
+    broadcast = commands.add_parser("broadcast", help="send an awareness message to subscribers")
+    from bot.awareness.outreach import add_arguments as add_broadcast_arguments
+
+    add_broadcast_arguments(broadcast)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -231,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot.campaigns.launch import command as campaigns_command
 
             return campaigns_command(args, settings)
+        if args.command == "broadcast":
+            from bot.awareness.outreach import command as broadcast_command
+
+            return broadcast_command(args, settings)
         return _migrate(settings)
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)

@@ -17,7 +17,9 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
+from bot.awareness import outreach
 from bot.awareness.lessons import Lessons
+from bot.awareness.outreach import Outreach
 from bot.campaigns.model import Campaign
 from bot.campaigns.survey import CHOOSE, NONE_OPEN, Step, Surveys
 from bot.escalation import Cases, Disclosure
@@ -55,7 +57,7 @@ COMMAND_INTENTS = {
     "ayuda": "ver_ayuda",
     "salir": "salir",
 }
-COMMANDS = (*COMMAND_INTENTS, "borrar")
+COMMANDS = (*COMMAND_INTENTS, "borrar", "noticias", "baja")
 
 # Rasa buttons carry "r:<intent>"; anything else that claims to be one is forged or stale.
 RASA_BUTTON = re.compile(r"r:([a-z_]{1,60})")
@@ -77,7 +79,7 @@ EDITED = _(
 UNKNOWN_COMMAND = _(
     "No conozco ese comando. Puede usar:\n"
     "/start para empezar\n/ayuda para ver qué puedo hacer\n/salir para terminar\n"
-    "/borrar para borrar sus datos"
+    "/borrar para borrar sus datos\n/noticias y /baja para recibir o no mensajes"
 )
 ERASED = _(
     "Listo: borré todo lo que estaba ligado a usted (registros borrados: {count}): su "
@@ -109,6 +111,7 @@ class Engine:
         surveys: Surveys | None = None,
         campaigns: Campaigns | None = None,
         lessons: Lessons | None = None,
+        outreach: Outreach | None = None,
     ) -> None:
         self.assistant = assistant
         self.cases = cases
@@ -116,6 +119,7 @@ class Engine:
         self.surveys = surveys
         self.campaigns = campaigns
         self.lessons = lessons
+        self.outreach = outreach
         self.on_case_opened = on_case_opened  # wakes the relay, so an alert leaves at once
 
     async def handle(self, event: Inbound) -> list[Reply]:
@@ -133,6 +137,8 @@ class Engine:
             return [Reply(UNKNOWN_COMMAND)]
         if command == "borrar":
             return await self._erase(event.user)
+        if command in ("noticias", "baja"):
+            return [Reply(self._news(event, subscribe=command == "noticias"))]
         if self.consent is not None and command == "start":
             outcome = self.consent.start(event.user, event.argument or GENERAL)
             return await self._after_consent(event.user, outcome)
@@ -144,6 +150,17 @@ class Engine:
             if self.lessons is not None:
                 self.lessons.forget(event.user)
         return await self.assistant.respond(event.user, COMMAND_INTENTS[command])
+
+    def _news(self, event: Inbound, subscribe: bool) -> str:
+        """/noticias and /baja: occasional awareness messages, only to a private chat."""
+        if self.outreach is None or (subscribe and (event.reach is None or event.reach <= 0)):
+            return outreach.NOT_HERE
+        if subscribe:
+            assert event.reach is not None
+            new = self.outreach.subscribe(event.user, event.reach)
+            return outreach.SUBSCRIBED if new else outreach.ALREADY_SUBSCRIBED
+        removed = self.outreach.unsubscribe(event.user)
+        return outreach.UNSUBSCRIBED if removed else outreach.NOT_SUBSCRIBED
 
     async def _menu(self, user: str) -> list[Reply]:
         return await self.assistant.respond(user, "ver_menu")
@@ -193,6 +210,7 @@ class Engine:
         try:
             count = self.consent.erase(user) if self.consent is not None else 0
             count += self.surveys.erase(user) if self.surveys is not None else 0
+            count += self.outreach.erase(user) if self.outreach is not None else 0
             if self.lessons is not None:
                 self.lessons.forget(user)
             unlinked = self.cases.unlink(user) if self.cases is not None else 0

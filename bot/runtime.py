@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from bot import agent, logs
 from bot.awareness.lessons import Lessons
+from bot.awareness.outreach import Outreach
 from bot.awareness.schema import load_lessons
 from bot.campaigns.launch import CampaignRegistry
 from bot.campaigns.survey import Surveys
@@ -101,4 +102,5 @@ def engine_for(
         surveys=Surveys(database),
         campaigns=campaigns,
         lessons=Lessons(load_lessons()),
+        outreach=Outreach(database),
     )

@@ -6,9 +6,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from bot.settings import Settings
+import bot.awareness.tables  # noqa: F401
 import bot.campaigns.tables  # noqa: F401 - every package's tables join one metadata
 import consent.models  # noqa: F401
+from bot.settings import Settings
 from bot.storage.models import Base
 
 config = context.config

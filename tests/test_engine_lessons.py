@@ -40,3 +40,16 @@ async def test_a_lesson_uses_the_band_the_child_gave_when_assenting(engine):
 async def test_forged_lesson_button_is_refused(engine):
     assert (await press(engine, "l:o:no-existe"))[0].text == STALE_BUTTON
     assert (await press(engine, "l:a:que-es-la-trata:1:1"))[0].text == STALE_BUTTON
+
+
+async def test_news_opt_in_and_out_only_from_a_private_chat(engine):
+    from bot.awareness import outreach
+
+    async def command(name, reach=42):
+        return (await engine.handle(Inbound(CHILD, Kind.COMMAND, name, reach=reach)))[0].text
+
+    assert await command("noticias", reach=None) == outreach.NOT_HERE  # the terminal chat
+    assert await command("noticias") == outreach.SUBSCRIBED
+    assert await command("noticias") == outreach.ALREADY_SUBSCRIBED
+    assert await command("baja") == outreach.UNSUBSCRIBED
+    assert await command("baja") == outreach.NOT_SUBSCRIBED
