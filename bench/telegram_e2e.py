@@ -2,25 +2,52 @@
 
 What runs is the bot as `python -m bot run` builds it: `runtime.build` (database, migrations,
 pseudonym key, Rasa model, engine with Cases), the real python-telegram-bot Application
-long-polling with its rate limiter and handlers, and the escalation lane with its own Bot,
-started and stopped with the application. Telegram is `tests.fakes.botapi.FakeBotApi`, a
-real HTTP server on 127.0.0.1, in this same process.
+long-polling with its rate limiter, its per-chat update processor and its handlers, and the
+escalation lane with its own Bot, started and stopped with the application. Telegram is
+`tests.fakes.botapi.FakeBotApi`, a real HTTP server on 127.0.0.1, in this same process.
 
 N children each send a message every `gap` seconds (uniformly jittered), open loop: the
 next message leaves on schedule whether or not the last one was answered, so a slow bot
 shows up as latency rather than as fewer messages. After `seconds`, sending stops and the
-run drains: it waits until every message was handled and every case's alert card arrived.
+run drains: it waits until every message was handled, every reply the engine gave reached
+the fake and every case's alert card arrived.
+
+How the bot works, and so how replies are told apart: updates of different chats are
+handled concurrently, those of one chat one at a time in the order received
+(`bot.telegram.updates.PerChatUpdateProcessor`). A handler asks the engine for the replies
+and only queues them (`TelegramAdapter.send`): they are sent after the handler returned,
+by a background task per update chained after the previous one of the same chat, paced by
+the rate limiter. So in each chat the replies arrive in blocks, one per handled update, in
+handling order, each block as long as the engine's answer (a `replace` reply to a pressed
+button arrives as an `editMessageText`; it counts in the block like any other), or shorter
+if a send failed: the delivery of a block stops at its first failed send.
+
+The bench records, per update: when handling started and ended (two passive handlers that
+run before and after every other one and change nothing), whether handling raised (a
+passive error handler after the bot's), and the replies the engine returned for it
+(`Engine.handle` is wrapped; its event's pseudonym tells the chat, and the chat's update
+being handled at that moment is the one). Each chat's messages are then cut into those
+blocks, every message checked against the reply it must be (text and buttons). When every
+block is whole the cut is unique; when some were cut short it is used only if exactly one
+cut fits. Anything else (a message left over, out of order or different from its reply, or
+two possible cuts) stops the run with `AttributionError` instead of publishing wrong
+figures. The one reply outside the chains is the apology the bot's error handler sends
+while a failed update is being handled; it goes to that update. The case a disclosure
+opened is read from the buttons of the engine's replies for it (the same buttons reach the
+child when its block arrives whole).
 
 Measured, from the moment a message is pushed into the fake (as if Telegram received it):
-- reply latency: until the first reply reaches the fake for that chat;
-- alert latency: for a disclosure, until its alert card reaches the protection chat (the
-  case id is read from the buttons of the child's reply; the card carries "VS-<id>");
-- where the time goes: queue wait (until the bot starts handling the update) and handling.
-
-To tell which replies answer which message when a chat has several in flight, two passive
-handlers stamp when handling of each update starts (before every other handler) and ends
-(after every other handler); they change nothing else. Updates are handled one at a time in
-the order received (PTB's default), so the replies to a chat in that window are its replies.
+- reply latency: until the first reply of its block (or its apology) reaches the fake;
+- alert latency: for a disclosure, until the alert card of its case reaches the protection
+  chat (the card carries "VS-<id>");
+- where the time goes: queue wait (push until handling starts), handling (the handlers'
+  own work: engine, storage, answering a button press; no reply is sent in it) and
+  delivery (handling end until the last reply of its block reached the fake: the wait
+  behind the chat's earlier blocks and in the rate limiter, plus the sends themselves);
+  for disclosures, the alert latency split the same way: queue wait, handling (the case is
+  committed in it) and the lane (handling end until the card arrived).
+An update the engine answers with no reply has no reply latency and no delivery time; one
+whose block was cut short counts as cut short and has no delivery time.
 """
 
 from __future__ import annotations
@@ -40,6 +67,7 @@ from telegram.ext import Application, TypeHandler
 
 from bench.stats import summary_ms
 from bench.traffic import HELP_BUTTON, Action, Mix
+from bot.engine import Inbound, Reply
 from bot.runtime import Runtime
 from tests.fakes.botapi import FakeBotApi, SentMessage
 
@@ -79,33 +107,100 @@ class Child:
     prompt: tuple[int, tuple[str, ...]] | None = None  # the bot's open question's buttons
 
 
-class Stamps:
-    """When handling of each update started and ended (time.monotonic())."""
+class AttributionError(AssertionError):
+    """The replies sent to a chat do not line up with what the engine answered: the
+    figures would be wrong, so none are given."""
 
-    def __init__(self) -> None:
+
+Expected = tuple[str, tuple[str, ...]]  # a reply as it must reach the fake: text, buttons' data
+
+
+class Stamps:
+    """Per update: when its handling started and ended (time.monotonic()), the replies the
+    engine gave for it and whether its handling raised; per chat, its updates as handled."""
+
+    def __init__(self, chat_of: dict[str, int]) -> None:
+        self.chat_of = chat_of  # pseudonym -> chat id
         self.started: dict[int, float] = {}
         self.ended: dict[int, float] = {}
+        self.order: dict[int, list[int]] = defaultdict(list)  # chat -> update ids, as handled
+        self.replies: dict[int, list[Expected]] = defaultdict(list)  # update id -> its replies
+        self.failed: set[int] = set()  # updates whose handling raised: the bot apologises
+        self.stray: list[str] = []  # engine calls not tied to an update being handled
+        self._handling: dict[int, int] = {}  # chat -> the update being handled in it
 
-    def attach(self, application: Application) -> None:
+    def attach(self, application: Application, runtime: Runtime) -> None:
+        """Passive handlers first and last, a passive error handler after the bot's, and a
+        wrapper around `Engine.handle` that keeps what it returns."""
+
         async def start(update: Update, _context: Any) -> None:
-            self.started.setdefault(update.update_id, time.monotonic())
+            if update.update_id in self.started:
+                return
+            self.started[update.update_id] = time.monotonic()
+            if update.effective_chat is not None:
+                self._handling[update.effective_chat.id] = update.update_id
+                self.order[update.effective_chat.id].append(update.update_id)
 
         async def end(update: Update, _context: Any) -> None:
             self.ended.setdefault(update.update_id, time.monotonic())
 
+        async def failure(update: object, _context: Any) -> None:
+            if isinstance(update, Update):
+                self.failed.add(update.update_id)
+
         application.add_handler(TypeHandler(Update, start), group=-1_000_000)
         application.add_handler(TypeHandler(Update, end), group=1_000_000)
+        application.add_error_handler(failure)
+
+        engine = runtime.engine
+        handle = engine.handle  # the bound method; the adapter looks it up on each update
+
+        async def counted(event: Inbound) -> list[Reply]:
+            update_id = self._update_of(event)
+            replies = await handle(event)
+            if update_id is not None:
+                self.replies[update_id] += [(r.text, _data_of(r)) for r in replies]
+            return replies
+
+        engine.handle = counted  # type: ignore[method-assign]
+
+    def _update_of(self, event: Inbound) -> int | None:
+        """The update this engine call answers: the one being handled in the event's chat
+        (a chat handles one update at a time)."""
+        chat = self.chat_of.get(event.user)
+        update_id = self._handling.get(chat) if chat is not None else None
+        if update_id is None or update_id in self.ended:
+            self.stray.append(f"an engine call ({event.kind.value}) outside any update's handling")
+            return None
+        return update_id
+
+    def cases(self) -> set[int]:
+        """The cases the engine's replies offered buttons for."""
+        return {case for replies in self.replies.values() for case in _cases(replies)}
+
+    def replies_expected(self) -> int:
+        """Replies to children the engine's answers call for, and one apology per failure."""
+        return sum(len(replies) for replies in self.replies.values()) + len(self.failed)
+
+
+def _cases(replies: list[Expected]) -> set[int]:
+    return {
+        int(m.group(2)) for _text, data in replies for m in map(CASE_BUTTON.fullmatch, data) if m
+    }
+
+
+def _data_of(reply: Reply) -> tuple[str, ...]:
+    return tuple(button.data for row in reply.buttons for button in row)
 
 
 class Inbox:
     """What the fake has sent so far, indexed as it comes: each child's last menu and
-    pending case buttons, the case ids offered to children, the first card of each case."""
+    pending case buttons, and the first card of each case."""
 
     def __init__(self, api: FakeBotApi, children: dict[int, Child]) -> None:
         self.api = api
         self.children = children
         self.read = 0
-        self.cases_offered: set[int] = set()
         self.first_card: dict[int, SentMessage] = {}
 
     def catch_up(self) -> None:
@@ -124,7 +219,6 @@ class Inbox:
                 continue
             cases = {int(m.group(2)) for m in map(CASE_BUTTON.fullmatch, data) if m}
             if cases:
-                self.cases_offered |= cases
                 if any(_case_of(item) not in cases for item in child.case_buttons):
                     child.case_buttons = {}  # a newer disclosure: only its questions count
                 for item in data:
@@ -137,9 +231,6 @@ class Inbox:
                 child.prompt = None  # the menu comes when a flow (consent) has ended
             else:
                 child.prompt = (message.message_id, data)
-
-    def undelivered(self) -> set[int]:
-        return self.cases_offered - set(self.first_card)
 
 
 def _callback_data(message: SentMessage) -> tuple[str, ...]:
@@ -215,12 +306,27 @@ class Load:
         self.pushes.append(Push(update["update_id"], chat, action, at))
 
 
-async def _drain(load: Load, inbox: Inbox, stamps: Stamps, deadline: float) -> bool:
-    """Wait until every update was handled and every offered case has its card."""
+async def _drain(
+    application: Application, load: Load, inbox: Inbox, stamps: Stamps, deadline: float
+) -> bool:
+    """Wait until every update was handled, every reply queued for it was sent (or failed)
+    and every offered case has its card."""
+    while not all(p.update_id in stamps.ended for p in load.pushes):
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(POLL)
+    # Replies go out after handling. `post_stop` is the bot's own drain (set by `assemble`):
+    # it returns once every queued reply was sent or failed, and changes nothing else.
+    if application.post_stop is not None:
+        try:
+            await asyncio.wait_for(
+                application.post_stop(application), max(0.0, deadline - time.monotonic())
+            )
+        except asyncio.TimeoutError:
+            return False
     while True:
         inbox.catch_up()
-        handled = all(p.update_id in stamps.ended for p in load.pushes)
-        if handled and not inbox.undelivered():
+        if stamps.cases() <= set(inbox.first_card):
             return True
         if time.monotonic() >= deadline:
             return False
@@ -248,7 +354,8 @@ async def run(parts: Runtime, params: Parameters) -> dict[str, Any]:
     """Run the scenario against a freshly built runtime; return its figures."""
     rng = random.Random(params.seed)
     children = {FIRST_CHILD + i: Child(FIRST_CHILD + i) for i in range(params.children)}
-    stamps = Stamps()
+    # A child's private chat has the child's user id: the pseudonym the engine sees is its.
+    stamps = Stamps({parts.pseudonymize("telegram", chat): chat for chat in children})
     async with FakeBotApi(token=TOKEN) as api:
         parts.settings = dataclasses.replace(
             parts.settings,
@@ -256,7 +363,7 @@ async def run(parts: Runtime, params: Parameters) -> dict[str, Any]:
             telegram_api_base_url=api.base_url.removesuffix("/bot"),
         )
         application = _build_application(parts)
-        stamps.attach(application)
+        stamps.attach(application, parts)
         # The lifecycle of Application.run_polling, step by step.
         await application.initialize()
         if application.post_init is not None:
@@ -272,15 +379,17 @@ async def run(parts: Runtime, params: Parameters) -> dict[str, Any]:
         try:
             await load.run(list(children.values()), started + params.seconds)
             sending_ended = time.monotonic()
-            drained = await _drain(load, inbox, stamps, sending_ended + params.drain)
+            drained = await _drain(application, load, inbox, stamps, sending_ended + params.drain)
             finished = time.monotonic()
             cpu = time.process_time() - cpu0
-        finally:
+        finally:  # as Application.run_polling stops
             await application.updater.stop()
             await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)  # sends the replies still queued
+            await application.shutdown()
             if application.post_shutdown is not None:
                 await application.post_shutdown(application)  # stops the lane
-            await application.shutdown()
         inbox.catch_up()
         figures = _figures(load.pushes, api.sent, inbox, stamps)
     first_push = min((push.at for push in load.pushes), default=started)
@@ -298,52 +407,165 @@ async def run(parts: Runtime, params: Parameters) -> dict[str, Any]:
     return figures
 
 
+@dataclass
+class Answer:
+    """What reached a child's chat for one update: its block of replies, in order, and the
+    apology the error handler sent if handling it failed."""
+
+    block: list[SentMessage] = field(default_factory=list)
+    apology: list[SentMessage] = field(default_factory=list)
+
+    def messages(self) -> list[SentMessage]:
+        return sorted([*self.apology, *self.block], key=lambda m: m.sent_at)
+
+
+def _attribute(
+    sent: list[SentMessage], stamps: Stamps, children: set[int]
+) -> tuple[dict[int, Answer], list[str]]:
+    """Cut each child's chat into one block per handled update, in handling order, each
+    checked message by message against the engine's replies for it. Returns the answer of
+    each update and what did not line up (empty when attribution is exact)."""
+    from bot.telegram.handlers import SORRY
+
+    problems = list(stamps.stray)
+    by_chat: dict[int, list[SentMessage]] = defaultdict(list)
+    for message in sent:
+        if message.chat_id > 0:
+            by_chat[message.chat_id].append(message)
+    answers: dict[int, Answer] = defaultdict(Answer)
+    for chat in sorted(set(by_chat) | set(stamps.order)):
+        name = f"chat {chat - FIRST_CHILD + 1}" if chat in children else f"unknown chat {chat}"
+        if chat not in children:
+            problems.append(f"{name}: {len(by_chat[chat])} message(s) to a chat of no child")
+            continue
+        handled = stamps.order[chat]
+        chain = []
+        for message in by_chat[chat]:
+            if message.text != SORRY:
+                chain.append(message)
+                continue
+            # The error handler sends it while the failed update is being handled, outside
+            # the chain: it belongs to the last failed update that had started by then.
+            owner = [
+                u for u in handled if u in stamps.failed and stamps.started[u] <= message.sent_at
+            ]
+            if not owner or answers[owner[-1]].apology:
+                problems.append(f"{name}: an apology that follows no failure of its own")
+            else:
+                answers[owner[-1]].apology.append(message)
+        blocks = [stamps.replies.get(update_id, []) for update_id in handled]
+        lengths, trouble = _cut(chain, blocks)
+        if trouble:
+            problems.append(f"{name}: {trouble}")
+            continue
+        at = 0
+        for update_id, length in zip(handled, lengths, strict=True):
+            answers[update_id].block = chain[at : at + length]
+            at += length
+    return answers, problems
+
+
+def _as_sent(message: SentMessage) -> Expected:
+    return message.text, _callback_data(message)
+
+
+def _cut(chain: list[SentMessage], blocks: list[list[Expected]]) -> tuple[list[int], str]:
+    """How many messages of `chain` each block takes, in order. A block is all its replies,
+    or, when a send failed (the delivery of a block stops at its first failed send), the
+    first few. Returns the lengths if exactly one way to cut the chain fits, or else why."""
+    n, m = len(chain), len(blocks)
+    sent = [_as_sent(message) for message in chain]
+
+    def fits(i: int, expected: list[Expected]) -> int:  # the longest prefix sent at i
+        k = 0
+        while k < len(expected) and i + k < n and sent[i + k] == expected[k]:
+            k += 1
+        return k
+
+    # ways[j][i]: ways (counted up to 2) to cut chain[i:] into blocks[j:]
+    ways = [[0] * (n + 1) for _ in range(m + 1)]
+    ways[m][n] = 1
+    for j in range(m - 1, -1, -1):
+        for i in range(n + 1):
+            ways[j][i] = min(2, sum(ways[j + 1][i + k] for k in range(fits(i, blocks[j]) + 1)))
+    if ways[0][0] == 1:
+        lengths, i = [], 0
+        for j, expected in enumerate(blocks):
+            k = next(k for k in range(fits(i, expected) + 1) if ways[j + 1][i + k])
+            lengths.append(k)
+            i += k
+        return lengths, ""
+    if ways[0][0] > 1:
+        short = sum(len(block) for block in blocks) - n
+        return [], f"{short} repl(y/ies) missing, and the blocks can be cut in more than one way"
+    i = 0  # no way fits: show where the whole blocks stop matching
+    for j, expected in enumerate(blocks):
+        k = fits(i, expected)
+        if k < len(expected) and i + k < n:
+            text, data = expected[k]
+            got_text, got_data = sent[i + k]
+            return [], (
+                f"block {j + 1} of {m}, reply {k + 1} of {len(expected)}: expected "
+                f"{text[:40]!r} {list(data)}, got {got_text[:40]!r} {list(got_data)} "
+                f"({chain[i + k].method})"
+            )
+        i += k
+    return [], f"{n - i} message(s) after its last block"
+
+
 def _figures(
     pushes: list[Push], sent: list[SentMessage], inbox: Inbox, stamps: Stamps
 ) -> dict[str, Any]:
-    from bot.telegram.handlers import SORRY
-
-    by_chat: dict[int, list[SentMessage]] = defaultdict(list)
-    for message in sent:
-        by_chat[message.chat_id].append(message)
+    answers, problems = _attribute(sent, stamps, set(inbox.children))
+    if problems:
+        shown = "\n  ".join(problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise AttributionError(
+            f"replies do not line up with the engine's answers ({len(problems)} problem(s)):"
+            f"\n  {shown}{more}"
+        )
 
     reply: list[float] = []
     reply_by_kind: dict[str, list[float]] = defaultdict(list)
     alert: list[float] = []
+    # Where a disclosure's time to its card goes: the same three parts for each one.
+    alert_parts: dict[str, list[float]] = defaultdict(list)
     queue: list[float] = []
     handling: list[float] = []
+    delivery: list[float] = []
     counts: dict[str, int] = defaultdict(int)
     kinds: dict[str, int] = defaultdict(int)
     first_push = min((p.at for p in pushes), default=0.0)
-    last_answer = first_push
     for push in pushes:
         kinds[push.action.kind] += 1
         counts["messages_sent"] += 1
         counts["disclosures"] += push.action.disclosure
-        started, ended = stamps.started.get(push.update_id), stamps.ended.get(push.update_id)
+        update_id = push.update_id
+        started, ended = stamps.started.get(update_id), stamps.ended.get(update_id)
+        answer = answers.get(update_id, Answer())
+        messages = answer.messages()
+        expected = len(stamps.replies.get(update_id, []))
+        failed = update_id in stamps.failed
         if started is not None:
             queue.append(started - push.at)
             if ended is not None:
                 handling.append(ended - started)
-        answers = [
-            m
-            for m in by_chat[push.chat]
-            if started is not None and started <= m.sent_at <= (ended or float("inf"))
-        ]
-        counts["replies_attributed"] += len(answers)
-        if answers:
+        counts["replies_attributed"] += len(messages)
+        counts["error_replies"] += len(answer.apology)
+        if started is not None and ended is not None and not expected and not failed:
+            counts["silent"] += 1  # the engine gave no reply: none was due
+        elif messages:
             counts["answered"] += 1
-            latency = answers[0].sent_at - push.at
+            latency = messages[0].sent_at - push.at
             reply.append(latency)
             reply_by_kind[push.action.kind].append(latency)
-            last_answer = max(last_answer, answers[0].sent_at)
-            counts["error_replies"] += sum(m.text == SORRY for m in answers)
-        offered = {
-            int(m.group(2))
-            for message in answers
-            for m in map(CASE_BUTTON.fullmatch, _callback_data(message))
-            if m
-        }
+            if len(answer.block) < expected or (failed and not answer.apology):
+                counts["incomplete"] += 1  # the rest of its block never came
+            elif answer.block and ended is not None:
+                delivery.append(answer.block[-1].sent_at - ended)
+        # The case its replies offer buttons for (read from the engine's replies: the same
+        # buttons that reach the child, when they do).
+        offered = _cases(stamps.replies.get(update_id, []))
         if push.action.kind == "case_button":
             continue  # its reply repeats nothing; the card it causes is an update
         if not push.action.disclosure:
@@ -358,18 +580,29 @@ def _figures(
             continue
         counts["alerts_delivered"] += 1
         alert.append(card.sent_at - push.at)
+        if started is not None and ended is not None:
+            alert_parts["queue_wait"].append(started - push.at)
+            alert_parts["handling"].append(ended - started)
+            alert_parts["card"].append(card.sent_at - ended)
 
+    children = [m for m in sent if m.chat_id > 0]
     counts["lost"] = counts["not_escalated"] + counts["undelivered"]
-    counts["unanswered"] = counts["messages_sent"] - counts["answered"]
+    counts["unanswered"] = counts["messages_sent"] - counts["answered"] - counts["silent"]
+    counts["replies_expected"] = stamps.replies_expected()
+    counts["replies_to_children"] = len(children)
+    counts["edits_to_children"] = sum(m.method != "sendMessage" for m in children)
     counts["cards_to_protection_chat"] = sum(1 for m in sent if m.chat_id == PROTECTION)
     counts["cards_to_fallback_chat"] = sum(1 for m in sent if m.chat_id == FALLBACK)
-    counts["replies_to_children"] = sum(1 for m in sent if m.chat_id > 0)
-    window = max(last_answer - first_push, 1e-9)
+    counts["handled_out_of_order"] = sum(
+        handled != sorted(handled) for handled in stamps.order.values()
+    )
+    last_reply = max((m.sent_at for m in children), default=first_push)
+    window = max(last_reply - first_push, 1e-9)
     order = (
-        "messages_sent answered unanswered replies_to_children replies_attributed "
-        "error_replies disclosures "
+        "messages_sent answered silent unanswered incomplete replies_expected "
+        "replies_to_children edits_to_children replies_attributed error_replies disclosures "
         "alerts_delivered lost not_escalated undelivered false_alarms "
-        "cards_to_protection_chat cards_to_fallback_chat"
+        "cards_to_protection_chat cards_to_fallback_chat handled_out_of_order"
     ).split()
     return {
         "counts": {key: counts[key] for key in order},
@@ -379,25 +612,40 @@ def _figures(
             "alert": summary_ms(alert),
             "queue_wait": summary_ms(queue),
             "handling": summary_ms(handling),
+            "delivery": summary_ms(delivery),
+        },
+        "alert_breakdown_ms": {
+            part: summary_ms(alert_parts[part]) for part in ("queue_wait", "handling", "card")
         },
         "reply_latency_by_kind_ms": {k: summary_ms(v) for k, v in sorted(reply_by_kind.items())},
         "throughput_per_s": {
             "answered": round(counts["answered"] / window, 1),
             "replies_sent": round(counts["replies_to_children"] / window, 1),
         },
-        "ok": counts["lost"] == 0 and counts["unanswered"] == 0,
+        "ok": (
+            counts["lost"] == 0
+            and counts["unanswered"] == 0
+            and counts["incomplete"] == 0
+            and counts["replies_attributed"] == counts["replies_to_children"]
+            and counts["replies_to_children"] == counts["replies_expected"]
+        ),
     }
 
 
 def table(result: dict[str, Any]) -> list[str]:
     """A readable rendering of one result of this scenario."""
     p, counts, latency = result["parameters"], result["counts"], result["latency_ms"]
+    alert_parts = result["alert_breakdown_ms"]
     rows = [
         ("reply, any message", latency["reply"]),
+        ("  queue wait (to handling)", latency["queue_wait"]),
+        ("  handling (no sends)", latency["handling"]),
+        ("  delivery (to last reply)", latency["delivery"]),
         ("reply to a disclosure", result["reply_latency_by_kind_ms"].get("disclosure")),
         ("alert card, from message", latency["alert"]),
-        ("  queue wait (to handling)", latency["queue_wait"]),
-        ("  handling (all replies)", latency["handling"]),
+        ("  queue wait (to handling)", alert_parts["queue_wait"]),
+        ("  handling (case committed)", alert_parts["handling"]),
+        ("  lane (to card)", alert_parts["card"]),
     ]
     low, high = p["gap"]
     lines = [
@@ -414,12 +662,17 @@ def table(result: dict[str, Any]) -> list[str]:
         )
         lines.append(f"{label:<28}{figures['n']:>6}{cells}")
     rate, timing = result["throughput_per_s"], result["timing_s"]
+    silent = f", no reply due {counts['silent']}" if counts["silent"] else ""
     lines += [
         "",
         f"throughput   offered {rate['offered']:g} msg/s, answered {rate['answered']:g} msg/s, "
         f"replies sent {rate['replies_sent']:g}/s",
-        f"messages     sent {counts['messages_sent']}, answered {counts['answered']}, "
-        f"unanswered {counts['unanswered']}, error replies {counts['error_replies']}",
+        f"messages     sent {counts['messages_sent']}, answered {counts['answered']}{silent}, "
+        f"unanswered {counts['unanswered']}, cut short {counts['incomplete']}, "
+        f"error replies {counts['error_replies']}",
+        f"replies      due {counts['replies_expected']}, sent {counts['replies_to_children']} "
+        f"(edits {counts['edits_to_children']}), each matched to its message "
+        f"{counts['replies_attributed']}",
         f"disclosures  {counts['disclosures']}, alerts delivered {counts['alerts_delivered']}, "
         f"LOST {counts['lost']} (not escalated {counts['not_escalated']}, undelivered "
         f"{counts['undelivered']}), false alarms {counts['false_alarms']}",

@@ -1,6 +1,7 @@
 """Smoke test of the bench suite: `python -m bench.run --quick` runs end to end and writes a
 consistent results file in which no disclosure was lost. No timing is asserted: the
-machine running the tests is too noisy for that."""
+machine running the tests is too noisy for that. And the attribution of replies to the
+messages they answer, on made-up chats: exact when blocks line up, loud when they do not."""
 
 from __future__ import annotations
 
@@ -11,9 +12,20 @@ import sys
 
 import pytest
 
+from bench.telegram_e2e import (
+    FIRST_CHILD,
+    AttributionError,
+    Inbox,
+    Push,
+    Stamps,
+    _attribute,
+    _figures,
+)
+from bench.traffic import Action
 from bot.settings import ROOT
+from bot.telegram.handlers import SORRY
+from tests.fakes.botapi import SentMessage
 
-pytestmark = pytest.mark.rasa
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 SUMMARY_KEYS = {"n", "mean", "p50", "p95", "p99", "max"}
 
@@ -33,6 +45,7 @@ def results(tmp_path_factory) -> dict:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
+@pytest.mark.rasa
 def test_results_file_describes_machine_code_and_parameters(results):
     assert results["schema"] == 1
     assert {"date", "machine", "code", "command", "parameters", "scenarios", "ok"} <= set(results)
@@ -48,35 +61,153 @@ def test_results_file_describes_machine_code_and_parameters(results):
     assert results["ok"] is True
 
 
+@pytest.mark.rasa
 def test_counts_are_consistent_and_no_disclosure_was_lost(results):
     for scenario in results["scenarios"]:
         counts = scenario["counts"]
         latency = scenario["latency_ms"]
         assert counts["messages_sent"] > 0
         assert sum(scenario["messages_by_kind"].values()) == counts["messages_sent"]
-        assert counts["answered"] + counts["unanswered"] == counts["messages_sent"]
-        assert counts["unanswered"] == 0
+        assert (
+            counts["answered"] + counts["silent"] + counts["unanswered"] == counts["messages_sent"]
+        )
+        assert counts["unanswered"] == counts["incomplete"] == 0
         assert counts["replies_to_children"] >= counts["answered"]
-        # Each reply was matched to exactly one message: the measurement itself holds.
+        # Each reply was matched to exactly one message, in the block of replies the engine
+        # gave for it (checked text by text): the measurement itself holds.
         assert counts["replies_attributed"] == counts["replies_to_children"]
+        assert counts["replies_expected"] == counts["replies_to_children"]
+        assert counts["handled_out_of_order"] == 0  # each chat's updates in the order sent
         assert counts["disclosures"] >= 1
         assert counts["lost"] == counts["not_escalated"] + counts["undelivered"] == 0
         assert counts["alerts_delivered"] == counts["disclosures"]
         assert counts["cards_to_protection_chat"] >= counts["alerts_delivered"]
         assert latency["reply"]["n"] == counts["answered"]
         assert latency["alert"]["n"] == counts["alerts_delivered"]
+        assert all(
+            part["n"] == counts["alerts_delivered"]
+            for part in scenario["alert_breakdown_ms"].values()
+        )
+        assert latency["queue_wait"]["n"] == latency["handling"]["n"] == counts["messages_sent"]
+        # Every update with replies has a delivery time: handler end to its last reply.
+        assert latency["delivery"]["n"] == counts["answered"] - counts["error_replies"]
         assert scenario["timing_s"]["drained"] is True
         assert scenario["ok"] is True
 
 
+@pytest.mark.rasa
 def test_every_latency_has_the_same_summary_shape(results):
     for scenario in results["scenarios"]:
         summaries = [
             *scenario["latency_ms"].values(),
             *scenario["reply_latency_by_kind_ms"].values(),
+            *scenario["alert_breakdown_ms"].values(),
         ]
         for summary in summaries:
             assert set(summary) == SUMMARY_KEYS
             if summary["n"]:
                 assert 0 <= summary["p50"] <= summary["p95"] <= summary["p99"] <= summary["max"]
+        assert set(scenario["latency_ms"]) == {
+            "reply",
+            "alert",
+            "queue_wait",
+            "handling",
+            "delivery",
+        }
         assert set(scenario["throughput_per_s"]) == {"offered", "answered", "replies_sent"}
+
+
+# Attribution on made-up chats: no bot, no model.
+CHAT = FIRST_CHILD
+
+
+def _stamps(*updates: tuple[int, float, float, list[str]], failed: tuple[int, ...] = ()) -> Stamps:
+    """Updates of one chat, in handling order: (update id, start, end, reply texts)."""
+    stamps = Stamps({})
+    for update_id, start, end, texts in updates:
+        stamps.started[update_id], stamps.ended[update_id] = start, end
+        stamps.order[CHAT].append(update_id)
+        if texts:
+            stamps.replies[update_id] = [(text, ()) for text in texts]
+    stamps.failed.update(failed)
+    return stamps
+
+
+def _sent(*messages: tuple[str, float], chat: int = CHAT) -> list[SentMessage]:
+    return [
+        SentMessage(chat, text, None, number, "sendMessage", sent_at=at)
+        for number, (text, at) in enumerate(messages, start=1)
+    ]
+
+
+def test_replies_are_cut_into_one_block_per_update_in_handling_order():
+    # Handled 1 then 2 then 3 (no reply due) then 4; every reply is sent after its handler.
+    stamps = _stamps(
+        (1, 0.0, 0.1, ["a", "b"]), (2, 0.2, 0.3, ["c"]), (3, 0.4, 0.5, []), (4, 0.6, 0.7, ["d"])
+    )
+    sent = _sent(("a", 1.0), ("b", 1.1), ("c", 1.2), ("d", 1.3))
+    answers, problems = _attribute(sent, stamps, {CHAT})
+    assert problems == []
+    assert {u: [m.text for m in a.block] for u, a in answers.items()} == {
+        1: ["a", "b"],
+        2: ["c"],
+        3: [],
+        4: ["d"],
+    }
+
+
+def test_the_apology_of_a_failed_update_is_matched_by_its_handling_window():
+    stamps = _stamps((1, 0.0, 0.1, ["a"]), (2, 0.2, 0.3, []), (3, 0.4, 0.5, ["b"]), failed=(2,))
+    sent = _sent((SORRY, 0.25), ("a", 0.6), ("b", 0.7))  # before the earlier block's reply
+    answers, problems = _attribute(sent, stamps, {CHAT})
+    assert problems == []
+    assert [m.text for m in answers[2].apology] == [SORRY]
+    assert [m.text for m in answers[3].block] == ["b"]
+
+
+def test_replies_that_do_not_line_up_are_reported():
+    stamps = _stamps((1, 0.0, 0.1, ["a", "b"]), (2, 0.2, 0.3, ["c"]))
+    swapped = _sent(("a", 1.0), ("c", 1.1), ("b", 1.2))
+    assert _attribute(swapped, stamps, {CHAT})[1]
+    extra = _sent(("a", 1.0), ("b", 1.1), ("c", 1.2), ("c", 1.3))
+    assert _attribute(extra, stamps, {CHAT})[1]
+    stranger = _sent(("a", 1.0), chat=CHAT + 1)
+    assert _attribute(stranger, stamps, {CHAT})[1]
+    stray = _stamps((1, 0.0, 0.1, ["a"]))
+    stray.stray.append("an engine call (text) outside any update's handling")
+    assert _attribute(_sent(("a", 1.0)), stray, {CHAT})[1]
+
+
+def test_a_block_cut_short_by_a_failed_send_is_used_when_only_one_cut_fits():
+    # The delivery of update 1 stopped after "a" (its send of "b" failed); 2's came whole.
+    stamps = _stamps((1, 0.0, 0.1, ["a", "b"]), (2, 0.2, 0.3, ["c", "d"]))
+    answers, problems = _attribute(_sent(("a", 1.0), ("c", 1.1), ("d", 1.2)), stamps, {CHAT})
+    assert problems == []
+    assert [m.text for m in answers[1].block] == ["a"]
+    assert [m.text for m in answers[2].block] == ["c", "d"]
+
+
+def test_two_cuts_that_fit_are_refused():
+    # "a", "b": all of update 1 and none of 2, or "a" of 1 and the "b" of 2?
+    stamps = _stamps((1, 0.0, 0.1, ["a", "b"]), (2, 0.2, 0.3, ["b"]))
+    problems = _attribute(_sent(("a", 1.0), ("b", 1.1)), stamps, {CHAT})[1]
+    assert problems and "more than one way" in problems[0]
+
+
+def test_a_block_cut_short_at_the_end_is_counted_not_guessed():
+    stamps = _stamps((1, 0.0, 0.1, ["a", "b"]), (2, 0.2, 0.3, ["c"]))
+    pushes = [Push(1, CHAT, Action("chat", "x"), -1.0), Push(2, CHAT, Action("chat", "y"), -0.5)]
+    inbox = Inbox(None, {CHAT: None})  # type: ignore[arg-type, dict-item]
+    figures = _figures(pushes, _sent(("a", 1.0)), inbox, stamps)
+    counts = figures["counts"]
+    assert (counts["answered"], counts["incomplete"], counts["unanswered"]) == (1, 1, 1)
+    assert figures["latency_ms"]["delivery"]["n"] == 0
+    assert figures["ok"] is False
+
+
+def test_figures_refuse_an_attribution_that_is_off():
+    stamps = _stamps((1, 0.0, 0.1, ["a"]))
+    pushes = [Push(1, CHAT, Action("chat", "x"), -1.0)]
+    inbox = Inbox(None, {CHAT: None})  # type: ignore[arg-type, dict-item]
+    with pytest.raises(AttributionError, match="expected 'a'"):
+        _figures(pushes, _sent(("z", 1.0)), inbox, stamps)

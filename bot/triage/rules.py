@@ -48,7 +48,7 @@ Category = Literal[
     "none",
 ]
 Subject = Literal["self", "other", "none"]
-Guard = Literal["hypothetical", "informational", "figurative", "homework", "news"]
+Guard = Literal["hypothetical", "informational", "figurative", "homework", "news", "everyday"]
 
 # Strongest first: when a message matches several families, the one most likely to need a
 # specialised response (and the most severe legal frame) names the case.
@@ -251,7 +251,7 @@ _AGENT = _alt(
     r"padrastro", r"madrastra", r"papa", r"papi", r"mama", r"mami", r"padre", r"madre", r"tata",
     r"tio", r"tia", r"prim[oa]", r"abuel[oa]", r"herman[oa]", r"hermanastr[oa]", r"cunad[oa]",
     r"novi[oa]", r"ex", r"vecin[oa]", r"profe", r"profesora?", r"maestr[oa]", r"entrenadora?",
-    r"coach", r"pastor", r"cura", r"sacerdote", r"catequista", r"padrino", r"madrina", r"jefa?",
+    r"coach", r"pastor", r"cura", r"sacerdote", r"catequista", r"padrino", r"madrina", r"jef[ea]",
     r"patrona?", r"chofer", r"busero", r"taxista", r"guarda", r"policia", r"oficial", r"senora?",
     r"man", r"mae", r"tipo", r"viej[oa]", r"hombre", r"muchach[oa]", r"chavalo", r"carajo",
     r"desconocid[oa]", r"adulto", r"amig[oa]", r"companer[oa]", r"compa", r"doctor", r"medico",
@@ -304,6 +304,18 @@ _SEX_ACT = _alt(
     r"que (?:me |la |lo |le )?(?:deje|dejara) tocar", r"que (?:lo|le|la) (?:toque|tocara|bese)",
     r"(?:me|la|lo|se) (?:dejo|deja|deje|dejara|dejaba) tocar",
     r"(?:mandar|pasar|enviar|hacer|mostrar|ensenar) (?:\w+ )?(?:" + _MEDIA + r"|packs?|nudes)",
+)
+# Euphemisms for sexual acts: "visitas", "favores", sitting in his car, keeping him company.
+_SEX_EUPHEMISM = _alt(
+    r"(?:unas |sus |las )?visitas\b", r"(?:unos |algunos |ciertos )?favores\b",
+    r"(?:me |la |le )?(?:siente|sentara|sentarme|suba|subiera|subirme|monte|montarme) (?:en|a)"
+    r" su (?:carro|moto|camion|cuarto|cama)",
+    r"(?:me )?(?:quede|quedara|quedarme) (?:la noche|a dormir|un rato|sola|solo) con (?:el|ellos)",
+    r"(?:hacerle|hacerles|le haga) compania", r"acompanarlo", r"que (?:lo|la) acompane",
+    r"que (?:lo|la) (?:visite|vaya a ver) sol[oa]",
+    r"(?:vaya|voy|ir|fuera|llegue|pase) (?:sol[oa] )?a su (?:casa|chante|cuarto|apartamento|carro"
+    r"|finca|bodega)(?: sol[oa]| en la noche| de noche)?",
+    r"(?:portarme|me porte|porte|portara) (?:bonito|bonita|bien|lindo|linda) con (?:el|ellos)",
 )
 _DOC = _alt(
     r"cedulas?", r"pasaportes?", r"documentos?", r"papeles", r"dimex", r"identificacion",
@@ -406,7 +418,8 @@ _TRAFFICKING = (
         r"\bnunca (?:termino|terminamos|acabo|acabamos) de pagar\b",
         r"\bla deuda (?:nunca baja|sube|crece|no baja)",
         r"\btrabajar para pagar (?:lo que|la deuda|el viaje|el pasaje)",
-        veto=r"\b(?:bus|buseta|tren|merienda|soda|pulperia|cole|escuela|paseo)\b",
+        veto=r"\b(?:bus|buseta|tren|merienda|soda|pulperia|cole|escuela|paseo)\b"
+        r"|\bno (?:me|nos) cobra",
     ),
     # Held in place.
     _rule(
@@ -436,9 +449,19 @@ _TRAFFICKING = (
         r" (?:tenian|tienen|tuvieron)",
         r"\bno (?:me|nos) dejan (?:tener|usar|agarrar) (?:el |mi )?(?:celular|cel|telefono)\b",
         r"\bestamos (?:\w+ )?encerrad[oa]s\b",
+        r"\bno " + _OBJ + r" (?:deja|dejan|dejaba|dejaban|quiere dejar|quieren dejar)"
+        r" (?:bajar|bajarme"
+        r"|bajarnos|bajarse)(?:" + _END + r"| y\b| ni\b| aunque\b| porque\b| (?:del|de la|de este"
+        r"|de esta) (?:carro|bus|buseta|camion"
+        r"|lancha|bote|barco|taxi|van|microbus|pickup|panga|moto|cuarto|segundo piso|apartamento))",
         veto=_GROUNDED + "|" + _PARENTS_RESTRICTING + r"|\bencerrad[oa]s? (?:estudiando|jugando"
         r"|viendo|por (?:la cuarentena|la pandemia|el covid|la lluvia))|\bencerrad[oa] en mi"
-        r" cuarto (?:estudiando|jugando|viendo|llorando)",
+        r" cuarto (?:estudiando|jugando|viendo|llorando)|\bencerrad[oa]s? en (?:el|la) (?:aula"
+        r"|clase"
+        r"|escuela|cole|colegio|gimnasio|salon|comedor|biblioteca|ascensor)\b|\bencerrad\w+"
+        r" (?:\w+ ){0,5}?(?:por|porque) (?:hay |habia |esta |estaba )?(?:un |una |el |la"
+        r" )?(?:enjambre"
+        r"|abejas|lluvia|lloviendo|aguacero|tormenta|temblor|simulacro|seguridad)\b",
         danger=True,
     ),
     _rule(
@@ -497,7 +520,9 @@ _TRAFFICKING = (
     _rule(
         "trafficking",
         r"\b" + _OBJ + r" (?:quieren|quiere|van a|iban a|piensan|va a) (?:vender|llevar (?:a|para)"
-        r" otro (?:pais|lado|lugar)|sacar del pais|pasar (?:la frontera|a panama|a nicaragua))",
+        r" otro (?:pais|lado|lugar)|sacar del pais|pasar (?:por )?(?:la frontera|a panama|a"
+        r" nicaragua|paso canoas|penas blancas|sixaola|los chiles|la trocha"
+        r"|al otro lado))",
         r"\b" + _OBJ + r" (?:vendieron|vendio|vendian|cambiaron por)(?:" + _END
         + r"| a (?:un|una|unos|unas|el|la|los|las|otr\w+)? ?(?:senor\w*|hombres?|man|maes"
         r"|tipos?|gringos?|turistas?|viej\w+|gente|personas?|familia)| por (?:plata|dinero|\d+))",
@@ -608,6 +633,52 @@ _SEXUAL_EXPLOITATION = (
         r"|dejo) (?:\w+ )?(?:plata|dinero|\d+|dolares|colones|harina|billetes?)",
         r"\bwebcam\w* (?:por|a cambio|pagad\w*)",
     ),
+    # Euphemisms, where an adult's money or keep is the lever: "si quiero plata para el cole
+    # tengo que hacerle favores a su amigo", "me da 10 rojos cada vez que voy a su casa".
+    _rule(
+        "sexual_exploitation",
+        r"\b" + _OBJ + r" (?:da|dan|daba|daban|dio|dieron|paga|pagan|pago|pagaba|pagaban|regala"
+        r"|regalan|regalaba|compra|compraba|deposita|manda|presta|fia|rebaja|rebajan|perdona"
+        r"|cobra|cobran) (?:\w+ ){0,4}?" + _GIFT + r" (?:\w+ ){0,4}?(?:a cambio de|por|si|para que"
+        r"|cada vez que|siempre que|con tal de que|con tal de) (?:que )?(?:\w+ ){0,2}?"
+        + _SEX_EUPHEMISM,
+        r"\ba cambio de (?:\w+ ){0,2}?" + _SEX_EUPHEMISM,
+        # An obligation to do "favores" / be "cariñosa" with a man, with money or keep at stake.
+        r"\b(?:tengo que|tenes que|tiene que|tenia que|debo|me toca|me pide que|me pidio que"
+        r"|me dice que|me dijo que|quiere que|quieren que) (?:\w+ ){0,2}?(?:hacerle|hacerles|le"
+        r" haga"
+        r"|les haga|hacer|haga) (?:unos |algunos |ciertos )?favores (?:a|al|para) (?:su|sus|un|unos"
+        r"|el|los|ese|esos) (?:amig\w+|senor\w*|compadre|cliente\w*|turista\w*|gringo\w*|jefe"
+        r"|patron|dueno|viej\w+|man|maes|hombres?|tipos?)\b",
+        r"\b(?:le|les) debo (?:unos |algunos )?favores\b",
+        r"\b(?:me|nos) (?:pide|pidio|pedia|piden|pidieron|exige) (?:que )?(?:le |les )?(?:haga"
+        r"|hagamos"
+        r"|hiciera|hacer|hacerle) (?:unos |algunos |ciertos )?favores\b",
+        r"\b(?:portarme|porte|portara|ser|sea|fuera|estar|este) (?:muy )?(?:bonito|bonita|bien"
+        r"|lind[oa]"
+        r"|carinos[oa]|buen[oa]|amable|complaciente) con (?:el|un|una|su|sus|ese|esos|los|unos|el)"
+        r" (?:amig\w+|senor\w*|compadre|cliente\w*|turista\w*|gringo\w*|jefe|patron|dueno"
+        r"|viej\w+|man|maes|hombres?|tipos?)\b",
+        r"\b(?:atender|atiendo|atendiendo|acompanar|acompano|acompanando|hacerle compania"
+        r"|hacerles compania|entretener) a (?:sus|los|unos|el|al|un|ese|esos) (?:amig\w+|cliente\w*"
+        r"|senor\w*|turista\w*|gringo\w*|extranjer\w+|invitados|huespedes)\b(?: \w+){0,4}?"
+        r" (?:en la noche|de noche|en las noches|en su cuarto|en el cuarto|a su cuarto|a solas"
+        r"|sol[oa])\b",
+        r"\b(?:el )?(?:alquiler|cuarto|comida|pasaje|deuda|mensualidad) (?:lo |la )?(?:pago|pagamos"
+        r"|tengo que pagar|se paga) (?:\w+ ){0,2}?(?:atendiendo|acompanando|estando con|portandome"
+        r"|durmiendo con|con favores|haciendo favores)",
+        requires=r"\b(?:plata|dinero|paga\w*|pago|pague|cobr\w+|alquiler|mensualidad|rojos?|mil"
+        r"|colones"
+        r"|dolares|harina|recargas?|regal\w+|comida|fiad\w*|ropa|cel|celular|cole|zapatos|utiles"
+        r"|deuda|debo|\d+|amig[oa]s? de (?:el|ella|mi \w+)|su amig[oa]|senor\w*|man|viej\w+"
+        r"|turistas?|gringos?|clientes?|taxista|chofer|compadre|duen[oa]|jef[ea]|patron\w*"
+        r"|encargad\w+)\b",
+        veto=r"\b(?:mandados|oficio|plantas|regar|riego|barrer|barro|barri|lavar\w*|lavo|cuid\w+"
+        r"|compras"
+        r"|limpi\w+|zacate|tarea|soda|restaurante|tienda|pulperia|caja|mesas|super|heladeria)\b"
+        r"|\b(?:mi|su) (?:abuel\w+|mama|papa|mami|papi|madrina|padrino|tia|tio) (?:me|le) (?:da"
+        r"|paga|regala|compra)\b",
+    ),
 )
 
 _REQUEST_VERB = _alt(
@@ -651,7 +722,10 @@ _ONLINE_GROOMING = (
         + r" (?:del|de la|de los|de las|de mi|de su) (?:paseo|acto|tarea"
         r"|cuaderno|proyecto|examen|graduacion|fiesta|cumple|perro|gato|comida|viaje|cole"
         r"|escuela|trabajo|apuntes|pizarra|pasaporte|cedula|recibo|carro|casa|equipo|partido"
-        r"|mascota|uniforme)\b|\b(?:mi|mis) (?:mama|papa|papas|mami|papi|abuel[oa]|tia)"
+        r"|mascota|uniforme)\b|\b" + _MEDIA + r" (?:de|del) (?:mi|su|la|el) (?:outfit|ropa|vestido"
+        r"|peinado|pelo|unas|tenis|zapatos|cuarto|perro|gato|almuerzo|horario|maquillaje|disfraz"
+        r"|perfil)\b|\bpara ver (?:si|como|que) (?:combin\w+|me queda|le queda|quedo)"
+        r"|\b(?:mi|mis) (?:mama|papa|papas|mami|papi|abuel[oa]|tia)"
         r" (?:\w+ ){0,2}?(?:me )?(?:pide|pidio)",
     ),
     _rule(
@@ -706,6 +780,30 @@ _ONLINE_GROOMING = (
         r"|pavos|robux|skins|recargas|saldo|plata|" + _MEDIA + r")|me pregunta donde vivo)",
         r"\bme (?:pregunta|preguntaba|pregunto|preguntan) (?:donde vivo|mi direccion"
         r"|si estoy sol[oa]|si mis papas (?:estan|no estan)|a que (?:escuela|cole) voy)",
+        r"\bme (?:pregunta|preguntaba|pregunto|preguntan) (?:en )?(?:que|cual) (?:escuela|cole"
+        r"|colegio)"
+        r" (?:estoy|voy)\b(?: \w+){0,4}? (?:a que hora salgo|donde vivo|si (?:voy|ando) sol[oa])",
+    ),
+    # On the way to, or waiting for, a meeting with someone met through an app or a game.
+    _rule(
+        "online_grooming",
+        r"\b(?:voy|ya voy|vamos|me voy|salgo|sali|estoy yendo|ando yendo|voy camino|ya voy camino"
+        r"|me monte|me subi)\b(?: \w+){0,6}? (?:(?:a|para) (?:verme|vernos|encontrarme|juntarme"
+        r"|conocerlo|conocerla)(?: con)?|(?:a|para) ver (?:al|a la|a un|a una|a ese|a esa)"
+        r"|donde (?:el|ella) me espera)"
+        r"\b(?: \w+){0,4}? (?:de|del|en|por|que conoci en|que conoci por) (?:free fire|freefire"
+        r"|free|roblox|fortnite|minecraft|tiktok|insta|instagram|facebook|face|discord|whatsapp"
+        r"|snap|snapchat|telegram|el juego|un juego|internet|las redes|tinder|la app|among us)\b",
+        r"\b(?:estoy|ya estoy|estamos)\b(?: \w+){0,4}? esperando (?:a|al|a la|a un|a una)\b(?:"
+        r" \w+){0,3}?"
+        r" (?:de|del|que conoci en|que conoci por) (?:free fire|freefire|free|roblox|fortnite"
+        r"|minecraft|tiktok|insta|instagram|facebook|face|discord|whatsapp|snap|snapchat|telegram"
+        r"|el juego|un juego|internet|las redes|tinder|la app|among us)\b",
+        r"\bse (?:va|van) a (?:ver|encontrar|juntar) (?:hoy|esta noche|esta tarde|ahorita|en un"
+        r" rato"
+        r"|manana)\b(?: \w+){0,4}? con (?:un|una|el|ese) (?:senor|man|mae|tipo|hombre|viejo"
+        r"|muchacho|desconocido|adulto)\b",
+        danger=True,
     ),
     # An adult courting a child.
     _rule(
@@ -766,6 +864,9 @@ _HIT_VERB = _alt(
     r"chancletea", r"chancleteo", r"sonaron", r"van a sonar", r"va a sonar", r"agarra a golpes",
     r"agarro a golpes", r"agarraron a golpes", r"agarra a faja", r"agarro a faja",
     r"da duro", r"daba duro", r"aporrea", r"aporreo", r"garrotea", r"garroteo",
+    r"pellizca", r"pellizcan", r"pellizco", r"pellizcaba", r"jala el pelo", r"jalan el pelo",
+    r"jalo el pelo", r"jalaba el pelo", r"agarra del cuello", r"agarro del cuello",
+    r"agarraba del cuello", r"agarran del cuello",
 )
 _HIT_BENIGN = (
     r"(?! (?:la |el |un |una |los |las )?(?:gripe|gripa|covid|virus|resfrio|sol|susto|sueno"
@@ -798,7 +899,25 @@ _ABUSE = (
         r"|\b(?:lo|la|los|las) peg\w+ (?:con (?:goma|cinta|silicon|pega)|en (?:el|la)"
         r" (?:cuaderno|pared|refri|puerta|carro|pizarra))|\bpego (?:el|la) (?:gol|tiro|balon)"
         r"|\bme (?:pegue|golpee) (?:en|con|contra) (?:la|el|una|un|mi) (?:rodilla|cabeza|mesa"
-        r"|puerta|pierna|brazo|dedo|codo|pared|silla|cama|esquina|frente|pie|espalda|mano)",
+        r"|puerta|pierna|brazo|dedo|codo|pared|silla|cama|esquina|frente|pie|espalda|mano)"
+        r"|\b(?:jugando|sin querer|de broma|en broma|por accidente|con (?:la|una) almohada)\b",
+    ),
+    # Somebody is beating a relative right now or breaking their face.
+    _rule(
+        "abuse",
+        r"\b" + _AGENT + r" (?:esta|estan|sigue|siguen) (?:pegando|golpeando|pateando|ahorcando"
+        r"|maltratando|agarrando a golpes|ahogando) (?:a )?(?:mi|mis) " + _PEER + r"\b",
+        r"\b(?:me|le|la|lo|nos|les) (?:revientan|reventaron|revento|revienta|parten|partieron"
+        r"|partio"
+        r"|parte|rompio|rompieron) (?:la|el) (?:boca|cara|nariz|cabeza|labio|ojo)\b",
+        r"\b(?:me|la|lo|nos) (?:va|van|iba|iban) a (?:partir|reventar|quebrar|romper|volar)"
+        r" (?:la|el) (?:cara|boca|cabeza|jeta|hocico|nariz)\b",
+        r"\b(?:entra|entraba|se mete|se metia|abre) (?:al|en el) bano cuando (?:me|se) (?:esta "
+        r"|estoy )?"
+        r"(?:banando|cambiando|bano|bana|cambio|cambia)\b",
+        r"\b(?:me|la|lo|le) (?:ve|veia|espia|espiaba|graba|grababa|mira|miraba) (?:cuando|mientras)"
+        r" (?:me|se) (?:bano|bana|banaba|cambio|cambia|cambiaba|visto|viste)\b",
+        veto=r"\b(?:jugando|de broma|en broma|sin querer|pelota|partido|mejenga|examen)\b",
     ),
     # Sexual touching.
     _rule(
@@ -934,6 +1053,30 @@ _SELF_HARM_VETO = (
     r"|foto|fotos|mapa|redes|insta|instagram|face|tiktok|whatsapp|lista|equipo|fiesta)"
 )
 
+# Medicine taken for an illness, not an overdose.
+_MEDICAL_CONTEXT = (
+    r"\bpara (?:el|la|los|las|mi) (?:dolor|fiebre|gripe|tos|alergia|colicos?|presion|migrana"
+    r"|cabeza|estomago|garganta|asma|acne|infeccion|regla|muela|resfrio|ansiedad que me)"
+    r"|\bque me (?:dio|receto|mando|recomendo) (?:el|la) (?:doctor\w*|medic[oa]|enfermer\w+"
+    r"|farmaceutic\w+)|\bdel (?:doctor|medico|ebais|hospital)\b|\bya (?:estoy|me siento) mejor\b"
+)
+_HIGH_PLACE = (
+    r"\b(?:puente|azotea|techo|balcon|edificio|baranda|borde|cornisa|torre|ventana|mirador"
+    r"|precipicio|barranco|guindo|acantilado|tren|carretera|autopista|rio|mar|catarata|represa"
+    r"|piso \d+|\d+ pisos)\b"
+)
+_LEISURE_JUMP = (
+    r"\b(?:piscina|poza|trampolin|paracaidas|bungee|bungy|canopy|cuerda|cama|sillon|a nadar"
+    r"|clavado|de alegria|de la emocion|de felicidad|olas|surf\w*|tabla|la ola|mejenga|gol"
+    r"|la tarea|la clase|el almuerzo)\b"
+)
+_FAREWELL_BENIGN = (
+    r"\b(?:mudo|mudamos|muda|mudanza|mudarnos|mudarme|a vivir a|va a vivir|voy a vivir|de viaje"
+    r"|intercambio|se jubila|se pensiona|se retira|nuevo cole|otro cole|otra escuela|otro colegio"
+    r"|a la iglesia|ya no me queda|ya estoy grande|ya no (?:me )?(?:sirve|uso|juego)|vacaciones"
+    r"|del grupo|del chat|de la app|de las redes|de insta|de tiktok|del face)\b"
+)
+
 _SELF_HARM = (
     _rule(
         "self_harm",
@@ -986,8 +1129,8 @@ _SELF_HARM = (
         r"|acetaminofen|clonazepam|veneno|cloro)",
         r"\bya tengo (?:las|el|la|una|un) (?:pastillas|veneno|cuchillo|navaja|soga|cuerda"
         r"|gillete|cuchilla|arma|pistola|pildoras)",
-        r"\btengo (?:las|unas|todas las|el|la) (?:pastillas|pildoras|veneno|navaja|cuchilla|soga"
-        r"|gillete) (?:en la mano|listas?|aqui|guardad\w*|conmigo|para (?:tomarmelas|matarme"
+        r"\btengo (?:las|unas|todas las|el|la|una|un) (?:pastillas|pildoras|veneno|navaja|cuchilla"
+        r"|soga|gillete) (?:en la mano|listas?|aqui|guardad\w*|conmigo|para (?:tomarmelas|matarme"
         r"|hacerlo))",
         r"\bjuntando pastillas\b",
         r"\bno vale la pena (?:vivir|seguir)",
@@ -1015,7 +1158,93 @@ _SELF_HARM = (
         r" (?:termine|se acabe|acabe)) (?:\w+ ){0,4}?(?:(?:porque|ya que) (?:me|se|nos) (?:va|voy"
         r"|vamos|mudo|muda|mudamos|cambio|cambia)|(?:vivir|mudarse|mudarme|irse|irme) (?:a|al|a la)"
         r"|bien|del cole"
-        r"|del curso|del ano|del semestre|examen\w*|vacaciones|graduacion|viaje|mudanza)",
+        r"|del curso|del ano|del semestre|examen\w*|vacaciones|graduacion|viaje|mudanza)"
+        r"|" + _MEDICAL_CONTEXT
+        + r"|\bme voy a tirar (?:\w+ ){0,3}?(?:trampolin|piscina|poza|tobogan"
+        r"|clavado|paracaidas|canopy|bungee)",
+    ),
+    # A high place and the will to jump, fall or let go: "estoy en el puente y voy a saltar".
+    _rule(
+        "self_harm",
+        r"\b(?:voy a|me voy a|quiero|tengo ganas de|pienso|ya me voy a|estoy a punto de"
+        r"|me dan ganas de|ganas de|decidi|ya decidi) (?:saltar|brincar|tirar|lanzar|soltar|aventar"
+        r"|dejar caer)(?:me)?\b",
+        r"\bse (?:va|iba|quiere|queria) a (?:lanzar|brincar|saltar|aventar|soltar|dejar caer)\b",
+        requires=_HIGH_PLACE,
+        veto=_LEISURE_JUMP,
+        danger=True,
+    ),
+    _rule(
+        "self_harm",
+        r"\b(?:se|me) (?:tira|lanza|brinca|avienta|bota|tiro|lanzo|brinco|tire|lance|brinque)"
+        r" (?:del|(?:de|desde) (?:la|el|un|una|este|esta)) (?:azotea|puente|techo|edificio|balcon"
+        r"|torre|ventana|mirador|precipicio|barranco|guindo|acantilado)\b",
+        r"\b(?:saltar|brincar|tirarme|lanzarme|aventarme|tirarse|lanzarse|aventarse) (?:del|(?:de"
+        r"|desde) (?:la|el|un|una|este|esta)) (?:azotea|puente|techo|edificio|balcon|torre|ventana"
+        r"|mirador|precipicio|barranco|guindo|acantilado|baranda)\b",
+        r"\b(?:meter(?:me|se)?|tirar(?:me|se)?|entrar|caminar) (?:al|en el|a la|hacia el|hasta el)"
+        r" (?:mar|rio|agua|lago|represa)\b(?: \w+){0,3}? (?:hasta (?:no volver|el fondo|que no"
+        r"|ahogarme|ahogarse)|y no (?:salir|volver)|para no (?:volver|salir)|para siempre)",
+        veto=_LEISURE_JUMP,
+        danger=True,
+    ),
+    # Farewells and giving things away: a plan, so danger now.
+    _rule(
+        "self_harm",
+        r"\b(?:su|mi) ultim[oa] (?:historia|post|publicacion|mensaje|estado|video|foto|story)\b",
+        r"\b(?:esa|esta|eso|esto) (?:era|es|seria|fue) (?:mi|su) ultim[oa]\b",
+        r"\b(?:gracias por todo|perdon(?:en|enme|ame)? por todo|adios a todos|los quiero a todos)"
+        r"\b(?: \w+){0,8}? (?:no contesta|no responde|no aparece|tiene el cel apagado"
+        r"|apago el cel|nadie sabe donde)",
+        r"\b(?:publico|subio|puso|escribio|mando|posteo)\b(?: \w+){0,8}? (?:gracias por todo"
+        r"|adios a todos|se despide de todos|se despidio de todos|(?:la|lo|los) perdonen|ya no"
+        r" (?:la|lo|los) (?:van|vamos) a ver)",
+        r"\bse va\b(?: \w+){0,3}? (?:y )?que (?:la|lo) perdonen\b",
+        r"\bya no (?:me|lo|la) (?:van|vas|vamos|va) a (?:ver|volver a ver)(?: mas| nunca)?" + _END,
+        r"\bya no (?:me|lo|la) (?:van|vas|vamos|va) a ver (?:mas|nunca)\b",
+        r"\bya no (?:van|vas|va) a saber (?:mas )?(?:nada )?de (?:mi|el|ella)\b",
+        r"\b(?:le|les) (?:dije|dijo) adios a todos\b",
+        r"\b(?:me|se) (?:despido|despedi|despide|despidio) de (?:todos|ustedes|mi familia|su"
+        r" familia)\b",
+        r"\b(?:ya )?(?:regale|repart\w+|he regalado|estoy regalando|regalo|regalando) (?:todas "
+        r"|todos"
+        r" )?(?:mis|sus) cosas\b",
+        r"\b(?:ya )?no (?:voy|va) a (?:necesitar|ocupar) (?:nada|mis cosas|sus cosas|mas nada"
+        r"|nada mas|mas mis cosas)\b",
+        r"\bya no (?:las|los|lo|la) (?:voy|va) a (?:necesitar|ocupar)\b",
+        r"\bporque (?:el |ella |yo )?ya no (?:va|voy) a estar" + _END,
+        r"\b(?:soga|cuerda|pastillas|veneno|carta)\b(?: \w+){0,8}? (?:hoy es el dia|ya es hora"
+        r"|ya llego el dia|hoy lo hago|esta noche lo hago)\b",
+        veto=_SELF_HARM_VETO + r"|" + _FAREWELL_BENIGN,
+        danger=True,
+    ),
+    # Indirect wishes not to exist, and means kept ready.
+    _rule(
+        "self_harm",
+        r"\b(?:mejor|mas tranquil\w+|mas feliz\w*|bien|mejor para todos) (?:\w+ ){0,3}?(?:si|que)"
+        r" (?:yo )?no (?:estuviera|existiera|estuviese|existiese|hubiera nacido)\b",
+        r"\bsoy (?:una|un) (?:carga|estorbo)\b",
+        r"\b(?:guarde|escondi|junte|estoy juntando|tengo guardad\w+|tengo escondid\w+) (?:el |la"
+        r" |las |los |un |una |unas |mucho |muchas )?(?:veneno|pastillas|pildoras|soga|cuerda"
+        r"|gillete|cuchilla|navaja)\b(?: para ratas)?(?: \w+){0,3}? (?:en mi cuarto|debajo de"
+        r"|en mi mochila|por si|para (?:cuando|tomarmel\w+|hacerlo|despues))",
+        r"\bse encierra en el bano\b(?: \w+){0,6}? (?:sangre|cortadas|cortes)\b",
+        r"\b(?:pensar|pienso|pensando|penso) en no (?:moverme|despertar|seguir|volver)\b",
+        r"\b(?:cuantas|que) pastillas (?:se necesitan|hacen falta|ocupo) para\b",
+        r"\b(?:cuantas|que) pastillas se necesitan\b",
+        veto=_SELF_HARM_VETO + r"|" + _MEDICAL_CONTEXT,
+        # Like a threat's, the "si" of "estarían mejor si yo no existiera" belongs to the
+        # statement itself: it is not a what-if.
+        threat=True,
+    ),
+    # Means at hand and doubt about holding back: "tengo una navaja y no sé si aguanto".
+    _rule(
+        "self_harm",
+        r"\bno (?:se|creo) (?:si|que) (?:me )?(?:voy a |vaya a )?(?:aguantar|aguante|aguanto"
+        r"|detener|detenga)\b",
+        requires=r"\b(?:gillete|cuchilla|navaja|cuchillo|pastillas|pildoras|soga|cuerda|veneno"
+        r"|cortarme|cortar|puente|azotea)\b",
+        danger=True,
     ),
 )
 
@@ -1080,9 +1309,25 @@ _HELP_REQUEST = (
         r"\b(?:me|nos) (?:escape|escapamos|fui|vine) (?:\w+ )?(?:de (?:la|mi) casa|de donde)",
         r"\b(?:un|una|unos|el|ese) (?:hombre|senor|man|mae|tipo|carro|moto|viejo)s? (?:\w+ ){0,4}?"
         r"(?:vigilando|espiando|me vigila|me espia|me esta esperando|esperandome)\b",
+        r"\bno (?:me|nos) (?:deja|dejan) de seguir\b",
+        r"\b(?:hay|esta|estan) (?:un|una|unos|el|ese) (?:hombre|senor|man|mae|tipo|carro|moto|viejo"
+        r"|desconocido)s? (?:\w+ ){0,3}?(?:afuera|frente a|enfrente de|en la puerta|en el porton"
+        r"|parado)\b(?: \w+){0,8}? (?:estoy sol[oa]|estamos sol[oa]s|mirando|vigilando|esperando"
+        r"|tocando|hace (?:rato|horas))",
+        r"\bestoy (?:escondid[oa] )?(?:debajo de la cama|dentro del closet|en el closet)\b",
+        r"\bme estoy escondiendo\b",
+        r"\b(?:el|ella) esta en la otra (?:pieza|sala|cuarto|habitacion)\b",
+        r"\b(?:me|nos) (?:quieren|quiere|estan tratando de|intentan|intentaron) (?:meter|subir"
+        r"|llevar)"
+        r" (?:a|en) (?:un|una|el|su) (?:carro|camion|van|buseta|taxi|moto|pickup|lancha)\b",
+        r"\b(?:estan|esta) (?:tocando|golpeando|pateando|aporreando) (?:la puerta|el porton"
+        r"|la ventana) (?:muy |super )?(?:fuerte|duro)",
+        r"\bno estoy segur[oa] (?:aqui|donde estoy)\b",
+        r"\bllamen a (?:alguien|la policia|el 911|al 911)\b",
         veto=r"\bmiedo (?:a |de )?(?:las |los |la |el )?(?:aranas|cucarachas|alturas|payasos"
         r"|oscuridad|perros|examen\w*|exposicion\w*|tormentas|truenos|agujas|inyecciones"
-        r"|pelicula\w*|dentista|perder el|reprobar|hablar en publico|volar|avion\w*)"
+        r"|pelicula\w*|dentista|perder el|reprobar|hablar en publico|volar|avion\w*|agujas?"
+        r"|vacunas?|inyecci\w+|sangre|operacion|doctor|ebais)"
         r"|\bmiedo (?:del|al) (?:examen|quiz|dentista|doctor|perro|agua|mar)"
         r"|\bno aguanto (?:mas )?(?:(?:la|el|las|los|este|esta|ese|esa|tanto|tanta) )?(?:risa"
         r"|calor|frio|hambre|ganas|tarea|examen\w*|clase|profe|sueno|dolor de)",
@@ -1233,13 +1478,63 @@ _FIGURATIVE: tuple[re.Pattern[str], ...] = tuple(
         r"\bme (?:quiero|voy a) (?:morir|matar) (?:con|por) (?:esta|este|tanta|tanto|la|el|esa"
         r"|ese) (?:tarea|examen|calor|clase|fila|presa|trafico|materia|profe|mate|semana)\w*",
         r"\bque me trague la tierra\b",
+        # "el profe nos va a matar con el examen", "reprobé inglés y mi mamá me va a matar"
+        r"\b(?:me|nos) (?:va|van|iba|iban) a (?:matar|morir) con (?:el|la|los|las|este|esta|ese|esa"
+        r"|tanta|tanto|tantas|tantos) (?:examen\w*|tarea\w*|quiz|prueba\w*|practica\w*|proyecto\w*"
+        r"|clase\w*|ejercicios|trabajos?|materia)\b",
+        r"\b(?:reprobe|perdi|me jale|jale|me quede en|saque (?:un|una) \d+|choque|rompi|quebre|bote"
+        r"|me fue mal en)\b(?: \w+){0,6}? (?:y|,|entonces) (?:mi \w+ |mis \w+ )?(?:me|nos) (?:va"
+        r"|van)"
+        r" a (?:matar|colgar|ahorcar|asesinar)\b",
+        # "me fue mal en la prueba, me quiero morir jajaja": hyperbole, unless said to be serious.
+        r"^(?!.*\b(?:en serio|de verdad|no es broma|no estoy jugando|ya no aguanto|ya no puedo)\b)"
+        r".*?\b(?:me fue mal|reprobe|perdi|me jale|saque (?:un|una) \d+|me quede en)\b(?:"
+        r" \w+){0,6}?"
+        r" (?:, )?(?:y )?(?:me quiero morir|me muero|quiero morirme)\b",
+        r"^(?!.*\b(?:en serio|de verdad|no es broma|no estoy jugando|ya no aguanto|ya no puedo)\b)"
+        r".*?\b(?:me quiero morir|quiero morirme|me muero)\b(?: ,)?(?: \w+){0,3}? (?:se me (?:quedo"
+        r"|quedaron|olvido|olvidaron|cayo|cayeron|perdio|rompio|acabo|fue el bus|paso el bus)|me"
+        r" (?:cai|equivoque|olvide|dejo el bus|jale|confundi|tropece)|(?:perdi|deje) (?:el bus"
+        r"|las llaves|el cel|el almuerzo|la tarea))\b(?: \w+){0,8}? (?:ja(?:ja)+|js(?:js)+"
+        r"|je(?:je)+"
+        r"|xd+|lol)\b",
+    )
+)
+
+# Everyday contexts that account for alarming words: medicine for a cold, a pet's cut, a cut
+# while cooking.  Masked like figurative speech, and reported as the "everyday" frame.
+_EVERYDAY: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"\b(?:me|se) (?:tome|tomo|tomaba|tuve que tomar|tomaron) (?:\w+ ){0,2}?(?:pastillas?"
+        r"|pildoras?"
+        r"|acetaminofen|ibuprofeno|antibioticos?|jarabe|medicinas?|remedios?|antialergicos?)\b"
+        r"(?: \w+){0,6}? (?:" + _MEDICAL_CONTEXT
+        + r")(?:(?: \w+){0,3}? (?:y )?ya (?:estoy|me siento)"
+        r" mejor)?",
+        r"\b(?:mi |el |la |un |una |nuestro |nuestra )?(?:perr[oa]s?|perrit[oa]s?|gat[oa]s?"
+        r"|gatit[oa]s?"
+        r"|mascotas?|caballo|vaca|conejo|pollito|loro|hamster|tortuga|chancho)\b(?: \w+){0,2}? se"
+        r" (?:corto|corta|lastimo|quemo|golpeo|pego|cayo|quebro)\b",
+        r"\bme (?:corte|queme) (?:\w+ ){0,3}?(?:picando|cocinando|pelando|planchando|con (?:un|una"
+        r"|el|la) (?:papel|hoja|lata|cuchillo de cocina|plancha|olla|sarten|aceite))\b",
+        r"\b(?:carta|fiesta|despedida|regalo) (?:de despedida )?(?:para|a) (?:la|el|mi|mis"
+        r"|nuestr\w+)"
+        r" (?:profe\w*|maestr\w*|compan\w+|amig\w+|abuel\w+|director\w*|jefe|tia|tio|prim\w+)\b",
+        # Kept indoors at school for the weather or a drill.
+        r"\bencerrad[oa]s? en (?:el|la) (?:aula|clase|escuela|cole|colegio|gimnasio|salon|comedor"
+        r"|biblioteca|ascensor)\b(?: \w+){0,6}? (?:por|porque) (?:hay |habia |esta |estaba )?(?:un "
+        r"|una"
+        r" |el |la )?(?:enjambre|abejas|lluvia|lloviendo|aguacero|tormenta|temblor|simulacro)\b",
     )
 )
 
 
-def _mask_figurative(norm: str) -> tuple[str, bool]:
+def _mask_figurative(
+    norm: str, patterns: tuple[re.Pattern[str], ...] = _FIGURATIVE
+) -> tuple[str, bool]:
     found = False
-    for pattern in _FIGURATIVE:
+    for pattern in patterns:
         norm, n = pattern.subn(" ~ ", norm)
         found = found or n > 0
     return re.sub(r"\s+", " ", norm).strip(), found
@@ -1255,7 +1550,9 @@ _HOMEWORK = re.compile(
     r"|para la|de) (?:cole|colegio|escuela|u|universidad|clase|materia|civica|sociales|estudios"
     r" sociales|orientacion|espanol|ciencias|psicologia)|(?:para|de) (?:civica|estudios sociales"
     r"|sociales|orientacion|psicologia) sobre|(?:la|el) (?:profe|profesora?|maestr[oa]) (?:nos )?"
-    r"(?:dejo|pidio|mando) (?:investigar|un trabajo|una tarea))\b"
+    r"(?:dejo|pidio|mando) (?:investigar|un trabajo|una tarea)|(?:leer|leyendo|lei|leimos) (?:un"
+    r"|una"
+    r"|el|la) (?:libro|novela|cuento|obra)|para (?:literatura|la clase de \w+))\b"
 )
 _NEWS = re.compile(
     r"\b(?:(?:vi|vimos|mire|miramos|lei|leimos|escuche|oi|salio|salieron|dijeron|pasaron|sale)"
@@ -1335,6 +1632,12 @@ _POSSESSIVE_PERSON = re.compile(
 _DEMONSTRATIVE_PERSON = re.compile(
     r"\b(?:ese|esa|este|esta|aquel|aquella) (?:senora?|man|mae|tipo|viej[oa]|hombre"
     r"|muchach[oa]|profe|profesora?|entrenadora?|vecin[oa]|chavalo|carajo)\b"
+)
+# "el jefe", "el patrón": a definite person the writer already has, so "si el jefe no me devuelve
+# el pasaporte" is about a real boss, not a what-if.
+_DEFINITE_PERSON = re.compile(
+    r"\b(?:el|la) (?:jef[ea]|patrona?|entrenadora?|profe|profesora?|padrastro|madrastra|dueno|duena"
+    r"|encargad[oa]|capataz)\b"
 )
 _INDEFINITE_PEER = re.compile(
     r"\b(?:un|una) (?:compa|companer[oa]|vecin[oa]|amig[oa]|prim[oa]|compi)\b"
@@ -1460,7 +1763,8 @@ _DANGER_STRONG = re.compile(
         r"\bsangr(?:o|ando) mucho\b",
         r"\b(?:me|nos|la|lo|las|los) (?:tiene|tienen|mantienen) (?:\w+ )?encerrad\w*",
         r"\b(?:me|nos|la|lo|los|las) (?:va|van) a (?:matar|pegar|golpear|violar|sonar|llevar"
-        r"|vender|hacer algo|hacer dano|lastimar|quemar|encerrar)\b",
+        r"|vender|hacer algo|hacer dano|lastimar|quemar|encerrar|partir la cara|partir la boca"
+        r"|reventar|quebrar)\b",
         r"\b(?:me|nos) (?:quiere|quieren) matar\b",
         r"\b(?:quiere|quieren|va a|van a) (?:matarme|matarnos)\b",
         r"\b(?:hoy|ahorita|ahora|ya|esta noche|manana) me (?:mato|suicido|voy a matar"
@@ -1487,12 +1791,112 @@ _DANGER_STRONG = re.compile(
     )
 )
 _DANGER_TEMPORAL = re.compile(
-    r"\b(?:ahora mismo|ahorita|ahora(?! (?:ya no|estoy bien|estoy mejor|vivo con|ya estoy))"
+    # A bare "ahora" counts only at the end of a clause ("me está siguiendo ahora"): "y ahora
+    # dice que le debo" tells what followed, not that the danger is now.
+    r"\b(?:ahora mismo|ahorita|ahora(?=\s*(?:[?!.,]|$))"
     r"|en este momento|en este instante|ya viene|ya vienen"
     r"|viene para aca|vienen para aca|viene para aqui|esta afuera|estan afuera|esta aqui"
     r"|estan aqui|esta en la puerta|esta llegando|ya llego|esta noche|hoy en la noche"
     r"|en un rato|dentro de poco|ya casi llega|viene por mi|vienen por mi)\b"
 )
+
+# Cues that the danger is minutes or hours away, whichever layer found the disclosure.
+_DANGER_IMMINENT = re.compile(
+    _alt(
+        # On the way to, or waiting for, a meeting.
+        r"\b(?:voy|ya voy|vamos|ya vamos|estoy yendo|ando yendo|me monte|me subi) (?:camino |en"
+        r" camino"
+        r" )?(?:\w+ ){0,5}?(?:a|para) (?:verme|vernos|encontrarme|encontrarnos|juntarme|juntarnos"
+        r"|conocerlo|conocerla|ver al|ver a la|ver a un|ver a una)\b",
+        r"\b(?:ya )?(?:estoy|estamos) (?:\w+ ){0,4}?esperando (?:a|al|a la|a un|a una|que (?:me"
+        r"|nos)"
+        r" recoja)\b",
+        r"\b(?:me|nos) (?:va|van|viene|vienen) a (?:recoger|buscar|traer) (?:hoy|ahorita|ahora"
+        r"|en un rato|esta noche|esta tarde)\b",
+        r"\b(?:hoy|esta noche|esta tarde|ahorita|en un rato) (?:me|nos|se) (?:veo|vemos|ve|va a ver"
+        r"|voy a ver|van a ver) con\b",
+        r"\bse (?:va|van) a ver (?:hoy|esta noche|esta tarde|ahorita|en un rato)\b",
+        # Somebody arriving or staying over tonight.
+        r"\b(?:hoy|esta noche|ahorita|en un rato) (?:viene|llega|se queda|va a venir|va a llegar"
+        r"|se va a quedar|vienen|llegan)\b",
+        r"\b(?:viene|llega|se queda|va a venir|va a llegar|se va a quedar|viene a quedarse|vienen"
+        r"|llegan)(?: \w+){0,3}? (?:hoy|esta noche)\b",
+        r"\b(?:viene|llega|se queda|va a venir|va a llegar|se va a quedar|viene a quedarse)"
+        r" (?:\w+ ){0,2}?a dormir\b",
+        r"\b(?:ya )?viene en camino\b",
+        # Means in hand, an overdose already taken.
+        r"\btengo (?:una|un|la|el|unas|las) (?:navaja|cuchilla|gillete|cuchillo|soga|cuerda"
+        r"|pastillas"
+        r"|pildoras|veneno|arma|pistola)\b(?: \w+){0,6}? (?:no se si|no creo que|en la mano|aqui"
+        r"|conmigo|listas?)\b",
+        r"\bno (?:se|creo) (?:si|que) (?:me )?(?:voy a |vaya a )?(?:aguantar|aguante|aguanto"
+        r"|detener"
+        r"|detenga)\b",
+        r"\bme (?:tome|trague) (?:\w+ ){0,4}?(?:pastillas|pildoras|veneno|cloro|medicinas"
+        r"|acetaminofen"
+        r"|clonazepam)\b(?: \w+){0,5}? hace (?:un rato|rato|poco|media hora|una hora|como|\w+"
+        r" minutos)",
+        r"\bhace (?:un rato|rato|poco|media hora|una hora|como (?:una|media) hora|\w+ minutos)"
+        r" (?:que )?me (?:tome|trague)\b",
+        # High places, plans, farewells.
+        r"\b(?:estoy|ya estoy) (?:parad[oa] |sentad[oa] |subid[oa] |aqui )?(?:(?:en|sobre|encima de"
+        r"|arriba de|en el borde de|en la orilla de) (?:el|la|un|una)|arriba del|encima del)"
+        r" (?:puente|azotea|techo|baranda|borde|orilla|balcon|cornisa|mirador"
+        r"|precipicio|barranco|guindo|acantilado|linea del tren|via del tren)\b",
+        r"\b(?:ya )?tengo todo (?:listo|planeado|preparado)\b",
+        r"\bhoy es el dia\b",
+        r"\bse (?:va|iba) a (?:matar|suicidar|colgar|ahorcar|tirar|lanzar|quitar la vida"
+        r"|cortar las venas)\b",
+        # Held, moved, hidden, followed, cornered.
+        r"\b(?:me|nos) (?:encierran|encierra|encerraron|dejan encerrad\w+|dejaron encerrad\w+)"
+        r" (?:\w+ )?(?:con llave|con candado|bajo llave)\b",
+        r"\b(?:la puerta|el porton) (?:esta |tiene )?(?:con )?(?:candado|llave|cadena)\b",
+        r"\bno (?:me|nos) (?:deja|dejan|quieren dejar|quiere dejar) (?:bajar|bajarme|bajarnos)\b",
+        r"\bno (?:quiere|quieren) parar\b",
+        r"\b(?:me|nos) (?:van|va) a (?:pasar|cruzar|sacar) por\b",
+        r"\b(?:estoy|estamos) (?:aqui )?en (?:un|el|la|una|su) (?:cuarto|habitacion|villa"
+        r"|apartamento"
+        r"|cabina|yate|hotel|motel)\b(?: \w+){0,4}? con (?:un|una|el|unos|este|ese) (?:turista"
+        r"|gringo"
+        r"|extranjero|senor|hombre|man|viejo|cliente|tipo)s?\b",
+        r"\b(?:me|nos) (?:esta|estan) esperando (?:afuera|abajo|en la esquina|en el carro"
+        r"|en la puerta|en el porton)\b",
+        r"\b(?:hay|esta|estan) (?:un|una|unos|el|ese) (?:hombre|senor|man|mae|tipo|carro|moto|viejo"
+        r"|desconocido)s? (?:\w+ ){0,3}?(?:afuera|frente a|enfrente de|en la puerta)\b",
+        r"\bestoy (?:escondid[oa] )?(?:debajo de la cama|dentro del closet|en el closet)\b",
+        r"\bme estoy escondiendo\b",
+        r"\b(?:el|ella) esta en la otra (?:pieza|sala|cuarto|habitacion)\b",
+        r"\bno puedo (?:hablar|escribir) (?:mucho|mas|duro|fuerte)\b",
+        r"\b(?:estan|esta) (?:tocando|golpeando|pateando|aporreando) (?:la puerta|el porton"
+        r"|la ventana)\b",
+        r"\b(?:me|nos) (?:quieren|quiere|estan tratando de|intentan) (?:meter|subir|llevar) (?:a"
+        r"|en)\b",
+        r"\bno (?:me|nos) (?:deja|dejan) de seguir\b",
+        r"\b(?:estoy|estamos) en peligro\b",
+        r"\bllamen (?:a alguien|a la policia|al 911)\b",
+        r"\bsi no (?:le |les )?(?:mando|paso|doy|envio|deposito|hago) (?:\w+ ){0,3}?(?:hoy|esta"
+        r" noche"
+        r"|ahorita)\b",
+    )
+)
+
+
+# Ordinary scrapes and places that the strong danger cues would otherwise read as harm.
+_BENIGN_DANGER = re.compile(
+    _SELF_HARM_VETO + "|" + _LEISURE_JUMP + r"|\bsangrando de (?:la|el) (?:rodilla|nariz|codo|dedo"
+    r"|boca)\b|\bme cai\b|\bencerrad[oa]s? (?:en mi cuarto )?(?:estudiando|jugando|viendo"
+    r"|por (?:la cuarentena|la pandemia|el covid|la lluvia))"
+)
+
+
+def _danger_cue(masked: str, leisure_counts: bool = True) -> bool:
+    """Whether the wording puts the danger now.  With leisure_counts false, "me voy a tirar a la
+    piscina" and the like (which no rule took as harm) do not count as danger."""
+    strong = bool(_DANGER_STRONG.search(masked))
+    if strong and not leisure_counts and _BENIGN_DANGER.search(masked):
+        strong = False
+    return strong or bool(_DANGER_TEMPORAL.search(masked) or _DANGER_IMMINENT.search(masked))
+
 
 # --------------------------------------------------------------------------------------------
 # Safe word
@@ -1618,7 +2022,11 @@ def _covering_frame(hit: _Hit, norm: str) -> Guard | None:
         # The mood that matters is the framed verb's, not the frame's own ("qué pasaría si").
         if _is_subjunctive_or_conditional(_HYPOTHETICAL.sub(" ", hit.clause)):
             return "hypothetical"
-        specific = _POSSESSIVE_PERSON.search(sentence) or _DEMONSTRATIVE_PERSON.search(sentence)
+        specific = (
+            _POSSESSIVE_PERSON.search(sentence)
+            or _DEMONSTRATIVE_PERSON.search(sentence)
+            or _DEFINITE_PERSON.search(sentence)
+        )
         # "¿qué pasa si me quiero morir?" is the writer speaking about themself, not a what-if.
         self_statement = about_writer and hit.category in ("self_harm", "help_request")
         if not specific and not self_statement:
@@ -1636,9 +2044,11 @@ def _covering_frame(hit: _Hit, norm: str) -> Guard | None:
     return None
 
 
-def _message_frame(norm: str, figurative: bool) -> Guard | None:
+def _message_frame(norm: str, figurative: bool, everyday: bool = False) -> Guard | None:
     if figurative:
         return "figurative"
+    if everyday:
+        return "everyday"
     for frame, rx in (*_REPORTING_FRAMES, ("informational", _INFORMATIONAL)):
         if rx.search(norm):
             return frame
@@ -1717,6 +2127,7 @@ def assess(text: str) -> RuleVerdict:
     norm = normalize(text)
     safe_word = _is_safe_word(norm)
     masked, figurative = _mask_figurative(norm)
+    masked, everyday = _mask_figurative(masked, _EVERYDAY)
 
     hits = _find_hits(masked)
     frames = [_covering_frame(h, norm) for h in hits]
@@ -1728,14 +2139,10 @@ def assess(text: str) -> RuleVerdict:
     if uncovered:
         category = _strongest(uncovered)
         guard = None
-        danger_now = (
-            any(h.danger for h in uncovered)
-            or bool(_DANGER_STRONG.search(masked))
-            or bool(_DANGER_TEMPORAL.search(masked))
-        )
+        danger_now = any(h.danger for h in uncovered) or _danger_cue(masked)
         subject = _subject(uncovered, category, norm)
     else:
-        raw_hits = _find_hits(norm) if figurative else hits
+        raw_hits = _find_hits(norm) if figurative or everyday else hits
         subject = _subject(raw_hits, _strongest(raw_hits), norm)
         # A guard also silences the model downstream, so it is only given when the frame
         # accounts for everything personal in the message.
@@ -1746,9 +2153,14 @@ def assess(text: str) -> RuleVerdict:
             top = _strongest(hits)
             guard = next(f for h, f in zip(hits, frames, strict=True) if h.category == top)
         elif raw_hits:
-            category, guard = _strongest(raw_hits), "figurative"
+            category, guard = _strongest(raw_hits), "figurative" if figurative else "everyday"
         else:
-            category, guard = "none", _message_frame(norm, figurative)
+            category, guard = "none", _message_frame(norm, figurative, everyday)
+
+    if category == "none" and guard is None and _message_frame(norm, figurative, everyday) is None:
+        # Nothing here for the rules, but the model may still find a disclosure: say whether the
+        # wording puts the danger now, so that a model-found disclosure gets the right urgency.
+        danger_now = _danger_cue(masked, leisure_counts=False)
 
     if safe_word:
         # The safe word is itself a request for help, and no frame can explain it away.
