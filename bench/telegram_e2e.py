@@ -9,8 +9,9 @@ escalation lane with its own Bot, started and stopped with the application. Tele
 N children each send a message every `gap` seconds (uniformly jittered), open loop: the
 next message leaves on schedule whether or not the last one was answered, so a slow bot
 shows up as latency rather than as fewer messages. After `seconds`, sending stops and the
-run drains: it waits until every message was handled, every reply the engine gave reached
-the fake and every case's alert card arrived.
+run drains: it waits until every message was handled, every reply queued for it was sent
+(or its send failed: the bot's own drain, `post_stop`, tells) and every case's alert card
+arrived.
 
 How the bot works, and so how replies are told apart: updates of different chats are
 handled concurrently, those of one chat one at a time in the order received
@@ -306,6 +307,22 @@ class Load:
         self.pushes.append(Push(update["update_id"], chat, action, at))
 
 
+class LoopLag:
+    """How late the event loop runs a timer that asks to wake every `period` s. The bot, its
+    escalation lane, the fake and the children share that loop: a late timer means every
+    ready task (a card to send, an update to handle) waited that long for its turn."""
+
+    def __init__(self, period: float = 0.1) -> None:
+        self.period = period
+        self.late: list[float] = []
+
+    async def run(self) -> None:
+        while True:
+            due = time.monotonic() + self.period
+            await asyncio.sleep(self.period)
+            self.late.append(max(0.0, time.monotonic() - due))
+
+
 async def _drain(
     application: Application, load: Load, inbox: Inbox, stamps: Stamps, deadline: float
 ) -> bool:
@@ -375,7 +392,9 @@ async def run(parts: Runtime, params: Parameters) -> dict[str, Any]:
         )
         inbox = Inbox(api, children)
         load = Load(api, params, inbox, rng)
+        lag = LoopLag()
         cpu0, started = time.process_time(), time.monotonic()
+        probe = asyncio.create_task(lag.run())
         try:
             await load.run(list(children.values()), started + params.seconds)
             sending_ended = time.monotonic()
@@ -383,6 +402,7 @@ async def run(parts: Runtime, params: Parameters) -> dict[str, Any]:
             finished = time.monotonic()
             cpu = time.process_time() - cpu0
         finally:  # as Application.run_polling stops
+            probe.cancel()
             await application.updater.stop()
             await application.stop()
             if application.post_stop is not None:
@@ -403,6 +423,7 @@ async def run(parts: Runtime, params: Parameters) -> dict[str, Any]:
         "cpu": round(cpu, 2),
         "cpu_share": round(cpu / (finished - started), 2),
     }
+    figures["loop_lag_ms"] = summary_ms(lag.late)
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return figures
 
@@ -661,6 +682,11 @@ def table(result: dict[str, Any]) -> list[str]:
             for k in ("p50", "p95", "p99", "max")
         )
         lines.append(f"{label:<28}{figures['n']:>6}{cells}")
+    lag = result["loop_lag_ms"]
+    lines.append(
+        f"{'event loop lag (timer)':<28}{lag['n']:>6}"
+        + "".join(f"{format(lag[k] or 0, '.0f'):>9}" for k in ("p50", "p95", "p99", "max"))
+    )
     rate, timing = result["throughput_per_s"], result["timing_s"]
     silent = f", no reply due {counts['silent']}" if counts["silent"] else ""
     lines += [

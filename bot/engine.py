@@ -3,11 +3,11 @@
 It knows nothing of Telegram or terminals. Adapters turn what they receive into an
 `Inbound` (keyed by a pseudonym, never a raw id) and render the `Reply` list it returns.
 The order of work for each event is fixed by the safety design:
-  1. safety triage of free text (escalation),
-  2. an open case the child agreed to be contacted in (their words go to the officer),
-  3. the consent gate (workshop codes, assent),
-  4. an active survey,
-  5. otherwise the Rasa assistant (chat, awareness, FAQ).
+  1. safety triage of free text (escalation; in an open case the child agreed to be
+     contacted in, their words go to the officer of that case instead),
+  2. the consent gate (workshop codes, assent),
+  3. an active survey,
+  4. otherwise the Rasa assistant (chat, awareness, FAQ).
 """
 
 from __future__ import annotations
@@ -278,13 +278,18 @@ class Engine:
             logger.exception("NLU parse failed; triaging with the rule layer alone")
             parse = None
         verdict = triage(text, parse)
+        case_id = self._contact_case(event.user)
+        if case_id is not None:
+            # An officer is already on this child's case: everything goes to them through the
+            # same outbox as alerts, rather than opening new cases; danger now still gets 911.
+            forwarded = self._forward(case_id, text)
+            if verdict.escalate and verdict.urgency == "emergency":
+                return [Reply(answers.EMERGENCY), *forwarded]
+            return forwarded
         if verdict.escalate:
             return self._escalate(event, verdict, text)
         if event.kind is Kind.EDITED:
             return [Reply(EDITED)]
-        case_id = self._contact_case(event.user)
-        if case_id is not None:
-            return self._forward(case_id, text)
         if self.consent is not None:
             outcome = self.consent.code(event.user, text)
             if outcome is not None:

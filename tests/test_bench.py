@@ -102,6 +102,7 @@ def test_every_latency_has_the_same_summary_shape(results):
             *scenario["latency_ms"].values(),
             *scenario["reply_latency_by_kind_ms"].values(),
             *scenario["alert_breakdown_ms"].values(),
+            scenario["loop_lag_ms"],
         ]
         for summary in summaries:
             assert set(summary) == SUMMARY_KEYS

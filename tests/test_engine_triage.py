@@ -177,3 +177,18 @@ async def test_in_an_open_case_the_childs_words_go_to_the_officer_not_the_assist
             select(OutboxMessage.body).where(OutboxMessage.kind == "message")
         ).all()
     assert bodies == ["hola"]
+
+
+async def test_in_an_open_case_danger_now_goes_to_the_officer_and_says_call_911(
+    assistant, database
+):
+    engine = Engine(assistant, Cases(database))
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", reach=42)
+    )
+    await engine.handle(Inbound(CHILD, Kind.BUTTON, replies[-1].buttons[0][0].data, reach=42))
+    urgent = await engine.handle(
+        Inbound(CHILD, Kind.TEXT, "me tienen encerrada en un cuarto y no me dejan salir", reach=42)
+    )
+    assert [r.text for r in urgent] == [answers.EMERGENCY, answers.FORWARDED]
+    assert counts(database)[0] == 1  # the same case, not a new one

@@ -19,6 +19,7 @@ from bot.settings import Settings
 from bot.storage import Escalation, OutboxMessage
 from bot.telegram import assemble
 from bot.telegram.contact import FROM_OFFICER
+from bot.telegram.handlers import SORRY
 from bot.triage import answers
 from tests.fakes.application import polling
 from tests.fakes.botapi import FakeBotApi
@@ -260,3 +261,20 @@ async def test_no_message_reaches_the_child_after_the_case_is_closed(telegram, d
     assert answer.text.startswith("No se envió")
     telegram.push_text(CHILD, "hola")  # and the child's words go to the assistant again
     assert "Soy Voz Segura" in (await telegram.wait_for_sent(5, chat_id=CHILD))[4].text
+
+
+async def test_a_reply_telegram_refuses_is_followed_by_the_apology_with_the_helplines(telegram):
+    telegram.fail_next("sendMessage", status=502, chat_id=CHILD)
+    telegram.push_text(CHILD, "¿quién es usted?")
+    [apology] = await telegram.wait_for_sent(1, chat_id=CHILD)
+    assert apology.text == SORRY and "911" in apology.text
+
+
+async def test_a_button_press_counts_even_if_acknowledging_it_fails(telegram, database):
+    telegram.push_text(CHILD, "hola")
+    menu = (await telegram.wait_for_sent(3, chat_id=CHILD))[2]
+    telegram.fail_next("answerCallbackQuery", status=502)
+    telegram.push_callback(CHILD, "r:pedir_ayuda", menu.message_id)
+    await telegram.wait_for_sent(1, chat_id=PROTECTION)  # the case was opened and alerted
+    with database.session() as session:
+        assert session.scalars(select(Escalation.category)).all() == ["help_request"]

@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -79,11 +80,17 @@ class TelegramAdapter:
         async def deliver() -> None:
             if previous is not None:
                 await asyncio.gather(previous, return_exceptions=True)
-            for reply in replies:
-                if reply.replace and pressed:
-                    await message.edit_text(reply.text, reply_markup=keyboard(reply))
-                else:
-                    await message.reply_text(reply.text, reply_markup=keyboard(reply))
+            try:
+                for reply in replies:
+                    if reply.replace and pressed:
+                        await message.edit_text(reply.text, reply_markup=keyboard(reply))
+                    else:
+                        await message.reply_text(reply.text, reply_markup=keyboard(reply))
+            except TelegramError:
+                # The rest of this answer is lost (the rate limiter already retried): at
+                # least the apology, which carries the helplines, must reach the child.
+                await message.reply_text(SORRY)
+                raise
 
         task = asyncio.create_task(deliver())
         self._deliveries[chat_id] = task
@@ -137,7 +144,10 @@ class TelegramAdapter:
     async def on_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
-        await query.answer()
+        try:
+            await query.answer()  # stops the button's spinner; the press counts even if not
+        except TelegramError as error:
+            logger.warning("could not acknowledge a button press (%s)", type(error).__name__)
         event = self.event(update, Kind.BUTTON, query.data or "")
         replies = await self.engine.handle(event)
         if isinstance(query.message, Message):

@@ -26,22 +26,27 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         # the table never grows with the number of children.
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        # The chat's lock first, the shared slots second: a chat that floods the bot waits
+        # on its own lock and never holds slots that other chats' updates need.
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            await super().process_update(update, coroutine)
             return
         lock, users = self._locks.get(chat.id, (asyncio.Lock(), 0))
         self._locks[chat.id] = (lock, users + 1)
         try:
             async with lock:
-                await coroutine
+                await super().process_update(update, coroutine)
         finally:
             lock, users = self._locks[chat.id]
             if users == 1:
                 del self._locks[chat.id]
             else:
                 self._locks[chat.id] = (lock, users - 1)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""
