@@ -4,7 +4,9 @@
 Runs each selected scenario on each database (a SQLite file always; PostgreSQL too when
 `--database` gives a URL), prints a table per result, and writes every result, with the
 machine, the code and the parameters, to one JSON file. Exits 1 when a result is not ok
-(for `telegram_e2e`: a disclosure without an alert, or a message never answered).
+(for `telegram_e2e`: a disclosure without an alert, a message never answered, or replies
+the engine gave that never reached the child). A run whose replies cannot be matched to the
+messages they answer stops with `telegram_e2e.AttributionError` and writes no file.
 """
 
 from __future__ import annotations
@@ -152,7 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     if not document["ok"]:
-        print("NOT OK: a disclosure was lost or a message went unanswered", file=sys.stderr)
+        print(
+            "NOT OK: a disclosure was lost, a message went unanswered or replies were dropped",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

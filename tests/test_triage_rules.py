@@ -891,6 +891,37 @@ def test_everyday_look_alikes_do_not_alarm(text: str) -> None:
     assert not verdict.escalate
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("ocupo hablar con alguien, en la casa me tratan horrible", "help_request"),
+        ("nos dijeron que hay que trabajar dos años para pagar el viaje en lancha", "trafficking"),
+        ("nos cierran el portón con candado por fuera cuando se van", "trafficking"),
+        ("ya estoy saliendo para encontrarme con el muchacho de discord", "online_grooming"),
+        ("mi prima de 14 anda con un señor de 45 que le compra ropa", "online_grooming"),
+        ("mi amigo ya tiene la soga guardada en el cuarto", "self_harm"),
+        ("nos pusieron a pedir plata en los buses desde la mañana", "trafficking"),
+        ("no sabemos a dónde nos llevan, vamos en un camión cerrado", "trafficking"),
+    ],
+)
+def test_more_wordings_of_known_harms_are_caught(text: str, category: str) -> None:
+    verdict = assess(text)
+    assert verdict.category == category
+    assert verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "acabo de tomarme todo lo que había en el botiquín",
+        "hay alguien intentando abrir la puerta de la casa",
+        "mi amigo me mandó un mensaje que dice perdón por todo, y no contesta",
+    ],
+)
+def test_cues_that_the_harm_is_happening_now(text: str) -> None:
+    assert assess(text).danger_now
+
+
 def test_a_definite_boss_makes_a_question_a_disclosure() -> None:
     verdict = assess("¿qué hago si el patrón no me devuelve la cédula?")
     assert verdict.category == "trafficking"

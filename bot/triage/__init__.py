@@ -28,7 +28,7 @@ INTENT_CATEGORIES = {
 }
 # The share of the model's belief that must fall on disclosure intents (summed, since a
 # confusion between two kinds of harm still needs an officer) before the model alone alarms.
-MODEL_THRESHOLD = 0.5
+MODEL_THRESHOLD = 0.45
 # A non-literal frame vetoes an alarm, unless the model is nearly certain of a disclosure:
 # children wrap real disclosures in questions ("¿qué hago si el jefe no me devuelve el
 # pasaporte?") and the frame patterns cannot tell every such case.

@@ -417,7 +417,8 @@ _TRAFFICKING = (
         r"|visa|coyote|boletos?|la frontera|la casa donde)",
         r"\bnunca (?:termino|terminamos|acabo|acabamos) de pagar\b",
         r"\bla deuda (?:nunca baja|sube|crece|no baja)",
-        r"\btrabajar para pagar (?:lo que|la deuda|el viaje|el pasaje)",
+        r"\btrabajar (?:\w+ ){0,3}?para pagar(?:le|les)? (?:lo que|la deuda|el viaje|el pasaje"
+        r"|la traida|el transporte|el coyote)",
         veto=r"\b(?:bus|buseta|tren|merienda|soda|pulperia|cole|escuela|paseo)\b"
         r"|\bno (?:me|nos) cobra",
     ),
@@ -456,9 +457,9 @@ _TRAFFICKING = (
         r"|lancha|bote|barco|taxi|van|microbus|pickup|panga|moto|cuarto|segundo piso|apartamento))",
         veto=_GROUNDED + "|" + _PARENTS_RESTRICTING + r"|\bencerrad[oa]s? (?:estudiando|jugando"
         r"|viendo|por (?:la cuarentena|la pandemia|el covid|la lluvia))|\bencerrad[oa] en mi"
-        r" cuarto (?:estudiando|jugando|viendo|llorando)|\bencerrad[oa]s? en (?:el|la) (?:aula"
-        r"|clase"
-        r"|escuela|cole|colegio|gimnasio|salon|comedor|biblioteca|ascensor)\b|\bencerrad\w+"
+        r" cuarto (?:estudiando|jugando|viendo|llorando)"
+        r"|\bencerrad[oa]s? en (?:el|la) (?:aula|clase|escuela|cole|colegio|gimnasio|salon|comedor"
+        r"|biblioteca|ascensor)\b|\bencerrad\w+"
         r" (?:\w+ ){0,5}?(?:por|porque) (?:hay |habia |esta |estaba )?(?:un |una |el |la"
         r" )?(?:enjambre"
         r"|abejas|lluvia|lloviendo|aguacero|tormenta|temblor|simulacro|seguridad)\b",
@@ -520,9 +521,8 @@ _TRAFFICKING = (
     _rule(
         "trafficking",
         r"\b" + _OBJ + r" (?:quieren|quiere|van a|iban a|piensan|va a) (?:vender|llevar (?:a|para)"
-        r" otro (?:pais|lado|lugar)|sacar del pais|pasar (?:por )?(?:la frontera|a panama|a"
-        r" nicaragua|paso canoas|penas blancas|sixaola|los chiles|la trocha"
-        r"|al otro lado))",
+        r" otro (?:pais|lado|lugar)|sacar del pais|pasar (?:por )?(?:la frontera|a panama"
+        r"|a nicaragua|paso canoas|penas blancas|sixaola|los chiles|la trocha|al otro lado))",
         r"\b" + _OBJ + r" (?:vendieron|vendio|vendian|cambiaron por)(?:" + _END
         + r"| a (?:un|una|unos|unas|el|la|los|las|otr\w+)? ?(?:senor\w*|hombres?|man|maes"
         r"|tipos?|gringos?|turistas?|viej\w+|gente|personas?|familia)| por (?:plata|dinero|\d+))",
@@ -545,6 +545,31 @@ _TRAFFICKING = (
         r"\btrata de (?:personas|blancas)\b(?= (?:\w+ ){0,4}(?:me|nos|mi|mis)\b)",
         veto=r"\bpara (?:ir )?(?:al|a la|a) (?:hospital|clinica|ebais|doctor|escuela|cole|colegio"
         r"|casa|aeropuerto|paseo)\b",
+    ),
+    # Locked in with the key taken, moved without knowing where, begging for a quota.
+    _rule(
+        "trafficking",
+        r"\b(?:se lleva|se llevan|tiene|tienen|guarda|guardan|esconde|esconden) (?:la|las) llaves?"
+        r" (?:cuando (?:sale|salen|se va|se van)|y no (?:me|nos) (?:deja|dejan|dejo|dejaron)|para"
+        r" que no (?:me|nos)? ?(?:salga|salgamos|escape|escapemos|vaya|vayamos))",
+        r"\bno (?:se|sabemos|sabe|saben) (?:a donde|adonde|para donde|hacia donde|donde) (?:me|nos"
+        r"|la|lo|los|las) (?:llevan|lleva|van a llevar|estan llevando|quieren llevar)\b",
+        r"\b(?:me|nos|la|lo|las|los) (?:cierran|cierra|encierran|encierra|dejan|deja)"
+        r" (?:\w+ ){0,3}?(?:con candado|con llave|con cadena) (?:por fuera|cuando (?:sale|salen"
+        r"|se va|se van))",
+        r"\bno (?:me|nos) (?:dicen|dice|quieren decir) (?:a donde|adonde|para donde|hacia donde)"
+        r" (?:vamos|me llevan|nos llevan|nos van a llevar)\b",
+        danger=True,
+    ),
+    _rule(
+        "trafficking",
+        r"\b(?:me|nos|la|lo|los|las) (?:pusieron|ponen|pone|puso|mandan|manda|mandaron|obligan"
+        r"|obliga|tienen|tiene) a pedir (?:plata|dinero|limosna|en (?:la|el|los|las))\b",
+        r"\bsi no (?:junto|juntamos|junta|juntan|llevo|llevamos|completo|completamos|vendo"
+        r"|vendemos)\b(?: \w+){0,6}? no (?:hay|me dan|nos dan|nos dejan|me dejan) (?:comida"
+        r"|almuerzo|de comer|comer|cena|entrar|dormir)\b",
+        veto=r"\b(?:rifa|rifas|paseo|excursion|graduacion|iglesia|beneficencia|teleton|cruz roja"
+        r"|bingo)\b",
     ),
     # Red-flag job offers: not yet harm, but exactly how recruitment starts.
     _rule(
@@ -590,6 +615,9 @@ _SEXUAL_EXPLOITATION = (
             r"tocarme", r"acostarme", r"dormir con", r"verme", r"mostrar\w*", r"ensenar\w*",
             r"hacer shows", r"shows", r"videollamadas", r"desvestirme", r"bailar\w*",
         ),
+        veto=r"\b(?:ensen|mostr)\w* (?:a (?:hacer|cocinar|surfear|nadar|bailar|hablar|tocar|jugar"
+        r"|manejar|pescar|usar|preparar)|(?:el|la|los|las) (?:camino|ruta|playa|pueblo|idioma"
+        r"|espanol|ingles|volcan|parque|tour|catarata))\b",
     ),
     _rule(
         "sexual_exploitation",
@@ -632,6 +660,12 @@ _SEXUAL_EXPLOITATION = (
         r" (?:me|nos|le|la) (?:dio|da|pago|paga|regalo|regala|dieron|pagaron|ofrecio|ofrece"
         r"|dejo) (?:\w+ )?(?:plata|dinero|\d+|dolares|colones|harina|billetes?)",
         r"\bwebcam\w* (?:por|a cambio|pagad\w*)",
+        r"\b(?:paga|pagaba|pagan|da plata|regala|regalaba|compra|compraba)\b(?: \w+){0,4}? (?:y )?"
+        r"(?:la|lo|me|nos|las|los) (?:lleva|llevaba|llevan|saca|sacaba) (?:a|al) (?:hoteles|moteles"
+        r"|un hotel|un motel|hotel|motel)\b",
+        r"\b(?:ya )?(?:estamos|vamos|voy|estoy) llegando (?:a|al) (?:un |el )?(?:motel|hotel"
+        r"|su casa|su apartamento|su cuarto)\b(?=.*\b(?:pagar|paga|pago|plata|dinero|dolares"
+        r"|cliente|no quiero)\b)",
     ),
     # Euphemisms, where an adult's money or keep is the lever: "si quiero plata para el cole
     # tengo que hacerle favores a su amigo", "me da 10 rojos cada vez que voy a su casa".
@@ -645,37 +679,33 @@ _SEXUAL_EXPLOITATION = (
         r"\ba cambio de (?:\w+ ){0,2}?" + _SEX_EUPHEMISM,
         # An obligation to do "favores" / be "cariñosa" with a man, with money or keep at stake.
         r"\b(?:tengo que|tenes que|tiene que|tenia que|debo|me toca|me pide que|me pidio que"
-        r"|me dice que|me dijo que|quiere que|quieren que) (?:\w+ ){0,2}?(?:hacerle|hacerles|le"
-        r" haga"
-        r"|les haga|hacer|haga) (?:unos |algunos |ciertos )?favores (?:a|al|para) (?:su|sus|un|unos"
-        r"|el|los|ese|esos) (?:amig\w+|senor\w*|compadre|cliente\w*|turista\w*|gringo\w*|jefe"
-        r"|patron|dueno|viej\w+|man|maes|hombres?|tipos?)\b",
+        r"|me dice que|me dijo que|quiere que|quieren que) (?:\w+ ){0,2}?(?:hacerle|hacerles"
+        r"|le haga|les haga|hacer|haga) (?:unos |algunos |ciertos )?favores (?:a|al|para) (?:su"
+        r"|sus|un|unos|el|los|ese|esos) (?:amig\w+|senor\w*|compadre|cliente\w*|turista\w*"
+        r"|gringo\w*|jefe|patron|dueno|viej\w+|man|maes|hombres?|tipos?)\b",
         r"\b(?:le|les) debo (?:unos |algunos )?favores\b",
         r"\b(?:me|nos) (?:pide|pidio|pedia|piden|pidieron|exige) (?:que )?(?:le |les )?(?:haga"
-        r"|hagamos"
-        r"|hiciera|hacer|hacerle) (?:unos |algunos |ciertos )?favores\b",
+        r"|hagamos|hiciera|hacer|hacerle) (?:unos |algunos |ciertos )?favores\b",
         r"\b(?:portarme|porte|portara|ser|sea|fuera|estar|este) (?:muy )?(?:bonito|bonita|bien"
-        r"|lind[oa]"
-        r"|carinos[oa]|buen[oa]|amable|complaciente) con (?:el|un|una|su|sus|ese|esos|los|unos|el)"
-        r" (?:amig\w+|senor\w*|compadre|cliente\w*|turista\w*|gringo\w*|jefe|patron|dueno"
+        r"|lind[oa]|carinos[oa]|buen[oa]|amable|complaciente) con (?:el|un|una|su|sus|ese|esos|los"
+        r"|unos|el) (?:amig\w+|senor\w*|compadre|cliente\w*|turista\w*|gringo\w*|jefe|patron|dueno"
         r"|viej\w+|man|maes|hombres?|tipos?)\b",
         r"\b(?:atender|atiendo|atendiendo|acompanar|acompano|acompanando|hacerle compania"
-        r"|hacerles compania|entretener) a (?:sus|los|unos|el|al|un|ese|esos) (?:amig\w+|cliente\w*"
-        r"|senor\w*|turista\w*|gringo\w*|extranjer\w+|invitados|huespedes)\b(?: \w+){0,4}?"
-        r" (?:en la noche|de noche|en las noches|en su cuarto|en el cuarto|a su cuarto|a solas"
-        r"|sol[oa])\b",
+        r"|hacerles compania|entretener) a (?:sus|los|unos|el|al|un|ese|esos) (?:amig\w+"
+        r"|cliente\w*|senor\w*|turista\w*|gringo\w*|extranjer\w+|invitados"
+        r"|huespedes)\b(?: \w+){0,4}? (?:en la noche|de noche|en las noches|en su cuarto"
+        r"|en el cuarto|a su cuarto|a solas|sol[oa])\b",
         r"\b(?:el )?(?:alquiler|cuarto|comida|pasaje|deuda|mensualidad) (?:lo |la )?(?:pago|pagamos"
         r"|tengo que pagar|se paga) (?:\w+ ){0,2}?(?:atendiendo|acompanando|estando con|portandome"
         r"|durmiendo con|con favores|haciendo favores)",
         requires=r"\b(?:plata|dinero|paga\w*|pago|pague|cobr\w+|alquiler|mensualidad|rojos?|mil"
-        r"|colones"
-        r"|dolares|harina|recargas?|regal\w+|comida|fiad\w*|ropa|cel|celular|cole|zapatos|utiles"
-        r"|deuda|debo|\d+|amig[oa]s? de (?:el|ella|mi \w+)|su amig[oa]|senor\w*|man|viej\w+"
+        r"|colones|dolares|harina|recargas?|regal\w+|comida|fiad\w*|ropa|cel|celular|cole|zapatos"
+        r"|utiles|deuda|debo|\d+|amig[oa]s? de (?:el|ella|mi \w+)|su amig[oa]|senor\w*|man|viej\w+"
         r"|turistas?|gringos?|clientes?|taxista|chofer|compadre|duen[oa]|jef[ea]|patron\w*"
         r"|encargad\w+)\b",
         veto=r"\b(?:mandados|oficio|plantas|regar|riego|barrer|barro|barri|lavar\w*|lavo|cuid\w+"
-        r"|compras"
-        r"|limpi\w+|zacate|tarea|soda|restaurante|tienda|pulperia|caja|mesas|super|heladeria)\b"
+        r"|compras|limpi\w+|zacate|tarea|soda|restaurante|tienda|pulperia|caja|mesas|super"
+        r"|heladeria)\b"
         r"|\b(?:mi|su) (?:abuel\w+|mama|papa|mami|papi|madrina|padrino|tia|tio) (?:me|le) (?:da"
         r"|paga|regala|compra)\b",
     ),
@@ -781,28 +811,27 @@ _ONLINE_GROOMING = (
         r"\bme (?:pregunta|preguntaba|pregunto|preguntan) (?:donde vivo|mi direccion"
         r"|si estoy sol[oa]|si mis papas (?:estan|no estan)|a que (?:escuela|cole) voy)",
         r"\bme (?:pregunta|preguntaba|pregunto|preguntan) (?:en )?(?:que|cual) (?:escuela|cole"
-        r"|colegio)"
-        r" (?:estoy|voy)\b(?: \w+){0,4}? (?:a que hora salgo|donde vivo|si (?:voy|ando) sol[oa])",
+        r"|colegio) (?:estoy|voy)\b(?: \w+){0,4}? (?:a que hora salgo|donde vivo|si (?:voy"
+        r"|ando) sol[oa])",
     ),
     # On the way to, or waiting for, a meeting with someone met through an app or a game.
     _rule(
         "online_grooming",
         r"\b(?:voy|ya voy|vamos|me voy|salgo|sali|estoy yendo|ando yendo|voy camino|ya voy camino"
-        r"|me monte|me subi)\b(?: \w+){0,6}? (?:(?:a|para) (?:verme|vernos|encontrarme|juntarme"
+        r"|me monte|me subi|estoy saliendo|voy saliendo|me estoy alistando|me estoy arreglando)\b"
+        r"(?: \w+){0,6}? (?:(?:a|para) (?:verme|vernos|encontrarme|juntarme"
         r"|conocerlo|conocerla)(?: con)?|(?:a|para) ver (?:al|a la|a un|a una|a ese|a esa)"
         r"|donde (?:el|ella) me espera)"
         r"\b(?: \w+){0,4}? (?:de|del|en|por|que conoci en|que conoci por) (?:free fire|freefire"
         r"|free|roblox|fortnite|minecraft|tiktok|insta|instagram|facebook|face|discord|whatsapp"
         r"|snap|snapchat|telegram|el juego|un juego|internet|las redes|tinder|la app|among us)\b",
-        r"\b(?:estoy|ya estoy|estamos)\b(?: \w+){0,4}? esperando (?:a|al|a la|a un|a una)\b(?:"
-        r" \w+){0,3}?"
-        r" (?:de|del|que conoci en|que conoci por) (?:free fire|freefire|free|roblox|fortnite"
-        r"|minecraft|tiktok|insta|instagram|facebook|face|discord|whatsapp|snap|snapchat|telegram"
-        r"|el juego|un juego|internet|las redes|tinder|la app|among us)\b",
-        r"\bse (?:va|van) a (?:ver|encontrar|juntar) (?:hoy|esta noche|esta tarde|ahorita|en un"
-        r" rato"
-        r"|manana)\b(?: \w+){0,4}? con (?:un|una|el|ese) (?:senor|man|mae|tipo|hombre|viejo"
-        r"|muchacho|desconocido|adulto)\b",
+        r"\b(?:estoy|ya estoy|estamos)\b(?: \w+){0,4}? esperando (?:a|al|a la|a un"
+        r"|a una)\b(?: \w+){0,3}? (?:de|del|que conoci en|que conoci por) (?:free fire|freefire"
+        r"|free|roblox|fortnite|minecraft|tiktok|insta|instagram|facebook|face|discord|whatsapp"
+        r"|snap|snapchat|telegram|el juego|un juego|internet|las redes|tinder|la app|among us)\b",
+        r"\bse (?:va|van) a (?:ver|encontrar|juntar) (?:hoy|esta noche|esta tarde|ahorita"
+        r"|en un rato|manana)\b(?: \w+){0,4}? con (?:un|una|el|ese) (?:senor|man|mae|tipo|hombre"
+        r"|viejo|muchacho|desconocido|adulto)\b",
         danger=True,
     ),
     # An adult courting a child.
@@ -828,9 +857,10 @@ _ONLINE_GROOMING = (
     ),
     _rule(
         "online_grooming",
-        r"\b(?:novio|novia|pareja|man|senor|hombre|tipo|mae) de (?:[2-9]\d|1[89]) (?:anos )?"
+        r"\b(?:novio|novia|pareja|man|senor|hombre|tipo|mae|padrino|viejo|amigo|gringo|turista"
+        r"|extranjero) de (?:[2-9]\d|1[89]) (?:anos )?"
         r"(?:que |y )?(?:le |me |la )?(?:da|regala|pide|quiere|dice|escribe|manda|busca|invita"
-        r"|recoge|lleva|paga)\b",
+        r"|recoge|lleva|paga|compra|saca|visita)\b",
         r"\b(?:tiene|tengo) (?:un|una) (?:novio|novia|pareja) de (?:[2-9]\d|1[89])\b",
         requires=r"\b(?:tengo|tiene|de|cumpli|cumplio) (?:[89]|1[0-7]) (?:anos|anitos)?\b"
         r"|\b(?:mi|una|la) (?:hermanita|hermana|prima|amiga|hija|sobrina|vecina|companera)"
@@ -866,7 +896,10 @@ _HIT_VERB = _alt(
     r"da duro", r"daba duro", r"aporrea", r"aporreo", r"garrotea", r"garroteo",
     r"pellizca", r"pellizcan", r"pellizco", r"pellizcaba", r"jala el pelo", r"jalan el pelo",
     r"jalo el pelo", r"jalaba el pelo", r"agarra del cuello", r"agarro del cuello",
-    r"agarraba del cuello", r"agarran del cuello",
+    r"agarraba del cuello", r"agarran del cuello", r"esta jalando del pelo",
+    r"esta jalando el pelo",
+    r"esta pateando", r"estan pateando", r"esta empujando", r"esta cacheteando", r"esta ahorcando",
+    r"esta maltratando",
 )
 _HIT_BENIGN = (
     r"(?! (?:la |el |un |una |los |las )?(?:gripe|gripa|covid|virus|resfrio|sol|susto|sueno"
@@ -908,13 +941,11 @@ _ABUSE = (
         r"\b" + _AGENT + r" (?:esta|estan|sigue|siguen) (?:pegando|golpeando|pateando|ahorcando"
         r"|maltratando|agarrando a golpes|ahogando) (?:a )?(?:mi|mis) " + _PEER + r"\b",
         r"\b(?:me|le|la|lo|nos|les) (?:revientan|reventaron|revento|revienta|parten|partieron"
-        r"|partio"
-        r"|parte|rompio|rompieron) (?:la|el) (?:boca|cara|nariz|cabeza|labio|ojo)\b",
+        r"|partio|parte|rompio|rompieron) (?:la|el) (?:boca|cara|nariz|cabeza|labio|ojo)\b",
         r"\b(?:me|la|lo|nos) (?:va|van|iba|iban) a (?:partir|reventar|quebrar|romper|volar)"
         r" (?:la|el) (?:cara|boca|cabeza|jeta|hocico|nariz)\b",
         r"\b(?:entra|entraba|se mete|se metia|abre) (?:al|en el) bano cuando (?:me|se) (?:esta "
-        r"|estoy )?"
-        r"(?:banando|cambiando|bano|bana|cambio|cambia)\b",
+        r"|estoy )?(?:banando|cambiando|bano|bana|cambio|cambia)\b",
         r"\b(?:me|la|lo|le) (?:ve|veia|espia|espiaba|graba|grababa|mira|miraba) (?:cuando|mientras)"
         r" (?:me|se) (?:bano|bana|banaba|cambio|cambia|cambiaba|visto|viste)\b",
         veto=r"\b(?:jugando|de broma|en broma|sin querer|pelota|partido|mejenga|examen)\b",
@@ -1011,6 +1042,9 @@ _ABUSE = (
         r" (?:\w+ ){0,2}?"
         r"(?:cigarr\w*|plancha|encendedor|fosforos?|fuego|cuchar\w*|agua caliente|aceite"
         r"|candela|cuchillo caliente)",
+        # "me amenazó con decirle a mi mamá": tattling, not a threat of harm.
+        veto=r"\bamenaz\w+ con (?:decir|decirle|decirles|contar|contarle|contarles|acusar|acusarme"
+        r"|chismear|quitarme el (?:cel|control|play))\b",
     ),
     _rule(
         "abuse",
@@ -1127,8 +1161,13 @@ _SELF_HARM = (
         r"\b(?:me|se) (?:tome|tomo|voy a tomar|quiero tomar|va a tomar|quiere tomar) (?:todas las"
         r"|un monton de|muchas|las|el frasco de|unas) (?:\w+ )?(?:pastillas|pildoras|medicinas"
         r"|acetaminofen|clonazepam|veneno|cloro)",
+        r"\b(?:me|se) (?:tome|tomo|trague|trago) (?:todo el frasco|el frasco entero"
+        r"|un frasco entero"
+        r"|todas (?:las|sus|mis) (?:pastillas|pildoras|medicinas))\b",
         r"\bya tengo (?:las|el|la|una|un) (?:pastillas|veneno|cuchillo|navaja|soga|cuerda"
         r"|gillete|cuchilla|arma|pistola|pildoras)",
+        r"\bya tiene (?:la|una|las|el) (?:soga|cuerda|pastillas|veneno|gillete|cuchilla)\b",
+        r"\b(?:brazos|munecas|piernas) (?:cortad[oa]s|llenos? de cortadas|con cortadas)\b",
         r"\btengo (?:las|unas|todas las|el|la|una|un) (?:pastillas|pildoras|veneno|navaja|cuchilla"
         r"|soga|gillete) (?:en la mano|listas?|aqui|guardad\w*|conmigo|para (?:tomarmelas|matarme"
         r"|hacerlo))",
@@ -1188,6 +1227,15 @@ _SELF_HARM = (
         veto=_LEISURE_JUMP,
         danger=True,
     ),
+    # Throwing oneself in front of a train or into traffic.
+    _rule(
+        "self_harm",
+        r"\b(?:me|se) (?:tiro|tire|tira|lanzo|lanza|avento|avienta|atravieso|atraviesa)"
+        r" (?:a|al|a la"
+        r"|frente al|frente a la|en la|en el|debajo del|debajo de la) (?:linea del tren|tren"
+        r"|via del tren|linea|carretera|autopista|trafico|calle|carro|carros|bus|trailer|rio)\b",
+        veto=_LEISURE_JUMP,
+    ),
     # Farewells and giving things away: a plan, so danger now.
     _rule(
         "self_harm",
@@ -1204,17 +1252,24 @@ _SELF_HARM = (
         r"\bya no (?:me|lo|la) (?:van|vas|vamos|va) a ver (?:mas|nunca)\b",
         r"\bya no (?:van|vas|va) a saber (?:mas )?(?:nada )?de (?:mi|el|ella)\b",
         r"\b(?:le|les) (?:dije|dijo) adios a todos\b",
-        r"\b(?:me|se) (?:despido|despedi|despide|despidio) de (?:todos|ustedes|mi familia|su"
-        r" familia)\b",
+        r"\b(?:me|se) (?:despido|despedi|despide|despidio) de (?:todos|ustedes|mi familia"
+        r"|su familia)\b",
         r"\b(?:ya )?(?:regale|repart\w+|he regalado|estoy regalando|regalo|regalando) (?:todas "
-        r"|todos"
-        r" )?(?:mis|sus) cosas\b",
+        r"|todos )?(?:mis|sus) cosas\b",
         r"\b(?:ya )?no (?:voy|va) a (?:necesitar|ocupar) (?:nada|mis cosas|sus cosas|mas nada"
         r"|nada mas|mas mis cosas)\b",
         r"\bya no (?:las|los|lo|la) (?:voy|va) a (?:necesitar|ocupar)\b",
         r"\bporque (?:el |ella |yo )?ya no (?:va|voy) a estar" + _END,
         r"\b(?:soga|cuerda|pastillas|veneno|carta)\b(?: \w+){0,8}? (?:hoy es el dia|ya es hora"
         r"|ya llego el dia|hoy lo hago|esta noche lo hago)\b",
+        r"\b(?:nota|carta|mensaje|audio|video) (?:que dice|diciendo|donde dice|de) (?:perdon"
+        r"|adios|los quiero|lo siento|gracias por todo)\b",
+        r"\b(?:audio|mensaje|video|carta) (?:\w+ )?despidiendose\b|\bdespidiendose de (?:todos"
+        r"|mi|nosotros|su familia)\b",
+        r"\bya no (?:me|le) (?:hace|hacen) falta (?:nada|mis cosas|sus cosas)\b",
+        r"\ben la mano\b(?: \w+){0,4}? no se si (?:hoy |ahora |esta vez |esta noche )?(?:si )?(?:lo"
+        r" hago|me aguanto|aguanto|me detengo)\b",
+        r"\bno se si (?:hoy|esta noche|ahorita|esta vez) (?:si )?lo hago\b",
         veto=_SELF_HARM_VETO + r"|" + _FAREWELL_BENIGN,
         danger=True,
     ),
@@ -1262,7 +1317,8 @@ _DISTRESS = (
 _HELP_REQUEST = (
     _rule(
         "help_request",
-        r"\bnecesit\w+ (?:ayuda|que me ayuden|que alguien me ayude|hablar con alguien|ayudita"
+        r"\b(?:necesit\w+|ocupo|ocupamos) (?:ayuda|que me ayuden|que alguien me ayude|hablar con"
+        r" alguien|ayudita"
         r"|auxilio|proteccion)\b",
         r"\b(?:ayudeme|ayudame|ayudenme|ayudennos|ayudanos|ayudenos|auxilio|socorro)\b",
         r"\balguien (?:que )?me (?:ayude|saque|rescate)\b",
@@ -1284,7 +1340,9 @@ _HELP_REQUEST = (
         r"\b(?:vengan|venga|ven|veni) por mi\b",
         r"\b(?:llamen|llame|llama|llamar) a la policia\b",
         r"\bllamen al 911\b",
-        r"\bme (?:quiero|voy a) (?:escapar|ir de (?:la|mi) casa)\b",
+        r"\bme (?:quiero|voy a) (?:escapar|ir de (?:la|mi) casa)\b"
+        r"(?! (?:un rato|al|a la|a ver|para ir"
+        r"|del cole|de clase|de la clase))",
         r"\bme (?:escape|fui|vine) (?:huyendo|de (?:la|mi) casa)\b",
         r"\bestoy huyendo\b",
         r"\bno tengo (?:donde|a donde) (?:dormir|quedarme|vivir|ir)\b",
@@ -1318,12 +1376,13 @@ _HELP_REQUEST = (
         r"\bme estoy escondiendo\b",
         r"\b(?:el|ella) esta en la otra (?:pieza|sala|cuarto|habitacion)\b",
         r"\b(?:me|nos) (?:quieren|quiere|estan tratando de|intentan|intentaron) (?:meter|subir"
-        r"|llevar)"
-        r" (?:a|en) (?:un|una|el|su) (?:carro|camion|van|buseta|taxi|moto|pickup|lancha)\b",
+        r"|llevar) (?:a|en) (?:un|una|el|su) (?:carro|camion|van|buseta|taxi|moto|pickup|lancha)\b",
         r"\b(?:estan|esta) (?:tocando|golpeando|pateando|aporreando) (?:la puerta|el porton"
         r"|la ventana) (?:muy |super )?(?:fuerte|duro)",
         r"\bno estoy segur[oa] (?:aqui|donde estoy)\b",
         r"\bllamen a (?:alguien|la policia|el 911|al 911)\b",
+        r"\b(?:me|nos) (?:siguieron|siguio|vienen siguiendo|viene siguiendo|venia siguiendo"
+        r"|venian siguiendo|fueron siguiendo|fue siguiendo) (?:desde|hasta|por|todo)\b",
         veto=r"\bmiedo (?:a |de )?(?:las |los |la |el )?(?:aranas|cucarachas|alturas|payasos"
         r"|oscuridad|perros|examen\w*|exposicion\w*|tormentas|truenos|agujas|inyecciones"
         r"|pelicula\w*|dentista|perder el|reprobar|hablar en publico|volar|avion\w*|agujas?"
@@ -1482,22 +1541,24 @@ _FIGURATIVE: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:me|nos) (?:va|van|iba|iban) a (?:matar|morir) con (?:el|la|los|las|este|esta|ese|esa"
         r"|tanta|tanto|tantas|tantos) (?:examen\w*|tarea\w*|quiz|prueba\w*|practica\w*|proyecto\w*"
         r"|clase\w*|ejercicios|trabajos?|materia)\b",
-        r"\b(?:reprobe|perdi|me jale|jale|me quede en|saque (?:un|una) \d+|choque|rompi|quebre|bote"
-        r"|me fue mal en)\b(?: \w+){0,6}? (?:y|,|entonces) (?:mi \w+ |mis \w+ )?(?:me|nos) (?:va"
-        r"|van)"
-        r" a (?:matar|colgar|ahorcar|asesinar)\b",
+        r"\b(?:reprobe|perdi|me jale|jale|me quede en|saque (?:un|una) \d+|choque|rompi|quebre"
+        r"|bote|me fue mal en)\b(?: \w+){0,6}? (?:y|,|entonces) (?:mi \w+ |mis \w+ )?(?:me"
+        r"|nos) (?:va|van) a (?:matar|colgar|ahorcar|asesinar)\b",
         # "me fue mal en la prueba, me quiero morir jajaja": hyperbole, unless said to be serious.
+        r"^(?!.*\b(?:en serio|de verdad|no es broma|no estoy jugando|ya no aguanto"
+        r"|ya no puedo)\b).*?\b(?:me fue mal|reprobe|perdi|me jale|saque (?:un|una) \d+"
+        r"|me quede en)\b(?: \w+){0,6}? (?:, )?(?:y )?(?:me quiero morir|me muero"
+        r"|quiero morirme)\b",
+        r"^(?!.*\b(?:en serio|de verdad|no es broma|no estoy jugando|ya no aguanto"
+        r"|ya no puedo)\b).*?\b(?:me quiero morir|quiero morirme"
+        r"|me muero)\b(?: ,)?(?: \w+){0,3}? (?:se me (?:quedo|quedaron|olvido|olvidaron|cayo"
+        r"|cayeron|perdio|rompio|acabo|fue el bus|paso el bus)|me (?:cai|equivoque|olvide"
+        r"|dejo el bus|jale|confundi|tropece)|(?:perdi|deje) (?:el bus|las llaves|el cel"
+        r"|el almuerzo|la tarea))\b(?: \w+){0,8}? (?:ja(?:ja)+|js(?:js)+|je(?:je)+|xd+|lol)\b",
         r"^(?!.*\b(?:en serio|de verdad|no es broma|no estoy jugando|ya no aguanto|ya no puedo)\b)"
-        r".*?\b(?:me fue mal|reprobe|perdi|me jale|saque (?:un|una) \d+|me quede en)\b(?:"
-        r" \w+){0,6}?"
-        r" (?:, )?(?:y )?(?:me quiero morir|me muero|quiero morirme)\b",
-        r"^(?!.*\b(?:en serio|de verdad|no es broma|no estoy jugando|ya no aguanto|ya no puedo)\b)"
-        r".*?\b(?:me quiero morir|quiero morirme|me muero)\b(?: ,)?(?: \w+){0,3}? (?:se me (?:quedo"
-        r"|quedaron|olvido|olvidaron|cayo|cayeron|perdio|rompio|acabo|fue el bus|paso el bus)|me"
-        r" (?:cai|equivoque|olvide|dejo el bus|jale|confundi|tropece)|(?:perdi|deje) (?:el bus"
-        r"|las llaves|el cel|el almuerzo|la tarea))\b(?: \w+){0,8}? (?:ja(?:ja)+|js(?:js)+"
-        r"|je(?:je)+"
-        r"|xd+|lol)\b",
+        r".*?\b(?:examen\w*|prueba|quiz|tarea|practica|exposicion|bachillerato|materia|notas?)\b"
+        r"(?: \w+){0,8}? (?:, )?(?:me quiero morir|quiero morirme|me muero)\b(?: \w+){0,3}?"
+        r" (?:ja(?:ja)+|js(?:js)+|je(?:je)+|xd+|lol)\b",
     )
 )
 
@@ -1507,25 +1568,24 @@ _EVERYDAY: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
         r"\b(?:me|se) (?:tome|tomo|tomaba|tuve que tomar|tomaron) (?:\w+ ){0,2}?(?:pastillas?"
-        r"|pildoras?"
-        r"|acetaminofen|ibuprofeno|antibioticos?|jarabe|medicinas?|remedios?|antialergicos?)\b"
+        r"|pildoras?|acetaminofen|ibuprofeno|antibioticos?|jarabe|medicinas?|remedios?"
+        r"|antialergicos?)\b"
         r"(?: \w+){0,6}? (?:" + _MEDICAL_CONTEXT
         + r")(?:(?: \w+){0,3}? (?:y )?ya (?:estoy|me siento)"
         r" mejor)?",
         r"\b(?:mi |el |la |un |una |nuestro |nuestra )?(?:perr[oa]s?|perrit[oa]s?|gat[oa]s?"
-        r"|gatit[oa]s?"
-        r"|mascotas?|caballo|vaca|conejo|pollito|loro|hamster|tortuga|chancho)\b(?: \w+){0,2}? se"
-        r" (?:corto|corta|lastimo|quemo|golpeo|pego|cayo|quebro)\b",
+        r"|gatit[oa]s?|mascotas?|caballo|vaca|conejo|pollito|loro|hamster|tortuga"
+        r"|chancho)\b(?: \w+){0,2}? se (?:corto|corta|lastimo|quemo|golpeo|pego|cayo|quebro)\b",
         r"\bme (?:corte|queme) (?:\w+ ){0,3}?(?:picando|cocinando|pelando|planchando|con (?:un|una"
         r"|el|la) (?:papel|hoja|lata|cuchillo de cocina|plancha|olla|sarten|aceite))\b",
         r"\b(?:carta|fiesta|despedida|regalo) (?:de despedida )?(?:para|a) (?:la|el|mi|mis"
-        r"|nuestr\w+)"
-        r" (?:profe\w*|maestr\w*|compan\w+|amig\w+|abuel\w+|director\w*|jefe|tia|tio|prim\w+)\b",
+        r"|nuestr\w+) (?:profe\w*|maestr\w*|compan\w+|amig\w+|abuel\w+|director\w*|jefe|tia|tio"
+        r"|prim\w+)\b",
         # Kept indoors at school for the weather or a drill.
         r"\bencerrad[oa]s? en (?:el|la) (?:aula|clase|escuela|cole|colegio|gimnasio|salon|comedor"
-        r"|biblioteca|ascensor)\b(?: \w+){0,6}? (?:por|porque) (?:hay |habia |esta |estaba )?(?:un "
-        r"|una"
-        r" |el |la )?(?:enjambre|abejas|lluvia|lloviendo|aguacero|tormenta|temblor|simulacro)\b",
+        r"|biblioteca|ascensor)\b(?: \w+){0,6}? (?:por|porque) (?:hay |habia |esta "
+        r"|estaba )?(?:un |una |el |la )?(?:enjambre|abejas|lluvia|lloviendo|aguacero|tormenta"
+        r"|temblor|simulacro)\b",
     )
 )
 
@@ -1550,9 +1610,9 @@ _HOMEWORK = re.compile(
     r"|para la|de) (?:cole|colegio|escuela|u|universidad|clase|materia|civica|sociales|estudios"
     r" sociales|orientacion|espanol|ciencias|psicologia)|(?:para|de) (?:civica|estudios sociales"
     r"|sociales|orientacion|psicologia) sobre|(?:la|el) (?:profe|profesora?|maestr[oa]) (?:nos )?"
-    r"(?:dejo|pidio|mando) (?:investigar|un trabajo|una tarea)|(?:leer|leyendo|lei|leimos) (?:un"
-    r"|una"
-    r"|el|la) (?:libro|novela|cuento|obra)|para (?:literatura|la clase de \w+))\b"
+    r"(?:dejo|pidio|mando) (?:investigar|un trabajo|una tarea)|(?:charla|taller|capacitacion"
+    r"|conferencia) (?:sobre|de)|(?:leer|leyendo|lei|leimos) (?:un|una|el|la) (?:libro|novela"
+    r"|cuento|obra)|para (?:literatura|la clase de \w+))\b"
 )
 _NEWS = re.compile(
     r"\b(?:(?:vi|vimos|mire|miramos|lei|leimos|escuche|oi|salio|salieron|dijeron|pasaron|sale)"
@@ -1777,12 +1837,21 @@ _DANGER_STRONG = re.compile(
         r"|gillete) (?:en la mano|listas?|aqui|conmigo)\b",
         r"\b(?:ya )?me tome (?:todas |un monton de |muchas )?(?:las )?(?:pastillas|pildoras"
         r"|veneno|cloro)\b",
+        r"\b(?:ya )?(?:se|me) (?:tomo|tome|trago|trague) (?:todo el frasco|el frasco entero"
+        r"|todas (?:las|sus|mis) (?:pastillas|pildoras))\b",
+        r"\b(?:esta|estan) (?:rompiendo|tumbando|quebrando) la puerta\b|\b(?:rompio|tumbo|quebro)"
+        r" la puerta de (?:mi|el|nuestro) cuarto\b",
         r"\bme estoy (?:cortando|muriendo|desangrando|ahogando)\b",
         r"\b(?:me|nos) (?:esta|estan) (?:pegando|golpeando|tocando|ahorcando|amenazando"
-        r"|violando|quemando|encerrando|manoseando)\b",
+        r"|violando|quemando|encerrando|manoseando|jalando|pateando|empujando|cacheteando"
+        r"|ahogando)\b",
         r"\b(?:tiene|trae|saco|anda con) (?:un|una) (?:cuchillo|pistola|arma|machete|navaja"
         r"|revolver)\b",
         r"\b(?:esta|estan) (?:tratando de|intentando) (?:entrar|abrir)\b",
+        r"\b(?:tratando de|intentando) (?:entrar|abrir) (?:la puerta|el porton|la ventana|a la casa"
+        r"|al cuarto)\b",
+        r"\bacabo de (?:tomarme|tomar|tragarme|cortarme|hacerme)\b",
+        r"\b(?:con candado|con llave|con cadena) por fuera\b",
         r"\b(?:un|una|unos|el|ese) (?:hombre|senor|man|mae|tipo|carro|moto)s? (?:me|nos)"
         r" (?:sigue|siguen|persigue|persiguen)\b(?! en (?:insta|instagram|tiktok|twitter|redes"
         r"|face|facebook|snap|youtube|twitch))(?! \w+(?:ando|iendo)\b)",
@@ -1804,13 +1873,11 @@ _DANGER_TEMPORAL = re.compile(
 _DANGER_IMMINENT = re.compile(
     _alt(
         # On the way to, or waiting for, a meeting.
-        r"\b(?:voy|ya voy|vamos|ya vamos|estoy yendo|ando yendo|me monte|me subi) (?:camino |en"
-        r" camino"
-        r" )?(?:\w+ ){0,5}?(?:a|para) (?:verme|vernos|encontrarme|encontrarnos|juntarme|juntarnos"
-        r"|conocerlo|conocerla|ver al|ver a la|ver a un|ver a una)\b",
+        r"\b(?:voy|ya voy|vamos|ya vamos|estoy yendo|ando yendo|me monte|me subi) (?:camino "
+        r"|en camino )?(?:\w+ ){0,5}?(?:a|para) (?:verme|vernos|encontrarme|encontrarnos|juntarme"
+        r"|juntarnos|conocerlo|conocerla|ver al|ver a la|ver a un|ver a una)\b",
         r"\b(?:ya )?(?:estoy|estamos) (?:\w+ ){0,4}?esperando (?:a|al|a la|a un|a una|que (?:me"
-        r"|nos)"
-        r" recoja)\b",
+        r"|nos) recoja)\b",
         r"\b(?:me|nos) (?:va|van|viene|vienen) a (?:recoger|buscar|traer) (?:hoy|ahorita|ahora"
         r"|en un rato|esta noche|esta tarde)\b",
         r"\b(?:hoy|esta noche|esta tarde|ahorita|en un rato) (?:me|nos|se) (?:veo|vemos|ve|va a ver"
@@ -1826,16 +1893,13 @@ _DANGER_IMMINENT = re.compile(
         r"\b(?:ya )?viene en camino\b",
         # Means in hand, an overdose already taken.
         r"\btengo (?:una|un|la|el|unas|las) (?:navaja|cuchilla|gillete|cuchillo|soga|cuerda"
-        r"|pastillas"
-        r"|pildoras|veneno|arma|pistola)\b(?: \w+){0,6}? (?:no se si|no creo que|en la mano|aqui"
-        r"|conmigo|listas?)\b",
+        r"|pastillas|pildoras|veneno|arma|pistola)\b(?: \w+){0,6}? (?:no se si|no creo que"
+        r"|en la mano|aqui|conmigo|listas?)\b",
         r"\bno (?:se|creo) (?:si|que) (?:me )?(?:voy a |vaya a )?(?:aguantar|aguante|aguanto"
-        r"|detener"
-        r"|detenga)\b",
+        r"|detener|detenga)\b",
         r"\bme (?:tome|trague) (?:\w+ ){0,4}?(?:pastillas|pildoras|veneno|cloro|medicinas"
-        r"|acetaminofen"
-        r"|clonazepam)\b(?: \w+){0,5}? hace (?:un rato|rato|poco|media hora|una hora|como|\w+"
-        r" minutos)",
+        r"|acetaminofen|clonazepam)\b(?: \w+){0,5}? hace (?:un rato|rato|poco|media hora|una hora"
+        r"|como|\w+ minutos)",
         r"\bhace (?:un rato|rato|poco|media hora|una hora|como (?:una|media) hora|\w+ minutos)"
         r" (?:que )?me (?:tome|trague)\b",
         # High places, plans, farewells.
@@ -1855,12 +1919,20 @@ _DANGER_IMMINENT = re.compile(
         r"\bno (?:quiere|quieren) parar\b",
         r"\b(?:me|nos) (?:van|va) a (?:pasar|cruzar|sacar) por\b",
         r"\b(?:estoy|estamos) (?:aqui )?en (?:un|el|la|una|su) (?:cuarto|habitacion|villa"
-        r"|apartamento"
-        r"|cabina|yate|hotel|motel)\b(?: \w+){0,4}? con (?:un|una|el|unos|este|ese) (?:turista"
-        r"|gringo"
-        r"|extranjero|senor|hombre|man|viejo|cliente|tipo)s?\b",
+        r"|apartamento|cabina|yate|hotel|motel)\b(?: \w+){0,4}? con (?:un|una|el|unos|este"
+        r"|ese) (?:turista|gringo|extranjero|senor|hombre|man|viejo|cliente|tipo)s?\b",
         r"\b(?:me|nos) (?:esta|estan) esperando (?:afuera|abajo|en la esquina|en el carro"
-        r"|en la puerta|en el porton)\b",
+        r"|en la puerta|en el porton|a la salida|en la salida)\b",
+        r"\b(?:me|nos) (?:va|van) a (?:esperar|recoger|buscar) (?:hoy|esta noche|ahorita"
+        r"|a la salida"
+        r"|en la salida)\b",
+        r"\b(?:estoy|estamos|voy|vamos) (?:en el carro|en la moto|en el taxi|en la buseta)"
+        r" (?:de|del) (?:un |el |ese |este )?(?:man|senor|tipo|viejo|gringo|turista|hombre|cliente"
+        r"|desconocido)\b",
+        r"\b(?:ya )?(?:estamos|vamos|voy|estoy) llegando (?:a|al) (?:un |el )?(?:motel|hotel"
+        r"|su casa"
+        r"|su apartamento|su cuarto|la frontera)\b",
+        r"\b(?:me|nos) (?:siguieron|siguio|vienen siguiendo|viene siguiendo) (?:desde|hasta)\b",
         r"\b(?:hay|esta|estan) (?:un|una|unos|el|ese) (?:hombre|senor|man|mae|tipo|carro|moto|viejo"
         r"|desconocido)s? (?:\w+ ){0,3}?(?:afuera|frente a|enfrente de|en la puerta)\b",
         r"\bestoy (?:escondid[oa] )?(?:debajo de la cama|dentro del closet|en el closet)\b",
@@ -1874,9 +1946,8 @@ _DANGER_IMMINENT = re.compile(
         r"\bno (?:me|nos) (?:deja|dejan) de seguir\b",
         r"\b(?:estoy|estamos) en peligro\b",
         r"\bllamen (?:a alguien|a la policia|al 911)\b",
-        r"\bsi no (?:le |les )?(?:mando|paso|doy|envio|deposito|hago) (?:\w+ ){0,3}?(?:hoy|esta"
-        r" noche"
-        r"|ahorita)\b",
+        r"\bsi no (?:le |les )?(?:mando|paso|doy|envio|deposito|hago) (?:\w+ ){0,3}?(?:hoy"
+        r"|esta noche|ahorita)\b",
     )
 )
 
@@ -2018,7 +2089,16 @@ def _covering_frame(hit: _Hit, norm: str) -> Guard | None:
         if rx.search(norm) and not about_writer and not concrete_person and not timed:
             return frame
 
-    if not hit.threat and _is_hypothetical(hit.lead) and not timed and not past:
+    # "¿qué pasaría si me tiro del puente?" is the writer thinking of harming themself, not a
+    # what-if about the world.
+    own_self_harm = about_writer and hit.category == "self_harm"
+    if (
+        not hit.threat
+        and not own_self_harm
+        and _is_hypothetical(hit.lead)
+        and not timed
+        and not past
+    ):
         # The mood that matters is the framed verb's, not the frame's own ("qué pasaría si").
         if _is_subjunctive_or_conditional(_HYPOTHETICAL.sub(" ", hit.clause)):
             return "hypothetical"
