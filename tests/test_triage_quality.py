@@ -16,8 +16,8 @@ from bot.triage import triage
 
 pytestmark = pytest.mark.rasa
 HELD_OUT = ROOT / "eval" / "triage_heldout.jsonl"
-RECALL_FLOOR = 0.97
-FALSE_ALARM_CEILING = 0.22
+RECALL_FLOOR = 0.99
+FALSE_ALARM_CEILING = 0.11
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +39,15 @@ def test_held_out_set_is_large_and_balanced(results):
 def test_recall_of_disclosures_stays_above_the_floor(results):
     positives = [verdict.escalate for row, verdict in results if row["escalate"]]
     assert sum(positives) / len(positives) >= RECALL_FLOOR
+
+
+def test_every_emergency_is_escalated(results):
+    missed = [
+        row["text"]
+        for row, verdict in results
+        if row["urgency"] == "emergency" and not verdict.escalate
+    ]
+    assert missed == []
 
 
 def test_false_alarms_stay_below_the_ceiling(results):
