@@ -80,6 +80,8 @@ async def test_question_about_the_bot_is_understood(engine):
 async def test_gibberish_gets_the_fallback(engine):
     replies = await engine.handle(Inbound(USER, Kind.TEXT, "qwxz pfff zzkq"))
     assert "no le entendí" in texts(replies)
+    assert "1147" in texts(replies) and "911" in texts(replies)  # the helplines
+    assert replies[-1].buttons  # and the menu
 
 
 async def test_text_cannot_choose_an_intent_with_a_leading_slash(assistant):
