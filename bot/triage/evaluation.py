@@ -12,21 +12,14 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from bot.triage import Verdict
+from bot.triage.rules import Category, Subject
 
-CATEGORIES = (
-    "trafficking",
-    "sexual_exploitation",
-    "online_grooming",
-    "abuse",
-    "self_harm",
-    "help_request",
-    "none",
-)
+CATEGORIES: tuple[str, ...] = get_args(Category)  # one list of labels, the rule layer's
 URGENCIES = ("emergency", "high", "none")
-SUBJECTS = ("self", "other", "none")
+SUBJECTS: tuple[str, ...] = get_args(Subject)
 
 
 class LabelError(ValueError):
