@@ -22,7 +22,7 @@ help:
 	@echo "make validate  rasa data validate --fail-on-warnings"
 	@echo "make crossval  rasa test nlu cross-validation (writes results/)"
 	@echo "make lint      ruff"
-	@echo "make i18n      update and compile the gettext catalogs in locales/"
+	@echo "make i18n      update, compile and check the gettext catalogs in locales/"
 
 # Python 3.10 is Rasa's limit. A pyenv shim named python3.10 may exist and still fail, so
 # each candidate is probed by running it.
@@ -39,22 +39,25 @@ $(PY):
 	  exit 1; fi; \
 	echo "creating $(VENV) with $$found"; "$$found" -m venv $(VENV)
 
-CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
+# Every domain (messages: children, staff: officers and facilitators), every language.
+CATALOGS := $(wildcard locales/*/LC_MESSAGES/*.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
 $(STAMP): $(PY) pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-# Compiled catalogs are built here, never committed.
-locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
+# Compiled catalogs are built here, never committed (one run compiles them all).
+locales/%.mo: locales/%.po $(STAMP)
 	$(PY) -m bot i18n compile
 
 setup: $(STAMP) $(COMPILED)
 
-# Extract every _("...") string, update the catalogs, compile them.
+# Extract every _("...") (messages) and _s("...") / N_("...") (staff) string, update the
+# catalogs of both domains in every language, compile them, then check them.
 i18n: $(STAMP)
 	$(PY) -m bot i18n update
+	$(PY) -m bot i18n check
 
 train: setup
 	$(PY) -m bot train

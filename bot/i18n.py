@@ -1,66 +1,147 @@
-"""Translations: the words a child reads come from gettext catalogs (Babel), so the register
-(usted, vos, tú) or a phrase can change without touching code.
+"""Translations: every word a user reads in the bot layer comes from a gettext catalog
+(Babel), so the register (usted, vos, tú) or a phrase can change without touching code.
+
+Two domains, each with its own translator:
+
+- `messages`, with `_()`: what children read. Always Spanish (VOZ_LANGUAGE, default es);
+  it never follows the staff language.
+- `staff`, with `_s()`: what protection officers and facilitators read (alert cards, their
+  status lines and button answers, relay confirmations, /campanas, /resultados, the
+  results table). In STAFF_LANGUAGE: es (default) or en. A module constant that cannot be
+  translated when the module is imported is marked with `N_()` and translated with `_s()`
+  where it is shown, so the language is the one in force at that moment.
 
 Spanish is the source language: msgids are the Spanish text, and locales/es holds the
-catalog a facilitator edits. Compiled catalogs (.mo) are built by `make` (`make i18n`),
-never committed; without one, gettext falls back to the msgid, which is the same Spanish.
+catalogs a facilitator edits; locales/en/LC_MESSAGES/staff.po holds the English. Compiled
+catalogs (.mo) are built by `make` (`make i18n`), never committed; without one, gettext
+falls back to the msgid, which is the Spanish.
+
+Dates and numbers shown to staff are formatted by Babel for `staff_locale()` (es_CR, or en).
 """
 
 from __future__ import annotations
 
+import functools
 import gettext
 import os
+from datetime import date, datetime
 
 from bot.settings import ROOT
 
 LOCALES = ROOT / "locales"
 DOMAIN = "messages"
+STAFF_DOMAIN = "staff"
+# Staff language -> the Babel locale its dates and numbers are formatted in.
+STAFF_LOCALES = {"es": "es_CR", "en": "en"}
 
 
-def translator(language: str | None = None) -> gettext.NullTranslations:
+def translator(language: str | None = None, domain: str = DOMAIN) -> gettext.NullTranslations:
     language = language or os.environ.get("VOZ_LANGUAGE", "es")
-    return gettext.translation(DOMAIN, localedir=LOCALES, languages=[language], fallback=True)
+    return gettext.translation(domain, localedir=LOCALES, languages=[language], fallback=True)
 
 
 _translations = translator()
 
 
 def _(message: str) -> str:
+    """A child's text, in the children's catalog."""
     return _translations.gettext(message)
+
+
+def staff_language() -> str:
+    """STAFF_LANGUAGE, read when a text is shown (Settings refuses a value not in
+    STAFF_LOCALES at start); anything unknown here reads as Spanish."""
+    language = os.environ.get("STAFF_LANGUAGE", "").strip().lower() or "es"
+    return language if language in STAFF_LOCALES else "es"
+
+
+def staff_locale() -> str:
+    """The Babel locale for dates and numbers shown to staff."""
+    return STAFF_LOCALES[staff_language()]
+
+
+@functools.lru_cache(maxsize=16)
+def _staff_translations(localedir: str, language: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        STAFF_DOMAIN, localedir=localedir, languages=[language], fallback=True
+    )
+
+
+def _s(message: str, language: str | None = None) -> str:
+    """An officer's or facilitator's text, in the staff catalog of STAFF_LANGUAGE (or of
+    `language`)."""
+    return _staff_translations(str(LOCALES), language or staff_language()).gettext(message)
+
+
+def N_(message: str) -> str:  # the gettext name for "translate later"
+    """Marks a staff text for the catalog without translating it yet; `_s()` it when shown."""
+    return message
+
+
+def staff_number(value: float) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=staff_locale())
+
+
+def staff_date(value: date) -> str:
+    from babel.dates import format_date
+
+    return format_date(value, "medium", locale=staff_locale())
+
+
+def staff_time(value: datetime) -> str:
+    from babel.dates import format_time
+
+    return format_time(value, "short", locale=staff_locale())
+
+
+def staff_datetime(value: datetime) -> str:
+    """Date (medium) and time (short), joined the locale's way."""
+    from babel.dates import get_datetime_format
+
+    pattern = str(get_datetime_format("medium", locale=staff_locale()))
+    return pattern.replace("{1}", staff_date(value)).replace("{0}", staff_time(value))
 
 
 # -- catalog maintenance (`python -m bot i18n`, `make i18n`) ----------------------------
 
-SOURCES = ("bot", "consent")
 SOURCE_LANGUAGE = "es"
-LANGUAGES = ("es",)
+# domain -> (its languages, the functions that mark its messages, the folders read)
+CATALOGS: dict[str, tuple[tuple[str, ...], dict[str, None], tuple[str, ...]]] = {
+    DOMAIN: (("es",), {"_": None}, ("bot", "consent")),
+    STAFF_DOMAIN: (tuple(STAFF_LOCALES), {"_s": None, "N_": None}, ("bot",)),
+}
+# A translator's comment (`# same in English` above the entry) that says a msgstr equal to
+# its Spanish msgid is the right translation ("Total"), not a copy left untranslated.
+SAME_AS_SOURCE = "same in English"
 
 
-def _catalog_path(language: str):  # type: ignore[no-untyped-def]
-    return LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def _catalog_path(language: str, domain: str = DOMAIN):  # type: ignore[no-untyped-def]
+    return LOCALES / language / "LC_MESSAGES" / f"{domain}.po"
 
 
-def extract():  # type: ignore[no-untyped-def]
-    """Every `_("...")` string in the sources, as a Babel catalog (the template)."""
+def extract(domain: str = DOMAIN):  # type: ignore[no-untyped-def]
+    """Every string the domain's functions mark in the sources (`_("...")` for messages;
+    `_s("...")`, `N_("...")` for staff), as a Babel catalog (the template)."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
 
+    _languages, keywords, sources = CATALOGS[domain]
     template = Catalog(project="voz-segura", charset="utf-8")
-    for folder in SOURCES:
+    for folder in sources:
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT / folder),
-            method_map=[("**.py", "python")],
-            keywords={"_": None},
+            str(ROOT / folder), method_map=[("**.py", "python")], keywords=keywords
         ):
             template.add(message, locations=[(f"{folder}/{filename}", lineno)])
     return template
 
 
-def _read(language: str):  # type: ignore[no-untyped-def]
+def _read(language: str, domain: str = DOMAIN):  # type: ignore[no-untyped-def]
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po
 
-    path = _catalog_path(language)
+    path = _catalog_path(language, domain)
     if not path.exists():
         return Catalog(locale=language, project="voz-segura", charset="utf-8")
     with path.open("rb") as handle:
@@ -68,62 +149,78 @@ def _read(language: str):  # type: ignore[no-untyped-def]
 
 
 def update() -> list[str]:
-    """Bring every catalog up to date with the sources; in the source language an
-    untranslated message gets its msgid as msgstr (the Spanish is the text). Returns what
-    changed, for the log."""
+    """Bring every catalog of every domain up to date with the sources; in the source
+    language an untranslated message gets its msgid as msgstr (the Spanish is the text),
+    in the others it stays empty for a translator (and `check` fails until then). Returns
+    what changed, for the log."""
     from babel.messages.pofile import write_po
 
-    template = extract()
     changes = []
-    for language in LANGUAGES:
-        catalog = _read(language)
-        created = catalog.creation_date  # keep the header stable: no churn on every run
-        catalog.update(template, no_fuzzy_matching=True)
-        catalog.creation_date, catalog.fuzzy = created, False
-        for message in catalog:
-            if message.id and language == SOURCE_LANGUAGE and not message.string:
-                message.string = message.id
-                changes.append(f"{language}: new {str(message.id)[:50]!r}")
-            message.flags.discard("fuzzy")
-        path = _catalog_path(language)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            # No line numbers: they would change the catalog on every edit of the code.
-            write_po(handle, catalog, width=100, no_location=True, include_previous=False)
+    for domain, (languages, _keywords, _sources) in CATALOGS.items():
+        for language in languages:
+            template = extract(domain)  # fresh: update() adds the template's own messages
+            catalog = _read(language, domain)
+            created = catalog.creation_date  # keep the header stable: no churn on every run
+            known = {message.id for message in catalog if message.id}
+            catalog.update(template, no_fuzzy_matching=True)
+            catalog.creation_date, catalog.fuzzy = created, False
+            for message in catalog:
+                if not message.id:
+                    continue
+                if language == SOURCE_LANGUAGE and not message.string:
+                    message.string = message.id
+                if message.id not in known:
+                    state = "" if message.string else " (to translate)"
+                    changes.append(f"{domain}/{language}: new {str(message.id)[:50]!r}{state}")
+                message.flags.discard("fuzzy")
+            path = _catalog_path(language, domain)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("wb") as handle:
+                # No line numbers: they would change the catalog on every edit of the code.
+                write_po(handle, catalog, width=100, no_location=True, include_previous=False)
     return changes
 
 
 def problems() -> list[str]:
-    """What is wrong with the catalogs: strings shown to users but missing or untranslated,
-    and placeholders that differ between msgid and msgstr."""
+    """What is wrong with the catalogs: strings shown to users but missing or untranslated
+    (in a language other than Spanish, a msgstr equal to its msgid counts as untranslated
+    unless marked SAME_AS_SOURCE), and placeholders that differ between msgid and msgstr."""
     import re
 
     placeholder = re.compile(r"\{[^{}]*\}|%\(?\w*\)?[sd]")
     found = []
-    template = extract()
-    for language in LANGUAGES:
-        catalog = _read(language)
-        for message in template:
-            if not message.id:
-                continue
-            entry = catalog.get(message.id)
-            where = str(_catalog_path(language))
-            if entry is None:
-                found.append(f"{where}: missing {str(message.id)[:60]!r}; run `make i18n`")
-            elif not entry.string:
-                found.append(f"{where}: untranslated {str(message.id)[:60]!r}")
-            elif sorted(placeholder.findall(str(entry.id))) != sorted(
-                placeholder.findall(str(entry.string))
-            ):
-                found.append(f"{where}: placeholders differ in {str(message.id)[:60]!r}")
+    for domain, (languages, _keywords, _sources) in CATALOGS.items():
+        template = extract(domain)
+        for language in languages:
+            catalog = _read(language, domain)
+            where = str(_catalog_path(language, domain))
+            for message in template:
+                if not message.id:
+                    continue
+                entry = catalog.get(message.id)
+                shown = repr(str(message.id)[:60])
+                if entry is None:
+                    found.append(f"{where}: missing {shown}; run `make i18n`")
+                elif not entry.string or (
+                    language != SOURCE_LANGUAGE
+                    and entry.string == entry.id
+                    and SAME_AS_SOURCE not in entry.user_comments
+                ):
+                    found.append(f"{where}: untranslated {shown}")
+                elif sorted(placeholder.findall(str(entry.id))) != sorted(
+                    placeholder.findall(str(entry.string))
+                ):
+                    found.append(f"{where}: placeholders differ in {shown}")
     return found
 
 
 def compile_catalogs() -> None:
     from babel.messages.mofile import write_mo
 
-    for language in LANGUAGES:
-        path = _catalog_path(language)
-        if path.exists():
-            with path.with_suffix(".mo").open("wb") as handle:
-                write_mo(handle, _read(language))
+    for domain, (languages, _keywords, _sources) in CATALOGS.items():
+        for language in languages:
+            path = _catalog_path(language, domain)
+            if path.exists():
+                with path.with_suffix(".mo").open("wb") as handle:
+                    write_mo(handle, _read(language, domain))
+    _staff_translations.cache_clear()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+STAFF_LANGUAGES = ("es", "en")  # bot.i18n.STAFF_LOCALES has one locale for each
 
 
 class SettingsError(ValueError):
@@ -111,6 +112,8 @@ class Settings:
     fallback_minutes: tuple[int, int] = (15, 90)
     excerpt_retention_days: int = 30  # after a case is resolved
     facilitator_ids: frozenset[int] = frozenset()
+    # Language of what officers and facilitators read (the `staff` catalog); never children's.
+    staff_language: str = "es"
     log_level: str = "INFO"
 
     @classmethod
@@ -130,6 +133,12 @@ class Settings:
                 "TELEGRAM_BOT_TOKEN is set but PROTECTION_CHAT_ID is not: a bot that cannot "
                 "reach a protection officer must not talk to children. Set PROTECTION_CHAT_ID "
                 "to the officers' group id (e.g. -1001234567890); add the bot to that group"
+            )
+        staff_language = env("STAFF_LANGUAGE", "").strip().lower() or "es"
+        if staff_language not in STAFF_LANGUAGES:
+            raise SettingsError(
+                f"STAFF_LANGUAGE={staff_language!r}; use es or en (the languages of the "
+                "staff catalog in locales/<lang>/LC_MESSAGES/staff.po)"
             )
         log_level = env("LOG_LEVEL", "INFO").strip().upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
@@ -163,5 +172,6 @@ class Settings:
             ),
             excerpt_retention_days=_minutes("EXCERPT_RETENTION_DAYS", 30),
             facilitator_ids=_int_set("FACILITATOR_IDS"),
+            staff_language=staff_language,
             log_level=log_level,
         )

@@ -152,7 +152,7 @@ async def test_first_delivery_sends_one_card_with_three_buttons_and_marks_it_sen
     assert "⚠️ Alta" in card.text and "Abuso o maltrato" in card.text
     assert f"«{EXCERPT}»" in card.text
     assert "13–15 años" in card.text and "jaco-2026" in card.text
-    assert "2026-03-01 12:00 UTC" in card.text
+    assert "Hora: 1 mar 2026, 12:00\u202fp.\u202fm. UTC" in card.text  # es_CR, by Babel
     assert REPEAT_LINE not in card.text
     assert callback_data(card) == [
         f"e:take:{case_id}",
@@ -608,7 +608,7 @@ def test_card_names_its_kind_and_never_the_child(kind, fields, says):
     assert says in text
     assert "Acoso sexual en línea (grooming)" in text and "otra persona" in text
     assert "«un señor me pide fotos»" in text
-    assert "2026-03-01 12:00 UTC (hace 2 h 0 min)" in text
+    assert "1 mar 2026, 12:00\u202fp.\u202fm. UTC (hace 2 h 0 min)" in text
     assert PSEUDONYM not in text and "987654321" not in text
     assert "Edad" not in text and "Campaña" not in text  # unknown: left out
     assert [label for row in buttons for label, _ in row] == [

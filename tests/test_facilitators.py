@@ -41,7 +41,7 @@ async def telegram(assistant, database):
 async def test_facilitator_lists_campaigns_with_status(telegram):
     telegram.push_text(FACILITATOR, "/campanas")
     [listing] = await telegram.wait_for_sent(1, chat_id=FACILITATOR)
-    assert "seguridad-en-linea" in listing.text and "draft" in listing.text
+    assert "seguridad-en-linea" in listing.text and "(borrador, " in listing.text
 
 
 async def test_facilitator_reads_the_published_table(telegram):

@@ -1,24 +1,59 @@
-"""The gettext catalogs hold every word shown to a child, and docs/consent.md stays true."""
+"""The gettext catalogs hold every word shown to a user, and docs/consent.md stays true.
+
+Two domains: `messages` (children, Spanish only) and `staff` (protection officers and
+facilitators, Spanish or English by STAFF_LANGUAGE). Staff words and formats follow the
+staff language; a child's never do."""
 
 from __future__ import annotations
 
 import shutil
+from datetime import date, datetime, timedelta
+
+import pytest
 
 from bot import i18n
-from bot.settings import ROOT
+from bot.campaigns import results
+from bot.escalation.cards import render_card
+from bot.escalation.officers import ActionResult, status_line
+from bot.settings import ROOT, STAFF_LANGUAGES
+from bot.storage import Escalation
+from bot.telegram.contact import FROM_OFFICER
+from bot.telegram.officers import with_status
+from bot.triage import Verdict
+from bot.triage.answers import replies
 from consent.document import render
+
+START = datetime(2026, 3, 1, 12, 0, 0)
 
 
 def test_every_user_facing_string_is_in_the_catalog_and_translated():
     assert i18n.problems() == []
 
 
+def test_both_domains_are_checked_in_every_language():
+    assert i18n.CATALOGS["messages"][0] == ("es",)  # children: Spanish, never English
+    assert i18n.CATALOGS["staff"][0] == ("es", "en")
+    assert set(STAFF_LANGUAGES) == set(i18n.STAFF_LOCALES)
+    staff = {str(message.id) for message in i18n.extract("staff") if message.id}
+    # Officers' and facilitators' texts are staff messages, not children's.
+    assert {"Tomar caso", "Hora: {time} UTC", "No autorizado", "Del {opens} al {closes}"} <= staff
+    assert "✓ Enviado a la persona del caso {case}." in staff
+    assert "No hay consultas en campaigns/." in staff
+    children = {str(message.id) for message in i18n.extract("messages") if message.id}
+    assert "👤 Persona de protección:" in children and "Tomar caso" not in children
+
+
+def _copy_locales(tmp_path, monkeypatch):
+    shutil.copytree(i18n.LOCALES, tmp_path / "locales", ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path / "locales")
+    return tmp_path / "locales"
+
+
 def test_a_missing_or_untranslated_string_or_a_changed_placeholder_is_reported(
     tmp_path, monkeypatch
 ):
-    shutil.copytree(i18n.LOCALES, tmp_path / "locales")
-    monkeypatch.setattr(i18n, "LOCALES", tmp_path / "locales")
-    catalog = tmp_path / "locales" / "es" / "LC_MESSAGES" / "messages.po"
+    locales = _copy_locales(tmp_path, monkeypatch)
+    catalog = locales / "es" / "LC_MESSAGES" / "messages.po"
     text = catalog.read_text(encoding="utf-8")
     # Drop one entry, empty another's translation, and break a placeholder.
     text = text.replace('msgid "¿Entendí bien?"\nmsgstr "¿Entendí bien?"\n', "")
@@ -30,6 +65,155 @@ def test_a_missing_or_untranslated_string_or_a_changed_placeholder_is_reported(
     assert "missing '¿Entendí bien?'" in found
     assert "untranslated 'Sí'" in found
     assert "placeholders differ" in found
+
+
+def test_a_staff_string_missing_untranslated_or_misplaced_in_english_is_reported(
+    tmp_path, monkeypatch
+):
+    locales = _copy_locales(tmp_path, monkeypatch)
+    english = locales / "en" / "LC_MESSAGES" / "staff.po"
+    text = english.read_text(encoding="utf-8")
+    changes = [
+        ('msgid "Tomar caso"\nmsgstr "Take case"\n', ""),  # missing
+        ('msgstr "Resolve"', 'msgstr "Resolver"'),  # the Spanish copied: untranslated
+        ('msgstr "False alarm"', 'msgstr ""'),  # empty: untranslated
+        ('msgstr "Case {case} taken. Thank you."', 'msgstr "Case {caso} taken. Thank you."'),
+        ('msgstr "Urgency: {urgency}"', 'msgstr "Urgency: 🚨"'),  # placeholder dropped
+    ]
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    english.write_text(text, encoding="utf-8")
+    spanish = locales / "es" / "LC_MESSAGES" / "staff.po"
+    spanish.write_text(
+        spanish.read_text(encoding="utf-8").replace(
+            'msgid "Nuevo caso"\nmsgstr "Nuevo caso"\n', ""
+        ),
+        encoding="utf-8",
+    )
+    found = i18n.problems()
+    where_en, where_es = str(english), str(spanish)
+    assert f"{where_en}: missing 'Tomar caso'; run `make i18n`" in found
+    assert f"{where_en}: untranslated 'Resolver'" in found
+    assert f"{where_en}: untranslated 'Falsa alarma'" in found
+    assert f"{where_en}: placeholders differ in 'Caso {{case}} tomado. Gracias.'" in found
+    assert f"{where_en}: placeholders differ in 'Urgencia: {{urgency}}'" in found
+    assert f"{where_es}: missing 'Nuevo caso'; run `make i18n`" in found
+    assert len(found) == 6
+    # "Total" is the same word in English: allowed only because the entry says so.
+    assert not any("'Total'" in problem for problem in found)
+    english.write_text(text.replace("# same in English\n", ""), encoding="utf-8")
+    assert f"{where_en}: untranslated 'Total'" in i18n.problems()
+
+
+def test_update_gives_new_staff_strings_the_spanish_in_es_and_leaves_english_to_translate(
+    tmp_path, monkeypatch
+):
+    locales = _copy_locales(tmp_path, monkeypatch)
+    for language in ("es", "en"):
+        (locales / language / "LC_MESSAGES" / "staff.po").unlink()
+    changes = i18n.update()
+    assert "staff/es: new 'Tomar caso'" in changes
+    assert "staff/en: new 'Tomar caso' (to translate)" in changes
+    english = i18n._read("en", "staff")
+    assert english.get("Tomar caso").string == ""
+    assert i18n._read("es", "staff").get("Tomar caso").string == "Tomar caso"
+    assert any("untranslated 'Tomar caso'" in problem for problem in i18n.problems())
+
+
+@pytest.fixture
+def english_staff(tmp_path, monkeypatch):
+    """STAFF_LANGUAGE=en with freshly compiled catalogs (as `make` builds them)."""
+    _copy_locales(tmp_path, monkeypatch)
+    i18n.compile_catalogs()
+    monkeypatch.setenv("STAFF_LANGUAGE", "en")
+    yield
+    i18n._staff_translations.cache_clear()
+
+
+def _case(**fields) -> Escalation:
+    values = dict(
+        id=12,
+        created_at=START,
+        urgency="emergency",
+        category="abuse",
+        subject="self",
+        age_band="13-15",
+        campaign="jaco-2026",
+        excerpt="mi tío me pega",
+        status="open",
+        child_confirmed=None,
+    )
+    values.update(fields)
+    return Escalation(**values)
+
+
+def test_a_card_in_english_while_the_child_is_answered_in_spanish(english_staff):
+    text, buttons = render_card(_case(), "alert", repeat=True, now=START + timedelta(hours=2))
+    assert text.split("\n") == [
+        "🔁 Resent: you may have received this already",
+        "New case VS-000012",
+        "",
+        "Urgency: 🚨 EMERGENCY",
+        "Situation: Abuse or mistreatment",
+        "Who: happening to the person writing",
+        "Age: 13–15 years",
+        "Campaign: jaco-2026",
+        "What they wrote: “mi tío me pega”",
+        "Time: Mar 1, 2026, 12:00\u202fPM UTC (2 h 0 min ago)",  # en, by Babel
+    ]
+    assert [label for row in buttons for label, _ in row] == ["Take case", "Resolve", "False alarm"]
+    reminder, _ = render_card(_case(), "reminder", repeat=False, now=START)
+    assert "Nobody has taken this case yet. Can someone attend to it?" in reminder
+
+    # The same disclosure, answered to the child: Spanish, whatever STAFF_LANGUAGE says.
+    verdict = Verdict(escalate=True, urgency="emergency", category="abuse", subject="self")
+    answer = [reply.text for reply in replies(verdict, case_id=12, can_contact=True)]
+    assert answer[1] == "¿Entendí bien?"
+    assert "llame ya al 911" in answer[0] and "PANI: 1147" in answer[0]
+    assert answer[2] == "¿Quiere que una persona de protección le escriba aquí, por este chat?"
+    assert i18n._("¿Entendí bien?") == "¿Entendí bien?"
+    assert i18n.translator().gettext("Sí") == "Sí"
+    assert FROM_OFFICER == "👤 Persona de protección:\n"
+
+
+def test_officer_answers_status_lines_and_the_results_table_in_english(english_staff):
+    taken = ActionResult(1, "take", True, "taken", None)
+    assert taken.answer == "Case VS-000001 taken. Thank you."
+    refused = ActionResult(1, "take", False, "taken", "already_taken")
+    assert refused.answer == "Another protection officer has already taken this case."
+    line = status_line("taken", START.replace(minute=7))
+    assert line == "✅ Taken by a protection officer at 12:07\u202fPM UTC"
+    # A card whose status line was written in Spanish gets it replaced, not doubled.
+    spanish = "Nuevo caso VS-000001\n\n✅ Tomado por una persona de protección a las 12:07 UTC"
+    assert with_status(spanish, "🟢 Resolved") == "Nuevo caso VS-000001\n\n🟢 Resolved"
+
+    published = results.Results(
+        campaign="demo",
+        title="Demo",
+        opens=date(2026, 3, 1),
+        closes=date(2026, 4, 30),
+        columns=("13-15", results.TOTAL),
+        completions=results.Row("*", results.COMPLETIONS, (results.Cell(1234), results.Cell(1234))),
+        tables=(),
+    )
+    table = results.as_table(published)
+    assert "From March 1, 2026 to April 30, 2026" in table
+    assert "Completed the consultation  1,234  1,234" in table
+    assert "fewer than 10 people" in table
+    # CSV and JSON are data: their labels stay the Spanish source whatever the language.
+    assert "Completaron la consulta" in results.as_csv(published)
+
+
+def test_staff_dates_and_numbers_are_formatted_for_es_cr_by_default(monkeypatch):
+    monkeypatch.delenv("STAFF_LANGUAGE", raising=False)
+    assert i18n.staff_locale() == "es_CR"
+    assert i18n.staff_number(1234567) == "1\xa0234\xa0567"
+    assert i18n.staff_date(date(2026, 3, 1)) == "1 mar 2026"
+    assert i18n.staff_datetime(START) == "1 mar 2026, 12:00\u202fp.\u202fm."
+    text, _ = render_card(_case(), "alert", repeat=False, now=START)
+    assert "Hora: 1 mar 2026, 12:00\u202fp.\u202fm. UTC" in text
+    assert "Urgencia: 🚨 EMERGENCIA" in text
 
 
 def test_consent_document_is_generated_from_the_current_catalogs():

@@ -157,7 +157,9 @@ def test_double_take_keeps_the_first_officer_and_audits_both_presses(database, o
     second = officers.act(case_id, "take", OTHER_OFFICER)
     assert first.accepted and not second.accepted
     assert second.answer == "Este caso ya fue tomado por otra persona de protección."
-    assert second.status_line == "✅ Tomado por una persona de protección a las 12:00 UTC"
+    # es_CR time (Babel): 12-hour clock, narrow no-break spaces.
+    taken_at = "a las 12:00\u202fp.\u202fm. UTC"
+    assert second.status_line == f"✅ Tomado por una persona de protección {taken_at}"
     assert audit(database, case_id) == [(OFFICER, "taken"), (OTHER_OFFICER, "refused_take")]
 
 
@@ -234,7 +236,7 @@ def test_status_lines_for_the_card(database, officers, clock):
     assert officers.status_line(load(database, case_id)) == ""
     clock.advance(minutes=7)
     result = officers.act(case_id, "take", OFFICER)
-    expected = "✅ Tomado por una persona de protección a las 12:07 UTC"
+    expected = "✅ Tomado por una persona de protección a las 12:07\u202fp.\u202fm. UTC"
     assert result.status_line == expected
     clock.advance(hours=2)
     assert officers.status_line(load(database, case_id)) == expected  # from the audit log

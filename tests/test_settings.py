@@ -15,6 +15,7 @@ VARIABLES = [
     "LOG_LEVEL",
     "DATABASE_URL",
     "WEBHOOK_PORT",
+    "STAFF_LANGUAGE",
 ]
 
 
@@ -69,7 +70,9 @@ def test_dotenv_fills_unset_variables_only(tmp_path, monkeypatch):
 
     assert os.environ["LOG_LEVEL"] == "WARNING"
     assert os.environ["TELEGRAM_BOT_TOKEN"] == "123:abc"
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
+    # load_dotenv set it behind monkeypatch's back: monkeypatch.delenv would restore it
+    # after the test and leak a token into the tests that follow.
+    del os.environ["TELEGRAM_BOT_TOKEN"]
 
 
 def test_malformed_dotenv_line_names_file_and_line(tmp_path):
@@ -94,3 +97,11 @@ def test_escalation_timers_are_configurable_and_checked(monkeypatch):
     monkeypatch.setenv("ESCALATION_REMINDER_MINUTES_HIGH", "media hora")
     with pytest.raises(SettingsError, match="ESCALATION_REMINDER_MINUTES_HIGH"):
         Settings.from_env(dotenv=None)
+
+
+def test_an_unknown_staff_language_stops_the_bot_at_start(monkeypatch):
+    monkeypatch.setenv("STAFF_LANGUAGE", "fr")
+    with pytest.raises(SettingsError, match="STAFF_LANGUAGE='fr'; use es or en"):
+        Settings.from_env(dotenv=None)
+    monkeypatch.setenv("STAFF_LANGUAGE", "EN")
+    assert Settings.from_env(dotenv=None).staff_language == "en"

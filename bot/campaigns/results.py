@@ -41,7 +41,10 @@ reader who knows this code can still bound a hidden cell (with a Total of 11 ove
 hidden cells, the pair is 1 and 10, in an order the reader cannot tell).
 
 Percentages (share of the column's n) are shown only for a published count in a column
-whose n is published and at least 30. Text output uses Babel for es_CR numbers and dates.
+whose n is published and at least 30. Text output (the table, the charts) is for people:
+its words are in the staff catalog (STAFF_LANGUAGE) and its numbers and dates are formatted
+by Babel for the staff locale (es_CR by default). CSV and JSON are data: their labels and
+note stay the Spanish source text, whatever the language.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ from sqlalchemy import select
 
 from bot.campaigns.model import SKIP, Campaign, Question
 from bot.campaigns.tables import ANY, AnswerCounter
+from bot.i18n import N_, _s, staff_locale
 
 if TYPE_CHECKING:
     from bot.storage import Database
@@ -73,15 +77,21 @@ if TYPE_CHECKING:
 HIDDEN = "<10"
 SMALLEST_SHOWN = 10
 MIN_N_FOR_PERCENT = 30
-TOTAL = "Total"
-RESPONSES = "Respuestas"
-SKIP_LABEL = "Prefiero no responder"
-COMPLETIONS = "Completaron la consulta"
+# Labels and the note are data in CSV and JSON (the Spanish, as here); the table and the
+# charts translate them for the staff language when they are drawn.
+TOTAL = N_("Total")
+RESPONSES = N_("Respuestas")
+SKIP_LABEL = N_("Prefiero no responder")
+COMPLETIONS = N_("Completaron la consulta")
+LABELS = frozenset({TOTAL, RESPONSES, SKIP_LABEL, COMPLETIONS})
 PARTITIONS = frozenset({"single", "scale", "yes_no"})  # options add up to n
-NOTE = (
-    f"{HIDDEN}: menos de 10 personas, o una cifra oculta para que otra no se pueda calcular "
-    f"por resta. Porcentajes solo donde hay {MIN_N_FOR_PERCENT} respuestas o más."
+NOTE_TEMPLATE = N_(
+    "{hidden}: menos de 10 personas, o una cifra oculta para que otra no se pueda calcular "
+    "por resta. Porcentajes solo donde hay {n} respuestas o más."
 )
+NOTE = NOTE_TEMPLATE.format(hidden=HIDDEN, n=MIN_N_FOR_PERCENT)
+DATES = N_("Del {opens} al {closes}")
+PEOPLE = N_("Personas (total)")
 
 Counts = Mapping[tuple[str, str, str], int]  # (question, option, band) -> count
 Key = tuple[str, str, str]  # (question or "*", option or "*", band or TOTAL)
@@ -351,8 +361,17 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def _shown(label: str, row_id: str | None = None) -> str:
+    """A column or row label as a person reads it: this module's own labels translated,
+    an option's wording (campaign data) as written."""
+    if label in LABELS and row_id in (None, ANY, SKIP):
+        return _s(label)
+    return label
+
+
 def _grid(columns: tuple[str, ...], rows: list[Row], locale: str) -> list[str]:
-    grid = [["", *columns]] + [[r.label, *(_text_cell(c, locale) for c in r.cells)] for r in rows]
+    grid = [["", *(_shown(c) for c in columns)]]
+    grid += [[_shown(r.label, r.id), *(_text_cell(c, locale) for c in r.cells)] for r in rows]
     widths = [max(_width(line[i]) for line in grid) for i in range(len(grid[0]))]
     return [
         "  ".join(
@@ -363,16 +382,22 @@ def _grid(columns: tuple[str, ...], rows: list[Row], locale: str) -> list[str]:
     ]
 
 
-def as_table(results: Results, locale: str = "es_CR") -> str:
-    """Plain text, aligned, numbers and dates in the locale's format."""
+def as_table(results: Results, locale: str | None = None) -> str:
+    """Plain text, aligned, in the staff language; numbers and dates in the locale's
+    format (default: the staff locale, es_CR unless STAFF_LANGUAGE says otherwise)."""
+    locale = locale or staff_locale()
     opens = format_date(results.opens, "long", locale=locale)
     closes = format_date(results.closes, "long", locale=locale)
-    lines = [f"{results.title} ({results.campaign})", f"Del {opens} al {closes}", ""]
+    dates = _s(DATES).format(opens=opens, closes=closes)
+    lines = [f"{results.title} ({results.campaign})", dates, ""]
     lines += _grid(results.columns, [results.completions], locale)
     for table in results.tables:
         lines += ["", f"{table.question}: {table.text}"]
         lines += _grid(results.columns, [*table.rows, table.respondents], locale)
-    lines += ["", NOTE]
+    lines += [
+        "",
+        _s(NOTE_TEMPLATE).format(hidden=HIDDEN, n=format_decimal(MIN_N_FOR_PERCENT, locale=locale)),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -451,12 +476,14 @@ def _drawable(text: str) -> str:
     return " ".join("".join(c for c in text if unicodedata.category(c) != "So").split())
 
 
-def charts(results: Results, out_dir: Path, locale: str = "es_CR") -> list[Path]:
+def charts(results: Results, out_dir: Path, locale: str | None = None) -> list[Path]:
     """One PNG per question: a bar per option for the Total column; a hidden cell is a
-    hatched slot with no bar, labelled "<10", so no height hints at its value."""
+    hatched slot with no bar, labelled "<10", so no height hints at its value. Words in the
+    staff language, numbers in `locale` (default: the staff locale)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    locale = locale or staff_locale()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     total = results.columns.index(TOTAL)
@@ -490,14 +517,18 @@ def charts(results: Results, out_dir: Path, locale: str = "es_CR") -> list[Path]
                 )
         axes.set_xticks(list(positions))
         axes.set_xticklabels(
-            [textwrap.fill(_drawable(row.label) or row.id, 14) for row in table.rows], fontsize=8
+            [
+                textwrap.fill(_drawable(_shown(row.label, row.id)) or row.id, 14)
+                for row in table.rows
+            ],
+            fontsize=8,
         )
         axes.yaxis.set_major_formatter(lambda value, _: format_decimal(value, locale=locale))
-        axes.set_ylabel("Personas (total)")
+        axes.set_ylabel(_s(PEOPLE))
         axes.set_ylim(0, max([*heights, SMALLEST_SHOWN]) * 1.2)
         axes.set_title(textwrap.fill(_drawable(f"{table.question}: {table.text}"), 70), fontsize=10)
         n = table.respondents.cells[total]
-        axes.set_xlabel(f"{RESPONSES}: {_text_cell(n, locale)}")
+        axes.set_xlabel(f"{_s(RESPONSES)}: {_text_cell(n, locale)}")
         figure.tight_layout()
         path = out_dir / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', table.question)}.png"
         figure.savefig(path)

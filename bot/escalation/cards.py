@@ -11,44 +11,51 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from bot.i18n import N_, _s, staff_datetime, staff_number
 from bot.storage import Escalation
 
 Buttons = list[list[tuple[str, str]]]
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
-REPEAT_LINE = "🔁 Reenvío: puede que ya lo haya recibido"
+# Staff texts: marked here, translated (STAFF_LANGUAGE) when a card is rendered.
+REPEAT_LINE = N_("🔁 Reenvío: puede que ya lo haya recibido")
 HEADER = {
-    "alert": "Nuevo caso",
-    "update": "✏️ Actualización del caso",
-    "reminder": "⏰ Recordatorio: caso sin tomar",
-    "fallback": "📵 Caso sin atender en el chat de protección",
-    "contact": "💬 Contacto aceptado en el caso",
-    "message": "💬 Mensaje de la persona del caso",
+    "alert": N_("Nuevo caso"),
+    "update": N_("✏️ Actualización del caso"),
+    "reminder": N_("⏰ Recordatorio: caso sin tomar"),
+    "fallback": N_("📵 Caso sin atender en el chat de protección"),
+    "contact": N_("💬 Contacto aceptado en el caso"),
+    "message": N_("💬 Mensaje de la persona del caso"),
 }
-REPLY_HINT = "Para escribirle, responda a este mensaje (Responder) en este grupo."
-URGENCY = {"emergency": "🚨 EMERGENCIA", "high": "⚠️ Alta"}
+REPLY_HINT = N_("Para escribirle, responda a este mensaje (Responder) en este grupo.")
+URGENCY = {"emergency": N_("🚨 EMERGENCIA"), "high": N_("⚠️ Alta")}
 CATEGORY = {
-    "trafficking": "Trata de personas",
-    "sexual_exploitation": "Explotación sexual",
-    "online_grooming": "Acoso sexual en línea (grooming)",
-    "abuse": "Abuso o maltrato",
-    "self_harm": "Autolesión o riesgo de suicidio",
-    "help_request": "Pide ayuda",
+    "trafficking": N_("Trata de personas"),
+    "sexual_exploitation": N_("Explotación sexual"),
+    "online_grooming": N_("Acoso sexual en línea (grooming)"),
+    "abuse": N_("Abuso o maltrato"),
+    "self_harm": N_("Autolesión o riesgo de suicidio"),
+    "help_request": N_("Pide ayuda"),
 }
+OTHER_CATEGORY = N_("Otra situación")
 SUBJECT = {
-    "self": "le pasa a quien escribe",
-    "other": "le pasa a otra persona",
-    "none": "no está claro a quién le pasa",
+    "self": N_("le pasa a quien escribe"),
+    "other": N_("le pasa a otra persona"),
+    "none": N_("no está claro a quién le pasa"),
 }
-STATUS = {"taken": "tomado", "resolved": "resuelto", "false_alarm": "falsa alarma"}
+STATUS = {"taken": N_("tomado"), "resolved": N_("resuelto"), "false_alarm": N_("falsa alarma")}
+BUTTONS = {"take": N_("Tomar caso"), "resolve": N_("Resolver"), "false": N_("Falsa alarma")}
 _AGE_RANGE = re.compile(r"(\d{1,2})\s*[-–]\s*(\d{1,2})")
 
 
 def buttons_for(case_id: int) -> Buttons:
     """The officer's actions on a case; the handler must parse this data strictly."""
     rows = [
-        [("Tomar caso", f"e:take:{case_id}")],
-        [("Resolver", f"e:resolve:{case_id}"), ("Falsa alarma", f"e:false:{case_id}")],
+        [(_s(BUTTONS["take"]), f"e:take:{case_id}")],
+        [
+            (_s(BUTTONS["resolve"]), f"e:resolve:{case_id}"),
+            (_s(BUTTONS["false"]), f"e:false:{case_id}"),
+        ],
     ]
     for row in rows:
         for _label, data in row:
@@ -72,7 +79,9 @@ def buttons_for_status(case_id: int, status: str | None) -> Buttons:
 
 def _age(band: str) -> str:
     match = _AGE_RANGE.fullmatch(band.strip())
-    return f"{match.group(1)}–{match.group(2)} años" if match else band
+    if match is None:
+        return band
+    return _s("{low}–{high} años").format(low=match.group(1), high=match.group(2))
 
 
 def _ago(since: datetime, now: datetime) -> str | None:
@@ -80,31 +89,33 @@ def _ago(since: datetime, now: datetime) -> str | None:
     if minutes < 1:
         return None
     if minutes < 120:
-        return f"hace {minutes} min"
-    return f"hace {minutes // 60} h {minutes % 60} min"
+        return _s("hace {minutes} min").format(minutes=staff_number(minutes))
+    return _s("hace {hours} h {minutes} min").format(
+        hours=staff_number(minutes // 60), minutes=staff_number(minutes % 60)
+    )
 
 
 def _kind_lines(case: Escalation, kind: str) -> list[str]:
     if kind == "update":
         if case.child_confirmed is True:
-            return ["La persona confirmó que el bot entendió bien lo que contó."]
+            return [_s("La persona confirmó que el bot entendió bien lo que contó.")]
         if case.child_confirmed is False:
             return [
-                "La persona corrigió al bot: dice que no entendió bien lo que contó.",
-                "Revise el caso antes de actuar.",
+                _s("La persona corrigió al bot: dice que no entendió bien lo que contó."),
+                _s("Revise el caso antes de actuar."),
             ]
-        return ["La persona respondió a «¿Entendí bien?»."]
+        return [_s("La persona respondió a «¿Entendí bien?».")]
     if kind == "contact":
         return [
-            "La persona aceptó que una persona de protección le escriba por este chat.",
-            REPLY_HINT,
+            _s("La persona aceptó que una persona de protección le escriba por este chat."),
+            _s(REPLY_HINT),
         ]
     if kind == "reminder":
-        return ["Este caso sigue sin tomar. ¿Alguien puede atenderlo?"]
+        return [_s("Este caso sigue sin tomar. ¿Alguien puede atenderlo?")]
     if kind == "fallback":
         return [
-            "Esta alerta no llegó al chat de protección, o nadie la tomó a tiempo.",
-            "Por favor atienda el caso o avise al equipo de protección.",
+            _s("Esta alerta no llegó al chat de protección, o nadie la tomó a tiempo."),
+            _s("Por favor atienda el caso o avise al equipo de protección."),
         ]
     return []
 
@@ -122,30 +133,34 @@ def render_card(
     """
     lines: list[str] = []
     if repeat:
-        lines.append(REPEAT_LINE)
+        lines.append(_s(REPEAT_LINE))
     if kind == "message":
         lines += [
-            f"{HEADER['message']} {case.case_number}:",
+            f"{_s(HEADER['message'])} {case.case_number}:",
             f"«{(body or '').strip()}»",
-            REPLY_HINT,
+            _s(REPLY_HINT),
         ]
         return "\n".join(lines), []
-    header = HEADER.get(kind, HEADER["alert"])
+    header = _s(HEADER.get(kind, HEADER["alert"]))
     lines.append(f"{header} {case.case_number}")
     lines.extend(_kind_lines(case, kind))
     lines.append("")
-    lines.append(f"Urgencia: {URGENCY.get(case.urgency, URGENCY['high'])}")
-    lines.append(f"Situación: {CATEGORY.get(case.category, 'Otra situación')}")
-    lines.append(f"A quién: {SUBJECT.get(case.subject, SUBJECT['none'])}")
+    urgency = URGENCY.get(case.urgency, URGENCY["high"])
+    lines.append(_s("Urgencia: {urgency}").format(urgency=_s(urgency)))
+    category = CATEGORY.get(case.category, OTHER_CATEGORY)
+    lines.append(_s("Situación: {category}").format(category=_s(category)))
+    subject = SUBJECT.get(case.subject, SUBJECT["none"])
+    lines.append(_s("A quién: {subject}").format(subject=_s(subject)))
     if case.age_band:
-        lines.append(f"Edad: {_age(case.age_band)}")
+        lines.append(_s("Edad: {age}").format(age=_age(case.age_band)))
     if case.campaign:
-        lines.append(f"Campaña: {case.campaign}")
+        lines.append(_s("Campaña: {campaign}").format(campaign=case.campaign))
     if case.excerpt:
-        lines.append(f"Lo que escribió: «{case.excerpt.strip()}»")
-    when = f"Hora: {case.created_at:%Y-%m-%d %H:%M} UTC"
+        lines.append(_s("Lo que escribió: «{excerpt}»").format(excerpt=case.excerpt.strip()))
+    when = _s("Hora: {time} UTC").format(time=staff_datetime(case.created_at))
     ago = _ago(case.created_at, now)
     lines.append(f"{when} ({ago})" if ago else when)
     if case.status not in (None, "open"):
-        lines.append(f"Estado: {STATUS.get(case.status, case.status)}")
+        status = STATUS.get(case.status)
+        lines.append(_s("Estado: {status}").format(status=_s(status) if status else case.status))
     return "\n".join(lines), buttons_for_status(int(case.id), case.status)

@@ -28,6 +28,7 @@ from typing import Literal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.i18n import N_, STAFF_LOCALES, _s, staff_time
 from bot.storage import AuditEntry, Database, Escalation
 
 Action = Literal["take", "resolve", "false"]
@@ -40,33 +41,44 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
 }
 CLOSED = ("resolved", "false_alarm")
 
-TAKEN_LINE = "✅ Tomado por una persona de protección a las {time} UTC"
-RESOLVED_LINE = "🟢 Resuelto"
-FALSE_ALARM_LINE = "⚪ Falsa alarma"
-STATUS_LINES = (TAKEN_LINE.split("{", 1)[0], RESOLVED_LINE, FALSE_ALARM_LINE)  # prefixes
+# Staff texts (STAFF_LANGUAGE), translated when shown.
+TAKEN_LINE = N_("✅ Tomado por una persona de protección a las {time} UTC")
+RESOLVED_LINE = N_("🟢 Resuelto")
+FALSE_ALARM_LINE = N_("⚪ Falsa alarma")
 
 # What the officer who pressed is told (a short toast), by outcome.
 ANSWERS = {
-    "taken": "Caso {case} tomado. Gracias.",
-    "resolved": "Caso {case} marcado como resuelto.",
-    "false_alarm": "Caso {case} marcado como falsa alarma.",
-    "already_taken": "Este caso ya fue tomado por otra persona de protección.",
-    "already_resolved": "Este caso ya está resuelto.",
-    "already_false_alarm": "Este caso ya fue marcado como falsa alarma.",
-    "unknown_case": "Ese caso no existe.",
-    "unknown_action": "Esa acción no existe.",
+    "taken": N_("Caso {case} tomado. Gracias."),
+    "resolved": N_("Caso {case} marcado como resuelto."),
+    "false_alarm": N_("Caso {case} marcado como falsa alarma."),
+    "already_taken": N_("Este caso ya fue tomado por otra persona de protección."),
+    "already_resolved": N_("Este caso ya está resuelto."),
+    "already_false_alarm": N_("Este caso ya fue marcado como falsa alarma."),
+    "unknown_case": N_("Ese caso no existe."),
+    "unknown_action": N_("Esa acción no existe."),
 }
+UNKNOWN_OUTCOME = N_("No se pudo.")
+
+
+def status_prefixes() -> tuple[str, ...]:
+    """How a status line starts, in every staff language: a card sent before the language
+    changed still has its old status line replaced, not a second one added."""
+    return tuple(
+        _s(line, language).split("{", 1)[0]
+        for language in STAFF_LOCALES
+        for line in (TAKEN_LINE, RESOLVED_LINE, FALSE_ALARM_LINE)
+    )
 
 
 def status_line(status: str, taken_at: datetime | None = None) -> str:
     """The line a card shows for a case in `status` ("" while it is open)."""
     if status == "taken":
-        time = f"{taken_at:%H:%M}" if taken_at is not None else "--:--"
-        return TAKEN_LINE.format(time=time)
+        time = staff_time(taken_at) if taken_at is not None else "--:--"
+        return _s(TAKEN_LINE).format(time=time)
     if status == "resolved":
-        return RESOLVED_LINE
+        return _s(RESOLVED_LINE)
     if status == "false_alarm":
-        return FALSE_ALARM_LINE
+        return _s(FALSE_ALARM_LINE)
     return ""
 
 
@@ -92,9 +104,9 @@ class ActionResult:
 
     @property
     def answer(self) -> str:
-        """A short Spanish sentence for the officer who pressed."""
+        """A short sentence for the officer who pressed, in STAFF_LANGUAGE."""
         key = self.status if self.accepted else self.reason
-        return ANSWERS.get(key or "", "No se pudo.").format(case=self.case_number)
+        return _s(ANSWERS.get(key or "", UNKNOWN_OUTCOME)).format(case=self.case_number)
 
 
 class Officers:

@@ -70,6 +70,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.escalation.cards import Buttons, render_card
+from bot.i18n import N_, _s
 from bot.storage import AuditEntry, Database, Escalation, OutboxMessage, Setting
 
 logger = logging.getLogger(__name__)
@@ -223,7 +224,7 @@ class TelegramAlertSender:
 class TerminalAlertSender:
     """Terminal mode (no protection chat configured): prints the card for the operator."""
 
-    FRAME = "=== ALERTA PARA PROTECCIÓN ==="
+    FRAME = N_("=== ALERTA PARA PROTECCIÓN ===")
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream
@@ -231,7 +232,8 @@ class TerminalAlertSender:
     async def send(self, chat_id: int, text: str, buttons: Buttons) -> None:
         stream = self.stream if self.stream is not None else sys.stderr
         labels = "  ".join(f"[{label}]" for row in buttons for label, _data in row)
-        stream.write(f"\n{self.FRAME}\n{text}\n{labels}\n{'=' * len(self.FRAME)}\n")
+        frame = _s(self.FRAME)
+        stream.write(f"\n{frame}\n{text}\n{labels}\n{'=' * len(frame)}\n")
         stream.flush()
 
 

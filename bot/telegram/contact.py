@@ -17,20 +17,23 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.escalation import Cases
+from bot.i18n import N_, _, _s
 from bot.privacy import Pseudonymizer
 
 logger = logging.getLogger(__name__)
 
 CASE_NUMBER = re.compile(r"\bVS-(\d{6,12})\b")
-FROM_OFFICER = "👤 Persona de protección:\n"
-SENT = "✓ Enviado a la persona del caso {case}."
-NO_CONTACT = (
+# The child reads this one: the children's catalog, always Spanish.
+FROM_OFFICER = _("👤 Persona de protección:") + "\n"
+# The officer reads these: the staff catalog (STAFF_LANGUAGE), translated when sent.
+SENT = N_("✓ Enviado a la persona del caso {case}.")
+NO_CONTACT = N_(
     "No se envió: en el caso {case} la persona no pidió que le escribieran, o el caso ya "
     "está cerrado."
 )
-BLOCKED = "No se pudo entregar: la persona del caso {case} bloqueó el bot o cerró el chat."
-FAILED = "No se pudo entregar ahora al caso {case}. Intente de nuevo en un momento."
-NOT_ALLOWED = "No autorizado: solo las personas de protección de la lista pueden escribir."
+BLOCKED = N_("No se pudo entregar: la persona del caso {case} bloqueó el bot o cerró el chat.")
+FAILED = N_("No se pudo entregar ahora al caso {case}. Intente de nuevo en un momento.")
+NOT_ALLOWED = N_("No autorizado: solo las personas de protección de la lista pueden escribir.")
 
 
 class ContactRelay:
@@ -60,25 +63,25 @@ class ContactRelay:
             return
         case_number = match.group(0)
         if self.officer_ids and user.id not in self.officer_ids:
-            await message.reply_text(NOT_ALLOWED)
+            await message.reply_text(_s(NOT_ALLOWED))
             return
         contact = self.cases.contact(int(match.group(1)))
         if contact is None:
-            await message.reply_text(NO_CONTACT.format(case=case_number))
+            await message.reply_text(_s(NO_CONTACT).format(case=case_number))
             return
         try:
             await context.bot.send_message(contact.chat_id, FROM_OFFICER + message.text)
         except Forbidden:
-            await message.reply_text(BLOCKED.format(case=case_number))
+            await message.reply_text(_s(BLOCKED).format(case=case_number))
             return
         except TelegramError as error:
             logger.warning(
                 "%s: officer message not delivered (%s)", case_number, type(error).__name__
             )
-            await message.reply_text(FAILED.format(case=case_number))
+            await message.reply_text(_s(FAILED).format(case=case_number))
             return
         self.cases.record_officer_message(contact.case_id, self.pseudonymize("telegram", user.id))
-        await message.reply_text(SENT.format(case=case_number))
+        await message.reply_text(_s(SENT).format(case=case_number))
 
 
 def register_contact_handlers(application: Application, relay: ContactRelay) -> None:

@@ -17,15 +17,18 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot.campaigns import results
 from bot.campaigns.launch import CampaignRegistry
-from bot.i18n import _
+from bot.i18n import N_, _s, staff_date, staff_number
 from bot.storage import Database
 
 logger = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 3500  # characters of table per message, under Telegram's 4096 with markup
-USAGE = _("Escriba /resultados seguido del id de la consulta, por ejemplo: /resultados {example}")
-UNKNOWN = _("No hay una consulta con ese id. Las consultas son: {known}")
-NO_CAMPAIGNS = _("No hay consultas en campaigns/.")
+# Staff texts (STAFF_LANGUAGE), translated when sent.
+USAGE = N_("Escriba /resultados seguido del id de la consulta, por ejemplo: /resultados {example}")
+UNKNOWN = N_("No hay una consulta con ese id. Las consultas son: {known}")
+NO_CAMPAIGNS = N_("No hay consultas en campaigns/.")
+LISTED = N_("{live} {campaign}: {title} ({status}, {opens} → {closes}; completadas: {completed})")
+STATUSES = {"draft": N_("borrador"), "open": N_("abierta"), "closed": N_("cerrada")}
 
 
 class FacilitatorCommands:
@@ -41,13 +44,19 @@ class FacilitatorCommands:
             assert campaign is not None
             published = results.tabulate(campaign, results.read_counts(self.database, campaign_id))
             completed = published.completions.cells[-1].shown
-            live = "🟢" if self.registry.live(campaign_id) else "⚪"
+            status = statuses[campaign_id]
             lines.append(
-                f"{live} {campaign_id}: {campaign.title} ({statuses[campaign_id]}, "
-                f"{campaign.opens:%Y-%m-%d} → {campaign.closes:%Y-%m-%d}; "
-                f"completadas: {completed})"
+                _s(LISTED).format(
+                    live="🟢" if self.registry.live(campaign_id) else "⚪",
+                    campaign=campaign_id,
+                    title=campaign.title,
+                    status=_s(STATUSES[status]) if status in STATUSES else status,
+                    opens=staff_date(campaign.opens),
+                    closes=staff_date(campaign.closes),
+                    completed=completed if isinstance(completed, str) else staff_number(completed),
+                )
             )
-        return "\n".join(lines) or NO_CAMPAIGNS
+        return "\n".join(lines) or _s(NO_CAMPAIGNS)
 
     def table(self, campaign_id: str) -> list[str] | None:
         """The published table in message-sized pieces, or None for an unknown id."""
@@ -74,11 +83,11 @@ class FacilitatorCommands:
         assert message is not None
         ids = self.registry.ids()
         if not context.args:
-            await message.reply_text(USAGE.format(example=ids[0] if ids else "mi-consulta"))
+            await message.reply_text(_s(USAGE).format(example=ids[0] if ids else _s("mi-consulta")))
             return
         pieces = self.table(context.args[0])
         if pieces is None:
-            await message.reply_text(UNKNOWN.format(known=", ".join(ids) or "—"))
+            await message.reply_text(_s(UNKNOWN).format(known=", ".join(ids) or "—"))
             return
         for piece in pieces:
             # <pre> keeps the columns aligned in Telegram's proportional font.

@@ -27,7 +27,8 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.escalation.cards import Buttons, buttons_for_status
-from bot.escalation.officers import STATUS_LINES, Action, ActionResult, Officers
+from bot.escalation.officers import Action, ActionResult, Officers, status_prefixes
+from bot.i18n import N_, _s
 
 logger = logging.getLogger(__name__)
 
@@ -35,15 +36,16 @@ logger = logging.getLogger(__name__)
 CALLBACK_PATTERN = r"^e:(take|resolve|false):[1-9][0-9]{0,11}$"
 DATA = re.compile(r"e:(take|resolve|false):([1-9][0-9]{0,11})")
 ANY_CARD_DATA = r"^e:"  # every card button; what is not well formed is refused
-NOT_ALLOWED = "No autorizado"
-TROUBLE = "No se pudo registrar. Intente de nuevo en un momento."
+NOT_ALLOWED = N_("No autorizado")
+TROUBLE = N_("No se pudo registrar. Intente de nuevo en un momento.")
 OFFICER_GROUP = 0  # with the children's handlers, which never match "e:" data
 
 
 def with_status(text: str, line: str) -> str:
     """The card's text with `line` as its status line, replacing one added before."""
     lines = text.split("\n")
-    while lines and (not lines[-1].strip() or lines[-1].startswith(STATUS_LINES)):
+    prefixes = status_prefixes()
+    while lines and (not lines[-1].strip() or lines[-1].startswith(prefixes)):
         lines.pop()
     if line:
         lines += ["", line]
@@ -94,16 +96,16 @@ class OfficerHandlers:
                     "officer list%s",
                     " (audited)" if known else "",
                 )
-                await _answer(query, NOT_ALLOWED, alert=True)
+                await _answer(query, _s(NOT_ALLOWED), alert=True)
                 return
             result = await asyncio.to_thread(self.officers.act, case_id, action, presser)
         except Exception as error:  # noqa: BLE001 - tell the officer; nothing was recorded
             logger.error("could not handle a card button press (%s)", type(error).__name__)
-            await _answer(query, TROUBLE, alert=True)
+            await _answer(query, _s(TROUBLE), alert=True)
             return
         if not result.exists:
             logger.warning("refused a card button press for a case that does not exist")
-            await _answer(query, NOT_ALLOWED, alert=True)
+            await _answer(query, _s(NOT_ALLOWED), alert=True)
             return
         if result.accepted:
             logger.info("%s: %s by an officer", result.case_number, result.status)
@@ -118,7 +120,7 @@ class OfficerHandlers:
         if query is None:
             return
         logger.warning("refused a card button press with malformed data")
-        await _answer(query, NOT_ALLOWED, alert=True)
+        await _answer(query, _s(NOT_ALLOWED), alert=True)
 
     async def _allowed(self, query: CallbackQuery) -> bool:
         if query.message is None:  # inline-mode messages are not cards
