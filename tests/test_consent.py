@@ -285,6 +285,22 @@ def test_malformed_bands_file_names_file_line_and_fix(tmp_path):
         load_bands(path)
 
 
+def test_a_missing_band_field_names_the_band_or_section_and_its_line(tmp_path):
+    from consent import BandsError
+
+    path = tmp_path / "bands.yml"
+    path.write_text(
+        "bands:\n  - id: '9-12'\n    texts: nino\nyounger: {label: a}\nolder: {label: b}\n"
+    )
+    with pytest.raises(
+        BandsError, match=r"bands\.yml:2: band 1 has no 'label'\. Fix: add a 'label:' line"
+    ):
+        load_bands(path)
+    path.write_text("bands:\n  - id: '9-12'\n    label: x\n    texts: nino\nolder: {label: b}\n")
+    with pytest.raises(BandsError, match=r"bands\.yml:1: the bands file has no 'younger'"):
+        load_bands(path)
+
+
 def test_bands_are_data_not_code(tmp_path, database):
     path = tmp_path / "bands.yml"
     path.write_text(

@@ -1,9 +1,9 @@
 """Reading lesson files (content/*.yml) into `Lesson`s, strictly.
 
 Facilitators write lessons, so every mistake is reported as
-"<file>:<line>: <what is wrong>. Fix: <how>". Files are read with `yaml.compose`, which keeps
-each value's line, and are never turned into Python objects by PyYAML: every value is read
-from its node (so `si`, `no` or `1147` stay the text that was written).
+"<file>:<line>: <what is wrong>. Fix: <how>". Files are read by `bot.datafiles`, which keeps
+each value's line and the text as written (`si`, `no` or `1147` stay text); this module
+knows what a lesson must contain.
 
 A lesson file:
 
@@ -30,16 +30,15 @@ lives here too (see "Button data"), so that loading can prove every button fits 
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from bot.datafiles import DataFileError, NodeReader, line_of, load_yaml, plain, suggest, yml_files
 from bot.settings import ROOT
 from consent.bands import Bands, BandsError, load_bands
 
@@ -58,7 +57,6 @@ SAFE_WORD = re.compile(r"\bAYUDA\b")
 LESSON_KEYS = ("id", "title", "messages", "variants", "quiz")
 QUESTION_KEYS = ("text", "options")
 OPTION_KEYS = ("text", "correct", "feedback")
-NULL_TAG = "tag:yaml.org,2002:null"
 BOOL_WORDS = {"true": True, "false": False}
 
 # -- Button data ---------------------------------------------------------------------------
@@ -126,137 +124,23 @@ class Lesson:
         return self.variants.get(band or "", self.messages)
 
 
-class LessonError(ValueError):
+class LessonError(DataFileError):
     """A lesson file is malformed. The message is "<file>:<line>: <problem>. Fix: <fix>";
     the parts are kept as attributes too."""
-
-    def __init__(self, path: Path | str, line: int | None, problem: str, fix: str) -> None:
-        self.path = Path(path)
-        self.line = line
-        self.problem = problem
-        self.fix = fix
-        where = f"{path}:{line}" if line else f"{path}"
-        super().__init__(f"{where}: {problem}. Fix: {fix}")
 
 
 # -- Reading -------------------------------------------------------------------------------
 
 
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _plain(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def _suggest(word: str, choices: Iterable[str], fix: str) -> str:
-    """The fix, led by "did you mean '...'?" when a choice is close to what was written."""
-    choices = list(choices)
-    same = [choice for choice in choices if _plain(choice) == _plain(word)]
-    close = same or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'? {fix[0].upper()}{fix[1:]}" if close else fix
-
-
-def _count(items: int, what: str) -> str:
-    return f"{items} {what}" if items == 1 else f"{items} {what}s"
-
-
-class _Reader:
+class _Reader(NodeReader):
     """Reads one file's node tree; every check raises a LessonError at the node."""
 
+    error = LessonError
+    text_fix = "write {what} after ':' (use '>' on its own and indented lines for a long text)"
+
     def __init__(self, path: Path, bands: Bands) -> None:
-        self.path = path
+        super().__init__(path)
         self.band_ids = [band.id for band in bands.bands]
-
-    def fail(self, node: yaml.Node | None, problem: str, fix: str) -> LessonError:
-        return LessonError(self.path, _line(node) if node is not None else None, problem, fix)
-
-    # -- shapes ---------------------------------------------------------------------------
-
-    def mapping(
-        self, node: yaml.Node, what: str, allowed: tuple[str, ...] | None
-    ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        """key -> (key node, value node); refuses repeated keys and, when `allowed` is
-        given, keys not in it."""
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(
-                node,
-                f"{what} must be a set of 'key: value' lines",
-                f"write {what} as indented 'key: value' lines"
-                + (f" ({', '.join(allowed)})" if allowed else ""),
-            )
-        fields: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, f"a key in {what} is not a plain word", "use a name")
-            key = str(key_node.value)
-            if key in fields:
-                raise self.fail(
-                    key_node,
-                    f"'{key}' appears twice in {what} (first on line {_line(fields[key][0])})",
-                    f"keep one '{key}' and remove the other",
-                )
-            if allowed is not None and key not in allowed:
-                raise self.fail(
-                    key_node,
-                    f"unknown key '{key}' in {what}",
-                    _suggest(key, allowed, f"use only the keys allowed here: {', '.join(allowed)}"),
-                )
-            fields[key] = (key_node, value_node)
-        return fields
-
-    @staticmethod
-    def is_null(node: yaml.Node) -> bool:
-        return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG
-
-    def required(
-        self, fields: dict[str, tuple[yaml.Node, yaml.Node]], parent: yaml.Node, key: str, what: str
-    ) -> yaml.Node:
-        if key not in fields or self.is_null(fields[key][1]):
-            raise self.fail(
-                fields[key][0] if key in fields else parent,
-                f"{what} has no '{key}'",
-                f"add a '{key}:' line to {what}",
-            )
-        return fields[key][1]
-
-    def text(self, node: yaml.Node, what: str, limit: int, fix: str = "") -> str:
-        if not isinstance(node, yaml.ScalarNode):
-            raise self.fail(
-                node,
-                f"{what} must be a text",
-                f"write {what} after ':' (use '>' on its own and indented lines for a long text)",
-            )
-        value = "" if node.tag == NULL_TAG else str(node.value).strip()
-        if not value:
-            raise self.fail(node, f"{what} is empty", f"write {what}")
-        if len(value) > limit:
-            raise self.fail(
-                node,
-                f"{what} has {len(value)} characters, more than {limit}",
-                fix or f"shorten it to {limit} characters or fewer",
-            )
-        return value
-
-    def sequence(
-        self, node: yaml.Node, what: str, item: str, counts: tuple[int, int]
-    ) -> list[yaml.Node]:
-        low, high = counts
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(
-                node,
-                f"{what} must be a list",
-                f"list {low} to {high} {item}s under it, each on its own line starting with '- '",
-            )
-        if not low <= len(node.value) <= high:
-            raise self.fail(
-                node,
-                f"{what} has {_count(len(node.value), item)}",
-                f"give it {low} to {high} {item}s",
-            )
-        return list(node.value)
 
     def boolean(self, node: yaml.Node, what: str) -> bool:
         word = str(node.value).strip().lower() if isinstance(node, yaml.ScalarNode) else None
@@ -306,7 +190,7 @@ class _Reader:
                     raise self.fail(
                         key_node,
                         f"unknown age band '{band}' in 'variants'",
-                        _suggest(
+                        suggest(
                             band,
                             self.band_ids,
                             "use the band ids of consent/bands.yml: " + ", ".join(self.band_ids),
@@ -333,7 +217,7 @@ class _Reader:
                     f"button data {data!r} is longer than Telegram's {CALLBACK_DATA_LIMIT} bytes",
                     "shorten the lesson id",
                 )
-        return Lesson(lesson_id, title, messages, quiz, variants, self.path, _line(id_node))
+        return Lesson(lesson_id, title, messages, quiz, variants, self.path, line_of(id_node))
 
     def lesson_id(self, node: yaml.Node) -> str:
         value = self.text(node, "the lesson id", 1000)
@@ -394,7 +278,7 @@ class _Reader:
                 f"shorten it to {OPTION_LIMIT} characters or fewer: it is a button, and "
                 "phones cut long buttons",
             )
-            if any(_plain(option.text) == _plain(label) for option in options):
+            if any(plain(option.text) == plain(label) for option in options):
                 raise self.fail(
                     option_fields["text"][1],
                     f"{where} is the same as an earlier option",
@@ -416,7 +300,7 @@ class _Reader:
                         "keep 'correct: true' on exactly one option",
                     )
                 if correct:
-                    correct_line = _line(correct_node)
+                    correct_line = line_of(correct_node)
             options.append(QuizOption(label, feedback, correct))
         if correct_line is None:
             raise self.fail(
@@ -427,54 +311,25 @@ class _Reader:
         return QuizQuestion(text, tuple(options))
 
 
-def _compose(path: Path) -> yaml.Node | None:
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise LessonError(
-            path, None, f"cannot read the file ({error})", "check the path, and save it as UTF-8"
-        ) from None
-    try:
-        return yaml.compose(source)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise LessonError(
-            path,
-            mark.line + 1 if mark is not None else None,
-            f"this is not valid YAML ({error.problem or error.context})",
-            "check the indentation (spaces, never tabs), and put in double quotes a text that "
-            "contains ': ' or ' #', or that starts with a quote, '[', '{', '*', '&' or '-'",
-        ) from None
-    except yaml.YAMLError as error:
-        raise LessonError(
-            path, None, f"this is not valid YAML ({error})", "check indentation and quotes"
-        ) from None
-
-
 def load_lesson(path: Path | str, bands: Bands | None = None) -> Lesson:
     """Read and validate one lesson file. Raises LessonError naming file, line and fix."""
     path = Path(path)
-    root = _compose(path)
+    root = load_yaml(path, LessonError)
     return _Reader(path, bands or load_bands()).lesson(root)
 
 
 def lesson_files(folder: Path | str = CONTENT_DIR) -> list[Path]:
     """The lesson files of a folder: every *.yml, by name (the menu's order). A *.yaml file
     is refused rather than silently ignored."""
-    folder = Path(folder)
-    for stray in sorted(folder.glob("*.yaml")):
-        raise LessonError(
-            stray, None, "lesson files must end in .yml", f"rename it to {stray.stem}.yml"
-        )
-    return sorted(folder.glob("*.yml"))
+    return yml_files(Path(folder), "lesson files", LessonError)
 
 
 def _title_line(path: Path) -> int | None:
-    root = _compose(path)
+    root = load_yaml(path, LessonError)
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
             if isinstance(key, yaml.ScalarNode) and key.value == "title":
-                return _line(value)
+                return line_of(value)
     return None
 
 
@@ -493,7 +348,7 @@ def load_lessons(folder: Path | str = CONTENT_DIR, bands: Bands | None = None) -
                 f"lesson id '{lesson.id}' is also used by {first.source}:{first.line}",
                 "give each lesson its own id (one file per lesson)",
             )
-        same = next((o for o in lessons.values() if _plain(o.title) == _plain(lesson.title)), None)
+        same = next((o for o in lessons.values() if plain(o.title) == plain(lesson.title)), None)
         if same is not None:
             raise LessonError(
                 path,

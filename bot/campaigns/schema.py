@@ -1,18 +1,16 @@
 """Reading campaign files (campaigns/*.yml) into `Campaign`s, strictly.
 
 A facilitator writes these files, so every mistake is reported as
-"<file>:<line>: <what is wrong>. Fix: <how>". The file is read with `yaml.compose`, which
-keeps each value's line, and is never turned into Python objects by PyYAML: every value
-is read from its node (so `si`, `no`, `0123` or `2026-12-01` stay the text that was written).
+"<file>:<line>: <what is wrong>. Fix: <how>". The file is read by `bot.datafiles`, which
+keeps each value's line and the text as written (`si`, `no`, `0123` or `2026-12-01` stay
+text); this module knows what a campaign must contain.
 
 The rules, in the order they are checked, are written out in campaigns/README.md.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -29,6 +27,7 @@ from bot.campaigns.model import (
     Question,
     Wording,
 )
+from bot.datafiles import DataFileError, NodeReader, line_of, load_yaml, suggest, yml_files
 from bot.settings import ROOT
 from consent.bands import Bands, load_bands
 
@@ -70,126 +69,25 @@ CAMPAIGN_KEYS = (
 QUESTION_KEYS = ("id", "type", "text", "options", "show_if")
 OPTION_KEYS = ("id", "text")
 SHOW_IF_KEYS = ("question", "answer")
-NULL_TAG = "tag:yaml.org,2002:null"
 
 
-class CampaignError(ValueError):
+class CampaignError(DataFileError):
     """A campaign file is malformed. The message is "<file>:<line>: <problem>. Fix: <fix>";
     the parts are kept as attributes too."""
-
-    def __init__(self, path: Path | str, line: int | None, problem: str, fix: str) -> None:
-        self.path = Path(path)
-        self.line = line
-        self.problem = problem
-        self.fix = fix
-        where = f"{path}:{line}" if line else f"{path}"
-        super().__init__(f"{where}: {problem}. Fix: {fix}")
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
 
 
 def _quoted(values: Iterable[str]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
-def _plain(word: str) -> str:
-    """Lowercase, without accents: 'Sí' and 'si' are the same word to a reader."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    choices = list(choices)
-    same = [choice for choice in choices if _plain(choice) == _plain(word)]
-    if same:
-        return same[0]
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-def _suggest(word: str, choices: Iterable[str], fix: str) -> str:
-    """The fix, led by "did you mean '...'?" when a choice is close to what was written."""
-    guess = _did_you_mean(word, choices)
-    return f"did you mean '{guess}'? {fix[0].upper()}{fix[1:]}" if guess else fix
-
-
-class _Reader:
+class _Reader(NodeReader):
     """Reads one file's node tree; every check raises a CampaignError at the node."""
 
+    error = CampaignError
+
     def __init__(self, path: Path, bands: Bands) -> None:
-        self.path = path
+        super().__init__(path)
         self.band_ids = tuple(band.id for band in bands.bands)
-
-    def fail(self, node: yaml.Node | None, problem: str, fix: str) -> CampaignError:
-        return CampaignError(self.path, _line(node) if node is not None else None, problem, fix)
-
-    # -- shapes ---------------------------------------------------------------------------
-
-    def mapping(
-        self, node: yaml.Node, what: str, allowed: tuple[str, ...] | None
-    ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        """key -> (key node, value node); refuses repeated keys and, when `allowed` is
-        given, keys not in it."""
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(
-                node,
-                f"{what} must be a set of 'key: value' lines",
-                f"write {what} as indented 'key: value' lines"
-                + (f" ({', '.join(allowed)})" if allowed else ""),
-            )
-        fields: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, f"a key in {what} is not a plain word", "use a name")
-            key = str(key_node.value)
-            if key in fields:
-                raise self.fail(
-                    key_node,
-                    f"'{key}' appears twice in {what} (first on line {_line(fields[key][0])})",
-                    f"keep one '{key}' and remove the other",
-                )
-            if allowed is not None and key not in allowed:
-                raise self.fail(
-                    key_node,
-                    f"unknown key '{key}' in {what}",
-                    _suggest(key, allowed, f"use only the keys allowed here: {', '.join(allowed)}"),
-                )
-            fields[key] = (key_node, value_node)
-        return fields
-
-    def required(
-        self, fields: dict[str, tuple[yaml.Node, yaml.Node]], parent: yaml.Node, key: str, what: str
-    ) -> yaml.Node:
-        if key not in fields or self.is_null(fields[key][1]):
-            raise self.fail(
-                fields[key][0] if key in fields else parent,
-                f"{what} has no '{key}'",
-                f"add a '{key}:' line to {what}",
-            )
-        return fields[key][1]
-
-    @staticmethod
-    def is_null(node: yaml.Node) -> bool:
-        return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG
-
-    def text(self, node: yaml.Node, what: str) -> str:
-        if not isinstance(node, yaml.ScalarNode):
-            raise self.fail(node, f"{what} must be a text", f"write {what} on one line after ':'")
-        value = "" if node.tag == NULL_TAG else str(node.value).strip()
-        if not value:
-            raise self.fail(node, f"{what} is empty", f"write {what}")
-        return value
-
-    def sequence(self, node: yaml.Node, what: str, item: str) -> list[yaml.Node]:
-        if not isinstance(node, yaml.SequenceNode) or not node.value:
-            raise self.fail(
-                node,
-                f"{what} must be a non-empty list",
-                f"list each {item} on its own line starting with '- '",
-            )
-        return list(node.value)
 
     # -- values ---------------------------------------------------------------------------
 
@@ -216,7 +114,7 @@ class _Reader:
             raise self.fail(
                 node,
                 f"unknown age band '{value}' in {what}",
-                _suggest(
+                suggest(
                     value,
                     self.band_ids,
                     f"use the band ids of consent/bands.yml: {', '.join(self.band_ids)}",
@@ -246,7 +144,7 @@ class _Reader:
                 raise self.fail(
                     key_node,
                     f"'{key}' in {what} is neither 'default' nor an age band",
-                    _suggest(
+                    suggest(
                         key,
                         ("default", *self.band_ids),
                         "use 'default' and band ids of consent/bands.yml: "
@@ -372,7 +270,7 @@ class _Reader:
             raise self.fail(
                 type_node,
                 f"unknown question type '{kind}' in {what}",
-                _suggest(kind, QUESTION_TYPES, f"use one of: {', '.join(QUESTION_TYPES)}"),
+                suggest(kind, QUESTION_TYPES, f"use one of: {', '.join(QUESTION_TYPES)}"),
             )
         text = self.wording(
             self.required(fields, node, "text", what), f"the text of {what}", audience
@@ -470,7 +368,7 @@ class _Reader:
             raise self.fail(
                 target_node,
                 problem,
-                _suggest(
+                suggest(
                     target_id,
                     [q.id for q in earlier],
                     "name a question that comes before this one"
@@ -490,7 +388,7 @@ class _Reader:
                 raise self.fail(
                     answer,
                     f"'{target_id}' has no option '{value}'",
-                    _suggest(
+                    suggest(
                         value, choices, f"use an option id of '{target_id}': {_quoted(choices)}"
                     ),
                 )
@@ -500,47 +398,23 @@ class _Reader:
         return Condition(target_id, frozenset(answers))
 
 
-def _compose(path: Path) -> yaml.Node | None:
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CampaignError(
-            path, None, f"cannot read the file ({error})", "check the path, and save it as UTF-8"
-        ) from None
-    try:
-        return yaml.compose(source)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise CampaignError(
-            path,
-            mark.line + 1 if mark is not None else None,
-            f"this is not valid YAML ({error.problem or error.context})",
-            "check the indentation (spaces, never tabs), and put texts that contain ':' or "
-            "'#' or start with a quote in double quotes",
-        ) from None
-    except yaml.YAMLError as error:
-        raise CampaignError(
-            path, None, f"this is not valid YAML ({error})", "check indentation and quotes"
-        ) from None
-
-
 def load_campaign(path: Path | str, bands: Bands | None = None) -> Campaign:
     """Read and validate one campaign file. Raises CampaignError naming file, line and fix."""
     path = Path(path)
-    root = _compose(path)
+    root = load_yaml(path, CampaignError)
     return _Reader(path, bands or load_bands()).campaign(root)
 
 
 def id_line(path: Path) -> int | None:
     """The line of the top-level 'id:' of a campaign file (for messages about a valid file)."""
     try:
-        root = _compose(path)
+        root = load_yaml(path, CampaignError)
     except CampaignError:
         return None
     if isinstance(root, yaml.MappingNode):
         for key, _value in root.value:
             if isinstance(key, yaml.ScalarNode) and key.value == "id":
-                return _line(key)
+                return line_of(key)
     return None
 
 
@@ -560,12 +434,7 @@ def duplicate_error(first: Campaign, second: Campaign) -> CampaignError:
 def campaign_files(folder: Path | str = CAMPAIGNS_DIR) -> list[Path]:
     """The campaign files of a folder: every *.yml, by name. A *.yaml file is refused
     rather than silently ignored."""
-    folder = Path(folder)
-    for stray in sorted(folder.glob("*.yaml")):
-        raise CampaignError(
-            stray, None, "campaign files must end in .yml", f"rename it to {stray.stem}.yml"
-        )
-    return sorted(folder.glob("*.yml"))
+    return yml_files(Path(folder), "campaign files", CampaignError)
 
 
 def load_campaigns(folder: Path | str = CAMPAIGNS_DIR) -> dict[str, Campaign]:
