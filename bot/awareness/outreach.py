@@ -59,7 +59,6 @@ import logging
 import re
 import sys
 import time
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -81,7 +80,6 @@ from bot.i18n import _
 
 if TYPE_CHECKING:  # telegram is imported where it is used: `python -m bot` starts faster
     from telegram import Bot
-    from telegram.error import RetryAfter
 
     from bot.settings import Settings
     from bot.storage import Database
@@ -475,13 +473,6 @@ def broadcast_bot(
     return Bot(token, request=request)
 
 
-def _retry_after(error: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22: int-vs-timedelta deprecation notice
-        warnings.simplefilter("ignore")
-        after = error.retry_after
-    return after.total_seconds() if isinstance(after, timedelta) else float(after)
-
-
 class Broadcaster:
     """Sends one broadcast's pending messages; see the module docstring.
 
@@ -571,14 +562,9 @@ class Broadcaster:
     async def _deliver(self, broadcast_id: int, user: str, text: str) -> str | None:
         """One subscriber's message, through every retry. Returns the status recorded, or
         None if the subscriber left (or the row was settled elsewhere)."""
-        from telegram.error import (
-            BadRequest,
-            ChatMigrated,
-            Forbidden,
-            InvalidToken,
-            RetryAfter,
-            TelegramError,
-        )
+        from telegram.error import InvalidToken, TelegramError
+
+        from bot.delivery import ChatMoved, Refused, Rejected, RetryLater, classify
 
         failures = moves = 0
         while True:
@@ -599,27 +585,29 @@ class Broadcaster:
                     ),
                     timeout=2 * t,
                 )
-            except RetryAfter as error:
-                after = _retry_after(error)
-                logger.warning("broadcast %d: flood control, waiting %.0f s", broadcast_id, after)
-                self.pacer.pause(after)
-                continue
-            except ChatMigrated as error:
-                moves += 1
-                if moves > MAX_MOVES:
-                    return self._settle(broadcast_id, user, FAILED, chat_id)
-                self._move(user, int(error.new_chat_id))
-                continue
-            except Forbidden:
-                return self._settle(broadcast_id, user, DROPPED, chat_id)
-            except BadRequest:  # a NetworkError subclass in PTB: must come before it
-                return self._settle(broadcast_id, user, FAILED, chat_id)
             except InvalidToken:
                 raise Stopped(
                     "Telegram refused TELEGRAM_BOT_TOKEN (revoked?); nothing more was sent"
                 ) from None
             except (TelegramError, asyncio.TimeoutError) as error:
-                # 5xx, network errors, timeouts: the outcome is unknown; retry, capped.
+                match classify(error):
+                    case RetryLater(after=after):
+                        logger.warning(
+                            "broadcast %d: flood control, waiting %.0f s", broadcast_id, after
+                        )
+                        self.pacer.pause(after)
+                        continue
+                    case ChatMoved(new_chat_id=new_chat_id):
+                        moves += 1
+                        if moves > MAX_MOVES:
+                            return self._settle(broadcast_id, user, FAILED, chat_id)
+                        self._move(user, new_chat_id)
+                        continue
+                    case Refused():
+                        return self._settle(broadcast_id, user, DROPPED, chat_id)
+                    case Rejected():
+                        return self._settle(broadcast_id, user, FAILED, chat_id)
+                # Transient (5xx, network errors, timeouts): the outcome is unknown; retry, capped.
                 failures += 1
                 logger.warning(
                     "broadcast %d: send failed (%s), attempt %d of %d",

@@ -23,7 +23,7 @@ A kill -9 between 1 and 3 leaves the row unsent with ``attempts > 0``: once the 
 is sent again, with a first line telling the officer it may be a repeat
 (``repeat = attempts before this one > 0``).
 
-What a failure does:
+What a failure (as `bot.delivery.classify` names it) does:
 
 ==========================  ===============================================================
 429 `RetryLater`            retry after `retry_after`; nothing more goes to that chat before
@@ -48,7 +48,6 @@ import asyncio
 import logging
 import random
 import sys
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -58,17 +57,18 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.delivery import (
+    ChatMoved,
+    DeliveryError,
+    Refused,
+    Rejected,
+    RetryLater,
+    Transient,
+    classify,
+)
 from bot.escalation.cards import Buttons, render_card
 from bot.i18n import N_, _s
 from bot.storage import AuditEntry, Database, Escalation, OutboxMessage, Setting
@@ -80,61 +80,6 @@ PROTECTION = "protection"
 FALLBACK = "fallback"
 SYSTEM = "system"
 MAX_MOVES = 3  # a chat migrates once (group -> supergroup); more means something is wrong
-
-
-# ------------------------------------------------------------------------------- errors
-
-
-class DeliveryError(Exception):
-    """A send failed. Carries no Telegram text: only what the relay needs to decide."""
-
-    code: int | str | None = None
-
-    def describe(self) -> str:
-        """What goes into `last_error`: the class name and the code, nothing else."""
-        return (
-            f"{type(self).__name__} {self.code}" if self.code is not None else type(self).__name__
-        )
-
-
-class RetryLater(DeliveryError):
-    """429: flood control; try again after `after` seconds."""
-
-    code = 429
-
-    def __init__(self, after: float) -> None:
-        super().__init__(f"retry after {after:g} s")
-        self.after = max(float(after), 0.0)
-
-
-class ChatMoved(DeliveryError):
-    """400 with migrate_to_chat_id: the group became a supergroup with a new id."""
-
-    code = 400
-
-    def __init__(self, new_chat_id: int) -> None:
-        super().__init__("chat migrated")
-        self.new_chat_id = int(new_chat_id)
-
-
-class Refused(DeliveryError):
-    """403: the bot was removed from the chat or blocked."""
-
-    code = 403
-
-
-class Rejected(DeliveryError):
-    """Any other 400: Telegram will never accept this request as it is."""
-
-    code = 400
-
-
-class Transient(DeliveryError):
-    """5xx, a network error or a timeout: the outcome is unknown, trying again may work."""
-
-    def __init__(self, code: int | str | None = None) -> None:
-        super().__init__("transient failure")
-        self.code = code
 
 
 # ------------------------------------------------------------------------------ senders
@@ -161,12 +106,8 @@ def alert_bot(token: str, api_base_url: str | None = None, timeout: float = 5.0)
     return Bot(token, request=request)
 
 
-def _seconds(value: int | float | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 class TelegramAlertSender:
-    """Sends cards with a `telegram.Bot` and maps PTB errors onto the relay's.
+    """Sends cards with a `telegram.Bot`; a failure is raised as a `bot.delivery` error.
 
     Each phase of the request (connect, write, read, pool) may take `timeout` seconds and the
     whole send at most twice that, so a send never holds the relay longer than its lease.
@@ -201,24 +142,9 @@ class TelegramAlertSender:
                 ),
                 timeout=2 * t,
             )
-        # `from None`: a PTB error's text may quote Telegram's description; drop it.
-        except RetryAfter as error:
-            with warnings.catch_warnings():  # int-vs-timedelta deprecation notice
-                warnings.simplefilter("ignore")
-                after = error.retry_after
-            raise RetryLater(_seconds(after)) from None
-        except ChatMigrated as error:
-            raise ChatMoved(int(error.new_chat_id)) from None
-        except Forbidden:
-            raise Refused() from None
-        except BadRequest:  # a NetworkError subclass in PTB: must come before it
-            raise Rejected() from None
-        except (TimedOut, asyncio.TimeoutError):
-            raise Transient("TimedOut") from None
-        except NetworkError:
-            raise Transient("NetworkError") from None
-        except TelegramError as error:  # InvalidToken, Conflict, ...: retry, then fallback
-            raise Transient(type(error).__name__) from None
+        except (TelegramError, asyncio.TimeoutError) as error:
+            # `from None`: a PTB error's text may quote Telegram's description; drop it.
+            raise classify(error) from None
 
 
 class TerminalAlertSender:
