@@ -884,6 +884,7 @@ def test_everyday_context_explains_the_alarming_words(text: str) -> None:
         "mi novio me pidió una foto de mi outfit para ver si combinamos",
         "tengo que leer una novela sobre un muchacho que se suicida, es para literatura",
         "tengo miedo de la vacuna del cole",
+        "mi mamá me pone a bañarme con mi hermanito",
     ],
 )
 def test_everyday_look_alikes_do_not_alarm(text: str) -> None:
@@ -902,6 +903,7 @@ def test_everyday_look_alikes_do_not_alarm(text: str) -> None:
         ("mi amigo ya tiene la soga guardada en el cuarto", "self_harm"),
         ("nos pusieron a pedir plata en los buses desde la mañana", "trafficking"),
         ("no sabemos a dónde nos llevan, vamos en un camión cerrado", "trafficking"),
+        ("el profe de natación nos toma fotos cuando nos cambiamos", "abuse"),
     ],
 )
 def test_more_wordings_of_known_harms_are_caught(text: str, category: str) -> None:

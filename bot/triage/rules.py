@@ -946,6 +946,11 @@ _ABUSE = (
         r" (?:la|el) (?:cara|boca|cabeza|jeta|hocico|nariz)\b",
         r"\b(?:entra|entraba|se mete|se metia|abre) (?:al|en el) bano cuando (?:me|se) (?:esta "
         r"|estoy )?(?:banando|cambiando|bano|bana|cambio|cambia)\b",
+        r"\b(?:me|nos|la|lo|los|las) (?:pone|ponen|puso|obliga|obligan|hace|hacen|manda|mandan) a"
+        r" (?:banarme|banarnos|banarse|desvestirme|desvestirnos|cambiarme|cambiarnos|quitarnos la"
+        r" ropa) (?:con el|con ella|delante de el|frente a el|enfrente de el|y nos|y me)",
+        r"\b(?:me|nos|la|lo|los|las) (?:toma|tomaba|toman|saca|sacaba) (?:fotos|videos) (?:cuando"
+        r"|mientras) (?:me|nos|se) (?:bano|banamos|bana|banan|cambio|cambiamos|cambia|cambian)\b",
         r"\b(?:me|la|lo|le) (?:ve|veia|espia|espiaba|graba|grababa|mira|miraba) (?:cuando|mientras)"
         r" (?:me|se) (?:bano|bana|banaba|cambio|cambia|cambiaba|visto|viste)\b",
         veto=r"\b(?:jugando|de broma|en broma|sin querer|pelota|partido|mejenga|examen)\b",
@@ -1671,6 +1676,10 @@ _HYPOTHETICAL = re.compile(
 # "me pregunta si estoy sola", "no sé si ...": an embedded yes/no question, not a condition.
 _INDIRECT_SI = re.compile(
     r"\b(?:pregunt\w*|saber|se|sabe|sabes|sabia|ver|idea de|duda de|dudo) si\b"
+    # "me dice que si le paso una foto me regala el pase": an adult's offer, reported.
+    r"|\b(?:mae|man|senor|tipo|viejo|hombre|adulto|desconocido|muchacho|cuenta|perfil|jefe|patron"
+    r"|profe|entrenador|gringo|turista)\b(?: \w+){0,6}? (?:me|nos|le|les) (?:dice|dijo|decia"
+    r"|ofrece|ofrecio|propone|propuso|promete|prometio|escribe|escribio|manda a decir) que si\b"
 )
 
 
@@ -1909,6 +1918,9 @@ _DANGER_IMMINENT = re.compile(
         r"|precipicio|barranco|guindo|acantilado|linea del tren|via del tren)\b",
         r"\b(?:ya )?tengo todo (?:listo|planeado|preparado)\b",
         r"\bhoy es el dia\b",
+        r"\b(?:me|nos|les) (?:dijo|dice|escribio|mando) adios\b",
+        r"\b(?:lo|la) (?:va|voy|vamos|van) a hacer (?:hoy|esta noche|manana|ya|el fin de semana|el"
+        r" (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo))\b",
         r"\bse (?:va|iba) a (?:matar|suicidar|colgar|ahorcar|tirar|lanzar|quitar la vida"
         r"|cortar las venas)\b",
         # Held, moved, hidden, followed, cornered.
