@@ -1024,3 +1024,83 @@ _WORDS = (
 def test_assess_reads_the_normalized_form(words: list[str]) -> None:
     text = " ".join(words)
     assert assess(text) == assess(normalize(text))
+
+
+# --------------------------------------------------------------------------------------------
+# Songs, memes and shows "kill"; squabbles and school fears are not threats or pleas
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me morí con el último capítulo de la novela",
+        "nos morimos con ese chiste del profe de inglés",
+        "jajaja el video de tu gato me mató",
+        "esa coreografía me mató, qué nivel",
+    ],
+)
+def test_media_that_kills_with_laughter_is_figurative(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.guard == "figurative"
+    assert not verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me quiero morir, ya no aguanto más",
+        "el señor del video me amenaza con matarme",
+        "el video que subió me tiene muerta de miedo, dice que viene por mí",
+    ],
+)
+def test_death_words_beside_media_still_alarm(text: str) -> None:
+    assert assess(text).escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi primo me amenazó con borrarme el mundo de minecraft",
+        "mi amiga me amenazó con no volver a hablarme si no voy a su cumple",
+        "mi hermano me amenazó con sacarme del grupo de la familia jaja",
+    ],
+)
+def test_squabbles_over_games_and_friendship_are_not_threats(text: str) -> None:
+    assert not assess(text).escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi padrastro me amenazó con quitarme el cel si le cuento a mi mamá lo que me hace",
+        "mi tío me amenazó con decirle a todos que yo lo provoqué si hablo",
+    ],
+)
+def test_a_threat_that_buys_silence_is_abuse_whatever_it_takes_away(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.category == "abuse"
+    assert verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tengo miedo de no pasar el examen de bachillerato",
+        "me da miedo que no me acepten en la beca",
+        "tengo miedo de reprobar la materia otra vez",
+    ],
+)
+def test_fear_of_failing_school_is_not_a_plea(text: str) -> None:
+    assert not assess(text).escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tengo miedo de no pasar la noche, mi papá viene borracho",
+        "tengo miedo de que me pegue otra vez cuando vea la boleta",
+    ],
+)
+def test_fear_beside_school_words_still_alarms_when_someone_threatens(text: str) -> None:
+    assert assess(text).escalate

@@ -1048,8 +1048,17 @@ _ABUSE = (
         r"(?:cigarr\w*|plancha|encendedor|fosforos?|fuego|cuchar\w*|agua caliente|aceite"
         r"|candela|cuchillo caliente)",
         # "me amenazó con decirle a mi mamá": tattling, not a threat of harm.
+        # "me amenazó con borrarme la partida", "con no hablarme más": a squabble over games,
+        # things and friendship.
         veto=r"\bamenaz\w+ con (?:decir|decirle|decirles|contar|contarle|contarles|acusar|acusarme"
-        r"|chismear|quitarme el (?:cel|control|play))\b",
+        r"|chismear|(?:quitarme|borrarme|esconderme|romperme|desconectarme) (?:el|la|los|las|mi"
+        r"|mis) (?:cel|celular|control|play|partida|juego|cuenta|compu|tablet|tele|wifi|cuaderno"
+        r"|skins?|personaje|nivel|mundo|fotos? de perfil)|no (?:volver a )?(?:hablarme|invitarme"
+        r"|prestarme|pasarme la tarea|juntarse conmigo|ser mi amig\w+)|bloquearme|dejarme de"
+        r" hablar|sacarme del (?:grupo|equipo|clan|chat))\b"
+        # ... unless the threat buys silence: "si le cuento a mi mamá lo que me hace".
+        r"(?! (?:\w+ ){0,8}?si (?:le |les |se lo )?(?:cuento|cuenta|cuentas|contas|digo|dice|dices"
+        r"|decis|aviso|hablo|denuncio))",
     ),
     _rule(
         "abuse",
@@ -1392,6 +1401,12 @@ _HELP_REQUEST = (
         r"|oscuridad|perros|examen\w*|exposicion\w*|tormentas|truenos|agujas|inyecciones"
         r"|pelicula\w*|dentista|perder el|reprobar|hablar en publico|volar|avion\w*|agujas?"
         r"|vacunas?|inyecci\w+|sangre|operacion|doctor|ebais)"
+        # "tengo miedo de no pasar el examen de admisión", "de que me vaya mal en la prueba"
+        r"|\bmiedo (?:de |a )?(?:que )?(?:no )?(?:pasar|ganar|aprobar|quedarme|me quede|perder"
+        r"|pierda|reprobar|repruebe|jalarme|me jale|fallar|salir mal|me vaya mal|me acepten"
+        r"|me rechacen|equivocarme|me equivoque) (?:\w+ ){0,2}?(?:examen\w*|prueba|quiz|ano"
+        r"|curso|materia|mate|bachillerato|admision|entrevista|audicion|clase|tarea|practica"
+        r"|exposicion|u|colegio|cole|beca|equipo|seleccion)\b"
         r"|\bmiedo (?:del|al) (?:examen|quiz|dentista|doctor|perro|agua|mar)"
         r"|\bno aguanto (?:mas )?(?:(?:la|el|las|los|este|esta|ese|esa|tanto|tanta) )?(?:risa"
         r"|calor|frio|hambre|ganas|tarea|examen\w*|clase|profe|sueno|dolor de)",
@@ -1493,6 +1508,15 @@ _INANIMATE = _alt(
     r"frio", r"trafico", r"presa", r"fila", r"profe de \w+ con (?:el|ese) examen",
 )
 
+# What amuses or moves: "me morí con ese meme" is laughter, never death.
+_MEDIA_NOUN = _alt(
+    r"memes?", r"chistes?", r"videos?", r"canciones", r"cancion", r"series?", r"final",
+    r"capitulos?", r"peliculas?", r"novelas?", r"comentarios?", r"audios?", r"tiktoks?",
+    r"reels?", r"stickers?", r"outfits?", r"bailes?", r"jugadas?", r"goles", r"gol",
+    r"concierto", r"temporada", r"episodios?", r"trailer", r"coreografia", r"respuesta",
+    r"historia de insta\w*", r"post", r"foto de perfil", r"cara que puso", r"broma",
+)
+
 _FIGURATIVE: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
@@ -1542,6 +1566,14 @@ _FIGURATIVE: tuple[re.Pattern[str], ...] = tuple(
         r"\bme (?:quiero|voy a) (?:morir|matar) (?:con|por) (?:esta|este|tanta|tanto|la|el|esa"
         r"|ese) (?:tarea|examen|calor|clase|fila|presa|trafico|materia|profe|mate|semana)\w*",
         r"\bque me trague la tierra\b",
+        # "me morí con esa canción", "ese meme me mató": a song, a joke or a show overwhelms.
+        r"\b(?:ya )?(?:me|nos) (?:mori|morimos|muero|mato|mataron|mata|matan) (?:con|de)"
+        r" (?:el|la|los|las|ese|esa|este|esta|esos|esas|tu|su|sus) (?:\w+ )?" + _MEDIA_NOUN
+        + r"\b",
+        r"\b(?:el|la|los|las|ese|esa|este|esta|esos|esas|tu|su|sus) " + _MEDIA_NOUN
+        + r" (?:\w+ ){0,3}?(?:me|nos) (?:mato|mata|mataron|matan)\b(?! (?:de miedo|a golpes))",
+        r"\b(?:me|nos) (?:mato|mataron) (?:el|la|los|las|ese|esa|este|esta|tu|su) " + _MEDIA_NOUN
+        + r"\b",
         # "el profe nos va a matar con el examen", "reprobé inglés y mi mamá me va a matar"
         r"\b(?:me|nos) (?:va|van|iba|iban) a (?:matar|morir) con (?:el|la|los|las|este|esta|ese|esa"
         r"|tanta|tanto|tantas|tantos) (?:examen\w*|tarea\w*|quiz|prueba\w*|practica\w*|proyecto\w*"
