@@ -1104,3 +1104,29 @@ def test_fear_of_failing_school_is_not_a_plea(text: str) -> None:
 )
 def test_fear_beside_school_words_still_alarms_when_someone_threatens(text: str) -> None:
     assert assess(text).escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a mi vecina le parten la cara en la casa, hoy vino con el labio partido",
+        "estoy en el puente del río virilla y ya me quité los zapatos",
+        "mi primo está en la azotea del edificio sentado en la baranda",
+    ],
+)
+def test_injury_signs_and_getting_ready_at_an_edge_alarm(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.escalate
+    assert verdict.category in ("abuse", "self_harm")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me pegaron un pelotazo en el partido del cole",
+        "estoy en el mirador de orosi tomando fotos del paisaje",
+        "estoy en el borde de la piscina con mis primos",
+    ],
+)
+def test_matches_and_views_from_high_places_do_not_alarm(text: str) -> None:
+    assert not assess(text).escalate

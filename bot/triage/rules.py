@@ -953,7 +953,9 @@ _ABUSE = (
         r"|mientras) (?:me|nos|se) (?:bano|banamos|bana|banan|cambio|cambiamos|cambia|cambian)\b",
         r"\b(?:me|la|lo|le) (?:ve|veia|espia|espiaba|graba|grababa|mira|miraba) (?:cuando|mientras)"
         r" (?:me|se) (?:bano|bana|banaba|cambio|cambia|cambiaba|visto|viste)\b",
-        veto=r"\b(?:jugando|de broma|en broma|sin querer|pelota|partido|mejenga|examen)\b",
+        # "el partido" is a match; "el labio partido" is an injury, and no excuse.
+        veto=r"\b(?:jugando|de broma|en broma|sin querer|pelota|(?:el|un|del|al|ese|este) partido"
+        r"|mejenga|examen)\b",
     ),
     # Sexual touching.
     _rule(
@@ -1215,6 +1217,22 @@ _SELF_HARM = (
         r"|" + _MEDICAL_CONTEXT
         + r"|\bme voy a tirar (?:\w+ ){0,3}?(?:trampolin|piscina|poza|tobogan"
         r"|clavado|paracaidas|canopy|bungee)",
+    ),
+    # At the edge of a drop and getting ready: "estoy en el puente y ya me quité los zapatos".
+    _rule(
+        "self_harm",
+        r"\b(?:estoy|esta|sentad[oa]|parad[oa]|subid[oa]) (?:en|sobre) (?:el|la) (?:borde|baranda"
+        r"|orilla|cornisa)\b",
+        r"\b(?:me|se) (?:subi|subio|pase|paso|sente|sento|pare|paro) (?:a|en|sobre|al otro lado de)"
+        r" (?:la|el) (?:baranda|borde|cornisa|muro)\b",
+        r"\bya (?:me quite|se quito) los zapatos\b",
+        r"\bya (?:deje|dejo) (?:mis|sus|el|la|los) (?:cosas|zapatos|celular|cel|mochila|bulto"
+        r"|carta)\b",
+        r"\bya me despedi\b",
+        requires=r"\b(?:puente|azotea|techo|balcon|edificio|torre|mirador|precipicio|barranco"
+        r"|guindo|acantilado|piso \d+|\d+ pisos)\b",
+        veto=_LEISURE_JUMP + r"|\b(?:foto|fotos|selfie|vista|atardecer|paisaje|estrellas)\b",
+        danger=True,
     ),
     # A high place and the will to jump, fall or let go: "estoy en el puente y voy a saltar".
     _rule(
