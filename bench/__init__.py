@@ -10,6 +10,11 @@ description, throwaway databases, the runtime as `python -m bot run` builds it) 
 Scenarios:
 - telegram_e2e: N children on Telegram (a real HTTP fake of the Bot API) at once: reply
   latency, throughput, and the time from a disclosure to its alert card (issue 5).
+- stacks: our bot beside stock Rasa (as `rasa init` configures it) on the same data, each
+  in fresh processes: training, cold start, understanding and answering rates, peak memory,
+  and ours/stock ratios (issue 7).
+
+`bench.targets` checks a run's results against issue 7's targets.
 """
 
 SCHEMA = 1  # the results file's layout; bump on an incompatible change

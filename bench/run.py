@@ -1,9 +1,10 @@
 """The bench runner: `python -m bench.run [--quick] [--children N] [--seconds S]
-[--database URL] [--out bench/results.json]`.
+[--max-rate R] [--database URL] [--out bench/results.json]`.
 
-Runs each selected scenario on each database (a SQLite file always; PostgreSQL too when
-`--database` gives a URL), prints a table per result, and writes every result, with the
-machine, the code and the parameters, to one JSON file. Exits 1 when a result is not ok
+Runs each selected scenario (`telegram_e2e` on each database: a SQLite file always,
+PostgreSQL too when `--database` gives a URL; `stacks` once), prints a table per result and
+one of the targets of issue 7, and writes every result, with the machine, the code and the
+parameters, to one JSON file. Exits 1 when a result is not ok
 (for `telegram_e2e`: a disclosure without an alert, a message never answered, or replies
 the engine gave that never reached the child). A run whose replies cannot be matched to the
 messages they answer stops with `telegram_e2e.AttributionError` and writes no file.
@@ -27,9 +28,9 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench import SCHEMA, harness, telegram_e2e  # noqa: E402
+from bench import SCHEMA, harness, stacks, targets, telegram_e2e  # noqa: E402
 
-SCENARIOS = {telegram_e2e.NAME: telegram_e2e}
+SCENARIOS = {telegram_e2e.NAME: telegram_e2e, stacks.NAME: stacks}
 QUICK = {"children": 5, "seconds": 3.0}
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 
@@ -55,6 +56,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed of the message mix")
     parser.add_argument(
+        "--max-rate",
+        type=int,
+        default=30,
+        help="messages/s the bot may send (TELEGRAM_MAX_RATE; default 30, Telegram's limit; "
+        "raise it to measure the bot's own ceiling)",
+    )
+    parser.add_argument(
+        "--stack-seconds",
+        type=float,
+        help="stacks: seconds of each measuring phase (default 20; quick 2)",
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=8, help="stacks: senders in the closed loop"
+    )
+    parser.add_argument(
         "--database",
         metavar="URL",
         default=os.environ.get("BENCH_DATABASE_URL") or None,
@@ -68,6 +84,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     defaults = QUICK if args.quick else {"children": 50, "seconds": 30.0}
     args.children = args.children if args.children is not None else defaults["children"]
     args.seconds = args.seconds if args.seconds is not None else defaults["seconds"]
+    if args.stack_seconds is None:
+        args.stack_seconds = 2.0 if args.quick else 20.0
     if args.children < 1 or args.seconds <= 0 or not 0 < args.gap[0] <= args.gap[1]:
         parser.error("need --children >= 1, --seconds > 0 and 0 < LOW <= HIGH for --gap")
     if not 0 <= args.disclosures <= 1:
@@ -92,6 +110,7 @@ def run_telegram_e2e(args: argparse.Namespace, kind: str) -> dict[str, Any]:
             telegram_token=telegram_e2e.TOKEN,
             protection_chat_id=telegram_e2e.PROTECTION,
             protection_fallback_chat_id=telegram_e2e.FALLBACK,
+            telegram_max_rate=args.max_rate,
         )
         parts = harness.build_runtime(settings)
         startup = time.monotonic() - started
@@ -105,11 +124,17 @@ def run_telegram_e2e(args: argparse.Namespace, kind: str) -> dict[str, Any]:
         "database": kind,
         "parameters": parameters,
         "startup_s": round(startup, 1),
+        "max_rate": args.max_rate,
         **figures,
     }
 
 
-RUNNERS = {telegram_e2e.NAME: run_telegram_e2e}
+def run_stacks(args: argparse.Namespace, kind: str) -> dict[str, Any]:
+    return stacks.run(args.stack_seconds, args.concurrency, args.quick)
+
+
+RUNNERS = {telegram_e2e.NAME: run_telegram_e2e, stacks.NAME: run_stacks}
+ONCE = {stacks.NAME}  # scenarios that use no database of the run's
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = ["sqlite"] + (["postgresql"] if args.database else [])
     results = []
     for name in args.scenario or list(SCENARIOS):
-        for kind in kinds:
+        for kind in kinds[:1] if name in ONCE else kinds:
             print(f"running {name} on {kind} ...", file=sys.stderr, flush=True)
             result = RUNNERS[name](args, kind)
             results.append(result)
@@ -139,12 +164,17 @@ def main(argv: list[str] | None = None) -> int:
             "disclosure_share": args.disclosures,
             "drain": args.drain,
             "seed": args.seed,
+            "max_rate": args.max_rate,
+            "stack_seconds": args.stack_seconds,
+            "concurrency": args.concurrency,
             "databases": kinds,
         },
         "duration_s": round(time.monotonic() - began, 1),
         "ok": all(result["ok"] for result in results),
         "scenarios": results,
     }
+    document["targets"] = targets.check(results)
+    print("\n".join(targets.table(document["targets"])), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
     machine = document["machine"]

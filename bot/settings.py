@@ -82,6 +82,18 @@ def _minutes(name: str, default: int) -> int:
     return int(value)
 
 
+def _rate(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(
+            f"{name}={value!r} is not a whole number of messages per second (1 or more); "
+            "Telegram's limit for an ordinary bot is 30"
+        )
+    return int(value)
+
+
 def _port(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -96,6 +108,9 @@ class Settings:
     telegram_token: str | None = None
     telegram_api_base_url: str | None = None
     telegram_bot_username: str | None = None  # for campaign links t.me/<username>?start=<id>
+    # Messages per second the bot sends at most, over all chats: Telegram's limit for an
+    # ordinary bot is about 30 (bots with paid broadcasts may send more).
+    telegram_max_rate: int = 30
     webhook_url: str | None = None
     webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -151,6 +166,7 @@ class Settings:
                 if env("TELEGRAM_BOT_USERNAME", "").strip()
                 else None
             ),
+            telegram_max_rate=_rate("TELEGRAM_MAX_RATE", 30),
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
             webhook_listen=env("WEBHOOK_LISTEN", "127.0.0.1").strip(),

@@ -105,3 +105,13 @@ def test_an_unknown_staff_language_stops_the_bot_at_start(monkeypatch):
         Settings.from_env(dotenv=None)
     monkeypatch.setenv("STAFF_LANGUAGE", "EN")
     assert Settings.from_env(dotenv=None).staff_language == "en"
+
+
+def test_the_sending_rate_is_telegrams_by_default_and_must_be_a_positive_number(monkeypatch):
+    monkeypatch.delenv("TELEGRAM_MAX_RATE", raising=False)
+    assert Settings.from_env(dotenv=None).telegram_max_rate == 30
+    monkeypatch.setenv("TELEGRAM_MAX_RATE", "0")
+    with pytest.raises(SettingsError, match="TELEGRAM_MAX_RATE='0'.*30"):
+        Settings.from_env(dotenv=None)
+    monkeypatch.setenv("TELEGRAM_MAX_RATE", "100")
+    assert Settings.from_env(dotenv=None).telegram_max_rate == 100

@@ -23,9 +23,11 @@ def build_application(settings: Settings) -> Application:
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
-        # Telegram's own limits (30 msg/s overall, 1/s per chat, 20/min per group),
-        # with retries that honour retry_after.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram's own limits (TELEGRAM_MAX_RATE, 30 msg/s by default, overall; 20/min
+        # per group), with retries that honour retry_after.
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3)
+        )
         .concurrent_updates(PerChatUpdateProcessor())
     )
     if settings.telegram_api_base_url:
