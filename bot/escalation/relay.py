@@ -258,7 +258,8 @@ class Relay:
 
     def wake(self) -> None:
         """Ask `run` for a pass now (e.g. right after a case was opened). Call it from the
-        event loop's thread; the relay also finds new rows on its own within `idle`."""
+        thread of the loop running `run` (`EscalationLane.wake` does that from any thread);
+        the relay also finds new rows on its own within `idle`."""
         self._wake.set()
 
     def officer_chats(self) -> set[int]:
@@ -274,6 +275,10 @@ class Relay:
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
         """Deliver until `stop` is set; between passes wait for `stop`, `wake()` or `idle`."""
+        # Made anew in the loop that runs the relay: the lane gives each start its own
+        # thread and loop, and an asyncio primitive serves one loop only.
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
         while not stop.is_set():
             self._wake.clear()
             try:
