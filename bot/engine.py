@@ -206,7 +206,7 @@ class Engine:
         )
 
     async def _erase(self, user: str) -> list[Reply]:
-        """/borrar: every per-person row, and the dialogue tracker."""
+        """/borrar: every per-person row, and anything the assistant holds for the person."""
         try:
             count = self.consent.erase(user) if self.consent is not None else 0
             count += self.surveys.erase(user) if self.surveys is not None else 0
