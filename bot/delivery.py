@@ -16,7 +16,7 @@ description can quote the message):
 
 What to do about each is the sender's policy and stays with it: the relay
 (bot.escalation.relay) delivers alerts at least once, a broadcast (bot.awareness.outreach)
-at most once.
+at most once. Both send through a Bot of their own, made by `own_bot`.
 """
 
 from __future__ import annotations
@@ -106,3 +106,24 @@ def classify(error: Exception) -> DeliveryError:
     if isinstance(error, NetworkError):  # 5xx and connection failures
         return Transient("NetworkError")
     return Transient(type(error).__name__)  # InvalidToken, Conflict, ...
+
+
+def own_bot(token: str, api_base_url: str | None, pool_size: int, timeout: float):  # type: ignore[no-untyped-def]
+    """A `telegram.Bot` with its own connection pool and no rate limiter queue, so what it
+    sends never waits behind the replies to children. `api_base_url` is
+    TELEGRAM_API_BASE_URL, the server root without "/bot". Use it inside ``async with``.
+    Each phase of a request (connect, write, read, pool) may take `timeout` seconds."""
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    request = HTTPXRequest(
+        connection_pool_size=pool_size,
+        connect_timeout=timeout,
+        read_timeout=timeout,
+        write_timeout=timeout,
+        pool_timeout=timeout,
+    )
+    if api_base_url:
+        root = api_base_url.rstrip("/")
+        return Bot(token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot", request=request)
+    return Bot(token, request=request)

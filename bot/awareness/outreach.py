@@ -454,23 +454,10 @@ class Stopped(Exception):
 def broadcast_bot(
     token: str, api_base_url: str | None = None, in_flight: int = 1, timeout: float = 10.0
 ) -> Bot:
-    """A Bot for broadcasts only (own connection pool; no rate limiter queue shared with the
-    bot that answers children or the relay's). `api_base_url` is TELEGRAM_API_BASE_URL,
-    the server root without "/bot". Use it inside ``async with``."""
-    from telegram import Bot
-    from telegram.request import HTTPXRequest
+    """A Bot for broadcasts only: room for `in_flight` sends and one more."""
+    from bot.delivery import own_bot
 
-    request = HTTPXRequest(
-        connection_pool_size=in_flight + 1,
-        connect_timeout=timeout,
-        read_timeout=timeout,
-        write_timeout=timeout,
-        pool_timeout=timeout,
-    )
-    if api_base_url:
-        root = api_base_url.rstrip("/")
-        return Bot(token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot", request=request)
-    return Bot(token, request=request)
+    return own_bot(token, api_base_url, in_flight + 1, timeout)
 
 
 class Broadcaster:

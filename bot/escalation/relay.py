@@ -58,7 +58,6 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
-from telegram.request import HTTPXRequest
 
 from bot.delivery import (
     ChatMoved,
@@ -68,6 +67,7 @@ from bot.delivery import (
     RetryLater,
     Transient,
     classify,
+    own_bot,
 )
 from bot.escalation.cards import Buttons, render_card
 from bot.i18n import N_, _s
@@ -91,19 +91,8 @@ class AlertSender(Protocol):
 
 
 def alert_bot(token: str, api_base_url: str | None = None, timeout: float = 5.0) -> Bot:
-    """The relay's own Bot (own HTTP connection pool, no rate limiter queue): use it inside
-    ``async with``. `api_base_url` is Settings.telegram_api_base_url (without "/bot")."""
-    request = HTTPXRequest(
-        connection_pool_size=4,
-        connect_timeout=timeout,
-        read_timeout=timeout,
-        write_timeout=timeout,
-        pool_timeout=timeout,
-    )
-    if api_base_url:
-        root = api_base_url.rstrip("/")
-        return Bot(token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot", request=request)
-    return Bot(token, request=request)
+    """The relay's own Bot (`bot.delivery.own_bot`): use it inside ``async with``."""
+    return own_bot(token, api_base_url, 4, timeout)
 
 
 class TelegramAlertSender:
