@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.events import Button, Reply
 from bot.i18n import _
 
-HELPLINES = _("📞 PANI: 1147 (gratis, todo el día) · 🚨 Emergencias: 911")
+HELPLINES = _("📞 PANI: 1147 (gratis) · 🚨 Emergencias: 911")
 THANKS_SELF = _(
     "Gracias por contármelo. Hizo muy bien en escribir, y lo que pasa no es su culpa. 💛"
 )
@@ -14,7 +14,7 @@ THANKS_OTHER = _(
     "Gracias por contármelo. Hizo muy bien en escribir: preocuparse por esa persona es "
     "una forma de cuidarla. 💛"
 )
-EMERGENCY = _("🚨 Si hay peligro ahora mismo, llame ya al 911. Es gratis.")
+EMERGENCY = _("🚨 Si hay peligro ahora mismo, llame ya al 911.")
 TOLD = _(
     "Estoy avisando a una persona de protección para que pueda ayudar. "
     "Usted no tiene que hacer nada más si no quiere."
