@@ -37,8 +37,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.harness import peak_rss_mb
 from bench.stats import summary_ms
-from bench.traffic import CHAT, DISCLOSURES, GREETINGS, QUESTIONS
+from bench.traffic import CHAT, DISCLOSURES, GREETINGS, QUESTIONS, WEIGHTS
 
 NAME = "stacks"
 STACKS = ("ours", "stock")
@@ -47,8 +48,9 @@ STACKS = ("ours", "stock")
 def texts(count: int, seed: int = 1) -> list[str]:
     """The message sequence both stacks answer: 5% disclosures spread evenly."""
     rng = random.Random(seed)
+    # The free-text kinds of the Telegram bench's mix, in the same proportions.
     pools = (GREETINGS, QUESTIONS, CHAT)
-    weights = (12, 28, 36)
+    weights = (WEIGHTS["greeting"], WEIGHTS["question"], WEIGHTS["chat"])
     out = []
     for index in range(count):
         if index % 20 == 19:
@@ -80,14 +82,6 @@ def stock_config(path: Path, quick: bool) -> Path:
 # -- the worker processes ---------------------------------------------------------------
 
 
-def _peak_rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
-
-
 def _train(stack: str, out: Path, quick: bool) -> dict[str, Any]:
     from bot import agent
 
@@ -96,7 +90,7 @@ def _train(stack: str, out: Path, quick: bool) -> dict[str, Any]:
         # training time; a full run trains a new one from scratch.
         model = agent.train(out, force=not quick)
     else:
-        agent._import_skops_first()
+        agent.import_skops_first()
         from rasa.model_training import train
 
         config = stock_config(out / "config.yml", quick)
@@ -144,7 +138,7 @@ class _Stock:
     def __init__(self, model: Path) -> None:
         from bot import agent
 
-        agent._import_skops_first()
+        agent.import_skops_first()
         from rasa.core.agent import Agent
 
         self.agent = Agent.load(str(model))
@@ -211,7 +205,7 @@ async def _serve(stack: str, model: Path, started: float, seconds: float, concur
         "cold_start_s": cold_start,
         "understanding": understanding,
         "answering": answering,
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 

@@ -57,7 +57,6 @@ import asyncio
 import dataclasses
 import random
 import re
-import resource
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -66,6 +65,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
+from bench import harness
 from bench.stats import summary_ms
 from bench.traffic import HELP_BUTTON, Action, Mix
 from bot.engine import Inbound, Reply
@@ -424,7 +424,7 @@ async def run(parts: Runtime, params: Parameters) -> dict[str, Any]:
         "cpu_share": round(cpu / (finished - started), 2),
     }
     figures["loop_lag_ms"] = summary_ms(lag.late)
-    figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    figures["peak_rss_mb"] = round(harness.peak_rss_mb())
     return figures
 
 

@@ -37,7 +37,7 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-def _import_skops_first() -> None:
+def import_skops_first() -> None:
     """Import skops, which Rasa uses to save and load the intent classifier, before Rasa.
 
     Why: on first import skops looks up the module of every scikit-learn type by scanning
@@ -74,7 +74,7 @@ def train(model_dir: Path, force: bool = False) -> Path:
     if target.exists() and not force:
         logger.info("model %s is up to date", target.name)
         return target
-    _import_skops_first()
+    import_skops_first()
     from rasa.model_training import train as rasa_train
 
     model_dir.mkdir(parents=True, exist_ok=True)
@@ -130,7 +130,7 @@ class RasaAssistant:
 
     @classmethod
     def load(cls, model: Path) -> RasaAssistant:
-        _import_skops_first()
+        import_skops_first()
         from rasa.core.agent import Agent
 
         from bot import logs
