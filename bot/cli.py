@@ -9,6 +9,10 @@ consent-doc  print docs/consent.md (every assent text per band), made from the c
 triage   triage JSON lines from stdin (--text for one message, --evaluate FILE to measure)
 campaigns  validate | list | open ID | close ID | link ID: facilitators' campaign files
 results  a campaign's results with small-cell suppression: table, csv or json (--charts DIR)
+broadcast  send an awareness message to subscribers (bot/awareness/outreach.py)
+
+What these commands print for the person running them is in the staff catalog, in
+STAFF_LANGUAGE (Spanish by default, or English); `i18n`'s own report is for developers.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import sys
 from typing import TextIO
 
 from bot.campaigns.schema import CampaignError
+from bot.i18n import _s
 from bot.settings import Settings, SettingsError
 from bot.storage import DatabaseUnavailable
 from consent import BandsError
@@ -48,7 +53,7 @@ def _chat(settings: Settings) -> int:
 def _run(settings: Settings) -> int:
     if not settings.telegram_token:
         print(
-            "TELEGRAM_BOT_TOKEN is not set: opening the local terminal chat instead.",
+            _s("TELEGRAM_BOT_TOKEN no está definido: se abre el chat local en la terminal."),
             file=sys.stderr,
         )
         return _chat(settings)
@@ -83,7 +88,8 @@ async def triage_lines(assistant, lines: TextIO, out: TextIO) -> int:  # type: i
                 raise TypeError
         except (ValueError, KeyError, TypeError):
             bad += 1
-            error = f'line {number}: expected a JSON object with a string "text" field'
+            error = _s('línea {number}: se esperaba un objeto JSON con un campo "text" de texto')
+            error = error.format(number=number)
             print(error, file=sys.stderr)
             out.write(json.dumps({"error": error}, ensure_ascii=False) + "\n")
             continue
@@ -117,7 +123,10 @@ def _evaluate(settings: Settings, path: str) -> int:
     try:
         rows = load_rows(Path(path))
     except (OSError, LabelError) as error:
-        print(f"cannot evaluate {path}: {error}", file=sys.stderr)
+        print(
+            _s("no se puede evaluar {path}: {error}").format(path=path, error=error),
+            file=sys.stderr,
+        )
         return 1
     logs.configure("WARNING")
     with contextlib.redirect_stdout(sys.stderr):
@@ -157,7 +166,7 @@ def _migrate(settings: Settings) -> int:
 
     database = Database(settings.database_url)
     database.migrate()
-    print(f"database at {database.where} is up to date")
+    print(_s("la base de datos en {where} está al día").format(where=database.where))
     return 0
 
 
@@ -241,13 +250,13 @@ def main(argv: list[str] | None = None) -> int:
             return broadcast_command(args, settings)
         return _migrate(settings)
     except SettingsError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
+        print(_s("error de configuración: {error}").format(error=error), file=sys.stderr)
         return 2
     except (CampaignError, BandsError) as error:
-        print(f"data error: {error}", file=sys.stderr)
+        print(_s("error en los datos: {error}").format(error=error), file=sys.stderr)
         return 2
     except DatabaseUnavailable as error:
-        print(f"database error: {error}", file=sys.stderr)
+        print(_s("error de la base de datos: {error}").format(error=error), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -20,11 +20,13 @@ from pathlib import Path
 
 import yaml
 
+from bot.i18n import N_, _s
+
 NULL_TAG = "tag:yaml.org,2002:null"
 # The usual causes of a syntax error in a facilitator's file.
-YAML_FIX = (
-    "check the indentation (spaces, never tabs), and put in double quotes a text that "
-    "contains ': ' or ' #', or that starts with a quote, '[', '{', '*', '&' or '-'"
+YAML_FIX = N_(
+    "revise la sangría (espacios, nunca tabuladores) y ponga entre comillas dobles un texto "
+    "que contenga ': ' o ' #', o que empiece con una comilla, '[', '{', '*', '&' o '-'"
 )
 
 Fields = dict[str, tuple[yaml.Node, yaml.Node]]  # key -> (key node, value node)
@@ -32,7 +34,8 @@ Fields = dict[str, tuple[yaml.Node, yaml.Node]]  # key -> (key node, value node)
 
 class DataFileError(ValueError):
     """A data file is malformed. The message is "<file>:<line>: <problem>. Fix: <fix>" (no
-    line when the mistake has none); the parts are kept as attributes too."""
+    line when the mistake has none); the parts are kept as attributes too. `problem` and
+    `fix` come translated (staff catalog); "Fix" is "Solución" in Spanish."""
 
     def __init__(self, path: Path | str, line: int | None, problem: str, fix: str) -> None:
         self.path = Path(path)
@@ -40,7 +43,9 @@ class DataFileError(ValueError):
         self.problem = problem
         self.fix = fix
         where = f"{path}:{line}" if line else f"{path}"
-        super().__init__(f"{where}: {problem}. Fix: {fix}")
+        super().__init__(
+            f"{where}: " + _s("{problem}. Solución: {fix}").format(problem=problem, fix=fix)
+        )
 
 
 def line_of(node: yaml.Node) -> int:
@@ -55,7 +60,10 @@ def load_yaml(path: Path, error: type[DataFileError] = DataFileError) -> yaml.No
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as failure:
         raise error(
-            path, None, f"cannot read the file ({failure})", "check the path, and save it as UTF-8"
+            path,
+            None,
+            _s("no se puede leer el archivo ({failure})").format(failure=failure),
+            _s("revise la ruta y guarde el archivo como UTF-8"),
         ) from None
     try:
         return yaml.compose(source)
@@ -64,20 +72,30 @@ def load_yaml(path: Path, error: type[DataFileError] = DataFileError) -> yaml.No
         raise error(
             path,
             mark.line + 1 if mark is not None else None,
-            f"this is not valid YAML ({failure.problem or failure.context})",
-            YAML_FIX,
+            _s("esto no es YAML válido ({detail})").format(
+                detail=failure.problem or failure.context
+            ),
+            _s(YAML_FIX),
         ) from None
     except yaml.YAMLError as failure:
         raise error(
-            path, None, f"this is not valid YAML ({failure})", "check indentation and quotes"
+            path,
+            None,
+            _s("esto no es YAML válido ({detail})").format(detail=failure),
+            _s("revise la sangría y las comillas"),
         ) from None
 
 
 def yml_files(folder: Path, kind: str, error: type[DataFileError] = DataFileError) -> list[Path]:
     """Every *.yml of a folder, by name. A *.yaml file is refused rather than silently
-    ignored; `kind` names the files in that message ("lesson files")."""
+    ignored; `kind` names the files in that message, translated ("los archivos de lecciones")."""
     for stray in sorted(folder.glob("*.yaml")):
-        raise error(stray, None, f"{kind} must end in .yml", f"rename it to {stray.stem}.yml")
+        raise error(
+            stray,
+            None,
+            _s("{kind} deben terminar en .yml").format(kind=kind),
+            _s("cámbiele el nombre a {name}").format(name=f"{stray.stem}.yml"),
+        )
     return sorted(folder.glob("*.yml"))
 
 
@@ -101,21 +119,26 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 def suggest(word: str, choices: Iterable[str], fix: str) -> str:
     """The fix, led by "did you mean '...'?" when a choice is close to what was written."""
     guess = did_you_mean(word, choices)
-    return f"did you mean '{guess}'? {fix[0].upper()}{fix[1:]}" if guess else fix
+    if guess is None:
+        return fix
+    return _s("¿quiso decir '{guess}'? {fix}").format(guess=guess, fix=fix[0].upper() + fix[1:])
 
 
-def _count(items: int, what: str) -> str:
-    return f"{items} {what}" if items == 1 else f"{items} {what}s"
+def _count(number: int, one: str, many: str) -> str:
+    """ "1 message", "2 messages": the noun in the singular for one only (so in Spanish too)."""
+    return f"{number} {one if number == 1 else many}"
 
 
 class NodeReader:
     """Reads one file's node tree; every check raises `self.error` at the node.
 
     Subclasses set `error` to their own DataFileError and add what their file means;
-    `text_fix` says how to write a text where something else was found."""
+    `text_fix` (marked with N_, translated when shown) says how to write a text where
+    something else was found. Every `what` and `item` given to these checks comes
+    translated: "la consulta", "la pregunta 'seguro'", "'title'"."""
 
     error: type[DataFileError] = DataFileError
-    text_fix = "write {what} on one line after ':'"
+    text_fix = N_("escriba {what} en una sola línea después de ':'")
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -131,28 +154,44 @@ class NodeReader:
         """key -> (key node, value node); refuses repeated keys and, when `allowed` is
         given, keys not in it."""
         if not isinstance(node, yaml.MappingNode):
+            fix = (
+                _s("escriba {what} como líneas 'clave: valor' con sangría ({keys})")
+                if allowed
+                else _s("escriba {what} como líneas 'clave: valor' con sangría")
+            )
             raise self.fail(
                 node,
-                f"{what} must be a set of 'key: value' lines",
-                f"write {what} as indented 'key: value' lines"
-                + (f" ({', '.join(allowed)})" if allowed else ""),
+                _s("{what} debe ser un conjunto de líneas 'clave: valor'").format(what=what),
+                fix.format(what=what, keys=", ".join(allowed or ())),
             )
         fields: Fields = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, f"a key in {what} is not a plain word", "use a name")
+                raise self.fail(
+                    key_node,
+                    _s("una clave en {what} no es una palabra simple").format(what=what),
+                    _s("use un nombre"),
+                )
             key = str(key_node.value)
             if key in fields:
                 raise self.fail(
                     key_node,
-                    f"'{key}' appears twice in {what} (first on line {line_of(fields[key][0])})",
-                    f"keep one '{key}' and remove the other",
+                    _s(
+                        "'{key}' aparece dos veces en {what} (la primera en la línea {line})"
+                    ).format(key=key, what=what, line=line_of(fields[key][0])),
+                    _s("deje un solo '{key}' y borre el otro").format(key=key),
                 )
             if allowed is not None and key not in allowed:
                 raise self.fail(
                     key_node,
-                    f"unknown key '{key}' in {what}",
-                    suggest(key, allowed, f"use only the keys allowed here: {', '.join(allowed)}"),
+                    _s("clave desconocida '{key}' en {what}").format(key=key, what=what),
+                    suggest(
+                        key,
+                        allowed,
+                        _s("use solo las claves permitidas aquí: {keys}").format(
+                            keys=", ".join(allowed)
+                        ),
+                    ),
                 )
             fields[key] = (key_node, value_node)
         return fields
@@ -162,8 +201,8 @@ class NodeReader:
         if key not in fields or self.is_null(fields[key][1]):
             raise self.fail(
                 fields[key][0] if key in fields else parent,
-                f"{what} has no '{key}'",
-                f"add a '{key}:' line to {what}",
+                _s("{what} no tiene '{key}'").format(what=what, key=key),
+                _s("agregue una línea '{key}:' a {what}").format(key=key, what=what),
             )
         return fields[key][1]
 
@@ -171,41 +210,65 @@ class NodeReader:
         """A non-empty text, stripped; at most `limit` characters (`fix` says how to
         shorten it, when there is more to say than "shorten it")."""
         if not isinstance(node, yaml.ScalarNode):
-            raise self.fail(node, f"{what} must be a text", self.text_fix.format(what=what))
+            raise self.fail(
+                node,
+                _s("{what} debe ser un texto").format(what=what),
+                _s(self.text_fix).format(what=what),
+            )
         value = "" if node.tag == NULL_TAG else str(node.value).strip()
         if not value:
-            raise self.fail(node, f"{what} is empty", f"write {what}")
+            raise self.fail(
+                node,
+                _s("{what} está en blanco").format(what=what),
+                _s("escriba {what}").format(what=what),
+            )
         if limit is not None and len(value) > limit:
             raise self.fail(
                 node,
-                f"{what} has {len(value)} characters, more than {limit}",
-                fix or f"shorten it to {limit} characters or fewer",
+                _s("{what} tiene {count} caracteres, más de {limit}").format(
+                    what=what, count=len(value), limit=limit
+                ),
+                fix or _s("acórtelo a {limit} caracteres o menos").format(limit=limit),
             )
         return value
 
     def sequence(
-        self, node: yaml.Node, what: str, item: str, counts: tuple[int, int] | None = None
+        self,
+        node: yaml.Node,
+        what: str,
+        item: str,
+        counts: tuple[int, int] | None = None,
+        items: str = "",
     ) -> list[yaml.Node]:
-        """The items of a list: `counts` (low, high) of them, or at least one."""
+        """The items of a list: `counts` (low, high) of them, or at least one. `item` names
+        one item ("mensaje"); with `counts`, `items` names several ("mensajes")."""
         if counts is None:
             if not isinstance(node, yaml.SequenceNode) or not node.value:
                 raise self.fail(
                     node,
-                    f"{what} must be a non-empty list",
-                    f"list each {item} on its own line starting with '- '",
+                    _s("{what} debe ser una lista con al menos un elemento").format(what=what),
+                    _s("ponga cada {item} en su propia línea, empezando con '- '").format(
+                        item=item
+                    ),
                 )
             return list(node.value)
+        assert items, "a counted list names its items in the plural"
         low, high = counts
         if not isinstance(node, yaml.SequenceNode):
             raise self.fail(
                 node,
-                f"{what} must be a list",
-                f"list {low} to {high} {item}s under it, each on its own line starting with '- '",
+                _s("{what} debe ser una lista").format(what=what),
+                _s(
+                    "ponga debajo de {low} a {high} {items}, en líneas separadas que empiecen "
+                    "con '- '"
+                ).format(low=low, high=high, items=items),
             )
         if not low <= len(node.value) <= high:
             raise self.fail(
                 node,
-                f"{what} has {_count(len(node.value), item)}",
-                f"give it {low} to {high} {item}s",
+                _s("{what} tiene {count}").format(
+                    what=what, count=_count(len(node.value), item, items)
+                ),
+                _s("póngale de {low} a {high} {items}").format(low=low, high=high, items=items),
             )
         return list(node.value)

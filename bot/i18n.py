@@ -7,7 +7,10 @@ Two domains, each with its own translator:
   it never follows the staff language.
 - `staff`, with `_s()`: what protection officers and facilitators read (alert cards, their
   status lines and button answers, relay confirmations, /campanas, /resultados, the
-  results table). In STAFF_LANGUAGE: es (default) or en. A module constant that cannot be
+  results table, and everything `python -m bot` prints for the person running it: the
+  campaigns and broadcast commands, errors in campaign, lesson and bands files, settings
+  errors). In STAFF_LANGUAGE: es (default) or en. Log lines stay English: they are for
+  developers. A module constant that cannot be
   translated when the module is imported is marked with `N_()` and translated with `_s()`
   where it is shown, so the language is the one in force at that moment.
 
@@ -107,10 +110,12 @@ def staff_datetime(value: datetime) -> str:
 # -- catalog maintenance (`python -m bot i18n`, `make i18n`) ----------------------------
 
 SOURCE_LANGUAGE = "es"
-# domain -> (its languages, the functions that mark its messages, the folders read)
+# domain -> (its languages, the functions that mark its messages, the folders read). Each
+# domain extracts only its own functions, so a folder may hold both kinds of text
+# (consent/: the children's assent texts with `_`, the bands file's errors with `_s`).
 CATALOGS: dict[str, tuple[tuple[str, ...], dict[str, None], tuple[str, ...]]] = {
     DOMAIN: (("es",), {"_": None}, ("bot", "consent")),
-    STAFF_DOMAIN: (tuple(STAFF_LOCALES), {"_s": None, "N_": None}, ("bot",)),
+    STAFF_DOMAIN: (tuple(STAFF_LOCALES), {"_s": None, "N_": None}, ("bot", "consent")),
 }
 # A translator's comment (`# same in English` above the entry) that says a msgstr equal to
 # its Spanish msgid is the right translation ("Total"), not a copy left untranslated.

@@ -14,6 +14,7 @@ import secrets
 import stat
 from pathlib import Path
 
+from bot.i18n import _s
 from bot.settings import SettingsError
 
 MIN_KEY_LENGTH = 32
@@ -24,8 +25,10 @@ def load_key(secret: str | None, key_file: Path) -> bytes:
     if secret:
         if len(secret) < MIN_KEY_LENGTH:
             raise SettingsError(
-                f"VOZ_SECRET_KEY has {len(secret)} characters; use at least {MIN_KEY_LENGTH}, "
-                "e.g. the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
+                _s(
+                    "VOZ_SECRET_KEY tiene {count} caracteres; use al menos {minimum}, p. ej. lo "
+                    "que escribe: python -c 'import secrets; print(secrets.token_hex(32))'"
+                ).format(count=len(secret), minimum=MIN_KEY_LENGTH)
             )
         return secret.encode()
     if not key_file.exists():
@@ -41,13 +44,19 @@ def load_key(secret: str | None, key_file: Path) -> bytes:
     mode = stat.S_IMODE(key_file.stat().st_mode)
     if mode & 0o077:
         raise SettingsError(
-            f"key file {key_file} is readable by others (mode {mode:o}); run: chmod 600 {key_file}"
+            _s(
+                "otras personas pueden leer el archivo de clave {path} (modo {mode}); ejecute: "
+                "chmod 600 {path}"
+            ).format(path=key_file, mode=f"{mode:o}")
         )
     key = key_file.read_text().strip()
     if len(key) < MIN_KEY_LENGTH:
         raise SettingsError(
-            f"key file {key_file} holds {len(key)} characters; delete it to have a new key made "
-            "(pseudonyms will change) or write at least 32 random characters into it"
+            _s(
+                "el archivo de clave {path} tiene {count} caracteres; bórrelo para que se cree "
+                "una clave nueva (los seudónimos van a cambiar) o escriba en él al menos "
+                "{minimum} caracteres al azar"
+            ).format(path=key_file, count=len(key), minimum=MIN_KEY_LENGTH)
         )
     return key.encode()
 

@@ -16,7 +16,16 @@ STAFF_LANGUAGES = ("es", "en")  # bot.i18n.STAFF_LOCALES has one locale for each
 
 
 class SettingsError(ValueError):
-    """A setting is missing or malformed; the message says which and how to fix it."""
+    """A setting is missing or malformed; the message says which and how to fix it, in the
+    staff language (whoever runs the bot is staff)."""
+
+
+def _s(message: str) -> str:
+    """The staff catalog's translation; imported when called, since bot.i18n imports ROOT
+    from this module."""
+    from bot.i18n import _s as staff
+
+    return staff(message)
 
 
 def load_dotenv(path: Path) -> None:
@@ -29,7 +38,10 @@ def load_dotenv(path: Path) -> None:
             continue
         key, sep, value = line.partition("=")
         if not sep or not key.strip():
-            raise SettingsError(f"{path}:{number}: expected KEY=VALUE, got {line[:40]!r}")
+            raise SettingsError(
+                f"{path}:{number}: "
+                + _s("se esperaba CLAVE=VALOR, pero dice {text}").format(text=repr(line[:40]))
+            )
         os.environ.setdefault(key.strip(), value.strip().strip("'\""))
 
 
@@ -41,7 +53,10 @@ def _optional_int(name: str) -> int | None:
         return int(value)
     except ValueError:
         raise SettingsError(
-            f"{name}={value!r} is not a Telegram chat id; use the numeric id, e.g. -1001234567890"
+            _s(
+                "{name}={value} no es un id de chat de Telegram; use el id numérico, p. ej. "
+                "-1001234567890"
+            ).format(name=name, value=repr(value))
         ) from None
 
 
@@ -53,7 +68,10 @@ def _int_set(name: str) -> frozenset[int]:
             ids.add(int(part))
         except ValueError:
             raise SettingsError(
-                f"{name} holds {part!r}; give numeric Telegram user ids separated by commas"
+                _s(
+                    "{name} contiene {part}; ponga ids numéricos de usuario de Telegram "
+                    "separados por comas"
+                ).format(name=name, part=repr(part))
             ) from None
     return frozenset(ids)
 
@@ -67,8 +85,11 @@ def check_bot_username(value: str, source: str = "TELEGRAM_BOT_USERNAME") -> str
     name = value.strip().removeprefix("@")
     if not BOT_USERNAME.fullmatch(name) or not name.lower().endswith("bot"):
         raise SettingsError(
-            f"{source}={value!r} is not a bot username: give the username @BotFather showed, "
-            "e.g. VozSeguraBot (5-32 letters, digits or _, ending in 'bot')"
+            _s(
+                "{source}={value} no es un nombre de usuario de bot: ponga el que le mostró "
+                "@BotFather, p. ej. VozSeguraBot (de 5 a 32 letras, dígitos o _, terminado en "
+                "'bot')"
+            ).format(source=source, value=repr(value))
         )
     return name
 
@@ -78,7 +99,11 @@ def _minutes(name: str, default: int) -> int:
     if not value:
         return default
     if not value.isdigit() or int(value) < 1:
-        raise SettingsError(f"{name}={value!r} is not a whole number of minutes (1 or more)")
+        raise SettingsError(
+            _s("{name}={value} no es un número entero de minutos (1 o más)").format(
+                name=name, value=repr(value)
+            )
+        )
     return int(value)
 
 
@@ -88,8 +113,10 @@ def _rate(name: str, default: int) -> int:
         return default
     if not value.isdigit() or int(value) < 1:
         raise SettingsError(
-            f"{name}={value!r} is not a whole number of messages per second (1 or more); "
-            "Telegram's limit for an ordinary bot is 30"
+            _s(
+                "{name}={value} no es un número entero de mensajes por segundo (1 o más); el "
+                "límite de Telegram para un bot común es 30"
+            ).format(name=name, value=repr(value))
         )
     return int(value)
 
@@ -99,7 +126,9 @@ def _port(name: str, default: int) -> int:
     if not value:
         return default
     if not value.isdigit() or not 0 < int(value) < 65536:
-        raise SettingsError(f"{name}={value!r} is not a TCP port (1-65535)")
+        raise SettingsError(
+            _s("{name}={value} no es un puerto TCP (1-65535)").format(name=name, value=repr(value))
+        )
     return int(value)
 
 
@@ -140,24 +169,36 @@ class Settings:
         webhook_secret = env("WEBHOOK_SECRET", "").strip() or None
         if webhook_url and not webhook_secret:
             raise SettingsError(
-                "WEBHOOK_URL is set but WEBHOOK_SECRET is not: set WEBHOOK_SECRET to a random "
-                "string of 1-256 characters (A-Z, a-z, 0-9, _ and -) so forged updates are refused"
+                _s(
+                    "WEBHOOK_URL está definido pero WEBHOOK_SECRET no: defina WEBHOOK_SECRET como "
+                    "un texto al azar de 1 a 256 caracteres (A-Z, a-z, 0-9, _ y -) para que se "
+                    "rechacen las actualizaciones falsificadas"
+                )
             )
         if env("TELEGRAM_BOT_TOKEN", "").strip() and not env("PROTECTION_CHAT_ID", "").strip():
             raise SettingsError(
-                "TELEGRAM_BOT_TOKEN is set but PROTECTION_CHAT_ID is not: a bot that cannot "
-                "reach a protection officer must not talk to children. Set PROTECTION_CHAT_ID "
-                "to the officers' group id (e.g. -1001234567890); add the bot to that group"
+                _s(
+                    "TELEGRAM_BOT_TOKEN está definido pero PROTECTION_CHAT_ID no: un bot que no "
+                    "puede avisar a una persona de protección no debe hablar con personas "
+                    "menores de edad. Defina PROTECTION_CHAT_ID con el id del grupo de las "
+                    "personas de protección (p. ej. -1001234567890) y agregue el bot a ese grupo"
+                )
             )
         staff_language = env("STAFF_LANGUAGE", "").strip().lower() or "es"
         if staff_language not in STAFF_LANGUAGES:
             raise SettingsError(
-                f"STAFF_LANGUAGE={staff_language!r}; use es or en (the languages of the "
-                "staff catalog in locales/<lang>/LC_MESSAGES/staff.po)"
+                _s(
+                    "STAFF_LANGUAGE={value}; use es o en (los idiomas del catálogo del personal "
+                    "en locales/<lang>/LC_MESSAGES/staff.po)"
+                ).format(value=repr(staff_language))
             )
         log_level = env("LOG_LEVEL", "INFO").strip().upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-            raise SettingsError(f"LOG_LEVEL={log_level!r}; use DEBUG, INFO, WARNING or ERROR")
+            raise SettingsError(
+                _s("LOG_LEVEL={value}; use DEBUG, INFO, WARNING o ERROR").format(
+                    value=repr(log_level)
+                )
+            )
         return cls(
             telegram_token=env("TELEGRAM_BOT_TOKEN", "").strip() or None,
             telegram_api_base_url=env("TELEGRAM_API_BASE_URL", "").strip() or None,

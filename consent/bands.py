@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from bot.datafiles import DataFileError, Fields, NodeReader, load_yaml
+from bot.i18n import _s
 
 BANDS_FILE = Path(__file__).resolve().parent / "bands.yml"
 TEXT_VARIANTS = ("nino", "adolescente", "joven")
@@ -16,7 +17,8 @@ BAND_ID = re.compile(r"[0-9]{1,2}-[0-9]{1,2}")
 
 
 class BandsError(DataFileError):
-    """The bands file is malformed; the message names the file, the line and the fix."""
+    """The bands file is malformed; the message names the file, the line and the fix, in
+    the staff language (a facilitator edits this file)."""
 
 
 @dataclass(frozen=True)
@@ -43,41 +45,56 @@ class _Reader(NodeReader):
 
     def bands(self, root: yaml.Node | None) -> Bands:
         if root is None:
-            raise BandsError(self.path, 1, "the file is empty", "list the bands under 'bands:'")
-        top = self.mapping(root, "the bands file", None)
-        items = self.sequence(
-            self.required(top, root, "bands", "the bands file"), "'bands'", "band"
-        )
+            raise BandsError(
+                self.path,
+                1,
+                _s("el archivo está vacío"),
+                _s("ponga las franjas de edad debajo de 'bands:'"),
+            )
+        file = _s("el archivo de franjas de edad")
+        top = self.mapping(root, file, None)
+        items = self.sequence(self.required(top, root, "bands", file), "'bands'", _s("franja"))
         bands: list[Band] = []
         for number, node in enumerate(items, start=1):
-            what = f"band {number}"
+            what = _s("la franja {number}").format(number=number)
             fields = self.mapping(node, what, None)
             id_node = self.required(fields, node, "id", what)
-            band_id = self.text(id_node, f"the id of {what}")
+            band_id = self.text(id_node, _s("el id de {what}").format(what=what))
             if not BAND_ID.fullmatch(band_id):
                 raise self.fail(
                     id_node,
-                    f"band id {band_id!r} is not of the form '13-15'",
-                    'write the ages as FROM-TO, e.g. "13-15"',
+                    _s("el id de franja {band} no tiene la forma '13-15'").format(
+                        band=repr(band_id)
+                    ),
+                    _s('escriba las edades como DESDE-HASTA, p. ej. "13-15"'),
                 )
             low, high = (int(part) for part in band_id.split("-"))
             if low > high:
-                raise self.fail(id_node, f"band {band_id} ends before it starts", "swap the ages")
+                raise self.fail(
+                    id_node,
+                    _s("la franja {band} termina antes de empezar").format(band=band_id),
+                    _s("intercambie las edades"),
+                )
             if bands and low <= int(bands[-1].id.split("-")[1]):
                 raise self.fail(
                     id_node,
-                    f"band {band_id} overlaps or precedes {bands[-1].id}",
-                    "list bands from youngest to oldest without overlap",
+                    _s("la franja {band} se traslapa con {previous} o va antes").format(
+                        band=band_id, previous=bands[-1].id
+                    ),
+                    _s("ponga las franjas de menor a mayor edad, sin traslapes"),
                 )
             texts_node = self.required(fields, node, "texts", what)
-            texts = self.text(texts_node, f"'texts' of {what}")
+            texts = self.text(texts_node, _s("'texts' de {what}").format(what=what))
             if texts not in TEXT_VARIANTS:
                 raise self.fail(
                     texts_node,
-                    f"unknown assent wording {texts!r}",
-                    f"use one of {', '.join(TEXT_VARIANTS)}",
+                    _s("texto de asentimiento desconocido {texts}").format(texts=repr(texts)),
+                    _s("use uno de estos: {choices}").format(choices=", ".join(TEXT_VARIANTS)),
                 )
-            label = self.text(self.required(fields, node, "label", what), f"the label of {what}")
+            label = self.text(
+                self.required(fields, node, "label", what),
+                _s("la etiqueta de {what}").format(what=what),
+            )
             bands.append(Band(band_id, label, texts))
         return Bands(
             tuple(bands), self.outside(top, root, "younger"), self.outside(top, root, "older")
@@ -85,9 +102,12 @@ class _Reader(NodeReader):
 
     def outside(self, top: Fields, root: yaml.Node, key: str) -> str:
         """The label of the button for ages before the first band or after the last."""
-        node = self.required(top, root, key, "the bands file")
+        node = self.required(top, root, key, _s("el archivo de franjas de edad"))
         fields = self.mapping(node, f"'{key}'", None)
-        return self.text(self.required(fields, node, "label", f"'{key}'"), f"the label of '{key}'")
+        return self.text(
+            self.required(fields, node, "label", f"'{key}'"),
+            _s("la etiqueta de {what}").format(what=f"'{key}'"),
+        )
 
 
 def load_bands(path: Path = BANDS_FILE) -> Bands:

@@ -1,11 +1,13 @@
 """Shared fixtures: real databases (SQLite, and PostgreSQL when TEST_POSTGRES_URL is set),
-the real trained Rasa model loaded once per session, and the engine over it."""
+the real trained Rasa model loaded once per session, the engine over it, and the staff
+language (English or the default Spanish) over freshly compiled catalogs."""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -58,3 +60,40 @@ def engine(assistant):
     from bot.engine import Engine
 
     return Engine(assistant)
+
+
+# -- the staff language ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def staff_catalogs(tmp_path_factory) -> Path:
+    """A copy of locales/ with every catalog compiled now, from the .po files as they are:
+    a test of the staff language never reads a .mo left over from an older `make`."""
+    import shutil
+
+    from bot import i18n
+
+    copy = tmp_path_factory.mktemp("i18n") / "locales"
+    shutil.copytree(i18n.LOCALES, copy, ignore=shutil.ignore_patterns("*.mo"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(i18n, "LOCALES", copy)
+        i18n.compile_catalogs()
+    return copy
+
+
+@pytest.fixture
+def staff_in_english(staff_catalogs, monkeypatch) -> None:
+    """STAFF_LANGUAGE=en over freshly compiled catalogs: what a facilitator reads, in English."""
+    from bot import i18n
+
+    monkeypatch.setattr(i18n, "LOCALES", staff_catalogs)
+    monkeypatch.setenv("STAFF_LANGUAGE", "en")
+
+
+@pytest.fixture
+def staff_in_spanish(staff_catalogs, monkeypatch) -> None:
+    """No STAFF_LANGUAGE: the default, Spanish, over freshly compiled catalogs."""
+    from bot import i18n
+
+    monkeypatch.setattr(i18n, "LOCALES", staff_catalogs)
+    monkeypatch.delenv("STAFF_LANGUAGE", raising=False)

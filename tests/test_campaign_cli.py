@@ -20,6 +20,12 @@ from tests.test_campaign_schema import VALID
 EXAMPLE = CAMPAIGNS_DIR / "seguridad-en-linea.yml"
 
 
+@pytest.fixture(autouse=True)
+def english(staff_in_english):
+    """The messages are pinned in English (STAFF_LANGUAGE=en), the wording they were written
+    in; the default, Spanish, has its own test below."""
+
+
 @pytest.fixture
 def database_url(tmp_path, monkeypatch):
     """A migrated SQLite database, named by DATABASE_URL as the CLI reads it."""
@@ -76,6 +82,31 @@ def test_validate_reports_each_broken_file_with_line_and_fix_and_exits_1(
     assert f"{broken}:{line}: unknown question type 'escala'" in captured.err
     assert "Fix: did you mean 'scale'?" in captured.err
     assert "1 of 3 campaign files have errors" in captured.err
+
+
+def test_by_default_the_facilitator_reads_spanish(database_url, folder, capsys, staff_in_spanish):
+    broken = folder / "rota.yml"
+    broken.write_text(VALID.replace("type: scale", "type: escala"), encoding="utf-8")
+    assert cli.main(["campaigns", "validate"]) == 1
+    captured = capsys.readouterr()
+    assert "ok: prueba (4 preguntas)" in captured.out
+    line = VALID.splitlines().index("    type: scale") + 1
+    assert (
+        f"error: {broken}:{line}: tipo de pregunta desconocido 'escala' en la pregunta 'seguro'. "
+        "Solución: ¿quiso decir 'scale'?"
+    ) in captured.err
+    assert "1 de 3 archivos de consultas tienen errores" in captured.err
+
+    broken.unlink()
+    assert cli.main(["campaigns", "list"]) == 0
+    header, first = capsys.readouterr().out.splitlines()[:2]
+    assert header.split() == ["id", "estado", "activa", "fechas", "título"]
+    assert first.split()[:3] == ["prueba", "borrador", "no"]
+    assert "2026-12-01 a 2027-06-30" in first
+    assert cli.main(["campaigns", "open", "no-existe"]) == 1
+    assert "consulta desconocida 'no-existe'. Consultas conocidas: prueba" in (
+        capsys.readouterr().err
+    )
 
 
 def test_validate_reports_a_duplicate_id_naming_both_files(database_url, folder, capsys):

@@ -480,7 +480,9 @@ def test_read_counts_returns_one_campaigns_counters_with_the_star_rows(database)
     assert read_counts(database, "nadie") == {}
 
 
-def test_results_command_prints_json_and_writes_charts(tmp_path, monkeypatch, capsys):
+def test_results_command_prints_json_and_writes_charts(
+    tmp_path, monkeypatch, capsys, staff_in_spanish
+):
     from bot.campaigns.schema import load_campaigns
     from bot.cli import main
     from bot.storage import Database
@@ -508,4 +510,4 @@ def test_results_command_prints_json_and_writes_charts(tmp_path, monkeypatch, ca
 
     assert main(["results", "no-existe"]) == 1
     error = capsys.readouterr().err
-    assert "unknown campaign 'no-existe'. Known campaigns: seguridad-en-linea" in error
+    assert "consulta desconocida 'no-existe'. Consultas conocidas: seguridad-en-linea" in error

@@ -1,5 +1,5 @@
 """Campaign files are validated strictly, with errors that name the file, the line and the
-fix; the shipped example campaign loads."""
+fix, in the staff language; the shipped example campaign loads."""
 
 from __future__ import annotations
 
@@ -58,6 +58,12 @@ VALID = textwrap.dedent(
             text: A nadie
     """
 )
+
+
+@pytest.fixture(autouse=True)
+def english(staff_in_english):
+    """The messages are pinned in English (STAFF_LANGUAGE=en), the wording they were written
+    in; the default, Spanish, has its own test below."""
 
 
 def write(tmp_path, text: str, name: str = "prueba.yml"):
@@ -352,6 +358,23 @@ def test_a_key_written_twice_is_refused(tmp_path):
 def test_empty_file_is_refused(tmp_path):
     path = write(tmp_path, "# solo un comentario\n")
     assert_names(error_of(path), path, 1, "the file is empty", "README")
+
+
+def test_by_default_the_error_is_in_spanish_with_the_file_the_line_and_the_fix(
+    tmp_path, staff_in_spanish
+):
+    path, line = broken(tmp_path, "    type: scale", "    type: escala")
+    error = error_of(path)
+    assert str(error) == (
+        f"{path}:{line}: tipo de pregunta desconocido 'escala' en la pregunta 'seguro'. "
+        "Solución: ¿quiso decir 'scale'? Use uno de estos: single, multiple, scale, yes_no"
+    )
+    assert error.line == line
+    path, line = broken(tmp_path, "      - id: nadie\n        text: A nadie\n", "")
+    assert str(error_of(path)) == (
+        f"{path}:{line - 2}: la pregunta 'contaria' tiene 1 opciones. "
+        "Solución: póngale de 2 a 10 opciones ('Prefiero no responder' se agrega solo)"
+    )
 
 
 # -- a folder of campaigns -------------------------------------------------------------------

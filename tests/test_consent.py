@@ -263,6 +263,7 @@ def test_sessions_are_stored_with_a_date_only(flow, database):
         assert session.get(ConsentSession, CHILD).updated_on.isoformat() == "2026-11-29"
 
 
+@pytest.mark.usefixtures("staff_in_english")
 def test_malformed_bands_file_names_file_line_and_fix(tmp_path):
     from consent import BandsError
 
@@ -285,6 +286,7 @@ def test_malformed_bands_file_names_file_line_and_fix(tmp_path):
         load_bands(path)
 
 
+@pytest.mark.usefixtures("staff_in_english")
 def test_a_missing_band_field_names_the_band_or_section_and_its_line(tmp_path):
     from consent import BandsError
 
@@ -301,6 +303,21 @@ def test_a_missing_band_field_names_the_band_or_section_and_its_line(tmp_path):
         load_bands(path)
 
 
+def test_by_default_a_bands_file_mistake_is_reported_in_spanish(tmp_path, staff_in_spanish):
+    from consent import BandsError
+
+    path = tmp_path / "bands.yml"
+    path.write_text(
+        "bands:\n  - id: '9-12'\n    texts: nino\nyounger: {label: a}\nolder: {label: b}\n"
+    )
+    with pytest.raises(BandsError) as caught:
+        load_bands(path)
+    assert str(caught.value) == (
+        f"{path}:2: la franja 1 no tiene 'label'. Solución: agregue una línea 'label:' a la "
+        "franja 1"
+    )
+
+
 def test_bands_are_data_not_code(tmp_path, database):
     path = tmp_path / "bands.yml"
     path.write_text(
@@ -309,4 +326,3 @@ def test_bands_are_data_not_code(tmp_path, database):
     )
     flow = ConsentFlow(database, bands=load_bands(path))
     assert labels(flow.start(CHILD)) == ["menos", "diez a catorce", "más"]
-

@@ -1,6 +1,6 @@
 """The reading every facilitator file shares (bot.datafiles): each kind of file reports an
 unreadable file and a YAML syntax mistake with its own error, the file, the line and the
-fix; "did you mean" prefers the same word written without accents."""
+fix, in the staff language; "did you mean" prefers the same word written without accents."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from bot.awareness.schema import LessonError, load_lesson
 from bot.campaigns.schema import CampaignError, load_campaign
 from bot.datafiles import YAML_FIX, DataFileError, suggest
+from bot.i18n import _s
 from consent.bands import BandsError, load_bands
 
 LOADERS = [
@@ -16,6 +17,12 @@ LOADERS = [
     pytest.param(load_campaign, CampaignError, id="campaign"),
     pytest.param(load_bands, BandsError, id="bands"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def english(staff_in_english):
+    """The messages are pinned in English (STAFF_LANGUAGE=en), the wording they were written
+    in; the default, Spanish, has its own test below."""
 
 
 @pytest.mark.parametrize(("load", "error_type"), LOADERS)
@@ -39,7 +46,8 @@ def test_a_yaml_syntax_mistake_names_its_line_in_every_kind_of_file(tmp_path, lo
     with pytest.raises(error_type) as caught:
         load(path)
     assert str(caught.value).startswith(f"{path}:3: this is not valid YAML (")
-    assert str(caught.value).endswith(f"Fix: {YAML_FIX}")
+    assert str(caught.value).endswith(f"Fix: {_s(YAML_FIX)}")
+    assert _s(YAML_FIX).startswith("check the indentation (spaces, never tabs)")
 
 
 def test_suggest_prefers_the_same_word_without_accents_and_leaves_the_fix_alone_otherwise():
@@ -51,4 +59,23 @@ def test_suggest_prefers_the_same_word_without_accents_and_leaves_the_fix_alone_
     )
     assert suggest("zzz", ["title", "id"], "use only the keys allowed here: title, id") == (
         "use only the keys allowed here: title, id"
+    )
+
+
+@pytest.mark.parametrize(("load", "error_type"), LOADERS)
+def test_by_default_the_mistake_is_reported_in_spanish(
+    tmp_path, load, error_type, staff_in_spanish
+):
+    path = tmp_path / "archivo.yml"
+    path.write_text("id: prueba\nlista:\n\t- uno\n", encoding="utf-8")
+    with pytest.raises(error_type) as caught:
+        load(path)
+    assert str(caught.value).startswith(f"{path}:3: esto no es YAML válido (")
+    assert str(caught.value).endswith(
+        ". Solución: revise la sangría (espacios, nunca tabuladores) y ponga entre comillas "
+        "dobles un texto que contenga ': ' o ' #', o que empiece con una comilla, '[', '{', "
+        "'*', '&' o '-'"
+    )
+    assert suggest("Sí", ["sin", "si"], "use uno de estos: sin, si") == (
+        "¿quiso decir 'si'? Use uno de estos: sin, si"
     )

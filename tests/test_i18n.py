@@ -2,10 +2,14 @@
 
 Two domains: `messages` (children, Spanish only) and `staff` (protection officers and
 facilitators, Spanish or English by STAFF_LANGUAGE). Staff words and formats follow the
-staff language; a child's never do."""
+staff language; a child's never do. The modules behind the facilitators' commands and
+file checks print and raise nothing that bypasses the staff catalog."""
 
 from __future__ import annotations
 
+import ast
+import builtins
+import re
 import shutil
 from datetime import date, datetime, timedelta
 
@@ -219,3 +223,119 @@ def test_staff_dates_and_numbers_are_formatted_for_es_cr_by_default(monkeypatch)
 def test_consent_document_is_generated_from_the_current_catalogs():
     committed = (ROOT / "docs" / "consent.md").read_text(encoding="utf-8")
     assert committed == render(), "regenerate: python -m bot consent-doc > docs/consent.md"
+
+
+# -- no bare words for facilitators ---------------------------------------------------------
+
+# What facilitators and operators read from the command line and from data-file checks.
+FACILITATOR_MODULES = (
+    "bot/cli.py",
+    "bot/settings.py",
+    "bot/privacy.py",
+    "bot/datafiles.py",
+    "bot/campaigns/launch.py",
+    "bot/campaigns/schema.py",
+    "bot/campaigns/results.py",
+    "bot/awareness/schema.py",
+    "bot/awareness/lessons.py",
+    "bot/awareness/outreach.py",
+    "consent/bands.py",
+)
+# Calls whose arguments are shown to the person running a command.
+SHOWN = {"print", "_error", "_stopped"}
+MARKED = {"_s", "N_"}
+WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+def _bare_words(node: ast.AST) -> list[ast.AST]:
+    """String literals holding words in an expression that is shown, outside `_s()`/`N_()`.
+    What `.format()` fills in is left alone: the words are in the template, and the values
+    are ids, paths, numbers or fragments translated where they are made. So are keys
+    (`fields["options"]`) and collections (the choices given to `suggest`): data, not text."""
+    if isinstance(node, ast.Subscript):
+        return _bare_words(node.value)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
+        return []
+    if isinstance(node, ast.Constant):
+        text = node.value if isinstance(node.value, str) else ""
+        return [node] if WORDS.search(re.sub(r"\{[^{}]*\}", "", text)) else []
+    if isinstance(node, ast.JoinedStr):  # an f-string: its own text, not the values in it
+        text = "".join(
+            part.value
+            for part in node.values
+            if isinstance(part, ast.Constant) and isinstance(part.value, str)
+        )
+        return [node] if WORDS.search(text) else []
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id in MARKED:
+            return []
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            return _bare_words(node.func.value)
+        found = []
+        for child in [*node.args, *(keyword.value for keyword in node.keywords)]:
+            found += _bare_words(child)
+        return found
+    found = []
+    for child in ast.iter_child_nodes(node):
+        found += _bare_words(child)
+    return found
+
+
+def _called(node: ast.Call) -> str:
+    if isinstance(node.func, ast.Name):
+        return node.func.id
+    return node.func.attr if isinstance(node.func, ast.Attribute) else ""
+
+
+def untranslated(source: str, filename: str) -> list[str]:
+    """file:line of every text printed, or raised in an exception of the project's own
+    (CampaignError, BroadcastError, ...), that does not go through the staff catalog.
+    Python's own exceptions (ValueError, TypeError) are for programming mistakes and are
+    left alone."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        call = None
+        if isinstance(node, ast.Call) and _called(node) in SHOWN:
+            call = node
+        elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            name = _called(node.exc)
+            builtin = getattr(builtins, name, None)
+            if not (isinstance(builtin, type) and issubclass(builtin, BaseException)):
+                call = node.exc
+        if call is None:
+            continue
+        for argument in [*call.args, *(k.value for k in call.keywords if k.arg != "file")]:
+            for literal in _bare_words(argument):
+                found.append(f"{filename}:{literal.lineno}: {ast.unparse(literal)[:70]}")
+    return sorted(set(found), key=lambda where: int(where.split(":")[1]))
+
+
+def test_the_scan_finds_a_bare_text_printed_or_raised():
+    source = (
+        'print(f"ok: {name} ({count} questions)")\n'
+        'print(_s("ok: {name}").format(name=name))\n'
+        'raise CampaignError(path, 1, "the file is empty", _s("empiece aquí"))\n'
+        'raise self.fail(node, _s("{what} no tiene").format(what=what), suggest(a, b, "use x"))\n'
+        'raise ValueError("rate must be above 0")\n'
+        'print(f"{campaign.id}: {status}")\n'
+        'print("note: " + _s("nota"), file=sys.stderr)\n'
+        'raise self.fail(fields["options"][0], _s("x"), suggest(k, ("default", *ids), _s("y")))\n'
+    )
+    assert [where.split(": ")[0] for where in untranslated(source, "m.py")] == [
+        "m.py:1",
+        "m.py:3",
+        "m.py:4",
+        "m.py:7",
+    ]
+
+
+def test_what_a_facilitator_reads_from_a_command_or_a_file_check_is_in_the_staff_catalog():
+    found = []
+    for module in FACILITATOR_MODULES:
+        path = ROOT / module
+        found += untranslated(path.read_text(encoding="utf-8"), module)
+    assert not found, (
+        "printed or raised without the staff catalog; wrap each text in _s() (or N_() for a "
+        "constant, _s() where shown), then `make i18n` and give it its English in "
+        "locales/en/LC_MESSAGES/staff.po:\n" + "\n".join(found)
+    )

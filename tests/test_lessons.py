@@ -39,6 +39,12 @@ BANDS: list[str | None] = [None, *BAND_IDS]
 USER = "u1"
 
 
+@pytest.fixture(autouse=True)
+def english(staff_in_english):
+    """The messages are pinned in English (STAFF_LANGUAGE=en), the wording they were written
+    in; the default, Spanish, has its own test below."""
+
+
 def all_data(replies: list[Reply]) -> list[str]:
     return [button.data for reply in replies for row in reply.buttons for button in row]
 
@@ -676,3 +682,18 @@ def test_the_checker_command_reports_a_bad_file(tmp_path, capsys):
     assert f"error: {path}:2: unknown key 'titulo'" in capsys.readouterr().err
     assert main([str(write(tmp_path, "buena.yml", VALID))]) == 0
     assert "ok: prueba (2 quiz questions, own messages for 9-12)" in capsys.readouterr().out
+
+
+def test_by_default_the_checker_reports_in_spanish_with_the_file_the_line_and_the_fix(
+    tmp_path, capsys, staff_in_spanish
+):
+    path = write(tmp_path, "mala.yml", VALID.replace("title:", "titulo:"))
+    assert main([str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {path}:2: clave desconocida 'titulo' en la lección. Solución: ¿quiso decir "
+        "'title'? Use solo las claves permitidas aquí: id, title, messages, variants, quiz\n"
+    )
+    assert main([str(write(tmp_path, "buena.yml", VALID))]) == 0
+    assert capsys.readouterr().out == (
+        "ok: prueba (2 preguntas de quiz, mensajes propios para 9-12)\n"
+    )

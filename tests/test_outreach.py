@@ -50,6 +50,12 @@ TOKEN = "515152:AAFakeOutreachTokenForTests_abcdefgh"
 FIRST_CHAT = 7_310_000_001
 
 
+@pytest.fixture(autouse=True)
+def english(staff_in_english):
+    """What the facilitator reads is pinned in English (STAFF_LANGUAGE=en), the wording it was
+    written in; the default, Spanish, has its own tests."""
+
+
 def chats(count: int) -> dict[str, int]:
     return {f"ps_outreach_{n:03d}": FIRST_CHAT + n for n in range(count)}
 
@@ -357,7 +363,35 @@ def test_the_progress_bar_shows_counts_only():
 
     bar = ProgressBar(Stream(), width=10, every=0)  # type: ignore[arg-type]
     bar(Tally(total=500, sent=120, dropped=3, failed=0))
-    assert bar_output[-1] == "\r[##........] 120/500 enviados, 3 dados de baja"
+    assert bar_output[-1] == "\r[##........] 120/500 sent, 3 dropped"
+
+
+def test_by_default_the_progress_bar_and_the_command_speak_spanish(
+    cli_env, capsys, staff_in_spanish
+):
+    bar_output = []
+
+    class Stream:
+        def write(self, text: str) -> None:
+            bar_output.append(text)
+
+        def flush(self) -> None:
+            pass
+
+    bar = ProgressBar(Stream(), width=10, every=0)  # type: ignore[arg-type]
+    bar(Tally(total=500, sent=120, dropped=3, failed=2, skipped=1))
+    assert bar_output[-1] == (
+        "\r[##........] 120/500 enviados, 3 dados de baja, 2 fallidos, 1 se dieron de baja"
+    )
+    subscribe_all(Database(cli_env), chats(3))
+    assert cli.main(["broadcast", "--text", "Hola", "--name", "prueba", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "el envío 'prueba' mandaría este mensaje a 3 personas suscritas:" in out
+    assert "no se envió nada (prueba sin enviar)" in out
+    assert cli.main(["broadcast", "--text", "  ", "--dry-run"]) == 2
+    assert capsys.readouterr().err == (
+        "error: el mensaje está en blanco. Solución: escriba algunas palabras en --text\n"
+    )
 
 
 # -- the command line ---------------------------------------------------------------------
@@ -477,6 +511,9 @@ CRASH_RATE = 20
 def _env(database: Database, api: FakeBotApi) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK_", "TELEGRAM_"))}
     env.update(
+        # The default language: Spanish, the catalogs' source, so the child process reads
+        # no compiled catalog (this test's copy is not in its locales/).
+        STAFF_LANGUAGE="es",
         DATABASE_URL=database.url,
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE_URL=api.base_url.removesuffix("/bot"),
@@ -553,7 +590,8 @@ async def test_kill_9_midway_then_resume_sends_the_rest_and_nothing_twice(databa
         assert info.sent == CRASH_SUBSCRIBERS
         # The facilitator's output: a progress bar and totals, never a chat id.
         output = first_err.decode() + out.decode() + err.decode()
-        assert "enviados, 0 dados de baja" in output and f"{CRASH_SUBSCRIBERS} sent" in output
+        assert "enviados, 0 dados de baja" in output
+        assert f"terminó: {CRASH_SUBSCRIBERS} enviados" in output
         assert not any(str(chat) in output for chat in subscribers.values())
         assert TOKEN not in output
         figures.append(

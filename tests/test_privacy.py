@@ -27,8 +27,13 @@ def test_key_file_readable_by_others_is_refused_with_the_fix(tmp_path):
         load_key(None, key_file)
 
 
-def test_short_environment_key_is_refused(tmp_path):
-    with pytest.raises(SettingsError, match="at least 32"):
+def test_short_environment_key_is_refused(tmp_path, staff_in_spanish):
+    with pytest.raises(SettingsError, match="VOZ_SECRET_KEY tiene 9 caracteres; use al menos 32"):
+        load_key("too-short", tmp_path / "unused.key")
+
+
+def test_the_key_errors_follow_the_staff_language(tmp_path, staff_in_english):
+    with pytest.raises(SettingsError, match="VOZ_SECRET_KEY has 9 characters; use at least 32"):
         load_key("too-short", tmp_path / "unused.key")
 
 

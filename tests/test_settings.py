@@ -1,4 +1,4 @@
-"""Configuration errors say what is wrong and how to fix it."""
+"""Configuration errors say what is wrong and how to fix it, in the staff language."""
 
 from __future__ import annotations
 
@@ -101,7 +101,8 @@ def test_escalation_timers_are_configurable_and_checked(monkeypatch):
 
 def test_an_unknown_staff_language_stops_the_bot_at_start(monkeypatch):
     monkeypatch.setenv("STAFF_LANGUAGE", "fr")
-    with pytest.raises(SettingsError, match="STAFF_LANGUAGE='fr'; use es or en"):
+    # An unknown language reads as the default, Spanish.
+    with pytest.raises(SettingsError, match="STAFF_LANGUAGE='fr'; use es o en"):
         Settings.from_env(dotenv=None)
     monkeypatch.setenv("STAFF_LANGUAGE", "EN")
     assert Settings.from_env(dotenv=None).staff_language == "en"
@@ -115,3 +116,22 @@ def test_the_sending_rate_is_telegrams_by_default_and_must_be_a_positive_number(
         Settings.from_env(dotenv=None)
     monkeypatch.setenv("TELEGRAM_MAX_RATE", "100")
     assert Settings.from_env(dotenv=None).telegram_max_rate == 100
+
+
+def test_the_error_is_in_spanish_by_default_and_in_english_with_staff_language_en(
+    monkeypatch, staff_in_spanish
+):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(dotenv=None)
+    assert str(caught.value).startswith(
+        "TELEGRAM_BOT_TOKEN está definido pero PROTECTION_CHAT_ID no: un bot que no puede "
+        "avisar a una persona de protección no debe hablar con personas menores de edad."
+    )
+    monkeypatch.setenv("STAFF_LANGUAGE", "en")
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(dotenv=None)
+    assert str(caught.value).startswith(
+        "TELEGRAM_BOT_TOKEN is set but PROTECTION_CHAT_ID is not: a bot that cannot reach a "
+        "protection officer must not talk to children."
+    )

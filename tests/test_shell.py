@@ -65,6 +65,7 @@ def test_make_run_without_token_opens_a_terminal_chat_that_answers_start(tmp_pat
         "VOZ_KEY_FILE": str(tmp_path / "secret.key"),
     }
     env.pop("TELEGRAM_BOT_TOKEN", None)
+    env.pop("STAFF_LANGUAGE", None)  # what the person running it reads: Spanish by default
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
         input="/start\nme quitaron la cédula en el hotel y no me dejan salir\n/salir\n",
@@ -75,7 +76,7 @@ def test_make_run_without_token_opens_a_terminal_chat_that_answers_start(tmp_pat
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "opening the local terminal chat" in result.stderr
+    assert "se abre el chat local en la terminal" in result.stderr
     assert "bot> ¡Hola! 👋 Soy Voz Segura" in result.stdout
     assert "terminamos aquí" in result.stdout
     # With no Telegram, the protection alert is printed in the terminal instead of sent.

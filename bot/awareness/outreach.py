@@ -76,7 +76,7 @@ from bot.awareness.tables import (
     BroadcastDelivery,
     Subscription,
 )
-from bot.i18n import _
+from bot.i18n import _, _s
 
 if TYPE_CHECKING:  # telegram is imported where it is used: `python -m bot` starts faster
     from telegram import Bot
@@ -135,7 +135,8 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 class BroadcastError(ValueError):
-    """A broadcast cannot start; the message says why and what to do."""
+    """A broadcast cannot start; the message says why and what to do, in the staff language
+    (what the facilitator reads: the staff catalog, like everything `command` prints)."""
 
 
 def _utf16_len(text: str) -> int:
@@ -145,8 +146,10 @@ def _utf16_len(text: str) -> int:
 def check_name(name: str) -> None:
     if not NAME.fullmatch(name):
         raise BroadcastError(
-            f"broadcast name {name!r} is not usable. Fix: 1-64 letters, digits, '-', '_' or "
-            "'.', starting with a letter or digit"
+            _s(
+                "el nombre de envío {name} no sirve. Solución: de 1 a 64 letras, dígitos, '-', "
+                "'_' o '.', empezando con una letra o un dígito"
+            ).format(name=repr(name))
         )
 
 
@@ -154,12 +157,16 @@ def compose(body: str) -> str:
     """The message every subscriber receives: the body, then how to stop."""
     body = body.strip()
     if not body:
-        raise BroadcastError("the message is empty. Fix: give --text some words")
+        raise BroadcastError(
+            _s("el mensaje está en blanco. Solución: escriba algunas palabras en --text")
+        )
     text = f"{body}\n\n{FOOTER}"
     if _utf16_len(text) > MAX_TEXT:
         raise BroadcastError(
-            f"the message is {_utf16_len(text)} characters with the /baja line; Telegram "
-            f"allows {MAX_TEXT}. Fix: shorten it"
+            _s(
+                "el mensaje tiene {count} caracteres con la línea de /baja; Telegram permite "
+                "{limit}. Solución: acórtelo"
+            ).format(count=_utf16_len(text), limit=MAX_TEXT)
         )
     return text
 
@@ -262,8 +269,10 @@ class Outreach:
             )
             if unfinished is not None:
                 raise BroadcastError(
-                    f"broadcast '{unfinished}' has not finished. Fix: finish it first with "
-                    f"`python -m bot broadcast --resume {unfinished}`"
+                    _s(
+                        "el envío '{name}' no ha terminado. Solución: termínelo primero con "
+                        "`python -m bot broadcast --resume {name}`"
+                    ).format(name=unfinished)
                 )
             last = session.execute(
                 select(Broadcast.name, Broadcast.created_at, Broadcast.finished_at)
@@ -276,9 +285,15 @@ class Outreach:
         allowed = ended + MIN_GAP
         if self.clock() < allowed:
             raise BroadcastError(
-                f"the last broadcast ('{last.name}') ended {ended:%Y-%m-%d %H:%M} UTC, and "
-                "subscribers were promised at most one message a week. Fix: wait until "
-                f"{allowed:%Y-%m-%d %H:%M} UTC"
+                _s(
+                    "el último envío ('{name}') terminó el {ended} UTC, y a las personas "
+                    "suscritas se les prometió como máximo un mensaje por semana. Solución: "
+                    "espere hasta el {allowed} UTC"
+                ).format(
+                    name=last.name,
+                    ended=f"{ended:%Y-%m-%d %H:%M}",
+                    allowed=f"{allowed:%Y-%m-%d %H:%M}",
+                )
             )
 
     def create(self, name: str, text: str) -> BroadcastInfo:
@@ -290,8 +305,10 @@ class Outreach:
             with self.database.session() as session:
                 if session.scalar(select(Broadcast.id).where(Broadcast.name == name)):
                     raise BroadcastError(
-                        f"a broadcast named '{name}' exists. Fix: choose another --name, or "
-                        f"`--resume {name}` to finish that one"
+                        _s(
+                            "ya existe un envío llamado '{name}'. Solución: escoja otro --name, "
+                            "o use `--resume {name}` para terminar ese"
+                        ).format(name=name)
                     )
                 row = Broadcast(
                     name=name,
@@ -312,7 +329,9 @@ class Outreach:
                 return self._info(session, row)
         except IntegrityError:  # another process created one with this name just now
             raise BroadcastError(
-                f"a broadcast named '{name}' exists. Fix: choose another --name"
+                _s("ya existe un envío llamado '{name}'. Solución: escoja otro --name").format(
+                    name=name
+                )
             ) from None
 
     def pending(self, broadcast_id: int) -> list[str]:
@@ -574,7 +593,7 @@ class Broadcaster:
                 )
             except InvalidToken:
                 raise Stopped(
-                    "Telegram refused TELEGRAM_BOT_TOKEN (revoked?); nothing more was sent"
+                    _s("Telegram rechazó TELEGRAM_BOT_TOKEN (¿lo revocaron?); no se envió nada más")
                 ) from None
             except (TelegramError, asyncio.TimeoutError) as error:
                 match classify(error):
@@ -671,8 +690,8 @@ class Broadcaster:
 
 
 class ProgressBar(logging.Filter):
-    """``[#####.....] 120/500 enviados, 3 dados de baja`` on one line of stderr, redrawn at
-    most `every` seconds. Counts only: never a chat id or a pseudonym.
+    """``[#####.....] 120/500 enviados, 3 dados de baja`` (in the staff language) on one line
+    of stderr, redrawn at most `every` seconds. Counts only: never a chat id or a pseudonym.
 
     As a logging filter on the handlers that print to the same terminal, it ends the bar's
     line before a log line, so the two never run together."""
@@ -695,14 +714,15 @@ class ProgressBar(logging.Filter):
         if not final and self._drawn_at is not None and now - self._drawn_at < self.every:
             return
         filled = self.width * tally.done // tally.total if tally.total else self.width
-        line = (
-            f"[{'#' * filled}{'.' * (self.width - filled)}] {tally.sent}/{tally.total} "
-            f"enviados, {tally.dropped} dados de baja"
-        )
+        counts = [
+            _s("{sent}/{total} enviados").format(sent=tally.sent, total=tally.total),
+            _s("{dropped} dados de baja").format(dropped=tally.dropped),
+        ]
         if tally.failed:
-            line += f", {tally.failed} fallidos"
+            counts.append(_s("{failed} fallidos").format(failed=tally.failed))
         if tally.skipped:
-            line += f", {tally.skipped} se dieron de baja"
+            counts.append(_s("{skipped} se dieron de baja").format(skipped=tally.skipped))
+        line = f"[{'#' * filled}{'.' * (self.width - filled)}] " + ", ".join(counts)
         if line == self._line and self._open:
             return
         self._drawn_at, self._line, self._open = now, line, True
@@ -730,33 +750,47 @@ def _lesson_title(lesson_id: str) -> str:
         schema = importlib.import_module("bot.awareness.schema")
     except ImportError as error:
         raise BroadcastError(
-            f"lessons are not available: bot.awareness.schema cannot be imported ({error}). "
-            "Fix: use --text or --campaign until lessons are installed"
+            _s(
+                "las lecciones no están disponibles: no se puede importar bot.awareness.schema "
+                "({error}). Solución: use --text o --campaign hasta que las lecciones estén "
+                "instaladas"
+            ).format(error=error)
         ) from None
     load = getattr(schema, "load_lessons", None)
     if load is None:
         raise BroadcastError(
-            "lessons are not available: bot.awareness.schema has no load_lessons(). "
-            "Fix: use --text or --campaign"
+            _s(
+                "las lecciones no están disponibles: bot.awareness.schema no tiene "
+                "load_lessons(). Solución: use --text o --campaign"
+            )
         )
     try:
         lessons = load()
     except (ValueError, OSError) as error:  # the schema's own errors name file and line
-        raise BroadcastError(f"cannot read lessons: {error}") from None
+        raise BroadcastError(
+            _s("no se pueden leer las lecciones: {error}").format(error=error)
+        ) from None
     if isinstance(lessons, Mapping):
         found = {str(key): value for key, value in lessons.items()}
     else:
         found = {str(getattr(lesson, "id", "")): lesson for lesson in lessons}
     lesson = found.get(lesson_id)
     if lesson is None:
-        known = ", ".join(sorted(found)) or "none"
+        known = ", ".join(sorted(found)) or _s("ninguna")
         raise BroadcastError(
-            f"unknown lesson '{lesson_id}'. Known lessons: {known}. Fix: use one of these ids"
+            _s(
+                "lección desconocida '{lesson}'. Lecciones conocidas: {known}. Solución: use uno "
+                "de estos ids"
+            ).format(lesson=lesson_id, known=known)
         )
     title = getattr(lesson, "title", None)
     title = getattr(title, "default", title)  # a per-band wording: its default text
     if not isinstance(title, str) or not title.strip():
-        raise BroadcastError(f"lesson '{lesson_id}' has no title to name in the invitation")
+        raise BroadcastError(
+            _s("la lección '{lesson}' no tiene un título para nombrarla en la invitación").format(
+                lesson=lesson_id
+            )
+        )
     return title.strip()
 
 
@@ -764,36 +798,49 @@ def _campaign_invitation(
     campaign_id: str, settings: Settings, database: Database, clock: Callable[[], datetime]
 ) -> str:
     from bot.campaigns import schema
-    from bot.campaigns.launch import CampaignRegistry, deep_link
+    from bot.campaigns.launch import (
+        STATUS_WORDS,
+        CampaignRegistry,
+        deep_link,
+        unknown_campaign_message,
+    )
 
     try:
         campaigns = schema.load_campaigns(schema.CAMPAIGNS_DIR)
     except schema.CampaignError as error:
-        raise BroadcastError(f"cannot read campaigns: {error}") from None
+        raise BroadcastError(
+            _s("no se pueden leer las consultas: {error}").format(error=error)
+        ) from None
     campaign = campaigns.get(campaign_id)
     if campaign is None:
-        known = ", ".join(sorted(campaigns)) or "none (campaigns/ has no campaign file)"
-        raise BroadcastError(
-            f"unknown campaign '{campaign_id}'. Known campaigns: {known}. "
-            "Fix: use one of these ids (see `python -m bot campaigns list`)"
-        )
+        raise BroadcastError(unknown_campaign_message(campaign_id, sorted(campaigns)))
     if not settings.telegram_bot_username:
         raise BroadcastError(
-            "the invitation needs the campaign's link, and the bot's username is not known. "
-            "Fix: set TELEGRAM_BOT_USERNAME (in .env or the environment)"
+            _s(
+                "la invitación necesita el enlace de la consulta, y no se conoce el nombre de "
+                "usuario del bot. Solución: defina TELEGRAM_BOT_USERNAME (en .env o en el entorno)"
+            )
         )
     registry = CampaignRegistry(database, clock=clock, campaigns=campaigns)
     if not registry.is_live(campaign):
         raise BroadcastError(
-            f"campaign '{campaign_id}' is not live today (status: "
-            f"{registry.status(campaign_id)}, dates {campaign.opens} to {campaign.closes}), "
-            "so its link would lead nowhere. Fix: open it with "
-            f"`python -m bot campaigns open {campaign_id}` on a day within its dates"
+            _s(
+                "la consulta '{campaign}' no está activa hoy (estado: {status}, fechas del "
+                "{opens} al {closes}), así que su enlace no llevaría a ningún lado. Solución: "
+                "ábrala con `python -m bot campaigns open {campaign}` un día dentro de sus fechas"
+            ).format(
+                campaign=campaign_id,
+                status=_s(STATUS_WORDS[registry.status(campaign_id)]),
+                opens=campaign.opens,
+                closes=campaign.closes,
+            )
         )
     if campaign.access_code:
         print(
-            f"note: campaign '{campaign_id}' asks for a workshop access code; subscribers "
-            "without it will be asked for it",
+            _s(
+                "nota: la consulta '{campaign}' pide un código de acceso del taller; a las "
+                "personas suscritas que no lo tengan se les va a pedir"
+            ).format(campaign=campaign_id),
             file=sys.stderr,
         )
     link = deep_link(settings.telegram_bot_username, campaign.id)
@@ -850,16 +897,22 @@ def command(
 
     if not 0 < args.rate < TELEGRAM_RATE:
         return _error(
-            f"--rate {args.rate:g} is not allowed: give a rate above 0 and below "
-            f"{TELEGRAM_RATE:g} messages a second (Telegram allows about 30 for the whole bot; "
-            f"the bot's replies and alerts need the rest). Default: {DEFAULT_RATE:g}"
+            _s(
+                "--rate {rate} no se permite: ponga una velocidad mayor que 0 y menor que {limit} "
+                "mensajes por segundo (Telegram permite unos 30 para todo el bot; las respuestas "
+                "y alertas del bot necesitan el resto). Valor por defecto: {default}"
+            ).format(rate=f"{args.rate:g}", limit=f"{TELEGRAM_RATE:g}", default=f"{DEFAULT_RATE:g}")
         )
     if args.resume is not None and args.name is not None:
-        return _error("--name names a new broadcast; --resume NAME finishes one. Give one")
+        return _error(
+            _s("--name le pone nombre a un envío nuevo; --resume NOMBRE termina uno. Use solo uno")
+        )
     if not args.dry_run and not settings.telegram_token:
         return _error(
-            "TELEGRAM_BOT_TOKEN is not set: a broadcast is sent by the bot on Telegram. Fix: "
-            "set TELEGRAM_BOT_TOKEN (in .env or the environment), or use --dry-run"
+            _s(
+                "TELEGRAM_BOT_TOKEN no está definido: el envío lo hace el bot en Telegram. "
+                "Solución: defina TELEGRAM_BOT_TOKEN (en .env o en el entorno), o use --dry-run"
+            )
         )
     logs.configure(settings.log_level)
     database = Database(settings.database_url)
@@ -869,16 +922,26 @@ def command(
         if args.resume is not None:
             info = outreach.find(args.resume)
             if info is None:
-                known = ", ".join(outreach.names()) or "none yet"
+                known = ", ".join(outreach.names()) or _s("ninguno todavía")
                 raise BroadcastError(
-                    f"no broadcast named '{args.resume}'. Latest broadcasts: {known}"
+                    _s("no hay ningún envío llamado '{name}'. Últimos envíos: {known}").format(
+                        name=args.resume, known=known
+                    )
                 )
             if info.finished_at is not None:
-                print(f"broadcast '{info.name}' already finished: {_summary(info)}")
+                print(
+                    _s("el envío '{name}' ya terminó: {summary}").format(
+                        name=info.name, summary=_summary(info)
+                    )
+                )
                 return 0
             if args.dry_run:
-                print(f"broadcast '{info.name}': {info.pending} messages left to send")
-                print(f"about {_duration(info.pending, args.rate)}; nothing was sent (dry run)")
+                print(
+                    _s("envío '{name}': faltan {count} mensajes por enviar").format(
+                        name=info.name, count=info.pending
+                    )
+                )
+                print(_dry_run(_duration(info.pending, args.rate)))
                 return 0
             return _send(settings, database, outreach, args.rate, None, info, clock)
         body, default_name = _source(args, settings, database, clock)
@@ -887,14 +950,19 @@ def command(
         check_name(name)
         outreach.check_can_start()
         if outreach.find(name) is not None:
-            raise BroadcastError(f"a broadcast named '{name}' exists. Fix: choose another --name")
+            raise BroadcastError(
+                _s("ya existe un envío llamado '{name}'. Solución: escoja otro --name").format(
+                    name=name
+                )
+            )
     except BroadcastError as error:
         return _error(str(error))
     if args.dry_run:
         count = outreach.subscriber_count()
-        print(f"broadcast '{name}' would send this message to {count} subscribers:\n")
+        would = _s("el envío '{name}' mandaría este mensaje a {count} personas suscritas:")
+        print(would.format(name=name, count=count) + "\n")
         print(text)
-        print(f"\nabout {_duration(count, args.rate)}; nothing was sent (dry run)")
+        print("\n" + _dry_run(_duration(count, args.rate)))
         return 0
     return _send(settings, database, outreach, args.rate, (name, text), None, clock)
 
@@ -925,9 +993,10 @@ def _send(
                 started.append(outreach.create(*new))
             current = started[0]
             print(
-                f"broadcast '{current.name}': {current.pending} messages to send at up to "
-                f"{rate:g}/s. If it stops, finish it with: "
-                f"python -m bot broadcast --resume {current.name}",
+                _s(
+                    "envío '{name}': {count} mensajes por enviar, a un máximo de {rate}/s. Si se "
+                    "detiene, termínelo con: python -m bot broadcast --resume {name}"
+                ).format(name=current.name, count=current.pending, rate=f"{rate:g}"),
                 flush=True,
             )
             broadcaster = Broadcaster(database, bot, rate=rate, clock=clock, on_progress=bar)
@@ -937,20 +1006,22 @@ def _send(
     try:
         tally = asyncio.run(send())
         if outreach.info(started[0].id).finished_at is None:
-            stopped = "interrupted (the messages in flight were recorded)"
+            stopped = _s("interrumpido (los mensajes en curso quedaron registrados)")
     except KeyboardInterrupt:
-        stopped = "interrupted"
+        stopped = _s("interrumpido")
     except BroadcastError as error:
         cannot_start = str(error)
     except InvalidToken:
-        cannot_start = "Telegram refused TELEGRAM_BOT_TOKEN. Fix: copy the token @BotFather gave"
+        cannot_start = _s(
+            "Telegram rechazó TELEGRAM_BOT_TOKEN. Solución: copie el token que le dio @BotFather"
+        )
     except Stopped as error:
         stopped = str(error)
     except TelegramError as error:
-        stopped = f"cannot reach Telegram ({type(error).__name__})"
+        stopped = _s("no se puede conectar con Telegram ({kind})").format(kind=type(error).__name__)
     except SQLAlchemyError as error:
         # The class only: a database error's text quotes SQL parameters (chat ids).
-        stopped = f"database error ({type(error).__name__})"
+        stopped = _s("error de la base de datos ({kind})").format(kind=type(error).__name__)
     finally:
         bar.close()
         for handler in handlers:
@@ -960,9 +1031,15 @@ def _send(
     if stopped is not None:
         return _stopped(started, stopped)
     final = outreach.info(started[0].id)
-    print(f"broadcast '{final.name}' finished: {_summary(final)}")
+    print(
+        _s("el envío '{name}' terminó: {summary}").format(name=final.name, summary=_summary(final))
+    )
     if tally.skipped:
-        print(f"{tally.skipped} unsubscribed while it ran and got nothing")
+        print(
+            _s("{count} se dieron de baja durante el envío y no recibieron nada").format(
+                count=tally.skipped
+            )
+        )
     return 0
 
 
@@ -989,9 +1066,15 @@ def _interruptible() -> asyncio.Event:
 
 
 def _summary(info: BroadcastInfo) -> str:
-    return (
-        f"{info.sent} sent, {info.dropped} dropped (blocked the bot: unsubscribed), "
-        f"{info.failed} failed"
+    return _s(
+        "{sent} enviados, {dropped} dados de baja (bloquearon el bot: se les quitó la "
+        "suscripción), {failed} fallidos"
+    ).format(sent=info.sent, dropped=info.dropped, failed=info.failed)
+
+
+def _dry_run(duration: str) -> str:
+    return _s("aproximadamente {duration}; no se envió nada (prueba sin enviar)").format(
+        duration=duration
     )
 
 
@@ -1002,16 +1085,18 @@ def _duration(count: int, rate: float) -> str:
 
 def _stopped(started: list[BroadcastInfo], why: str) -> int:
     if not started:
-        return _error(f"{why}; nothing was sent")
+        return _error(_s("{why}; no se envió nada").format(why=why))
     name = started[0].name
     print(
-        f"broadcast '{name}' stopped: {why}. What was sent is recorded; finish it with: "
-        f"python -m bot broadcast --resume {name}",
+        _s(
+            "el envío '{name}' se detuvo: {why}. Lo enviado quedó registrado; termínelo con: "
+            "python -m bot broadcast --resume {name}"
+        ).format(name=name, why=why),
         file=sys.stderr,
     )
     return 1
 
 
 def _error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(_s("error: {error}").format(error=message), file=sys.stderr)
     return 2

@@ -1,7 +1,8 @@
 """Reading lesson files (content/*.yml) into `Lesson`s, strictly.
 
 Facilitators write lessons, so every mistake is reported as
-"<file>:<line>: <what is wrong>. Fix: <how>". Files are read by `bot.datafiles`, which keeps
+"<file>:<line>: <what is wrong>. Fix: <how>", in the staff language (STAFF_LANGUAGE; in
+Spanish, "Solución" for "Fix"). Files are read by `bot.datafiles`, which keeps
 each value's line and the text as written (`si`, `no` or `1147` stay text); this module
 knows what a lesson must contain.
 
@@ -39,6 +40,7 @@ from pathlib import Path
 import yaml
 
 from bot.datafiles import DataFileError, NodeReader, line_of, load_yaml, plain, suggest, yml_files
+from bot.i18n import N_, _s
 from bot.settings import ROOT
 from consent.bands import Bands, BandsError, load_bands
 
@@ -136,7 +138,9 @@ class _Reader(NodeReader):
     """Reads one file's node tree; every check raises a LessonError at the node."""
 
     error = LessonError
-    text_fix = "write {what} after ':' (use '>' on its own and indented lines for a long text)"
+    text_fix = N_(
+        "escriba {what} después de ':' (para un texto largo, ponga '>' y luego líneas con sangría)"
+    )
 
     def __init__(self, path: Path, bands: Bands) -> None:
         super().__init__(path)
@@ -147,8 +151,8 @@ class _Reader(NodeReader):
         if word not in BOOL_WORDS or node.tag == "tag:yaml.org,2002:str":
             raise self.fail(
                 node,
-                f"{what} must be true or false",
-                "write 'correct: true' on the right option only (leave it out on the others)",
+                _s("{what} debe ser true o false").format(what=what),
+                _s("escriba 'correct: true' solo en la opción correcta (no lo ponga en las demás)"),
             )
         return BOOL_WORDS[word]
 
@@ -157,19 +161,25 @@ class _Reader(NodeReader):
     def lesson(self, root: yaml.Node | None) -> Lesson:
         if root is None:
             raise LessonError(
-                self.path, 1, "the file is empty", "start from the example in content/README.md"
+                self.path,
+                1,
+                _s("el archivo está vacío"),
+                _s("empiece con el ejemplo de content/README.md"),
             )
-        top = self.mapping(root, "the lesson", LESSON_KEYS)
+        the_lesson = _s("la lección")
+        top = self.mapping(root, the_lesson, LESSON_KEYS)
 
-        id_node = self.required(top, root, "id", "the lesson")
+        id_node = self.required(top, root, "id", the_lesson)
         lesson_id = self.lesson_id(id_node)
         title = self.text(
-            self.required(top, root, "title", "the lesson"),
+            self.required(top, root, "title", the_lesson),
             "'title'",
             TITLE_LIMIT,
-            f"shorten it to {TITLE_LIMIT} characters or fewer: it is a button in the lesson menu",
+            _s("acórtelo a {limit} caracteres o menos: es un botón en el menú de lecciones").format(
+                limit=TITLE_LIMIT
+            ),
         )
-        messages = self.messages(self.required(top, root, "messages", "the lesson"), "'messages'")
+        messages = self.messages(self.required(top, root, "messages", the_lesson), "'messages'")
 
         variants: dict[str, tuple[str, ...]] = {}
         if "variants" in top:
@@ -182,29 +192,36 @@ class _Reader(NodeReader):
             if not fields:
                 raise self.fail(
                     variants_node,
-                    "'variants' is empty",
-                    "remove 'variants', or add a band's messages, e.g. '\"9-12\":' and a list",
+                    _s("{what} está en blanco").format(what="'variants'"),
+                    _s(
+                        "quite 'variants', o agregue los mensajes de una franja, p. ej. "
+                        "'\"9-12\":' y una lista"
+                    ),
                 )
             for band, (key_node, value_node) in fields.items():
                 if band not in self.band_ids:
                     raise self.fail(
                         key_node,
-                        f"unknown age band '{band}' in 'variants'",
+                        _s("franja de edad desconocida '{band}' en {what}").format(
+                            band=band, what="'variants'"
+                        ),
                         suggest(
                             band,
                             self.band_ids,
-                            "use the band ids of consent/bands.yml: " + ", ".join(self.band_ids),
+                            _s("use los ids de franja de consent/bands.yml: {ids}").format(
+                                ids=", ".join(self.band_ids)
+                            ),
                         ),
                     )
-                variants[band] = self.messages(value_node, f"the messages for band '{band}'")
+                variants[band] = self.messages(
+                    value_node, _s("los mensajes para la franja '{band}'").format(band=band)
+                )
 
-        quiz_node = self.required(top, root, "quiz", "the lesson")
-        quiz = tuple(
-            self.question(node, number)
-            for number, node in enumerate(
-                self.sequence(quiz_node, "'quiz'", "question", QUESTIONS), start=1
-            )
+        quiz_node = self.required(top, root, "quiz", the_lesson)
+        questions = self.sequence(
+            quiz_node, "'quiz'", _s("pregunta"), QUESTIONS, items=_s("preguntas")
         )
+        quiz = tuple(self.question(node, number) for number, node in enumerate(questions, start=1))
 
         for data in (MENU_DATA, open_data(lesson_id), quiz_data(lesson_id)) + tuple(
             answer_data(lesson_id, q, o)
@@ -214,90 +231,119 @@ class _Reader(NodeReader):
             if len(data.encode()) > CALLBACK_DATA_LIMIT:
                 raise self.fail(
                     id_node,
-                    f"button data {data!r} is longer than Telegram's {CALLBACK_DATA_LIMIT} bytes",
-                    "shorten the lesson id",
+                    _s(
+                        "los datos del botón {data} pasan de los {limit} bytes que permite Telegram"
+                    ).format(data=repr(data), limit=CALLBACK_DATA_LIMIT),
+                    _s("acorte el id de la lección"),
                 )
         return Lesson(lesson_id, title, messages, quiz, variants, self.path, line_of(id_node))
 
     def lesson_id(self, node: yaml.Node) -> str:
-        value = self.text(node, "the lesson id", 1000)
+        value = self.text(node, _s("el id de la lección"), 1000)
         low, high = ID_LENGTH
         if len(value) > high:
             raise self.fail(
                 node,
-                f"lesson id '{value}' has {len(value)} characters, more than {high}: its "
-                f"buttons would not fit Telegram's {CALLBACK_DATA_LIMIT} bytes of button data",
-                f"shorten it to {high} characters or fewer, e.g. '{value[:high].rstrip('-')}'",
+                _s(
+                    "el id de lección '{id}' tiene {count} caracteres, más de {high}: sus botones "
+                    "no cabrían en los {limit} bytes de datos de botón que permite Telegram"
+                ).format(id=value, count=len(value), high=high, limit=CALLBACK_DATA_LIMIT),
+                _s("acórtelo a {high} caracteres o menos, p. ej. '{example}'").format(
+                    high=high, example=value[:high].rstrip("-")
+                ),
             )
         if not LESSON_ID.fullmatch(value):
             raise self.fail(
                 node,
-                f"lesson id '{value}' is not valid",
-                f"use {low}-{high} characters: lowercase letters a-z, digits and '-' (no "
-                "spaces or accents), e.g. ofertas-falsas",
+                _s("el id de lección '{id}' no es válido").format(id=value),
+                _s(
+                    "use de {low} a {high} caracteres: letras minúsculas a-z, dígitos y '-' (sin "
+                    "espacios ni tildes), p. ej. ofertas-falsas"
+                ).format(low=low, high=high),
             )
         return value
 
     def messages(self, node: yaml.Node, what: str) -> tuple[str, ...]:
-        items = self.sequence(node, what, "message", MESSAGES)
+        items = self.sequence(node, what, _s("mensaje"), MESSAGES, items=_s("mensajes"))
+        shorten = _s("acórtelo a {limit} caracteres o menos, o divídalo en dos").format(
+            limit=MESSAGE_LIMIT
+        )
         messages = tuple(
             self.text(
                 item,
-                f"message {number} of {what}",
+                _s("el mensaje {number} de {what}").format(number=number, what=what),
                 MESSAGE_LIMIT,
-                f"shorten it to {MESSAGE_LIMIT} characters or fewer, or split it in two",
+                shorten,
             )
             for number, item in enumerate(items, start=1)
         )
         if not SAFE_WORD.search(messages[-1]):
             raise self.fail(
                 items[-1],
-                f"the last message of {what} does not remind that AYUDA works any time",
-                "end it with a reminder, e.g. 'Recuerde: si algo le preocupa, escriba AYUDA "
-                "en cualquier momento.' (AYUDA in capitals)",
+                _s(
+                    "el último mensaje de {what} no recuerda que AYUDA funciona en cualquier "
+                    "momento"
+                ).format(what=what),
+                _s(
+                    "termínelo con un recordatorio, p. ej. 'Recuerde: si algo le preocupa, "
+                    "escriba AYUDA en cualquier momento.' (AYUDA en mayúsculas)"
+                ),
             )
         return messages
 
     def question(self, node: yaml.Node, number: int) -> QuizQuestion:
-        what = f"quiz question {number}"
+        what = _s("la pregunta {number} del quiz").format(number=number)
         fields = self.mapping(node, what, QUESTION_KEYS)
         text = self.text(
-            self.required(fields, node, "text", what), f"the text of {what}", MESSAGE_LIMIT
+            self.required(fields, node, "text", what),
+            _s("el texto de {what}").format(what=what),
+            MESSAGE_LIMIT,
         )
         options_node = self.required(fields, node, "options", what)
-        items = self.sequence(options_node, f"the options of {what}", "option", OPTIONS)
+        items = self.sequence(
+            options_node,
+            _s("las opciones de {what}").format(what=what),
+            _s("opción"),
+            OPTIONS,
+            items=_s("opciones"),
+        )
         options: list[QuizOption] = []
         correct_line: int | None = None
         for index, item in enumerate(items, start=1):
-            where = f"option {index} of {what}"
+            where = _s("la opción {number} de {what}").format(number=index, what=what)
             option_fields = self.mapping(item, where, OPTION_KEYS)
             label = self.text(
                 self.required(option_fields, item, "text", where),
-                f"the text of {where}",
+                _s("el texto de {what}").format(what=where),
                 OPTION_LIMIT,
-                f"shorten it to {OPTION_LIMIT} characters or fewer: it is a button, and "
-                "phones cut long buttons",
+                _s(
+                    "acórtelo a {limit} caracteres o menos: es un botón, y los teléfonos cortan "
+                    "los botones largos"
+                ).format(limit=OPTION_LIMIT),
             )
             if any(plain(option.text) == plain(label) for option in options):
                 raise self.fail(
                     option_fields["text"][1],
-                    f"{where} is the same as an earlier option",
-                    "give each option of a question its own text",
+                    _s("{where} es igual a una opción anterior").format(where=where),
+                    _s("dele a cada opción de una pregunta su propio texto"),
                 )
             feedback = self.text(
                 self.required(option_fields, item, "feedback", where),
-                f"the feedback of {where}",
+                _s("el 'feedback' de {where}").format(where=where),
                 MESSAGE_LIMIT,
             )
             correct = False
             if "correct" in option_fields:
                 correct_node = option_fields["correct"][1]
-                correct = self.boolean(correct_node, f"'correct' in {where}")
+                correct = self.boolean(correct_node, _s("'correct' en {where}").format(where=where))
                 if correct and correct_line is not None:
                     raise self.fail(
                         correct_node,
-                        f"{what} has a second correct option (the first is on line {correct_line})",
-                        "keep 'correct: true' on exactly one option",
+                        _s(
+                            "{what} tiene una segunda opción correcta (la primera está en la "
+                            "línea {line})"
+                        ).format(what=what, line=correct_line),
+                        _s("deje 'correct: true' en una sola opción"),
                     )
                 if correct:
                     correct_line = line_of(correct_node)
@@ -305,8 +351,8 @@ class _Reader(NodeReader):
         if correct_line is None:
             raise self.fail(
                 options_node,
-                f"{what} has no correct option",
-                "add 'correct: true' to the one right option",
+                _s("{what} no tiene ninguna opción correcta").format(what=what),
+                _s("agregue 'correct: true' a la única opción correcta"),
             )
         return QuizQuestion(text, tuple(options))
 
@@ -321,7 +367,7 @@ def load_lesson(path: Path | str, bands: Bands | None = None) -> Lesson:
 def lesson_files(folder: Path | str = CONTENT_DIR) -> list[Path]:
     """The lesson files of a folder: every *.yml, by name (the menu's order). A *.yaml file
     is refused rather than silently ignored."""
-    return yml_files(Path(folder), "lesson files", LessonError)
+    return yml_files(Path(folder), _s("los archivos de lecciones"), LessonError)
 
 
 def _title_line(path: Path) -> int | None:
@@ -345,16 +391,23 @@ def load_lessons(folder: Path | str = CONTENT_DIR, bands: Bands | None = None) -
             raise LessonError(
                 path,
                 lesson.line,
-                f"lesson id '{lesson.id}' is also used by {first.source}:{first.line}",
-                "give each lesson its own id (one file per lesson)",
+                _s("el id de lección '{id}' también lo usa {where}").format(
+                    id=lesson.id, where=f"{first.source}:{first.line}"
+                ),
+                _s("dele a cada lección su propio id (un archivo por lección)"),
             )
         same = next((o for o in lessons.values() if plain(o.title) == plain(lesson.title)), None)
         if same is not None:
             raise LessonError(
                 path,
                 _title_line(path),
-                f"the title '{lesson.title}' is also used by {same.source} (lesson '{same.id}')",
-                "give each lesson its own title: the titles are the buttons of the lesson menu",
+                _s("el título '{title}' también lo usa {source} (lección '{id}')").format(
+                    title=lesson.title, source=same.source, id=same.id
+                ),
+                _s(
+                    "dele a cada lección su propio título: los títulos son los botones del menú "
+                    "de lecciones"
+                ),
             )
         lessons[lesson.id] = lesson
     return lessons
@@ -370,11 +423,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             lessons = list(load_lessons().values())
     except (LessonError, BandsError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_s("error: {error}").format(error=error), file=sys.stderr)
         return 1
     for lesson in lessons:
-        bands_note = f", own messages for {', '.join(lesson.variants)}" if lesson.variants else ""
-        print(f"ok: {lesson.id} ({len(lesson.quiz)} quiz questions{bands_note})")
+        if lesson.variants:
+            line = _s("ok: {lesson} ({count} preguntas de quiz, mensajes propios para {bands})")
+        else:
+            line = _s("ok: {lesson} ({count} preguntas de quiz)")
+        print(
+            line.format(lesson=lesson.id, count=len(lesson.quiz), bands=", ".join(lesson.variants))
+        )
     return 0
 
 

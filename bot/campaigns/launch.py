@@ -26,6 +26,7 @@ from bot.campaigns.schema import (
     load_campaigns,
 )
 from bot.campaigns.tables import CampaignStatus
+from bot.i18n import N_, _s
 from bot.settings import ROOT, Settings, SettingsError, check_bot_username
 
 if TYPE_CHECKING:
@@ -33,24 +34,30 @@ if TYPE_CHECKING:
     from consent.flow import Scope
 
 OPEN, CLOSED, DRAFT = "open", "closed", "draft"
+# A status as the facilitator reads it (the same words as /campanas).
+STATUS_WORDS = {DRAFT: N_("borrador"), OPEN: N_("abierta"), CLOSED: N_("cerrada")}
+NO_CAMPAIGN_FILES = N_("ninguna (campaigns/ no tiene archivos de consultas)")
 # Campaign dates are Costa Rica dates; Costa Rica keeps UTC-6 all year (no daylight time).
 LOCAL_OFFSET = timedelta(hours=-6)
 QR_DIR = ROOT / "var" / "qr"
 
 
 class UnknownCampaign(LookupError):
-    """No campaign file declares this id; the message lists the known ids."""
+    """No campaign file declares this id; the message (staff language) lists the known ids."""
 
     def __init__(self, campaign_id: str, known: list[str]) -> None:
         self.campaign_id = campaign_id
-        listed = ", ".join(known) if known else "none (campaigns/ has no campaign file)"
-        super().__init__(
-            f"unknown campaign '{campaign_id}'. Known campaigns: {listed}. "
-            "Fix: use one of these ids (see `python -m bot campaigns list`)"
-        )
+        super().__init__(unknown_campaign_message(campaign_id, known))
 
     def __str__(self) -> str:  # LookupError would quote the message like a KeyError
         return str(self.args[0])
+
+
+def unknown_campaign_message(campaign_id: str, known: list[str]) -> str:
+    return _s(
+        "consulta desconocida '{campaign}'. Consultas conocidas: {known}. Solución: use uno de "
+        "estos ids (vea `python -m bot campaigns list`)"
+    ).format(campaign=campaign_id, known=", ".join(known) if known else _s(NO_CAMPAIGN_FILES))
 
 
 class CampaignRegistry:
@@ -219,7 +226,7 @@ def command(args: argparse.Namespace, settings: Settings, folder: Path | None = 
         return _set_status(registry, args.campaign, OPEN if args.action == "open" else CLOSED)
     except (ValueError, UnknownCampaign, DatabaseUnavailable) as error:
         # ValueError: CampaignError, or BandsError when consent/bands.yml is malformed
-        print(f"error: {error}", file=sys.stderr)
+        print(_s("error: {error}").format(error=error), file=sys.stderr)
         return 1
 
 
@@ -239,7 +246,10 @@ def _validate(names: list[str], folder: Path) -> int:
         path = Path(name)
         paths.extend(campaign_files(path) if path.is_dir() else [path])
     if not paths:
-        print(f"no campaign files (*.yml) in {folder}", file=sys.stderr)
+        print(
+            _s("no hay archivos de consultas (*.yml) en {folder}").format(folder=folder),
+            file=sys.stderr,
+        )
         return 0
     bands = load_bands()
     seen: dict[str, Campaign] = {}
@@ -250,31 +260,41 @@ def _validate(names: list[str], folder: Path) -> int:
             if campaign.id in seen:
                 raise duplicate_error(seen[campaign.id], campaign)
         except CampaignError as error:
-            print(f"error: {error}", file=sys.stderr)
+            print(_s("error: {error}").format(error=error), file=sys.stderr)
             errors += 1
             continue
         seen[campaign.id] = campaign
-        print(f"ok: {campaign.id} ({len(campaign.questions)} questions)")
+        print(
+            _s("ok: {campaign} ({count} preguntas)").format(
+                campaign=campaign.id, count=len(campaign.questions)
+            )
+        )
     if errors:
-        print(f"{errors} of {len(paths)} campaign files have errors", file=sys.stderr)
+        print(
+            _s("{errors} de {total} archivos de consultas tienen errores").format(
+                errors=errors, total=len(paths)
+            ),
+            file=sys.stderr,
+        )
     return 1 if errors else 0
 
 
 def _list(registry: CampaignRegistry) -> int:
     campaigns = [registry.campaigns[campaign_id] for campaign_id in registry.ids()]
     if not campaigns:
-        print(f"no campaigns in {registry.folder}")
+        print(_s("no hay consultas en {folder}").format(folder=registry.folder))
         return 0
     statuses = registry.statuses()
     live = {campaign.id for campaign in registry.open_campaigns()}
-    rows = [("id", "status", "live", "dates", "title")]
+    # "id" stays as it is: it is the word of the campaign files and of these commands.
+    rows = [("id", _s("estado"), _s("activa"), _s("fechas"), _s("título"))]
     for campaign in campaigns:
         rows.append(
             (
                 campaign.id,
-                statuses[campaign.id],
-                "yes" if campaign.id in live else "no",
-                f"{campaign.opens} to {campaign.closes}",
+                _s(STATUS_WORDS[statuses[campaign.id]]),
+                _s("sí") if campaign.id in live else _s("no"),
+                _s("{opens} a {closes}").format(opens=campaign.opens, closes=campaign.closes),
                 campaign.title,
             )
         )
@@ -282,21 +302,27 @@ def _list(registry: CampaignRegistry) -> int:
     for row in rows:
         cells = [row[column].ljust(widths[column]) for column in range(4)]
         print("  ".join([*cells, row[4]]))
-    print(f"(today in Costa Rica: {registry.today()})")
+    print(_s("(hoy en Costa Rica: {today})").format(today=registry.today()))
     return 0
 
 
 def _set_status(registry: CampaignRegistry, campaign_id: str, status: str) -> int:
     campaign = registry.set_status(campaign_id, status)
     today = registry.today()
-    print(f"{campaign.id}: {status}")
+    print(f"{campaign.id}: {_s(STATUS_WORDS[status])}")
     if status == OPEN and not campaign.is_open_on(today):
-        when = "opens on" if today < campaign.opens else "closed on"
+        if today < campaign.opens:
+            note = _s(
+                "nota: no está activa hoy ({today}): sus fechas son del {opens} al {closes}; "
+                "abre el {day}"
+            )
+        else:
+            note = _s(
+                "nota: no está activa hoy ({today}): sus fechas son del {opens} al {closes}; "
+                "cerró el {day}"
+            )
         day = campaign.opens if today < campaign.opens else campaign.closes
-        print(
-            f"note: not live today ({today}): its dates are {campaign.opens} to "
-            f"{campaign.closes}; it {when} {day}"
-        )
+        print(note.format(today=today, opens=campaign.opens, closes=campaign.closes, day=day))
     return 0
 
 
@@ -312,19 +338,19 @@ def _link(args: argparse.Namespace, settings: Settings, folder: Path) -> int:
             else settings.telegram_bot_username
         )
     except SettingsError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_s("error: {error}").format(error=error), file=sys.stderr)
         return 1
     if not username:
-        print(
-            "error: the bot's username is not known. Fix: pass --bot-username VozSeguraBot, "
-            "or set TELEGRAM_BOT_USERNAME (in .env or the environment)",
-            file=sys.stderr,
+        unknown = _s(
+            "no se conoce el nombre de usuario del bot. Solución: pase --bot-username "
+            "VozSeguraBot, o defina TELEGRAM_BOT_USERNAME (en .env o en el entorno)"
         )
+        print(_s("error: {error}").format(error=unknown), file=sys.stderr)
         return 1
     link = deep_link(username, campaign.id)
     png = write_qr(link, Path(args.out) / f"{campaign.id}-qr.png")
     print(link)
     print(png)
     if campaign.access_code:
-        print("note: this campaign asks for its access code; give it out at the workshop")
+        print(_s("nota: esta consulta pide su código de acceso; repártalo en el taller"))
     return 0

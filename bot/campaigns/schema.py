@@ -1,7 +1,8 @@
 """Reading campaign files (campaigns/*.yml) into `Campaign`s, strictly.
 
 A facilitator writes these files, so every mistake is reported as
-"<file>:<line>: <what is wrong>. Fix: <how>". The file is read by `bot.datafiles`, which
+"<file>:<line>: <what is wrong>. Fix: <how>", in the staff language (STAFF_LANGUAGE; in
+Spanish, "Solución" for "Fix"). The file is read by `bot.datafiles`, which
 keeps each value's line and the text as written (`si`, `no`, `0123` or `2026-12-01` stay
 text); this module knows what a campaign must contain.
 
@@ -28,6 +29,7 @@ from bot.campaigns.model import (
     Wording,
 )
 from bot.datafiles import DataFileError, NodeReader, line_of, load_yaml, suggest, yml_files
+from bot.i18n import N_, _s
 from bot.settings import ROOT
 from consent.bands import Bands, load_bands
 
@@ -41,7 +43,10 @@ QUESTION_ID = re.compile(r"[a-z0-9_]{1,20}")
 OPTION_ID = re.compile(r"[a-z0-9_]{1,12}")
 # Option ids the bot uses itself: SKIP ("Prefiero no responder") on every question, and
 # "done", the «Listo» button that ends a multiple-choice question (bot.campaigns.survey).
-RESERVED_OPTION_IDS = {SKIP: "'Prefiero no responder'", "done": "the «Listo» button"}
+RESERVED_OPTION_IDS = {
+    SKIP: N_("el botón «Prefiero no responder»"),
+    "done": N_("el botón «Listo»"),
+}
 QUESTION_TYPES = ("single", "multiple", "scale", "yes_no")
 CHOICE_TYPES = ("single", "multiple")
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
@@ -72,8 +77,8 @@ SHOW_IF_KEYS = ("question", "answer")
 
 
 class CampaignError(DataFileError):
-    """A campaign file is malformed. The message is "<file>:<line>: <problem>. Fix: <fix>";
-    the parts are kept as attributes too."""
+    """A campaign file is malformed. The message is "<file>:<line>: <problem>. Fix: <fix>"
+    (translated); the parts are kept as attributes too."""
 
 
 def _quoted(values: Iterable[str]) -> str:
@@ -98,14 +103,16 @@ class _Reader(NodeReader):
         except ValueError:
             raise self.fail(
                 node,
-                f"{what} {value!r} is not a date",
-                "write it as YYYY-MM-DD, e.g. 2026-12-01",
+                _s("{what} {value} no es una fecha").format(what=what, value=repr(value)),
+                _s("escríbala como AAAA-MM-DD, p. ej. 2026-12-01"),
             ) from None
 
     def identifier(self, node: yaml.Node, what: str, pattern: re.Pattern[str], rule: str) -> str:
         value = self.text(node, what)
         if not pattern.fullmatch(value):
-            raise self.fail(node, f"{what} {value!r} is not valid", rule)
+            raise self.fail(
+                node, _s("{what} {value} no es válido").format(what=what, value=repr(value)), rule
+            )
         return value
 
     def band(self, node: yaml.Node, what: str) -> str:
@@ -113,11 +120,13 @@ class _Reader(NodeReader):
         if value not in self.band_ids:
             raise self.fail(
                 node,
-                f"unknown age band '{value}' in {what}",
+                _s("franja de edad desconocida '{band}' en {what}").format(band=value, what=what),
                 suggest(
                     value,
                     self.band_ids,
-                    f"use the band ids of consent/bands.yml: {', '.join(self.band_ids)}",
+                    _s("use los ids de franja de consent/bands.yml: {ids}").format(
+                        ids=", ".join(self.band_ids)
+                    ),
                 ),
             )
         return value
@@ -129,40 +138,56 @@ class _Reader(NodeReader):
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(
                 node,
-                f"{what} must be a text, or 'default:' plus band overrides",
-                f"write {what} on one line, or as indented lines 'default: ...' and '9-12: ...'",
+                _s("{what} debe ser un texto, o 'default:' más una redacción por franja").format(
+                    what=what
+                ),
+                _s(
+                    "escriba {what} en una sola línea, o como líneas con sangría 'default: ...' y "
+                    "'9-12: ...'"
+                ).format(what=what),
             )
         fields = self.mapping(node, what, None)
         default = None
         by_band: dict[str, str] = {}
         for key, (key_node, value_node) in fields.items():
             if key == "default":
-                default = self.text(value_node, f"the default of {what}")
+                default = self.text(value_node, _s("el 'default' de {what}").format(what=what))
                 continue
             band = key
             if band not in self.band_ids:
                 raise self.fail(
                     key_node,
-                    f"'{key}' in {what} is neither 'default' nor an age band",
+                    _s("'{key}' en {what} no es 'default' ni una franja de edad").format(
+                        key=key, what=what
+                    ),
                     suggest(
                         key,
                         ("default", *self.band_ids),
-                        "use 'default' and band ids of consent/bands.yml: "
-                        + ", ".join(self.band_ids),
+                        _s("use 'default' y los ids de franja de consent/bands.yml: {ids}").format(
+                            ids=", ".join(self.band_ids)
+                        ),
                     ),
                 )
             if band not in audience:
                 raise self.fail(
                     key_node,
-                    f"{what} has a wording for band '{band}', which is not in the audience",
-                    f"add '{band}' to 'audience', or remove this wording",
+                    _s(
+                        "{what} tiene una redacción para la franja '{band}', que no está en "
+                        "'audience'"
+                    ).format(what=what, band=band),
+                    _s("agregue '{band}' a 'audience', o quite esta redacción").format(band=band),
                 )
-            by_band[band] = self.text(value_node, f"the {band} wording of {what}")
+            by_band[band] = self.text(
+                value_node, _s("la redacción para {band} de {what}").format(band=band, what=what)
+            )
         if default is None:
             raise self.fail(
                 node,
-                f"{what} has band wordings but no 'default'",
-                "add a 'default: ...' line, used for every band without its own wording",
+                _s("{what} tiene redacciones por franja pero no 'default'").format(what=what),
+                _s(
+                    "agregue una línea 'default: ...', que se usa para cada franja sin redacción "
+                    "propia"
+                ),
             )
         return Wording(default, by_band)
 
@@ -171,49 +196,64 @@ class _Reader(NodeReader):
     def campaign(self, root: yaml.Node | None) -> Campaign:
         if root is None:
             raise CampaignError(
-                self.path, 1, "the file is empty", "start from the example in campaigns/README.md"
+                self.path,
+                1,
+                _s("el archivo está vacío"),
+                _s("empiece con el ejemplo de campaigns/README.md"),
             )
-        top = self.mapping(root, "the campaign", CAMPAIGN_KEYS)
+        campaign = _s("la consulta")
+        top = self.mapping(root, campaign, CAMPAIGN_KEYS)
 
-        id_node = self.required(top, root, "id", "the campaign")
+        id_node = self.required(top, root, "id", campaign)
         campaign_id = self.identifier(
             id_node,
-            "campaign id",
+            _s("el id de la consulta"),
             CAMPAIGN_ID,
-            "use 2-41 characters: lowercase letters, digits and '-', starting with a letter "
-            "or digit (it becomes the link t.me/<bot>?start=<id>), e.g. seguridad-en-linea",
+            _s(
+                "use de 2 a 41 caracteres: letras minúsculas, dígitos y '-', empezando con una "
+                "letra o un dígito (se vuelve el enlace t.me/<bot>?start=<id>), p. ej. "
+                "seguridad-en-linea"
+            ),
         )
         if campaign_id in RESERVED_CAMPAIGN_IDS:
             raise self.fail(
                 id_node,
-                f"campaign id '{campaign_id}' is reserved for chats with no campaign link",
-                "choose another id",
+                _s(
+                    "el id de consulta '{id}' está reservado para los chats que no llegaron por "
+                    "el enlace de una consulta"
+                ).format(id=campaign_id),
+                _s("escoja otro id"),
             )
-        title = self.text(self.required(top, root, "title", "the campaign"), "'title'")
-        description = self.text(
-            self.required(top, root, "description", "the campaign"), "'description'"
-        )
-        opens = self.day(self.required(top, root, "opens", "the campaign"), "'opens'")
-        closes_node = self.required(top, root, "closes", "the campaign")
+        title = self.text(self.required(top, root, "title", campaign), "'title'")
+        description = self.text(self.required(top, root, "description", campaign), "'description'")
+        opens = self.day(self.required(top, root, "opens", campaign), "'opens'")
+        closes_node = self.required(top, root, "closes", campaign)
         closes = self.day(closes_node, "'closes'")
         if closes < opens:
             raise self.fail(
                 closes_node,
-                f"the campaign closes ({closes}) before it opens ({opens})",
-                "make 'closes' the same day as 'opens' or later",
+                _s("la consulta cierra ({closes}) antes de abrir ({opens})").format(
+                    closes=closes, opens=opens
+                ),
+                _s("ponga en 'closes' el mismo día de 'opens' o uno posterior"),
             )
 
-        audience_node = self.required(top, root, "audience", "the campaign")
+        audience_node = self.required(top, root, "audience", campaign)
         audience: list[str] = []
-        for node in self.sequence(audience_node, "'audience'", 'age band id (e.g. "13-15")'):
+        band_item = _s('id de franja de edad (p. ej. "13-15")')
+        for node in self.sequence(audience_node, "'audience'", band_item):
             band = self.band(node, "'audience'")
             if band in audience:
-                raise self.fail(node, f"band '{band}' is listed twice in 'audience'", "keep one")
+                raise self.fail(
+                    node,
+                    _s("la franja '{band}' aparece dos veces en 'audience'").format(band=band),
+                    _s("deje solo una"),
+                )
             audience.append(band)
         bands = frozenset(audience)
 
         consent_version = self.text(
-            self.required(top, root, "consent_version", "the campaign"), "'consent_version'"
+            self.required(top, root, "consent_version", campaign), "'consent_version'"
         )
         access_code = None
         if "access_code" in top and not self.is_null(top["access_code"][1]):
@@ -223,14 +263,16 @@ class _Reader(NodeReader):
             if not low <= len(access_code) <= high:
                 raise self.fail(
                     code_node,
-                    f"'access_code' has {len(access_code)} characters",
-                    f"use {low} to {high} characters, or remove 'access_code' for a campaign "
-                    "anyone with the link may join",
+                    _s("'access_code' tiene {count} caracteres").format(count=len(access_code)),
+                    _s(
+                        "use de {low} a {high} caracteres, o quite 'access_code' para una "
+                        "consulta abierta a cualquiera que tenga el enlace"
+                    ).format(low=low, high=high),
                 )
 
-        questions_node = self.required(top, root, "questions", "the campaign")
+        questions_node = self.required(top, root, "questions", campaign)
         questions: list[Question] = []
-        for node in self.sequence(questions_node, "'questions'", "question"):
+        for node in self.sequence(questions_node, "'questions'", _s("pregunta")):
             questions.append(self.question(node, questions, bands))
         return Campaign(
             id=campaign_id,
@@ -248,43 +290,60 @@ class _Reader(NodeReader):
     def question(
         self, node: yaml.Node, earlier: list[Question], audience: frozenset[str]
     ) -> Question:
-        fields = self.mapping(node, "a question", QUESTION_KEYS)
-        id_node = self.required(fields, node, "id", "a question")
+        a_question = _s("una pregunta")
+        fields = self.mapping(node, a_question, QUESTION_KEYS)
+        id_node = self.required(fields, node, "id", a_question)
         question_id = self.identifier(
             id_node,
-            "question id",
+            _s("el id de pregunta"),
             QUESTION_ID,
-            "use 1-20 characters: lowercase letters, digits and '_', e.g. ofertas_trabajo",
+            _s(
+                "use de 1 a 20 caracteres: letras minúsculas, dígitos y '_', p. ej. ofertas_trabajo"
+            ),
         )
-        what = f"question '{question_id}'"
+        what = _s("la pregunta '{question}'").format(question=question_id)
         for other in earlier:
             if other.id == question_id:
                 raise self.fail(
                     id_node,
-                    f"question id '{question_id}' is used twice",
-                    "give each question its own id",
+                    _s("el id de pregunta '{question}' se usa dos veces").format(
+                        question=question_id
+                    ),
+                    _s("dele a cada pregunta su propio id"),
                 )
         type_node = self.required(fields, node, "type", what)
-        kind = self.text(type_node, f"the type of {what}")
+        kind = self.text(type_node, _s("el tipo de {what}").format(what=what))
         if kind not in QUESTION_TYPES:
             raise self.fail(
                 type_node,
-                f"unknown question type '{kind}' in {what}",
-                suggest(kind, QUESTION_TYPES, f"use one of: {', '.join(QUESTION_TYPES)}"),
+                _s("tipo de pregunta desconocido '{kind}' en {what}").format(kind=kind, what=what),
+                suggest(
+                    kind,
+                    QUESTION_TYPES,
+                    _s("use uno de estos: {choices}").format(choices=", ".join(QUESTION_TYPES)),
+                ),
             )
         text = self.wording(
-            self.required(fields, node, "text", what), f"the text of {what}", audience
+            self.required(fields, node, "text", what),
+            _s("el texto de {what}").format(what=what),
+            audience,
         )
 
         if kind in CHOICE_TYPES:
             options = self.options(self.required(fields, node, "options", what), what, audience)
         else:
             if "options" in fields:
-                implicit = "1 to 5 with faces" if kind == "scale" else "'si' (Sí) and 'no' (No)"
+                implicit = (
+                    _s("del 1 al 5 con caritas") if kind == "scale" else _s("'si' (Sí) y 'no' (No)")
+                )
                 raise self.fail(
                     fields["options"][0],
-                    f"{what} is of type {kind}, which takes no options",
-                    f"remove 'options': a {kind} question offers {implicit} by itself",
+                    _s("{what} es de tipo {kind}, que no lleva opciones").format(
+                        what=what, kind=kind
+                    ),
+                    _s("quite 'options': una pregunta {kind} ya ofrece {implicit}").format(
+                        kind=kind, implicit=implicit
+                    ),
                 )
             if kind == "scale":
                 options = [Option(n, Wording(f"{SCALE_EMOJI[n]} {n}")) for n in SCALE]
@@ -297,8 +356,10 @@ class _Reader(NodeReader):
             if len(data.encode()) > CALLBACK_DATA_LIMIT:  # cannot happen with the id rules
                 raise self.fail(
                     id_node,
-                    f"button data {data!r} is longer than Telegram's {CALLBACK_DATA_LIMIT} bytes",
-                    "shorten the question and option ids",
+                    _s(
+                        "los datos del botón {data} pasan de los {limit} bytes que permite Telegram"
+                    ).format(data=repr(data), limit=CALLBACK_DATA_LIMIT),
+                    _s("acorte los ids de la pregunta y de las opciones"),
                 )
 
         show_if = None
@@ -307,46 +368,58 @@ class _Reader(NodeReader):
         return Question(question_id, kind, text, tuple(options), show_if)  # type: ignore[arg-type]
 
     def options(self, node: yaml.Node, what: str, audience: frozenset[str]) -> list[Option]:
-        items = self.sequence(node, f"the options of {what}", "option (id and text)")
+        items = self.sequence(
+            node,
+            _s("las opciones de {what}").format(what=what),
+            _s("opción (id y texto)"),
+        )
         if not MIN_OPTIONS <= len(items) <= MAX_OPTIONS:
             raise self.fail(
                 node,
-                f"{what} has {len(items)} options",
-                f"give it {MIN_OPTIONS} to {MAX_OPTIONS} options ('Prefiero no responder' is "
-                "added by itself)",
+                _s("{what} tiene {count} opciones").format(what=what, count=len(items)),
+                _s(
+                    "póngale de {low} a {high} opciones ('Prefiero no responder' se agrega solo)"
+                ).format(low=MIN_OPTIONS, high=MAX_OPTIONS),
             )
+        an_option = _s("una opción de {what}").format(what=what)
         options: list[Option] = []
         for item in items:
-            fields = self.mapping(item, f"an option of {what}", OPTION_KEYS)
-            id_node = self.required(fields, item, "id", f"an option of {what}")
+            fields = self.mapping(item, an_option, OPTION_KEYS)
+            id_node = self.required(fields, item, "id", an_option)
             option_id = self.identifier(
                 id_node,
-                f"option id in {what}",
+                _s("el id de opción en {what}").format(what=what),
                 OPTION_ID,
-                "use 1-12 characters: lowercase letters, digits and '_', e.g. tiktok",
+                _s("use de 1 a 12 caracteres: letras minúsculas, dígitos y '_', p. ej. tiktok"),
             )
             if option_id == SKIP:
                 raise self.fail(
                     id_node,
-                    f"option id '{SKIP}' is reserved for 'Prefiero no responder'",
-                    "remove this option: 'Prefiero no responder' is added to every question "
-                    "by itself",
+                    _s(
+                        "el id de opción '{option}' está reservado para 'Prefiero no responder'"
+                    ).format(option=SKIP),
+                    _s("quite esta opción: 'Prefiero no responder' se agrega solo a cada pregunta"),
                 )
             if option_id in RESERVED_OPTION_IDS:
                 raise self.fail(
                     id_node,
-                    f"option id '{option_id}' is reserved for {RESERVED_OPTION_IDS[option_id]}",
-                    "give this option another id",
+                    _s("el id de opción '{option}' está reservado para {use}").format(
+                        option=option_id, use=_s(RESERVED_OPTION_IDS[option_id])
+                    ),
+                    _s("dele otro id a esta opción"),
                 )
             if any(option.id == option_id for option in options):
                 raise self.fail(
                     id_node,
-                    f"option id '{option_id}' is used twice in {what}",
-                    "give each option of a question its own id",
+                    _s("el id de opción '{option}' se usa dos veces en {what}").format(
+                        option=option_id, what=what
+                    ),
+                    _s("dele a cada opción de una pregunta su propio id"),
                 )
+            this_option = _s("la opción '{option}' de {what}").format(option=option_id, what=what)
             text = self.wording(
-                self.required(fields, item, "text", f"option '{option_id}' of {what}"),
-                f"the text of option '{option_id}' of {what}",
+                self.required(fields, item, "text", this_option),
+                _s("el texto de {what}").format(what=this_option),
                 audience,
             )
             options.append(Option(option_id, text))
@@ -355,45 +428,67 @@ class _Reader(NodeReader):
     def condition(
         self, node: yaml.Node, what: str, earlier: list[Question], question_id: str
     ) -> Condition:
-        where = f"'show_if' of {what}"
+        where = _s("'show_if' de {what}").format(what=what)
         fields = self.mapping(node, where, SHOW_IF_KEYS)
         target_node = self.required(fields, node, "question", where)
-        target_id = self.text(target_node, f"the question in {where}")
+        target_id = self.text(target_node, _s("la pregunta en {where}").format(where=where))
         target = next((q for q in earlier if q.id == target_id), None)
         if target is None:
             if target_id == question_id:
-                problem = f"{where} refers to the question itself"
+                problem = _s("{where} remite a la misma pregunta").format(where=where)
             else:
-                problem = f"{where} refers to '{target_id}', which is not an earlier question"
+                problem = _s("{where} remite a '{target}', que no es una pregunta anterior").format(
+                    where=where, target=target_id
+                )
+            fix = (
+                _s("nombre una pregunta que venga antes de esta ({ids})")
+                if earlier
+                else _s("nombre una pregunta que venga antes de esta")
+            )
             raise self.fail(
                 target_node,
                 problem,
                 suggest(
                     target_id,
                     [q.id for q in earlier],
-                    "name a question that comes before this one"
-                    + (f" ({', '.join(q.id for q in earlier)})" if earlier else ""),
+                    fix.format(ids=", ".join(q.id for q in earlier)),
                 ),
             )
         answer_node = self.required(fields, node, "answer", where)
         if isinstance(answer_node, yaml.SequenceNode):
-            answer_nodes = self.sequence(answer_node, f"the answers in {where}", "option id")
+            answer_nodes = self.sequence(
+                answer_node,
+                _s("las respuestas en {where}").format(where=where),
+                _s("id de opción"),
+            )
         else:
             answer_nodes = [answer_node]
         choices = [option.id for option in target.options]
         answers: list[str] = []
         for answer in answer_nodes:
-            value = self.text(answer, f"the answer in {where}")
+            value = self.text(answer, _s("la respuesta en {where}").format(where=where))
             if value not in choices:
                 raise self.fail(
                     answer,
-                    f"'{target_id}' has no option '{value}'",
+                    _s("'{target}' no tiene la opción '{option}'").format(
+                        target=target_id, option=value
+                    ),
                     suggest(
-                        value, choices, f"use an option id of '{target_id}': {_quoted(choices)}"
+                        value,
+                        choices,
+                        _s("use un id de opción de '{target}': {ids}").format(
+                            target=target_id, ids=_quoted(choices)
+                        ),
                     ),
                 )
             if value in answers:
-                raise self.fail(answer, f"answer '{value}' is listed twice in {where}", "keep one")
+                raise self.fail(
+                    answer,
+                    _s("la respuesta '{answer}' aparece dos veces en {where}").format(
+                        answer=value, where=where
+                    ),
+                    _s("deje solo una"),
+                )
             answers.append(value)
         return Condition(target_id, frozenset(answers))
 
@@ -426,15 +521,17 @@ def duplicate_error(first: Campaign, second: Campaign) -> CampaignError:
     return CampaignError(
         second.source,
         id_line(second.source),
-        f"campaign id '{second.id}' is also used by {first_where}",
-        "give each campaign its own id (one file per campaign)",
+        _s("el id de consulta '{id}' también lo usa {where}").format(
+            id=second.id, where=first_where
+        ),
+        _s("dele a cada consulta su propio id (un archivo por consulta)"),
     )
 
 
 def campaign_files(folder: Path | str = CAMPAIGNS_DIR) -> list[Path]:
     """The campaign files of a folder: every *.yml, by name. A *.yaml file is refused
     rather than silently ignored."""
-    return yml_files(Path(folder), "campaign files", CampaignError)
+    return yml_files(Path(folder), _s("los archivos de consultas"), CampaignError)
 
 
 def load_campaigns(folder: Path | str = CAMPAIGNS_DIR) -> dict[str, Campaign]:
