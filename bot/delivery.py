@@ -114,9 +114,10 @@ def own_bot(token: str, api_base_url: str | None, pool_size: int, timeout: float
     TELEGRAM_API_BASE_URL, the server root without "/bot". Use it inside ``async with``.
     Each phase of a request (connect, write, read, pool) may take `timeout` seconds."""
     from telegram import Bot
-    from telegram.request import HTTPXRequest
 
-    request = HTTPXRequest(
+    from bot.telegram.request import AiohttpRequest
+
+    request = AiohttpRequest(
         connection_pool_size=pool_size,
         connect_timeout=timeout,
         read_timeout=timeout,

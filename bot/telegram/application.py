@@ -14,6 +14,7 @@ from bot.telegram.contact import ContactRelay, register_contact_handlers
 from bot.telegram.facilitators import FacilitatorCommands, register_facilitator_commands
 from bot.telegram.handlers import TelegramAdapter, register_handlers
 from bot.telegram.officers import OfficerHandlers, register_officer_handlers
+from bot.telegram.request import AiohttpRequest
 from bot.telegram.updates import PerChatUpdateProcessor
 
 
@@ -29,6 +30,9 @@ def build_application(settings: Settings) -> Application:
             AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3)
         )
         .concurrent_updates(PerChatUpdateProcessor())
+        # PTB's defaults (256 connections for sending, one for getUpdates), over aiohttp.
+        .request(AiohttpRequest(connection_pool_size=256))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
     )
     if settings.telegram_api_base_url:
         root = settings.telegram_api_base_url.rstrip("/")
