@@ -108,6 +108,31 @@ def _replies(responses: list[dict[str, Any]] | None) -> list[Reply]:
     return replies
 
 
+def classifiers(agent: Any) -> list[Any]:
+    """The scikit-learn estimators with a `coef_` (LogisticRegressionClassifier's) in the
+    loaded model's graph."""
+    nodes = getattr(agent.processor.graph_runner, "_instantiated_nodes", {})
+    found = []
+    for node in nodes.values():
+        estimator = getattr(getattr(node, "_component", None), "clf", None)
+        if estimator is not None and hasattr(estimator, "coef_"):
+            found.append(estimator)
+    return found
+
+
+def transpose_weights(agent: Any) -> None:
+    """Store each linear classifier's weights column-major, so `coef_.T` is contiguous.
+
+    Why: scikit-learn scores a message as `X @ coef_.T`, and scipy's sparse-times-dense
+    product copies a non-contiguous right operand first: every parse copied the whole weight
+    matrix (intents x n-grams). Column-major storage holds the same numbers, so the scores are
+    identical; a parse took 2.9 instead of 4.4 ms CPU (measured on this model)."""
+    import numpy as np
+
+    for estimator in classifiers(agent):
+        estimator.coef_ = np.asfortranarray(estimator.coef_)
+
+
 class RasaAssistant:
     """Adapts a loaded Rasa Agent to the engine's `Assistant` protocol."""
 
@@ -140,6 +165,7 @@ class RasaAssistant:
         # Loading Rasa resets log levels: restore ours, and quiet the libraries again.
         logging.getLogger().setLevel(level)
         logs.quiet_libraries()
+        transpose_weights(agent)
         return cls(agent)
 
     async def parse(self, text: str) -> Parse:

@@ -58,3 +58,31 @@ def test_a_domain_with_slots_is_refused_because_answers_could_depend_on_history(
 
     with pytest.raises(ValueError, match="slots or forms"):
         agent.RasaAssistant(WithSlots())
+
+
+async def test_the_loaded_classifier_keeps_its_weights_column_major_with_unchanged_scores(
+    assistant,
+):
+    import numpy as np
+
+    (estimator,) = agent.classifiers(assistant._agent)
+    assert estimator.coef_.flags["F_CONTIGUOUS"]  # so coef_.T is contiguous: no copy per parse
+    row_major = np.ascontiguousarray(estimator.coef_)
+    text = "mi tío me pide fotos y dice que no le cuente a nadie"
+    parsed = await assistant.parse(text)
+    # The same message scored with the weights as scikit-learn stored them.
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(data={"text": text})
+    nodes = assistant._agent.processor.graph_runner._instantiated_nodes.values()
+    components = [node._component for node in nodes]  # in the pipeline's order
+    for component in components:
+        if type(component).__name__ in ("WhitespaceTokenizer", "CountVectorsFeaturizer"):
+            component.process([message])
+    (classifier,) = [c for c in components if getattr(c, "clf", None) is estimator]
+    features = classifier._create_X([message])
+    expected = features @ row_major.T + estimator.intercept_
+    scores = estimator.decision_function(features)
+    assert np.allclose(scores, expected, rtol=0, atol=1e-12)
+    best = estimator.classes_[int(np.argmax(expected))]
+    assert parsed.ranking[0][0] == best or parsed.intent == "nlu_fallback"

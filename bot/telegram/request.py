@@ -83,10 +83,8 @@ class AiohttpRequest(BaseRequest):
                 return self._media_write_timeout
             return self._timeouts[name]
 
-        parts = {
-            name: chosen(value, name)
-            for name, value in (("read", read), ("write", write), ("connect", connect), ("pool", pool))
-        }
+        given = {"read": read, "write": write, "connect": connect, "pool": pool}
+        parts = {name: chosen(value, name) for name, value in given.items()}
         known = [value for value in parts.values() if value is not None]
         return aiohttp.ClientTimeout(
             total=sum(known) if len(known) == len(parts) else None,
@@ -122,7 +120,9 @@ class AiohttpRequest(BaseRequest):
                     name, content, filename=filename, content_type=mime[0] if mime else None
                 )
             body = form
-        timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout, bool(files))
+        timeout = self._timeout(
+            read_timeout, write_timeout, connect_timeout, pool_timeout, media=bool(files)
+        )
         try:
             async with self._session.request(method, url, data=body, timeout=timeout) as response:
                 return response.status, await response.read()
