@@ -29,6 +29,7 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from bench import SCHEMA, harness, stacks, targets, telegram_e2e  # noqa: E402
+from bot.telegram.application import install_event_loop  # noqa: E402
 
 SCENARIOS = {telegram_e2e.NAME: telegram_e2e, stacks.NAME: stacks}
 QUICK = {"children": 5, "seconds": 3.0}
@@ -115,6 +116,7 @@ def run_telegram_e2e(args: argparse.Namespace, kind: str) -> dict[str, Any]:
         parts = harness.build_runtime(settings)
         startup = time.monotonic() - started
         try:
+            install_event_loop()  # as `python -m bot run` does before it polls
             figures = asyncio.run(telegram_e2e.run(parts, params))
         finally:
             parts.database.dispose()

@@ -37,3 +37,22 @@ async def test_a_flooding_chat_never_holds_the_slots_other_chats_need():
     await asyncio.gather(*flood)
     assert order[2:] == [f"a{i}" for i in range(1, 10)]  # chat 1 kept its order
     assert processor._locks == {}  # nothing left behind
+
+
+def test_the_bot_runs_on_uvloop_event_loops_once_installed():
+    import asyncio
+
+    import uvloop
+
+    from bot.telegram.application import install_event_loop
+
+    before = asyncio.get_event_loop_policy()
+    try:
+        install_event_loop()
+        loop = asyncio.new_event_loop()  # as run_polling and the escalation lane make theirs
+        try:
+            assert isinstance(loop, uvloop.Loop)
+        finally:
+            loop.close()
+    finally:
+        asyncio.set_event_loop_policy(before)
