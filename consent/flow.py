@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from bot.events import Button, Reply
@@ -31,6 +31,8 @@ BUTTON = re.compile(
 CODE_FAILURES_ALLOWED = 5
 CODE_WINDOW = timedelta(minutes=15)
 GENERAL = "general"  # the consultation scope when no campaign link was used
+# A child's step, read with Core: step() is asked for every text a child types (code()).
+_STEP = select(ConsentSession.step).where(ConsentSession.user == bindparam("user"))
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,9 @@ class ConsentFlow:
             ).first()
 
     def step(self, user: str) -> str | None:
-        with self.database.session() as session:
-            row = session.get(ConsentSession, user)
-            return row.step if row is not None else None
+        with self.database.read() as connection:
+            step: str | None = connection.execute(_STEP, {"user": user}).scalar()
+        return step
 
     # -- transitions ----------------------------------------------------------------------
 
@@ -124,6 +126,8 @@ class ConsentFlow:
     def code(self, user: str, entered: str) -> Outcome | None:
         """A typed workshop code; None when the child is not in the code step."""
         now = self.clock()
+        if self.step(user) != "code":  # nearly every text: one cheap read, no Session
+            return None
         with self.database.session() as session:
             row = session.get(ConsentSession, user)
             scope = self.scopes(row.campaign) if row is not None and row.step == "code" else None

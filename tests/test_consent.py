@@ -246,6 +246,16 @@ def test_code_typed_outside_the_code_step_is_not_taken_as_a_code(flow):
     assert flow.code(CHILD, "Tortuga-7") is None
 
 
+def test_text_without_a_flow_or_after_the_workshop_closed_is_not_a_code(database, clock):
+    scopes = {"general": Scope(), WORKSHOP.campaign: WORKSHOP}
+    flow = ConsentFlow(database, clock=clock, scopes=scopes.get)
+    assert flow.code(CHILD, "Tortuga-7") is None  # no flow at all
+    flow.start(CHILD, WORKSHOP.campaign)
+    del scopes[WORKSHOP.campaign]  # the workshop closed while the child was at the code step
+    assert flow.code(CHILD, "Tortuga-7") is None
+    assert flow.step(CHILD) == "code"
+
+
 def test_erase_removes_every_consent_row_of_the_child_only(flow, database):
     walk_to_decision(flow, "13-15")
     flow.press(CHILD, "c:yes")

@@ -49,6 +49,23 @@ def test_only_the_child_of_an_open_case_can_accept_contact(database):
     assert kinds(database) == ["alert", "contact"]
 
 
+def test_contact_case_is_the_childs_latest_open_one_they_agreed_to(database):
+    cases = Cases(database)
+    first, second, not_agreed = (cases.open(CHILD, DISCLOSURE, "texto") for _ in range(3))
+    others = cases.open(OTHER, DISCLOSURE, "texto")
+    for case_id, user in ((first, CHILD), (second, CHILD), (others, OTHER)):
+        assert cases.accept_contact(case_id, user, 42)
+    assert cases.contact_case(CHILD) == second  # not `not_agreed`, though it is newer
+    with database.session() as session:
+        session.get(Escalation, second).status = "taken"
+    assert cases.contact_case(CHILD) == second  # an officer took it: still open
+    with database.session() as session:
+        session.get(Escalation, second).status = "false_alarm"
+    assert cases.contact_case(CHILD) == first
+    assert cases.contact_case(OTHER) == others
+    assert not_agreed not in (cases.contact_case(CHILD), cases.contact_case(OTHER))
+
+
 def test_declining_contact_keeps_no_chat_id(database):
     cases = Cases(database)
     case_id = cases.open(CHILD, DISCLOSURE, "texto")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage import AuditEntry, Database, Escalation, OutboxMessage
@@ -21,6 +21,20 @@ EXCERPT_LIMIT = 500  # characters: enough for an officer to act, no more
 MESSAGE_LIMIT = 2000  # a child's message relayed to the officer; Telegram allows 4096
 EXCERPT_RETENTION = timedelta(days=30)  # after the case is resolved
 OPEN = ("open", "taken")
+
+# The child's latest open case in which they agreed to be contacted: asked for every text a
+# child types, so built once and run with Core rather than through a Session. The status test
+# is IN (OPEN) written out as ORs: an IN's list is re-expanded on every execution.
+_CONTACT_CASE = (
+    select(Escalation.id)
+    .where(
+        Escalation.user == bindparam("user"),
+        or_(*(Escalation.status == status for status in OPEN)),
+        Escalation.contact_chat_id.is_not(None),
+    )
+    .order_by(Escalation.id.desc())
+    .limit(1)
+)
 
 
 @dataclass(frozen=True)
@@ -135,17 +149,9 @@ class Cases:
 
     def contact_case(self, user: str) -> int | None:
         """The child's latest open case in which they agreed to be contacted, if any."""
-        with self.database.session() as session:
-            return session.scalars(
-                select(Escalation.id)
-                .where(
-                    Escalation.user == user,
-                    Escalation.status.in_(OPEN),
-                    Escalation.contact_chat_id.is_not(None),
-                )
-                .order_by(Escalation.id.desc())
-                .limit(1)
-            ).first()
+        with self.database.read() as connection:
+            case_id: int | None = connection.execute(_CONTACT_CASE, {"user": user}).scalar()
+        return case_id
 
     def forward(self, case_id: int, text: str) -> None:
         """Queue the child's message for the officer of their open case."""

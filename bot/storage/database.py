@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, inspect, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, create_engine, delete, event, insert, inspect, select
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -17,6 +17,17 @@ from bot.storage.models import ProcessedUpdate
 
 MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
 UPDATE_RETENTION = timedelta(hours=48)
+# How often, at most, mark_processed also deletes update ids older than UPDATE_RETENTION: the
+# DELETE scans the whole table, so once a minute rather than once per update.
+PRUNE_INTERVAL = timedelta(minutes=1)
+
+# The statements of the per-update hot path, built once. Core on a Connection, not the ORM:
+# a Session and its identity map cost more CPU than the query itself.
+_IS_PROCESSED = select(ProcessedUpdate.update_id).where(
+    ProcessedUpdate.update_id == bindparam("update_id")
+)
+_MARK_PROCESSED = insert(ProcessedUpdate)
+_PRUNE_PROCESSED = delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < bindparam("before"))
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -51,6 +62,7 @@ class Database:
         else:
             self.engine = create_engine(url, future=True, pool_pre_ping=True)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
+        self._pruned_at: datetime | None = None  # when mark_processed last pruned, by its clock
 
     @property
     def where(self) -> str:
@@ -80,27 +92,40 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for a few Core reads, cheaper than a Session; nothing is committed."""
+        with self.engine.connect() as connection:
+            yield connection
+
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()
 
     # -- processed updates -------------------------------------------------------------
 
     def already_processed(self, update_id: int) -> bool:
-        with self.session() as session:
-            return session.get(ProcessedUpdate, update_id) is not None
+        with self.read() as connection:
+            found = connection.execute(_IS_PROCESSED, {"update_id": update_id}).first()
+        return found is not None
 
     def mark_processed(self, update_id: int, now: datetime | None = None) -> None:
+        """Record a handled update; ids older than UPDATE_RETENTION are pruned in the same
+        transaction, at most once per PRUNE_INTERVAL (of `now`) per Database."""
         now = now or datetime.utcnow()
+        prune = (
+            self._pruned_at is None
+            or now - self._pruned_at >= PRUNE_INTERVAL
+            or now < self._pruned_at  # the clock went back: prune rather than wait
+        )
         try:
-            with self.session() as session:
-                session.add(ProcessedUpdate(update_id=update_id, processed_at=now))
-                session.execute(
-                    delete(ProcessedUpdate).where(
-                        ProcessedUpdate.processed_at < now - UPDATE_RETENTION
-                    )
-                )
+            with self.engine.begin() as connection:
+                connection.execute(_MARK_PROCESSED, {"update_id": update_id, "processed_at": now})
+                if prune:
+                    connection.execute(_PRUNE_PROCESSED, {"before": now - UPDATE_RETENTION})
         except IntegrityError:
-            pass  # a concurrent duplicate got there first: the update is marked either way
+            return  # a concurrent duplicate got there first: the update is marked either way
+        if prune:
+            self._pruned_at = now
 
     def processed_ids(self) -> list[int]:
         with self.session() as session:
