@@ -4,7 +4,8 @@ What runs is the bot as `python -m bot run` builds it: `runtime.build` (database
 pseudonym key, Rasa model, engine with Cases), the real python-telegram-bot Application
 long-polling with its rate limiter, its per-chat update processor and its handlers, and the
 escalation lane with its own Bot, started and stopped with the application. Telegram is
-`tests.fakes.botapi.FakeBotApi`, a real HTTP server on 127.0.0.1, in this same process.
+`tests.fakes.botapi.FakeBotApi`, a real HTTP server on 127.0.0.1, run with the children in
+a second process (`telegram_side`), so the bot's process does the bot's work only.
 
 N children each send a message every `gap` seconds (uniformly jittered), open loop: the
 next message leaves on schedule whether or not the last one was answered, so a slow bot
@@ -55,11 +56,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import multiprocessing
 import random
 import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
 from telegram import Update
@@ -308,9 +311,9 @@ class Load:
 
 
 class LoopLag:
-    """How late the event loop runs a timer that asks to wake every `period` s. The bot, its
-    escalation lane, the fake and the children share that loop: a late timer means every
-    ready task (a card to send, an update to handle) waited that long for its turn."""
+    """How late the bot's event loop runs a timer that asks to wake every `period` s: a late
+    timer means every ready task (an update to handle, a reply to send) waited that long for
+    its turn. (The escalation lane has a loop of its own, on its own thread.)"""
 
     def __init__(self, period: float = 0.1) -> None:
         self.period = period
@@ -352,32 +355,107 @@ async def _drain(
 
 def _build_application(parts: Runtime) -> Application:
     """The Application exactly as `python -m bot run` assembles it."""
-    try:
-        from bot.telegram import assemble
-    except ImportError:  # before `assemble` existed
-        from bot.telegram import attach_lane, build_application, register_handlers
-        from bot.telegram.handlers import TelegramAdapter
+    from bot.telegram import assemble
 
-        application = build_application(parts.settings)
-        register_handlers(
-            application, TelegramAdapter(parts.engine, parts.pseudonymize, parts.database)
-        )
-        attach_lane(application, parts.telegram_lane())
-        return application
     return assemble(parts)
 
 
-async def run(parts: Runtime, params: Parameters) -> dict[str, Any]:
-    """Run the scenario against a freshly built runtime; return its figures."""
+# -- Telegram's side: the fake and the children, in a process of their own --------------
+
+
+async def _receive(conn: Connection) -> Any:
+    """The next message from the other process, without blocking this event loop."""
+    return await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+
+
+def telegram_side(conn: Connection, params: Parameters, chats: list[int]) -> None:
+    """The process that plays Telegram: runs the fake Bot API and the children until the
+    bot's process says stop, then sends back what was pushed and what the bot sent."""
+    from bot.telegram.application import install_event_loop
+
+    install_event_loop()
+    asyncio.run(_telegram(conn, params, chats))
+
+
+async def _telegram(conn: Connection, params: Parameters, chats: list[int]) -> None:
     rng = random.Random(params.seed)
-    children = {FIRST_CHILD + i: Child(FIRST_CHILD + i) for i in range(params.children)}
-    # A child's private chat has the child's user id: the pseudonym the engine sees is its.
-    stamps = Stamps({parts.pseudonymize("telegram", chat): chat for chat in children})
+    children = {chat: Child(chat) for chat in chats}
     async with FakeBotApi(token=TOKEN) as api:
+        conn.send(("ready", api.base_url))
+        assert await _receive(conn) == "go"
+        inbox = Inbox(api, children)
+        load = Load(api, params, inbox, rng)
+        cpu0 = time.process_time()
+        await load.run(list(children.values()), time.monotonic() + params.seconds)
+        conn.send(("sent", [push.update_id for push in load.pushes]))
+        # The bot's process drains, then asks for the cards of the cases it opened.
+        cases, deadline = await _receive(conn)
+        while True:
+            inbox.catch_up()
+            if cases <= set(inbox.first_card) or time.monotonic() >= deadline:
+                break
+            await asyncio.sleep(POLL)
+        conn.send(("cards", cases <= set(inbox.first_card)))
+        assert await _receive(conn) == "stop"  # the bot has stopped polling and sending
+        inbox.catch_up()
+        cpu = time.process_time() - cpu0
+        conn.send(("log", load.pushes, api.sent, inbox.first_card, cpu))
+
+
+# -- the bot's side: this process -----------------------------------------------------
+
+
+async def _drain(
+    application: Application, conn: Connection, stamps: Stamps, deadline: float
+) -> bool:
+    """When the children stop: wait until every update was handled and every reply queued
+    for it was sent (or failed), then until Telegram's side saw every offered case's card."""
+    (tag, pushed) = await _receive(conn)
+    assert tag == "sent"
+    while not all(update_id in stamps.ended for update_id in pushed):
+        if time.monotonic() >= deadline:
+            conn.send((stamps.cases(), deadline))
+            await _receive(conn)
+            return False
+        await asyncio.sleep(POLL)
+    drained = True
+    # Replies go out after handling. `post_stop` is the bot's own drain (set by `assemble`):
+    # it returns once every queued reply was sent or failed, and changes nothing else.
+    if application.post_stop is not None:
+        try:
+            await asyncio.wait_for(
+                application.post_stop(application), max(0.0, deadline - time.monotonic())
+            )
+        except asyncio.TimeoutError:
+            drained = False
+    conn.send((stamps.cases(), deadline))
+    (tag, cards) = await _receive(conn)
+    return drained and cards
+
+
+async def run(parts: Runtime, params: Parameters) -> dict[str, Any]:
+    """Run the scenario against a freshly built runtime; return its figures.
+
+    Telegram (the fake Bot API) and the children run in a second process, started here, so
+    the bot's process does only the bot's work, as in production where Telegram is
+    elsewhere: its CPU and memory figures are the bot's own. Both processes stamp times with
+    time.monotonic(), one clock for the whole machine on Linux."""
+    chats = [FIRST_CHILD + i for i in range(params.children)]
+    # A child's private chat has the child's user id: the pseudonym the engine sees is its.
+    stamps = Stamps({parts.pseudonymize("telegram", chat): chat for chat in chats})
+    context = multiprocessing.get_context("spawn")  # not fork: this process holds Rasa
+    conn, their_end = context.Pipe()
+    telegram = context.Process(
+        target=telegram_side, args=(their_end, params, chats), name="telegram", daemon=True
+    )
+    telegram.start()
+    try:
+        (tag, base_url) = await _receive(conn)
+        assert tag == "ready"
         parts.settings = dataclasses.replace(
             parts.settings,
-            telegram_token=api.token,
-            telegram_api_base_url=api.base_url.removesuffix("/bot"),
+            telegram_token=TOKEN,
+            telegram_api_base_url=base_url.removesuffix("/bot"),
         )
         application = _build_application(parts)
         stamps.attach(application, parts)
@@ -390,15 +468,14 @@ async def run(parts: Runtime, params: Parameters) -> dict[str, Any]:
         await application.updater.start_polling(
             poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
         )
-        inbox = Inbox(api, children)
-        load = Load(api, params, inbox, rng)
         lag = LoopLag()
         cpu0, started = time.process_time(), time.monotonic()
         probe = asyncio.create_task(lag.run())
+        conn.send("go")
         try:
-            await load.run(list(children.values()), started + params.seconds)
-            sending_ended = time.monotonic()
-            drained = await _drain(application, load, inbox, stamps, sending_ended + params.drain)
+            drained = await _drain(
+                application, conn, stamps, started + params.seconds + params.drain
+            )
             finished = time.monotonic()
             cpu = time.process_time() - cpu0
         finally:  # as Application.run_polling stops
@@ -410,18 +487,29 @@ async def run(parts: Runtime, params: Parameters) -> dict[str, Any]:
             await application.shutdown()
             if application.post_shutdown is not None:
                 await application.post_shutdown(application)  # stops the lane
-        inbox.catch_up()
-        figures = _figures(load.pushes, api.sent, inbox, stamps)
-    first_push = min((push.at for push in load.pushes), default=started)
+        conn.send("stop")
+        (tag, pushes, sent, first_card, telegram_cpu) = await _receive(conn)
+        assert tag == "log"
+        telegram.join(timeout=30)
+    finally:
+        if telegram.is_alive():
+            telegram.kill()
+        conn.close()
+    inbox = Inbox(None, {chat: Child(chat) for chat in chats})  # type: ignore[arg-type]
+    inbox.first_card = first_card
+    figures = _figures(pushes, sent, inbox, stamps)
+    first_push = min((push.at for push in pushes), default=started)
+    last_push = max((push.at for push in pushes), default=started)
     figures["throughput_per_s"]["offered"] = round(
-        len(load.pushes) / max(sending_ended - first_push, 1e-9), 1
+        len(pushes) / max(last_push - first_push, 1e-9), 1
     )
     figures["timing_s"] = {
-        "sending": round(sending_ended - started, 2),
-        "draining": round(finished - sending_ended, 2),
+        "sending": round(last_push - started, 2),
+        "draining": round(finished - last_push, 2),
         "drained": drained,
         "cpu": round(cpu, 2),
         "cpu_share": round(cpu / (finished - started), 2),
+        "telegram_cpu_share": round(telegram_cpu / (finished - started), 2),
     }
     figures["loop_lag_ms"] = summary_ms(lag.late)
     figures["peak_rss_mb"] = round(harness.peak_rss_mb())
@@ -703,7 +791,8 @@ def table(result: dict[str, Any]) -> list[str]:
         f"LOST {counts['lost']} (not escalated {counts['not_escalated']}, undelivered "
         f"{counts['undelivered']}), false alarms {counts['false_alarms']}",
         f"run          sending {timing['sending']:g} s, draining {timing['draining']:g} s"
-        f"{'' if timing['drained'] else ' (GAVE UP)'}, CPU {timing['cpu_share']:.0%} of one "
-        f"core, peak RSS {result['peak_rss_mb']} MB",
+        f"{'' if timing['drained'] else ' (GAVE UP)'}, bot's CPU {timing['cpu_share']:.0%} of one "
+        f"core (Telegram's side {timing.get('telegram_cpu_share', 0):.0%}), "
+        f"peak RSS {result['peak_rss_mb']} MB",
     ]
     return lines
