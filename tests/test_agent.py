@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot import agent
+from bot.engine import Parse
 
 
 async def _live(assistant, sender: str, intent: str):  # type: ignore[no-untyped-def]
@@ -86,3 +87,43 @@ async def test_the_loaded_classifier_keeps_its_weights_column_major_with_unchang
     assert np.allclose(scores, expected, rtol=0, atol=1e-12)
     best = estimator.classes_[int(np.argmax(expected))]
     assert parsed.ranking[0][0] == best or parsed.intent == "nlu_fallback"
+
+
+def _every_text() -> list[str]:
+    """Every training example, every held-out text, and a few odd ones."""
+    import json
+
+    import yaml
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.settings import ROOT
+
+    texts = [message.get("text") for message in load_data(str(ROOT / "nlu")).intent_examples]
+    held_out = yaml.safe_load((ROOT / "tests" / "data" / "faq_heldout.yml").read_text("utf-8"))
+    texts += [row["text"] for row in held_out]
+    for name in ("triage_dev.jsonl", "triage_heldout.jsonl"):
+        lines = (ROOT / "eval" / name).read_text("utf-8").splitlines()
+        texts += [json.loads(line)["text"] for line in lines if line.strip()]
+    return [*texts, "  hola  ", "?", "😀😀", "a" * 500, "ñ", "hola\nquiero ayuda"]
+
+
+async def test_parsing_directly_gives_exactly_what_rasas_processor_gives(assistant):
+    assert assistant._nlu is not None, "the NLU graph is no longer a plain chain"
+    texts = _every_text()
+    assert len(texts) > 3000
+    for text in texts:
+        result = await assistant._agent.parse_message(text.strip())
+        intent = result.get("intent") or {}
+        ranking = tuple(
+            (entry["name"], float(entry["confidence"]))
+            for entry in result.get("intent_ranking") or []
+        )
+        assert await assistant.parse(text) == Parse(
+            intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0), ranking
+        ), text
+
+
+async def test_a_text_that_looks_like_an_intent_is_left_to_rasa(assistant):
+    # Rasa's RegexMessageHandler reads "/name" as that intent, at full confidence.
+    parsed = await assistant.parse("/saludar")
+    assert (parsed.intent, parsed.confidence) == ("saludar", 1.0)
