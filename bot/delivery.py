@@ -124,7 +124,15 @@ def own_bot(token: str, api_base_url: str | None, pool_size: int, timeout: float
         write_timeout=timeout,
         pool_timeout=timeout,
     )
+    # It never polls; without its own getUpdates request, Bot would build an httpx one.
+    polling = AiohttpRequest(connection_pool_size=1)
     if api_base_url:
         root = api_base_url.rstrip("/")
-        return Bot(token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot", request=request)
-    return Bot(token, request=request)
+        return Bot(
+            token,
+            base_url=f"{root}/bot",
+            base_file_url=f"{root}/file/bot",
+            request=request,
+            get_updates_request=polling,
+        )
+    return Bot(token, request=request, get_updates_request=polling)
