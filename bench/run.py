@@ -33,13 +33,24 @@ from bot.telegram.application import install_event_loop  # noqa: E402
 
 SCENARIOS = {telegram_e2e.NAME: telegram_e2e, stacks.NAME: stacks}
 QUICK = {"children": 5, "seconds": 3.0}
+# `telegram_e2e`'s loads when neither --children nor --max-rate is given: at Telegram's own
+# sending limit (what children see in production), and with that limit lifted and ~100
+# messages/s offered (the bot's own capacity, which issue 7's targets are about).
+E2E_LOADS = {
+    "telegram_rate": {"children": 50, "max_rate": 30},
+    "capacity": {"children": 150, "max_rate": 1000},
+}
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a few seconds: 5 children, 3 s")
-    parser.add_argument("--children", type=int, help="children sending at once (default 50)")
+    parser.add_argument(
+        "--children",
+        type=int,
+        help="children sending at once (default: two runs, 50 at --max-rate 30 and 150 at 1000)",
+    )
     parser.add_argument("--seconds", type=float, help="how long they send (default 30)")
     parser.add_argument(
         "--gap",
@@ -59,9 +70,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--max-rate",
         type=int,
-        default=30,
-        help="messages/s the bot may send (TELEGRAM_MAX_RATE; default 30, Telegram's limit; "
-        "raise it to measure the bot's own ceiling)",
+        help="messages/s the bot may send (TELEGRAM_MAX_RATE; 30 is Telegram's limit; "
+        "raise it to measure the bot's own ceiling; default: see --children)",
     )
     parser.add_argument(
         "--stack-seconds",
@@ -82,21 +92,36 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results file (JSON)")
     args = parser.parse_args(argv)
-    defaults = QUICK if args.quick else {"children": 50, "seconds": 30.0}
-    args.children = args.children if args.children is not None else defaults["children"]
-    args.seconds = args.seconds if args.seconds is not None else defaults["seconds"]
+    if args.quick:
+        args.loads = {"quick": {"children": QUICK["children"], "max_rate": 30}}
+    elif args.children is None and args.max_rate is None:
+        args.loads = E2E_LOADS
+    else:
+        load = {"children": args.children or 50, "max_rate": args.max_rate or 30}
+        args.loads = {"custom": load}
+    args.seconds = args.seconds if args.seconds is not None else (3.0 if args.quick else 30.0)
     if args.stack_seconds is None:
         args.stack_seconds = 2.0 if args.quick else 20.0
-    if args.children < 1 or args.seconds <= 0 or not 0 < args.gap[0] <= args.gap[1]:
+    too_few = any(load["children"] < 1 for load in args.loads.values())
+    if too_few or args.seconds <= 0 or not 0 < args.gap[0] <= args.gap[1]:
         parser.error("need --children >= 1, --seconds > 0 and 0 < LOW <= HIGH for --gap")
     if not 0 <= args.disclosures <= 1:
         parser.error("--disclosures is a share between 0 and 1")
     return args
 
 
-def run_telegram_e2e(args: argparse.Namespace, kind: str) -> dict[str, Any]:
+def run_telegram_e2e(args: argparse.Namespace, kind: str) -> list[dict[str, Any]]:
+    return [
+        run_telegram_load(args, kind, label, load["children"], load["max_rate"])
+        for label, load in args.loads.items()
+    ]
+
+
+def run_telegram_load(
+    args: argparse.Namespace, kind: str, label: str, children: int, max_rate: int
+) -> dict[str, Any]:
     params = telegram_e2e.Parameters(
-        children=args.children,
+        children=children,
         seconds=args.seconds,
         gap=tuple(args.gap),
         disclosure_share=args.disclosures,
@@ -111,7 +136,7 @@ def run_telegram_e2e(args: argparse.Namespace, kind: str) -> dict[str, Any]:
             telegram_token=telegram_e2e.TOKEN,
             protection_chat_id=telegram_e2e.PROTECTION,
             protection_fallback_chat_id=telegram_e2e.FALLBACK,
-            telegram_max_rate=args.max_rate,
+            telegram_max_rate=max_rate,
         )
         parts = harness.build_runtime(settings)
         startup = time.monotonic() - started
@@ -123,16 +148,17 @@ def run_telegram_e2e(args: argparse.Namespace, kind: str) -> dict[str, Any]:
     parameters = {**dataclasses.asdict(params), "gap": list(params.gap)}
     return {
         "scenario": telegram_e2e.NAME,
+        "load": label,
         "database": kind,
         "parameters": parameters,
         "startup_s": round(startup, 1),
-        "max_rate": args.max_rate,
+        "max_rate": max_rate,
         **figures,
     }
 
 
-def run_stacks(args: argparse.Namespace, kind: str) -> dict[str, Any]:
-    return stacks.run(args.stack_seconds, args.concurrency, args.quick)
+def run_stacks(args: argparse.Namespace, kind: str) -> list[dict[str, Any]]:
+    return [stacks.run(args.stack_seconds, args.concurrency, args.quick)]
 
 
 RUNNERS = {telegram_e2e.NAME: run_telegram_e2e, stacks.NAME: run_stacks}
@@ -149,9 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.scenario or list(SCENARIOS):
         for kind in kinds[:1] if name in ONCE else kinds:
             print(f"running {name} on {kind} ...", file=sys.stderr, flush=True)
-            result = RUNNERS[name](args, kind)
-            results.append(result)
-            print("\n".join(["", *SCENARIOS[name].table(result), ""]), flush=True)
+            for result in RUNNERS[name](args, kind):
+                results.append(result)
+                print("\n".join(["", *SCENARIOS[name].table(result), ""]), flush=True)
     document = {
         "schema": SCHEMA,
         "date": harness.now(),
@@ -160,13 +186,12 @@ def main(argv: list[str] | None = None) -> int:
         "command": " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
         "parameters": {
             "quick": args.quick,
-            "children": args.children,
+            "loads": args.loads,
             "seconds": args.seconds,
             "gap": list(args.gap),
             "disclosure_share": args.disclosures,
             "drain": args.drain,
             "seed": args.seed,
-            "max_rate": args.max_rate,
             "stack_seconds": args.stack_seconds,
             "concurrency": args.concurrency,
             "databases": kinds,

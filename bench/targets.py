@@ -13,7 +13,10 @@ def _row(target: str, value: float | None, goal: str, met: bool | None, note: st
 
 def check(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
-    e2e = next((r for r in results if r["scenario"] == "telegram_e2e"), None)
+    runs = [r for r in results if r["scenario"] == "telegram_e2e"]
+    # Judged on the heaviest load of the run (`capacity` in a full run), where the bot's
+    # own speed shows: at Telegram's sending limit the replies wait on Telegram's 30/s.
+    e2e = max(runs, key=lambda r: r["throughput_per_s"]["offered"], default=None)
     if e2e is not None:
         answered = e2e["throughput_per_s"]["answered"]
         p95 = e2e["latency_ms"]["reply"]["p95"]
@@ -44,6 +47,7 @@ def check(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 alert,
                 "<= 1000",
                 alert is not None and alert <= 1000,
+                f"at {offered:g} msg/s offered",
             )
         )
     stack = next((r for r in results if r["scenario"] == "stacks"), None)

@@ -758,8 +758,9 @@ def table(result: dict[str, Any]) -> list[str]:
     ]
     low, high = p["gap"]
     lines = [
-        f"{NAME} on {result['database']}: {p['children']} children for {p['seconds']:g} s, "
-        f"each a message every {low:g}-{high:g} s (startup {result['startup_s']:g} s)",
+        f"{NAME} ({result.get('load', 'custom')}) on {result['database']}: {p['children']} "
+        f"children for {p['seconds']:g} s, each a message every {low:g}-{high:g} s, sending "
+        f"at most {result['max_rate']}/s (startup {result['startup_s']:g} s)",
         "",
         f"{'latency (ms)':<28}{'n':>6}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}",
     ]
