@@ -90,6 +90,7 @@ async def test_the_session_is_made_on_the_loop_that_uses_it_and_closed_at_shutdo
     await request.initialize()
     session = request._session
     assert session is not None and session._loop is asyncio.get_running_loop()
+    assert session.trust_env  # a proxy set in HTTPS_PROXY is used, as with PTB's own client
     await request.shutdown()
     assert session.closed
     await request.shutdown()  # twice is harmless

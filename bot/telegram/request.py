@@ -59,8 +59,8 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
-                # The Bot API answers JSON; PTB reads the bytes itself.
-                auto_decompress=True,
+                # HTTPS_PROXY and the like are honoured, as PTB's httpx client does.
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:
