@@ -22,7 +22,7 @@ QUIET_LOGGERS = (
     "telegram",
     "apscheduler",
     "sanic",
-    "aiohttp.access",
+    "aiohttp",  # the bots' HTTP client (bot/telegram/request.py) and the webhook server
     "tensorflow",
     "absl",
     "matplotlib",
