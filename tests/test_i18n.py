@@ -232,6 +232,7 @@ FACILITATOR_MODULES = (
     "bot/cli.py",
     "bot/settings.py",
     "bot/privacy.py",
+    "bot/storage/database.py",
     "bot/datafiles.py",
     "bot/campaigns/launch.py",
     "bot/campaigns/schema.py",

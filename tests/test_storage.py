@@ -95,8 +95,17 @@ def test_each_database_prunes_on_its_own_schedule(database):
     assert sorted(database.processed_ids()) == [10, 11]
 
 
-def test_unreachable_database_gives_a_clear_error_without_the_password():
+def test_unreachable_database_gives_a_clear_error_without_the_password(staff_in_spanish):
+    db = Database("postgresql://voz:s3cret@127.0.0.1:1/voz")
+    with pytest.raises(DatabaseUnavailable, match="Revise DATABASE_URL") as error:
+        db.migrate()
+    assert "no se puede conectar con la base de datos en postgresql://voz:***@" in str(error.value)
+    assert "s3cret" not in str(error.value)
+
+
+def test_the_unreachable_database_error_is_in_english_for_english_staff(staff_in_english):
     db = Database("postgresql://voz:s3cret@127.0.0.1:1/voz")
     with pytest.raises(DatabaseUnavailable, match="Check DATABASE_URL") as error:
         db.migrate()
+    assert "cannot reach the database at postgresql://voz:***@127" in str(error.value)
     assert "s3cret" not in str(error.value)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from bot.i18n import _s
 from bot.storage.models import ProcessedUpdate
 
 MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
@@ -82,8 +83,10 @@ class Database:
                 command.upgrade(config, "head")
         except OperationalError as error:
             raise DatabaseUnavailable(
-                f"cannot reach the database at {self.where}: {error.orig}. "
-                "Check DATABASE_URL and that the server is running."
+                _s(
+                    "no se puede conectar con la base de datos en {where}: {error}. Revise "
+                    "DATABASE_URL y que el servidor esté funcionando."
+                ).format(where=self.where, error=str(error.orig).strip())
             ) from None
 
     @contextmanager
