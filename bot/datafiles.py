@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.i18n import N_, _s
+from bot.i18n import N_, _s, _sn
 
 NULL_TAG = "tag:yaml.org,2002:null"
 # The usual causes of a syntax error in a facilitator's file.
@@ -225,9 +225,11 @@ class NodeReader:
         if limit is not None and len(value) > limit:
             raise self.fail(
                 node,
-                _s("{what} tiene {count} caracteres, más de {limit}").format(
-                    what=what, count=len(value), limit=limit
-                ),
+                _sn(
+                    "{what} tiene {count} carácter, más de {limit}",
+                    "{what} tiene {count} caracteres, más de {limit}",
+                    len(value),
+                ).format(what=what, count=len(value), limit=limit),
                 fix or _s("acórtelo a {limit} caracteres o menos").format(limit=limit),
             )
         return value

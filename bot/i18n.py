@@ -12,7 +12,11 @@ Two domains, each with its own translator:
   errors). In STAFF_LANGUAGE: es (default) or en. Log lines stay English: they are for
   developers. A module constant that cannot be
   translated when the module is imported is marked with `N_()` and translated with `_s()`
-  where it is shown, so the language is the one in force at that moment.
+  where it is shown, so the language is the one in force at that moment. A text whose
+  grammar follows a number ("1 pregunta", "2 preguntas") goes through `_sn(singular,
+  plural, n)`, gettext's ngettext: its catalog entry has a msgid_plural and one msgstr per
+  plural form (two in es and en, PLURAL_FORMS), and the number is still filled in with
+  `.format(count=n)`.
 
 Spanish is the source language: msgids are the Spanish text, and locales/es holds the
 catalogs a facilitator edits; locales/en/LC_MESSAGES/staff.po holds the English. Compiled
@@ -76,6 +80,15 @@ def _s(message: str, language: str | None = None) -> str:
     return _staff_translations(str(LOCALES), language or staff_language()).gettext(message)
 
 
+def _sn(singular: str, plural: str, n: int, language: str | None = None) -> str:
+    """An officer's or facilitator's text that depends on a number: the singular or the
+    plural form for `n` in the staff catalog of STAFF_LANGUAGE (or of `language`). The
+    number is not filled in here: `_sn("{count} pregunta", "{count} preguntas",
+    n).format(count=n)`."""
+    translations = _staff_translations(str(LOCALES), language or staff_language())
+    return translations.ngettext(singular, plural, n)
+
+
 def N_(message: str) -> str:  # the gettext name for "translate later"
     """Marks a staff text for the catalog without translating it yet; `_s()` it when shown."""
     return message
@@ -113,10 +126,21 @@ SOURCE_LANGUAGE = "es"
 # domain -> (its languages, the functions that mark its messages, the folders read). Each
 # domain extracts only its own functions, so a folder may hold both kinds of text
 # (consent/: the children's assent texts with `_`, the bands file's errors with `_s`).
-CATALOGS: dict[str, tuple[tuple[str, ...], dict[str, None], tuple[str, ...]]] = {
+# A function's spec is Babel's: None for one text (the first argument), (1, 2) for
+# ngettext's singular and plural.
+CATALOGS: dict[str, tuple[tuple[str, ...], dict[str, tuple[int, ...] | None], tuple[str, ...]]] = {
     DOMAIN: (("es",), {"_": None}, ("bot", "consent")),
-    STAFF_DOMAIN: (tuple(STAFF_LOCALES), {"_s": None, "N_": None}, ("bot", "consent")),
+    STAFF_DOMAIN: (
+        tuple(STAFF_LOCALES),
+        {"_s": None, "N_": None, "_sn": (1, 2)},
+        ("bot", "consent"),
+    ),
 }
+# The plural forms every catalog is written with: msgstr[0] for 1, msgstr[1] for any other
+# number (0 too), in Spanish and English alike. Babel's CLDR data would give Spanish a third
+# form, for whole millions ("1 000 000 de preguntas"), that no text here needs and that
+# would leave msgstr[1] to the millions.
+PLURAL_FORMS = {"es": "nplurals=2; plural=(n != 1);", "en": "nplurals=2; plural=(n != 1);"}
 # A translator's comment (`# same in English` above the entry) that says a msgstr equal to
 # its Spanish msgid is the right translation ("Total"), not a copy left untranslated.
 SAME_AS_SOURCE = "same in English"
@@ -128,7 +152,8 @@ def _catalog_path(language: str, domain: str = DOMAIN):  # type: ignore[no-untyp
 
 def extract(domain: str = DOMAIN):  # type: ignore[no-untyped-def]
     """Every string the domain's functions mark in the sources (`_("...")` for messages;
-    `_s("...")`, `N_("...")` for staff), as a Babel catalog (the template)."""
+    `_s("...")`, `N_("...")`, and `_sn("...", "...", n)` as one plural entry, for staff), as
+    a Babel catalog (the template)."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
 
@@ -148,16 +173,25 @@ def _read(language: str, domain: str = DOMAIN):  # type: ignore[no-untyped-def]
 
     path = _catalog_path(language, domain)
     if not path.exists():
-        return Catalog(locale=language, project="voz-segura", charset="utf-8")
+        catalog = Catalog(locale=language, project="voz-segura", charset="utf-8")
+        if language in PLURAL_FORMS:
+            catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[language])]
+        return catalog
     with path.open("rb") as handle:
         return read_po(handle, locale=language)
 
 
+def _singular(message_id: str | tuple[str, ...]) -> str:
+    """The msgid of an entry, plural or not (a plural entry's id is (singular, plural))."""
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
 def update() -> list[str]:
     """Bring every catalog of every domain up to date with the sources; in the source
-    language an untranslated message gets its msgid as msgstr (the Spanish is the text),
-    in the others it stays empty for a translator (and `check` fails until then). Returns
-    what changed, for the log."""
+    language an untranslated message gets its msgid as msgstr (the Spanish is the text; a
+    plural entry gets msgid in msgstr[0] and msgid_plural in the others), in the others it
+    stays empty for a translator (and `check` fails until then). Every catalog is written
+    with PLURAL_FORMS. Returns what changed, for the log."""
     from babel.messages.pofile import write_po
 
     changes = []
@@ -166,17 +200,29 @@ def update() -> list[str]:
             template = extract(domain)  # fresh: update() adds the template's own messages
             catalog = _read(language, domain)
             created = catalog.creation_date  # keep the header stable: no churn on every run
+            if language in PLURAL_FORMS:  # before update(): it sizes plural msgstrs by it
+                catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[language])]
             known = {message.id for message in catalog if message.id}
             catalog.update(template, no_fuzzy_matching=True)
             catalog.creation_date, catalog.fuzzy = created, False
             for message in catalog:
                 if not message.id:
                     continue
-                if language == SOURCE_LANGUAGE and not message.string:
+                if message.pluralizable:
+                    forms = list(message.string or ())
+                    forms += [""] * (catalog.num_plurals - len(forms))
+                    if language == SOURCE_LANGUAGE:
+                        forms = [
+                            form or message.id[min(index, 1)] for index, form in enumerate(forms)
+                        ]
+                    message.string = tuple(forms[: catalog.num_plurals])
+                elif language == SOURCE_LANGUAGE and not message.string:
                     message.string = message.id
                 if message.id not in known:
-                    state = "" if message.string else " (to translate)"
-                    changes.append(f"{domain}/{language}: new {str(message.id)[:50]!r}{state}")
+                    translated = all(message.string) if message.pluralizable else message.string
+                    state = "" if translated else " (to translate)"
+                    shown = _singular(message.id)[:50]
+                    changes.append(f"{domain}/{language}: new {shown!r}{state}")
                 message.flags.discard("fuzzy")
             path = _catalog_path(language, domain)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,13 +235,33 @@ def update() -> list[str]:
 def problems() -> list[str]:
     """What is wrong with the catalogs: strings shown to users but missing or untranslated
     (in a language other than Spanish, a msgstr equal to its msgid counts as untranslated
-    unless marked SAME_AS_SOURCE), and placeholders that differ between msgid and msgstr."""
+    unless marked SAME_AS_SOURCE), and placeholders that differ between msgid and msgstr.
+
+    A plural entry (`_sn`) is checked form by form, "(msgstr[1])" naming the form: every
+    msgstr[i] must be filled in, and carry the placeholders of msgid_plural (msgstr[0] may
+    carry msgid's instead). In the sources, a singular and its plural may differ only in
+    `{count}` (the singular may say "una" instead), so a translation never lacks a value
+    the code fills in."""
     import re
 
     placeholder = re.compile(r"\{[^{}]*\}|%\(?\w*\)?[sd]")
+
+    def placeholders(text: str) -> list[str]:
+        return sorted(placeholder.findall(text))
+
+    def but_count(text: str) -> list[str]:
+        return [name for name in placeholders(text) if name != "{count}"]
+
     found = []
     for domain, (languages, _keywords, _sources) in CATALOGS.items():
         template = extract(domain)
+        for message in template:
+            if message.pluralizable and but_count(message.id[0]) != but_count(message.id[1]):
+                filename, line = message.locations[0]
+                found.append(
+                    f"{filename}:{line}: placeholders differ between singular and plural in "
+                    f"{message.id[0][:60]!r}"
+                )
         for language in languages:
             catalog = _read(language, domain)
             where = str(_catalog_path(language, domain))
@@ -203,19 +269,31 @@ def problems() -> list[str]:
                 if not message.id:
                     continue
                 entry = catalog.get(message.id)
-                shown = repr(str(message.id)[:60])
-                if entry is None:
+                shown = repr(_singular(message.id)[:60])
+                if entry is None or entry.id != message.id:  # absent, or plural forms changed
                     found.append(f"{where}: missing {shown}; run `make i18n`")
-                elif not entry.string or (
-                    language != SOURCE_LANGUAGE
-                    and entry.string == entry.id
-                    and SAME_AS_SOURCE not in entry.user_comments
-                ):
-                    found.append(f"{where}: untranslated {shown}")
-                elif sorted(placeholder.findall(str(entry.id))) != sorted(
-                    placeholder.findall(str(entry.string))
-                ):
-                    found.append(f"{where}: placeholders differ in {shown}")
+                    continue
+                if entry.pluralizable:
+                    strings = list(entry.string) if isinstance(entry.string, tuple) else []
+                    strings += [""] * catalog.num_plurals  # a form left out reads as empty
+                    forms = [
+                        (entry.id[min(index, 1)], strings[index], f" (msgstr[{index}])")
+                        for index in range(catalog.num_plurals)
+                    ]
+                else:
+                    forms = [(entry.id, entry.string, "")]
+                for index, (source, form, name) in enumerate(forms):
+                    allowed = [placeholders(source)]
+                    if index == 0 and entry.pluralizable:
+                        allowed.append(placeholders(entry.id[1]))
+                    if not form or (
+                        language != SOURCE_LANGUAGE
+                        and form == source
+                        and SAME_AS_SOURCE not in entry.user_comments
+                    ):
+                        found.append(f"{where}: untranslated {shown}{name}")
+                    elif placeholders(form) not in allowed:
+                        found.append(f"{where}: placeholders differ in {shown}{name}")
     return found
 
 

@@ -14,7 +14,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from bot.i18n import _s
+from bot.i18n import _s, _sn
 from bot.settings import SettingsError
 
 MIN_KEY_LENGTH = 32
@@ -25,9 +25,12 @@ def load_key(secret: str | None, key_file: Path) -> bytes:
     if secret:
         if len(secret) < MIN_KEY_LENGTH:
             raise SettingsError(
-                _s(
+                _sn(
+                    "VOZ_SECRET_KEY tiene {count} carácter; use al menos {minimum}, p. ej. lo "
+                    "que escribe: python -c 'import secrets; print(secrets.token_hex(32))'",
                     "VOZ_SECRET_KEY tiene {count} caracteres; use al menos {minimum}, p. ej. lo "
-                    "que escribe: python -c 'import secrets; print(secrets.token_hex(32))'"
+                    "que escribe: python -c 'import secrets; print(secrets.token_hex(32))'",
+                    len(secret),
                 ).format(count=len(secret), minimum=MIN_KEY_LENGTH)
             )
         return secret.encode()
@@ -52,10 +55,14 @@ def load_key(secret: str | None, key_file: Path) -> bytes:
     key = key_file.read_text().strip()
     if len(key) < MIN_KEY_LENGTH:
         raise SettingsError(
-            _s(
+            _sn(
+                "el archivo de clave {path} tiene {count} carácter; bórrelo para que se cree "
+                "una clave nueva (los seudónimos van a cambiar) o escriba en él al menos "
+                "{minimum} caracteres al azar",
                 "el archivo de clave {path} tiene {count} caracteres; bórrelo para que se cree "
                 "una clave nueva (los seudónimos van a cambiar) o escriba en él al menos "
-                "{minimum} caracteres al azar"
+                "{minimum} caracteres al azar",
+                len(key),
             ).format(path=key_file, count=len(key), minimum=MIN_KEY_LENGTH)
         )
     return key.encode()

@@ -81,7 +81,7 @@ def test_validate_reports_each_broken_file_with_line_and_fix_and_exits_1(
     line = VALID.splitlines().index("    type: scale") + 1
     assert f"{broken}:{line}: unknown question type 'escala'" in captured.err
     assert "Fix: did you mean 'scale'?" in captured.err
-    assert "1 of 3 campaign files have errors" in captured.err
+    assert "1 of 3 campaign files has errors" in captured.err
 
 
 def test_by_default_the_facilitator_reads_spanish(database_url, folder, capsys, staff_in_spanish):
@@ -95,7 +95,7 @@ def test_by_default_the_facilitator_reads_spanish(database_url, folder, capsys, 
         f"error: {broken}:{line}: tipo de pregunta desconocido 'escala' en la pregunta 'seguro'. "
         "Solución: ¿quiso decir 'scale'?"
     ) in captured.err
-    assert "1 de 3 archivos de consultas tienen errores" in captured.err
+    assert "1 de 3 archivos de consultas tiene errores" in captured.err
 
     broken.unlink()
     assert cli.main(["campaigns", "list"]) == 0

@@ -289,7 +289,7 @@ def test_choice_question_without_options_is_refused(tmp_path):
 def test_a_single_option_is_too_few(tmp_path):
     path, line = broken(tmp_path, "      - id: nadie\n        text: A nadie\n", "")
     # the error points at the list of options, which starts two lines above the removed one
-    assert_names(error_of(path), path, line - 2, "has 1 options", "2 to 10")
+    assert_names(error_of(path), path, line - 2, "has 1 option.", "2 to 10")
 
 
 def test_options_on_a_scale_question_are_refused(tmp_path):
@@ -372,7 +372,7 @@ def test_by_default_the_error_is_in_spanish_with_the_file_the_line_and_the_fix(
     assert error.line == line
     path, line = broken(tmp_path, "      - id: nadie\n        text: A nadie\n", "")
     assert str(error_of(path)) == (
-        f"{path}:{line - 2}: la pregunta 'contaria' tiene 1 opciones. "
+        f"{path}:{line - 2}: la pregunta 'contaria' tiene 1 opción. "
         "Solución: póngale de 2 a 10 opciones ('Prefiero no responder' se agrega solo)"
     )
 

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot import i18n
+from bot.awareness.outreach import BroadcastInfo, _summary
 from bot.campaigns import results
 from bot.escalation.cards import render_card
 from bot.escalation.officers import ActionResult, status_line
@@ -42,6 +43,9 @@ def test_both_domains_are_checked_in_every_language():
     # Officers' and facilitators' texts are staff messages, not children's.
     assert {"Tomar caso", "Hora: {time} UTC", "No autorizado", "Del {opens} al {closes}"} <= staff
     assert "✓ Enviado a la persona del caso {case}." in staff
+    # `_sn(singular, plural, n)` is extracted as one plural entry, keyed by its singular.
+    plural = i18n.extract("staff").get("ok: {campaign} ({count} pregunta)")
+    assert plural.id == ("ok: {campaign} ({count} pregunta)", "ok: {campaign} ({count} preguntas)")
     assert "No hay consultas en campaigns/." in staff
     children = {str(message.id) for message in i18n.extract("messages") if message.id}
     assert "👤 Persona de protección:" in children and "Tomar caso" not in children
@@ -110,6 +114,61 @@ def test_a_staff_string_missing_untranslated_or_misplaced_in_english_is_reported
     assert f"{where_en}: untranslated 'Total'" in i18n.problems()
 
 
+def test_a_plural_entry_missing_a_form_copied_or_with_a_changed_placeholder_is_reported(
+    tmp_path, monkeypatch
+):
+    locales = _copy_locales(tmp_path, monkeypatch)
+    english = locales / "en" / "LC_MESSAGES" / "staff.po"
+    text = english.read_text(encoding="utf-8")
+    changes = [
+        ('msgstr[1] "ok: {campaign} ({count} questions)"\n', ""),  # the plural form left out
+        ('msgstr[0] "{what} has {count} option"', 'msgstr[0] "{what} has {cuenta} option"'),
+        ('msgstr[1] "{count} failed"', 'msgstr[1] "failed"'),  # {count} dropped
+        ('msgstr[0] "{count} sent"', 'msgstr[0] "{count} enviado"'),  # the Spanish copied
+    ]
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    english.write_text(text, encoding="utf-8")
+    spanish = locales / "es" / "LC_MESSAGES" / "staff.po"
+    spanish_text = spanish.read_text(encoding="utf-8")
+    old = 'msgstr[1] "{count} dados de baja"'
+    assert old in spanish_text
+    spanish.write_text(spanish_text.replace(old, 'msgstr[1] ""'), encoding="utf-8")
+    found = i18n.problems()
+    where_en, where_es = str(english), str(spanish)
+    assert f"{where_en}: untranslated 'ok: {{campaign}} ({{count}} pregunta)' (msgstr[1])" in found
+    assert (
+        f"{where_en}: placeholders differ in '{{what}} tiene {{count}} opción' (msgstr[0])" in found
+    )
+    assert f"{where_en}: placeholders differ in '{{count}} fallido' (msgstr[1])" in found
+    assert f"{where_en}: untranslated '{{count}} enviado' (msgstr[0])" in found
+    assert f"{where_es}: untranslated '{{count}} dado de baja' (msgstr[1])" in found
+    assert len(found) == 5
+
+
+def test_a_singular_and_its_plural_may_differ_only_in_the_count(tmp_path, monkeypatch):
+    (tmp_path / "bot").mkdir()
+    (tmp_path / "bot" / "m.py").write_text(
+        'print(_sn("{what} tiene una opción", "{what} tiene {count} opciones", n))\n'
+        'print(_sn("{what} tiene {limit} opción", "{what} tiene {count} opciones", n))\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "ROOT", tmp_path)
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path / "locales")
+    monkeypatch.setattr(i18n, "CATALOGS", {"staff": (("es",), {"_sn": (1, 2)}, ("bot",))})
+    assert i18n.update() == [
+        "staff/es: new '{what} tiene una opción'",
+        "staff/es: new '{what} tiene {limit} opción'",
+    ]
+    # The first is fine ("una" for one); the second would leave {limit} unfilled in the
+    # plural, or a translation without it.
+    assert i18n.problems() == [
+        "bot/m.py:2: placeholders differ between singular and plural in "
+        "'{what} tiene {limit} opción'"
+    ]
+
+
 def test_update_gives_new_staff_strings_the_spanish_in_es_and_leaves_english_to_translate(
     tmp_path, monkeypatch
 ):
@@ -123,6 +182,18 @@ def test_update_gives_new_staff_strings_the_spanish_in_es_and_leaves_english_to_
     assert english.get("Tomar caso").string == ""
     assert i18n._read("es", "staff").get("Tomar caso").string == "Tomar caso"
     assert any("untranslated 'Tomar caso'" in problem for problem in i18n.problems())
+    # A plural entry: Spanish gets msgid and msgid_plural as its two forms, English two
+    # empty ones; both catalogs say two forms, msgstr[0] for 1 and msgstr[1] for the rest.
+    key = "ok: {campaign} ({count} pregunta)"
+    spanish = i18n._read("es", "staff")
+    assert spanish.get(key).string == (key, "ok: {campaign} ({count} preguntas)")
+    assert english.get(key).string == ("", "")
+    for language in ("es", "en"):
+        po = (locales / language / "LC_MESSAGES" / "staff.po").read_text(encoding="utf-8")
+        assert '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"' in po
+    assert f"{locales / 'en' / 'LC_MESSAGES' / 'staff.po'}: untranslated {key!r} (msgstr[1])" in (
+        i18n.problems()
+    )
 
 
 @pytest.fixture
@@ -209,6 +280,63 @@ def test_officer_answers_status_lines_and_the_results_table_in_english(english_s
     assert "Completaron la consulta" in results.as_csv(published)
 
 
+def _broadcast(sent: int, dropped: int, failed: int) -> BroadcastInfo:
+    return BroadcastInfo(
+        id=1,
+        name="prueba",
+        text="Hola",
+        created_at=START,
+        finished_at=START,
+        sent=sent,
+        failed=failed,
+        dropped=dropped,
+        pending=0,
+    )
+
+
+CAMPAIGN_OK = ("ok: {campaign} ({count} pregunta)", "ok: {campaign} ({count} preguntas)")
+WOULD_SEND = (
+    "el envío '{name}' mandaría este mensaje a {count} persona suscrita:",
+    "el envío '{name}' mandaría este mensaje a {count} personas suscritas:",
+)
+
+
+def _counted(forms: tuple[str, str], count: int) -> str:
+    return i18n._sn(*forms, count).format(campaign="demo", name="prueba", count=count)
+
+
+def test_a_count_of_one_reads_in_the_singular_in_spanish(staff_in_spanish):
+    assert _counted(CAMPAIGN_OK, 1) == "ok: demo (1 pregunta)"
+    assert _counted(CAMPAIGN_OK, 8) == "ok: demo (8 preguntas)"
+    assert _counted(CAMPAIGN_OK, 0) == "ok: demo (0 preguntas)"
+    assert (
+        _counted(WOULD_SEND, 1) == "el envío 'prueba' mandaría este mensaje a 1 persona suscrita:"
+    )
+    assert _counted(WOULD_SEND, 3) == (
+        "el envío 'prueba' mandaría este mensaje a 3 personas suscritas:"
+    )
+    # Each count of a broadcast's summary agrees with its own noun.
+    assert _summary(_broadcast(sent=1, dropped=0, failed=2)) == (
+        "1 enviado, 0 dados de baja (bloquearon el bot: se les quitó la suscripción), 2 fallidos"
+    )
+    assert _summary(_broadcast(sent=5, dropped=1, failed=1)) == (
+        "5 enviados, 1 dado de baja (bloqueó el bot: se le quitó la suscripción), 1 fallido"
+    )
+
+
+def test_a_count_of_one_reads_in_the_singular_in_english(staff_in_english):
+    assert _counted(CAMPAIGN_OK, 1) == "ok: demo (1 question)"
+    assert _counted(CAMPAIGN_OK, 8) == "ok: demo (8 questions)"
+    assert _counted(CAMPAIGN_OK, 0) == "ok: demo (0 questions)"
+    assert _counted(WOULD_SEND, 1) == "broadcast 'prueba' would send this message to 1 subscriber:"
+    assert _counted(WOULD_SEND, 3) == (
+        "broadcast 'prueba' would send this message to 3 subscribers:"
+    )
+    assert _summary(_broadcast(sent=1, dropped=0, failed=2)) == (
+        "1 sent, 0 dropped (blocked the bot: unsubscribed), 2 failed"
+    )
+
+
 def test_staff_dates_and_numbers_are_formatted_for_es_cr_by_default(monkeypatch):
     monkeypatch.delenv("STAFF_LANGUAGE", raising=False)
     assert i18n.staff_locale() == "es_CR"
@@ -244,12 +372,13 @@ FACILITATOR_MODULES = (
 )
 # Calls whose arguments are shown to the person running a command.
 SHOWN = {"print", "_error", "_stopped"}
-MARKED = {"_s", "N_"}
+MARKED = {"_s", "_sn", "N_"}
 WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 def _bare_words(node: ast.AST) -> list[ast.AST]:
-    """String literals holding words in an expression that is shown, outside `_s()`/`N_()`.
+    """String literals holding words in an expression that is shown, outside `_s()`, `_sn()`
+    and `N_()`.
     What `.format()` fills in is left alone: the words are in the template, and the values
     are ids, paths, numbers or fragments translated where they are made. So are keys
     (`fields["options"]`) and collections (the choices given to `suggest`): data, not text."""
@@ -315,6 +444,8 @@ def test_the_scan_finds_a_bare_text_printed_or_raised():
     source = (
         'print(f"ok: {name} ({count} questions)")\n'
         'print(_s("ok: {name}").format(name=name))\n'
+        'print(_sn("{count} pregunta", "{count} preguntas", count).format(count=count))\n'
+        'print(ngettext("{count} question", "{count} questions", count).format(count=count))\n'
         'raise CampaignError(path, 1, "the file is empty", _s("empiece aquí"))\n'
         'raise self.fail(node, _s("{what} no tiene").format(what=what), suggest(a, b, "use x"))\n'
         'raise ValueError("rate must be above 0")\n'
@@ -324,9 +455,11 @@ def test_the_scan_finds_a_bare_text_printed_or_raised():
     )
     assert [where.split(": ")[0] for where in untranslated(source, "m.py")] == [
         "m.py:1",
-        "m.py:3",
+        "m.py:4",  # Python's own ngettext is not the staff catalog: both its texts
         "m.py:4",
-        "m.py:7",
+        "m.py:5",
+        "m.py:6",
+        "m.py:9",
     ]
 
 

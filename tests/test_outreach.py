@@ -381,7 +381,7 @@ def test_by_default_the_progress_bar_and_the_command_speak_spanish(
     bar = ProgressBar(Stream(), width=10, every=0)  # type: ignore[arg-type]
     bar(Tally(total=500, sent=120, dropped=3, failed=2, skipped=1))
     assert bar_output[-1] == (
-        "\r[##........] 120/500 enviados, 3 dados de baja, 2 fallidos, 1 se dieron de baja"
+        "\r[##........] 120/500 enviados, 3 dados de baja, 2 fallidos, 1 se dio de baja"
     )
     subscribe_all(Database(cli_env), chats(3))
     assert cli.main(["broadcast", "--text", "Hola", "--name", "prueba", "--dry-run"]) == 0

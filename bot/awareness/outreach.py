@@ -76,7 +76,7 @@ from bot.awareness.tables import (
     BroadcastDelivery,
     Subscription,
 )
-from bot.i18n import _, _s
+from bot.i18n import _, _s, _sn
 
 if TYPE_CHECKING:  # telegram is imported where it is used: `python -m bot` starts faster
     from telegram import Bot
@@ -716,12 +716,16 @@ class ProgressBar(logging.Filter):
         filled = self.width * tally.done // tally.total if tally.total else self.width
         counts = [
             _s("{sent}/{total} enviados").format(sent=tally.sent, total=tally.total),
-            _s("{dropped} dados de baja").format(dropped=tally.dropped),
+            _sn("{count} dado de baja", "{count} dados de baja", tally.dropped).format(
+                count=tally.dropped
+            ),
         ]
         if tally.failed:
-            counts.append(_s("{failed} fallidos").format(failed=tally.failed))
+            failed = _sn("{count} fallido", "{count} fallidos", tally.failed)
+            counts.append(failed.format(count=tally.failed))
         if tally.skipped:
-            counts.append(_s("{skipped} se dieron de baja").format(skipped=tally.skipped))
+            skipped = _sn("{count} se dio de baja", "{count} se dieron de baja", tally.skipped)
+            counts.append(skipped.format(count=tally.skipped))
         line = f"[{'#' * filled}{'.' * (self.width - filled)}] " + ", ".join(counts)
         if line == self._line and self._open:
             return
@@ -937,9 +941,11 @@ def command(
                 return 0
             if args.dry_run:
                 print(
-                    _s("envío '{name}': faltan {count} mensajes por enviar").format(
-                        name=info.name, count=info.pending
-                    )
+                    _sn(
+                        "envío '{name}': falta {count} mensaje por enviar",
+                        "envío '{name}': faltan {count} mensajes por enviar",
+                        info.pending,
+                    ).format(name=info.name, count=info.pending)
                 )
                 print(_dry_run(_duration(info.pending, args.rate)))
                 return 0
@@ -959,7 +965,11 @@ def command(
         return _error(str(error))
     if args.dry_run:
         count = outreach.subscriber_count()
-        would = _s("el envío '{name}' mandaría este mensaje a {count} personas suscritas:")
+        would = _sn(
+            "el envío '{name}' mandaría este mensaje a {count} persona suscrita:",
+            "el envío '{name}' mandaría este mensaje a {count} personas suscritas:",
+            count,
+        )
         print(would.format(name=name, count=count) + "\n")
         print(text)
         print("\n" + _dry_run(_duration(count, args.rate)))
@@ -993,9 +1003,12 @@ def _send(
                 started.append(outreach.create(*new))
             current = started[0]
             print(
-                _s(
+                _sn(
+                    "envío '{name}': {count} mensaje por enviar, a un máximo de {rate}/s. Si se "
+                    "detiene, termínelo con: python -m bot broadcast --resume {name}",
                     "envío '{name}': {count} mensajes por enviar, a un máximo de {rate}/s. Si se "
-                    "detiene, termínelo con: python -m bot broadcast --resume {name}"
+                    "detiene, termínelo con: python -m bot broadcast --resume {name}",
+                    current.pending,
                 ).format(name=current.name, count=current.pending, rate=f"{rate:g}"),
                 flush=True,
             )
@@ -1036,9 +1049,11 @@ def _send(
     )
     if tally.skipped:
         print(
-            _s("{count} se dieron de baja durante el envío y no recibieron nada").format(
-                count=tally.skipped
-            )
+            _sn(
+                "{count} se dio de baja durante el envío y no recibió nada",
+                "{count} se dieron de baja durante el envío y no recibieron nada",
+                tally.skipped,
+            ).format(count=tally.skipped)
         )
     return 0
 
@@ -1066,10 +1081,21 @@ def _interruptible() -> asyncio.Event:
 
 
 def _summary(info: BroadcastInfo) -> str:
-    return _s(
-        "{sent} enviados, {dropped} dados de baja (bloquearon el bot: se les quitó la "
-        "suscripción), {failed} fallidos"
-    ).format(sent=info.sent, dropped=info.dropped, failed=info.failed)
+    """ "3 enviados, 1 dado de baja (...), 0 fallidos": each count with its own noun."""
+    sent = _sn("{count} enviado", "{count} enviados", info.sent)
+    dropped = _sn(
+        "{count} dado de baja (bloqueó el bot: se le quitó la suscripción)",
+        "{count} dados de baja (bloquearon el bot: se les quitó la suscripción)",
+        info.dropped,
+    )
+    failed = _sn("{count} fallido", "{count} fallidos", info.failed)
+    return ", ".join(
+        (
+            sent.format(count=info.sent),
+            dropped.format(count=info.dropped),
+            failed.format(count=info.failed),
+        )
+    )
 
 
 def _dry_run(duration: str) -> str:

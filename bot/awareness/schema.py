@@ -40,7 +40,7 @@ from pathlib import Path
 import yaml
 
 from bot.datafiles import DataFileError, NodeReader, line_of, load_yaml, plain, suggest, yml_files
-from bot.i18n import N_, _s
+from bot.i18n import N_, _s, _sn
 from bot.settings import ROOT
 from consent.bands import Bands, BandsError, load_bands
 
@@ -426,13 +426,20 @@ def main(argv: list[str] | None = None) -> int:
         print(_s("error: {error}").format(error=error), file=sys.stderr)
         return 1
     for lesson in lessons:
+        count = len(lesson.quiz)
         if lesson.variants:
-            line = _s("ok: {lesson} ({count} preguntas de quiz, mensajes propios para {bands})")
+            line = _sn(
+                "ok: {lesson} ({count} pregunta de quiz, mensajes propios para {bands})",
+                "ok: {lesson} ({count} preguntas de quiz, mensajes propios para {bands})",
+                count,
+            )
         else:
-            line = _s("ok: {lesson} ({count} preguntas de quiz)")
-        print(
-            line.format(lesson=lesson.id, count=len(lesson.quiz), bands=", ".join(lesson.variants))
-        )
+            line = _sn(
+                "ok: {lesson} ({count} pregunta de quiz)",
+                "ok: {lesson} ({count} preguntas de quiz)",
+                count,
+            )
+        print(line.format(lesson=lesson.id, count=count, bands=", ".join(lesson.variants)))
     return 0
 
 

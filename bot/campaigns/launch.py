@@ -26,7 +26,7 @@ from bot.campaigns.schema import (
     load_campaigns,
 )
 from bot.campaigns.tables import CampaignStatus
-from bot.i18n import N_, _s
+from bot.i18n import N_, _s, _sn
 from bot.settings import ROOT, Settings, SettingsError, check_bot_username
 
 if TYPE_CHECKING:
@@ -264,16 +264,19 @@ def _validate(names: list[str], folder: Path) -> int:
             errors += 1
             continue
         seen[campaign.id] = campaign
+        count = len(campaign.questions)
         print(
-            _s("ok: {campaign} ({count} preguntas)").format(
-                campaign=campaign.id, count=len(campaign.questions)
-            )
+            _sn(
+                "ok: {campaign} ({count} pregunta)", "ok: {campaign} ({count} preguntas)", count
+            ).format(campaign=campaign.id, count=count)
         )
     if errors:
         print(
-            _s("{errors} de {total} archivos de consultas tienen errores").format(
-                errors=errors, total=len(paths)
-            ),
+            _sn(
+                "{errors} de {total} archivos de consultas tiene errores",
+                "{errors} de {total} archivos de consultas tienen errores",
+                errors,
+            ).format(errors=errors, total=len(paths)),
             file=sys.stderr,
         )
     return 1 if errors else 0

@@ -29,7 +29,7 @@ from bot.campaigns.model import (
     Wording,
 )
 from bot.datafiles import DataFileError, NodeReader, line_of, load_yaml, suggest, yml_files
-from bot.i18n import N_, _s
+from bot.i18n import N_, _s, _sn
 from bot.settings import ROOT
 from consent.bands import Bands, load_bands
 
@@ -263,7 +263,11 @@ class _Reader(NodeReader):
             if not low <= len(access_code) <= high:
                 raise self.fail(
                     code_node,
-                    _s("'access_code' tiene {count} caracteres").format(count=len(access_code)),
+                    _sn(
+                        "'access_code' tiene {count} carácter",
+                        "'access_code' tiene {count} caracteres",
+                        len(access_code),
+                    ).format(count=len(access_code)),
                     _s(
                         "use de {low} a {high} caracteres, o quite 'access_code' para una "
                         "consulta abierta a cualquiera que tenga el enlace"
@@ -376,7 +380,9 @@ class _Reader(NodeReader):
         if not MIN_OPTIONS <= len(items) <= MAX_OPTIONS:
             raise self.fail(
                 node,
-                _s("{what} tiene {count} opciones").format(what=what, count=len(items)),
+                _sn(
+                    "{what} tiene {count} opción", "{what} tiene {count} opciones", len(items)
+                ).format(what=what, count=len(items)),
                 _s(
                     "póngale de {low} a {high} opciones ('Prefiero no responder' se agrega solo)"
                 ).format(low=MIN_OPTIONS, high=MAX_OPTIONS),
