@@ -1130,3 +1130,150 @@ def test_injury_signs_and_getting_ready_at_an_edge_alarm(text: str) -> None:
 )
 def test_matches_and_views_from_high_places_do_not_alarm(text: str) -> None:
     assert not assess(text).escalate
+
+
+# --------------------------------------------------------------------------------------------
+# Grooming: secrecy about "what we have", flattery of a child's maturity
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "un señor me dice que lo nuestro tiene que ser secreto",
+        "el man de free fire me dijo que nadie puede saber de lo nuestro",
+        "un mae de 21 me escribe que no le cuente a nadie de lo nuestro",
+        "no le contés a nadie de lo nuestro, me dice un mae de 20",
+        "un viejo me dice que lo nuestro no se lo cuente a nadie",
+        "mi novio tiene 24 y dice que lo nuestro tiene que quedar entre los dos",
+        "un señor me dice que nadie tiene que enterarse de lo nuestro",
+        "el profe de mate me dice que nadie puede enterarse de lo que tenemos",
+        "me pide que borre los chats para que nadie sepa de lo nuestro",
+        "UN TIPO DE 30 ME DICE Q LO NUESTRO ES SECRETO",
+        "un man de 26 me dice que tenemos que mantener lo nuestro en secreto",
+        "el profe y yo tenemos algo y dice que lo nuestro es secreto",
+        # A "surprise" is no excuse when an adult asks for the silence.
+        "un señor me dijo que no le contara a nadie, que era una sorpresa",
+    ],
+)
+def test_an_adult_demanding_secrecy_about_the_relationship_is_grooming(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.category == "online_grooming"
+    assert verdict.guard is None
+    assert verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "un tipo de 25 me dice que soy muy madura para mi edad",
+        "tengo 11 y un muchacho de insta me dice q soy bien maduro para mi edad",
+        "un señor por whatsapp me escribe que soy muy madurita",
+        "un mae de 22 me escribe: sos muy madura para tu edad, no sos como las otras carajillas",
+        "un hombre me escribe que usted es muy madurita, tengo 13",
+        "usted es muy madurita para su edad, me puso un mae de 23 por insta",
+        "sos muy madura para tu edad, me escribió un man de tiktok",
+        "un tipo me escribe que no parezco de 12 y que soy toda una mujer, tengo 12",
+        "tengo 12 y un mae me dice que soy muy madurita, ¿eso es normal?",
+        "un señor que es amigo de mi papá me dice que soy muy madurita",
+        "mi mamá no sabe pero un señor me dice que soy re madura",
+        "el novio de mi mamá me dice que soy muy madurita",
+        "un mae de 19 me escribe por discord: eres tan madurita",
+    ],
+)
+def test_an_adult_flattering_a_childs_maturity_is_grooming(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.category == "online_grooming"
+    assert verdict.guard is None
+    assert verdict.escalate
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        (
+            "un mae de 20 me dice que soy muy madurito y que lo nuestro es secreto, yo tengo 13",
+            "self",
+        ),
+        (
+            "un man de 30 le dice a mi prima de 13 que es muy madurita y que lo de ellos es "
+            "secreto",
+            "other",
+        ),
+        ("a mi hermanita de 11 un señor le escribe que es muy madura", "other"),
+    ],
+)
+def test_flattery_and_secrecy_name_who_is_groomed(text: str, subject: str) -> None:
+    verdict = assess(text)
+    assert verdict.category == "online_grooming"
+    assert verdict.subject == subject
+    assert verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A teen's secret with a friend of the same age, and surprises being prepared.
+        "mi amiga y yo tenemos un secreto, no le vamos a decir a nadie",
+        "mi amiga me dijo que lo que hablamos es secreto",
+        "es un secreto, no le digas a nadie, le vamos a hacer una fiesta sorpresa a mi mamá",
+        "le estamos organizando una fiesta sorpresa a mi abuela, es nuestro secreto",
+        "le vamos a comprar un regalo a mi papá, es nuestro secreto",
+        # "Lo nuestro" between classmates of about the same age.
+        "mi compañero de clase y yo somos novios pero lo nuestro es secreto porque mis papás no "
+        "me dejan",
+        "mi novio del cole tiene 14 como yo y queremos que lo nuestro sea secreto por ahora",
+        "mi novia tiene mi edad y me dice que lo nuestro tiene que ser secreto porque sus papás "
+        "son estrictos",
+        "tengo 14 y mi novio de 15 me dice que lo nuestro es secreto",
+        "mi prima de 14 y su novio de 15 dicen que lo de ellos es secreto",
+        "no quiero que nadie sepa de lo nuestro todavía, mi novio es de mi cole",
+        # Praise from family, teachers, classmates; maturity that is not about a person.
+        "mi mamá dice que soy muy madura para mi edad",
+        "tengo 12 y la profe dice que soy muy madura",
+        "soy muy madura para mi edad, eso dice mi abuela",
+        "mi papá dice que ya soy todo un hombre",
+        "la señora que me cuida dice que soy muy madura",
+        "el señor de la pulpería dice que soy muy madura porque ayudo a mi mamá",
+        "mi jefe dice que soy muy maduro para mi edad porque trabajo duro",
+        "tengo 13 y un compa de mi clase me dice que soy muy maduro",
+        "mi hermana de 17 es muy madura",
+        "la profe dijo que somos muy maduros para nuestra edad",
+        "los mangos ya están maduros",
+        "tengo 15 y parezco de 18, me dejan entrar a todo",
+    ],
+)
+def test_peer_secrets_surprises_and_family_praise_do_not_alarm(text: str) -> None:
+    verdict = assess(text)
+    assert not verdict.escalate
+    assert verdict.category == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "guard"),
+    [
+        ("¿qué es el grooming?", "informational"),
+        ("¿qué es el grooming? ¿es cuando un adulto te dice que sos muy madura?", "informational"),
+        ("¿es normal que alguien te diga que lo suyo es secreto?", "informational"),
+        ("¿es normal que un adulto le diga a una niña que es muy madura?", "informational"),
+        ("¿qué haría si un señor me dijera que lo nuestro tiene que ser secreto?", "hypothetical"),
+        ("¿qué hago si un señor me dice que soy muy madura?", "hypothetical"),
+        (
+            "leímos una novela donde un señor le dice a una muchacha que lo suyo es secreto",
+            "homework",
+        ),
+    ],
+)
+def test_questions_and_what_ifs_about_secrecy_and_flattery_stay_framed(
+    text: str, guard: str
+) -> None:
+    verdict = assess(text)
+    assert verdict.guard == guard
+    assert not verdict.escalate
+
+
+def test_a_question_that_tells_of_a_real_secret_relationship_is_not_framed() -> None:
+    verdict = assess("¿es normal que un señor de 30 me diga que lo nuestro es secreto?")
+    assert verdict.category == "online_grooming"
+    assert verdict.guard is None
+    assert verdict.escalate

@@ -727,6 +727,144 @@ _SPREAD = (
     r"|divulgar)"
 )
 
+# Grooming locks a child in with secrecy about "what we have" and with flattery that makes
+# the child feel older than they are.  Both are ordinary words between peers, so they count
+# when an adult or a young writer is named, or when nothing marks the other as a peer.
+_RELATIONSHIP = _alt(
+    r"lo (?:nuestro|suyo|de (?:nosotros|nosotras|los dos|ustedes|ellos|ellas|el y yo"
+    r"|ella y yo))",
+    r"lo que (?:tenemos|hablamos|nos escribimos|nos decimos|hacemos"
+    r"|hay entre (?:nosotros|los dos))",
+    r"nuestra relacion", r"nuestras (?:conversaciones|charlas|fotos)",
+    r"nuestros (?:chats|mensajes|audios)",
+)
+_SECRET = _alt(
+    r"(?:un |en |nuestro )?secret[oa]", r"en privado", r"escondid[oa]", r"a escondidas",
+    r"entre (?:los dos|nosotr[oa]s|usted y yo|vos y yo|tu y yo|el y yo|ella y yo)",
+    r"solo (?:de|para|entre) (?:los dos|nosotr[oa]s)",
+)
+_KEEP = (
+    r"(?:(?:tiene|tenia|tendria|va|iba) (?:que|a) |(?:debe|deberia|puede|podia)(?: de)? )?"
+    r"(?:ser|quedar|quedarse|seguir|estar|es|sea|son|sean|fuera|era|sigue|siga|queda|quede"
+    r"|quedara|se queda|se quede)"
+)
+_NOBODY_KNOWS = (
+    r"(?:sepa|sepan|supiera|supieran|se entere|se enteren|se entera|se va a enterar|puede saber"
+    r"|tiene que saber|debe saber|puede enterarse|tiene que enterarse|debe enterarse"
+    r"|se puede enterar|se tiene que enterar|se debe enterar|nos vea|nos vean|nos puede ver)"
+)
+_TELL = (
+    r"(?:diga|digas|dijera|dijeras|cuente|cuentes|contes|contara|contaras|hable|hables|hablara"
+    r"|decir|decirle|decirles|contar|contarle|contarles|hablar|ensene|ensenes|muestre|muestres)"
+)
+_RELATIONSHIP_SECRECY = (
+    r"\b" + _RELATIONSHIP + r" (?:siempre |solo |tambien )?" + _KEEP + r" (?:\w+ )?" + _SECRET
+    + r"\b",
+    r"\b(?:mantener|mantengamos|mantenga|mantengas|mantenes|guardar|guardemos|guarde|guardes"
+    r"|tener|tengamos|llevar|llevemos) (?:todo )?" + _RELATIONSHIP
+    + r" (?:en secreto|escondid[oa]|a escondidas|en privado)\b",
+    r"\bnadie (?:mas )?" + _NOBODY_KNOWS + r" (?:nada )?(?:de|sobre) " + _RELATIONSHIP + r"\b",
+    r"\bno (?:le |les |se lo |se la )?(?:\w+ )?" + _TELL + r" (?:nada )?(?:a nadie "
+    r"|a (?:mis|tus|sus|los) papas |a (?:mi|tu|su) (?:mama|papa|familia) )?(?:de|sobre|acerca de) "
+    + _RELATIONSHIP + r"\b",
+    r"\b" + _RELATIONSHIP + r" no (?:se lo |se la |le |les )?(?:\w+ )?" + _TELL
+    + r" (?:a )?nadie\b",
+)
+# "muy madurita", "madura para tu edad", "no sos como las otras de tu edad", "toda una mujer".
+_MATURE = _alt(
+    r"(?:mas |muy |bien |tan |super |re |demasiado |bastante )?madur(?:it)?[oa]s?",
+    r"toda una (?:mujer|mujercita|senorita)", r"todo un hombre(?:cito)?", r"una mujercita",
+    r"(?:una )?mujer de verdad",
+)
+_MATURE_FOR_AGE = (
+    r"\bmadur(?:it)?[oa]s? para (?:tu edad|tener \d+|la edad que tenes|la edad que tienes)",
+    r"\b(?:usted es|es usted) (?:\w+ )?madur(?:it)?[oa]s? para su edad",
+    r"\bmas madur(?:it)?[oa]s? que (?:las|los|otras|otros) (?:\w+ )?(?:de (?:tu|su) edad"
+    r"|chiquit[oa]s|carajill[oa]s|ninas|ninos|chamac[oa]s|guilas)",
+    r"\bno (?:sos|eres|es) como (?:las|los) (?:otras|otros|demas) (?:\w+ )?(?:de (?:tu|su) edad"
+    r"|chiquit[oa]s|carajill[oa]s|ninas|ninos|chamac[oa]s|guilas)",
+)
+_SAY = (
+    r"(?:dice|dijo|decia|dicen|escribe|escribio|escribia|pone|puso|repite|repetia|manda|mando"
+    r"|asegura|comenta|cree|piensa)"
+)
+_MATURITY_FLATTERY = (
+    r"\b(?:(?:me|le|nos|les) )?" + _SAY + r" (?:\w+ ){0,4}?que (?:yo |ella |el |usted |vos |tu )?"
+    r"(?:ya )?(?:soy|sos|eres|es|estoy|estas|esta|era|estaba|seria) " + _MATURE + r"\b",
+    r"\b(?:ya )?(?:sos|eres|es usted|usted es|estas) (?:ya )?" + _MATURE + r"\b",
+    r"\bme (?:\w+ )?" + _SAY + r" (?:\w+ ){0,2}?que (?:no )?(?:parezco|pareces|parece) (?:de"
+    r" (?:1[5-9]|[2-9]\d)|mas grande|mayor|toda una mujer|todo un hombre)\b",
+    r"\bme (?:\w+ )?" + _SAY + r" (?:\w+ ){0,2}?que no (?:parezco|pareces|parece)"
+    r" de (?:[89]|1[0-4])\b",
+    *_MATURE_FOR_AGE,
+)
+# An adult, or someone clearly older: "un señor", "un mae de 19", "tiene 25", "mayor que yo".
+_OLDER_PERSON = (
+    r"\b(?:senor|senora|senores|adulto|adulta|veterano|don|dona|desconocido|extranjero|gringo"
+    r"|turista|casado|casada)\b|(?<!\btodo )\b(?:un|el|ese|este|aquel) hombre\b"
+    r"|(?<!\bmi )(?<!\bmis )\bviej[oa]s?\b"
+    r"|\b(?:man|mae|tipo|mujer|muchach[oa]|chavalo|novi[oa]|amig[oa]|roco|pareja|chamac[oa]"
+    r"|alguien|persona|profe|profesora?|entrenadora?|jefe) (?:que tiene |de )(?:1[89]|[2-9]\d)\b"
+    r"|\b(?:tiene|tenia|ya tiene|como de) (?:1[89]|[2-9]\d)(?: anos)?\b"
+    r"|\bmayor (?:de edad|que yo)\b|\b(?:mucho|bastante|muchos anos|\d+ anos) mayor\b"
+    r"|\bme (?:lleva|llevaba) (?:como )?(?:\d+|muchos|bastantes) anos\b"
+    r"|\b(?:el|mi|un|ese|este|la|una|esa) (?:profe|profesora?|maestr[oa]|entrenadora?|jef[ea]"
+    r"|pastor|padrastro|chofer|busero|taxista|doctor|policia|guarda|catequista|sacerdote)\b"
+    r"|\b(?:novio|pareja|esposo|marido|amig[oa]|compa|companero|jefe) de (?:mi|su) (?:mama|mami"
+    r"|papa|papi|tia|tio|abuel[oa]|madrina|padrino)\b"
+)
+# The writer gives a child's age or school year.
+_YOUNG_WRITER = (
+    r"\b(?:tengo|cumpli|voy a cumplir|apenas tengo|solo tengo|yo de) (?:[89]|1[0-7])"
+    r"(?: anos| anitos)?(?=\s*(?:[?!.,]|$|y\b|pero\b|entonces\b))"
+    r"|\b(?:soy|estoy) (?:de|en) (?:cuarto|quinto|sexto|septimo|octavo|noveno|decimo)\b"
+    r"|\bsoy (?:menor de edad|una nina|un nino|una chiquita|un chiquito)\b"
+)
+# Somebody trusted, a woman the writer knows or a crowd says it: praise, not a lure.
+_FAMILY_SAYS = (
+    r"(?<!\bde )(?<!\bdel )\b(?:mis?|la|el|los|las|una|esa) (?:mama|mami|papa|papi|papas|tata"
+    r"|abuel[oa]s?|tia|tio|tias|tios|herman[oa]s?|prim[oa]s?|madrina|padrino|viej[oa]|profe"
+    r"|profesora?|maestr[oa]|entrenadora?|jef[ea]|orientadora?|psicolog[oa]|familia|senora"
+    r"|vecina|doctora|enfermera|dona \w+)\b(?: \w+){0,3}? (?:(?:me|le|nos) )?" + _SAY + r"\b"
+    r"|\b" + _SAY + r" (?:mis?|la|el) (?:mama|mami|papa|papi|papas|tata|abuel[oa]|tia|tio"
+    r"|herman[oa]|madrina|padrino|viej[oa]|profe|profesora?|maestr[oa]|entrenadora?|jef[ea])\b"
+    r"|\b(?:todos|todo el mundo|la gente|mis amig[oa]s|mis compas|mis companer[oa]s) (?:me )?"
+    + _SAY + r"\b"
+)
+# The other is a peer of the writer's age: a classmate, a friend, someone of 8 to 17.
+_PEER_OF_WRITER = (
+    r"\b(?:de|a) (?:mi|nuestra|la misma) (?:edad|clase|grado|seccion|aula|grupo|cole|colegio"
+    r"|escuela)\b"
+    r"|\bmisma edad\b|\bcomo yo\b|\btiene mi edad\b"
+    r"|\b(?:mi|un|una|el|la) (?:companer[oa]|compa|compi)\b|\bmis? (?:mejor )?amig[oa]s?\b"
+    r"|\b(?:novi[oa]|man|mae|tipo|muchach[oa]|chavalo|chamac[oa]|carajill[oa]|guila|amig[oa]"
+    r"|compa|companer[oa]|prim[oa]|herman[oa]|vecin[oa]) (?:de|que tiene|tiene) (?:[89]|1[0-7])\b"
+    r"|\b(?:mi|el|la) \w+ y yo\b|\byo y (?:mi|el|la)\b"
+    r"|\bno (?:me|le|nos|les) dejan tener novi[oa]s?\b"
+    r"|\b(?:sus|tus) (?:papas|tatas|viejos|mama|papa) (?:son|no (?:le|lo|la) dejan|no saben"
+    r"|no sabe)\b"
+)
+# The couple's own choice: "queremos que lo nuestro sea secreto", "decidimos que nadie sepa".
+_MUTUAL = (
+    r"\b(?:queremos|no queremos|quisimos|decidimos|acordamos|quedamos en|preferimos)"
+    r" (?:que )?(?:mantener |guardar |tener |dejar )?(?:"
+    + _RELATIONSHIP + r"|nadie|en secreto)\b"
+)
+# Praise earned by a deed: "dice que soy muy madura porque ayudo a mi mamá".
+_PRAISE_FOR_A_DEED = (
+    r"\b(?:porque|ya que) (?:le |les |me )?(?:ayudo|trabajo|cuido|estudio|saco|me porto|colaboro"
+    r"|cocino|ahorro|hago (?:el oficio|mis tareas|la tarea|los mandados))\b"
+    r"|\bpor (?:ayudar\w*|trabajar|cuidar\w*|estudiar|sacar|portarme|colaborar|cocinar|ahorrar)\b"
+)
+# A surprise being prepared for somebody is a secret nobody is being locked into.
+_SURPRISE = (
+    r"\b(?:fiesta|regalo|cumple\w*|celebracion|despedida|serenata|pastel|queque|cena|visita"
+    r"|viaje) (?:\w+ )?sorpresa\b|\bsorpresa (?:para|a) (?:mi|mis|su|sus|la|el|los|las"
+    r"|nuestr[oa]s?) \w+"
+    r"|\b(?:le|les) (?:vamos a|estamos|queremos|vamos) (?:hacer|haciendo|organizar|organizando"
+    r"|preparar|preparando|comprar|comprando|dar|regalar)\b"
+)
+
 _ONLINE_GROOMING = (
     _rule(
         "online_grooming",
@@ -870,13 +1008,52 @@ _ONLINE_GROOMING = (
     # Secrecy demanded by someone: the classic grooming lock, but by itself only a weak sign.
     _rule(
         "online_grooming",
-        r"\bno le (?:cuente|contara|cuentes|contas|digas|diga|dijera|dijese|cuente|dije|conte)"
-        r" (?:\w+ )?(?:a )?nadie",
+        r"\bno le (?:cuente|contara|cuentes|contas|contes|digas|diga|dijera|dijese|cuente|dije"
+        r"|conte) (?:\w+ )?(?:a )?nadie",
         r"\bque (?:es|sea) (?:nuestro|un) secreto",
         r"\bnuestro secreto",
         r"\bsecreto entre (?:los dos|nosotros|usted y yo|vos y yo)",
         r"\bque no (?:le )?(?:dijera|contara|cuente|diga) (?:nada )?(?:a nadie|a mis papas"
         r"|a mi mama|a mi papa)",
+        veto=_SURPRISE,
+        weak=True,
+    ),
+    # "lo nuestro tiene que ser secreto": with an adult named it is grooming whoever chose it;
+    # otherwise only when nothing marks the other as a peer or the secret as the couple's own.
+    _rule(
+        "online_grooming",
+        *_RELATIONSHIP_SECRECY,
+        requires=_OLDER_PERSON,
+        veto=_SURPRISE,
+        weak=True,
+    ),
+    _rule(
+        "online_grooming",
+        *_RELATIONSHIP_SECRECY,
+        veto=_PEER_OF_WRITER + "|" + _MUTUAL + "|" + _SURPRISE,
+        weak=True,
+    ),
+    # "me escribe que soy muy madurita", "sos muy madura para tu edad" from an adult, or to a
+    # writer who gives a child's age; a parent's or a classmate's praise does not count.
+    _rule(
+        "online_grooming",
+        *_MATURITY_FLATTERY,
+        requires=_OLDER_PERSON,
+        veto=_FAMILY_SAYS + "|" + _PRAISE_FOR_A_DEED,
+        weak=True,
+    ),
+    _rule(
+        "online_grooming",
+        *_MATURITY_FLATTERY,
+        requires=_YOUNG_WRITER,
+        veto=_FAMILY_SAYS + "|" + _PEER_OF_WRITER + "|" + _PRAISE_FOR_A_DEED,
+        weak=True,
+    ),
+    # "muy madura para tu edad" is said to a child by somebody who knows the child's age.
+    _rule(
+        "online_grooming",
+        *_MATURE_FOR_AGE,
+        veto=_FAMILY_SAYS + "|" + _PEER_OF_WRITER + "|" + _PRAISE_FOR_A_DEED,
         weak=True,
     ),
 )
@@ -2096,16 +2273,23 @@ def _clause_at(text: str, position: int) -> str:
 def _find_hits(text: str) -> list[_Hit]:
     bounds = _sentences(text)
     hits: list[_Hit] = []
+    # Rules that share patterns under different conditions can match the same words twice;
+    # an identical hit would only be framed twice.
+    seen: set[tuple[Category, int, int, bool, bool, bool]] = set()
     for rule in _RULES:
         if rule.requires is not None and not rule.requires.search(text):
             continue
         for m in rule.regex.finditer(text):
+            key = (rule.category, m.start(), m.end(), rule.weak, rule.danger, rule.threat)
+            if key in seen:
+                continue
             s, e = next((b for b in bounds if b[0] <= m.start() <= b[1]), (0, len(text)))
             sentence = text[s:e]
             if rule.veto is not None:
                 window = text[max(s, m.start() - 50) : min(e, m.end() + 50)]
                 if rule.veto.search(window):
                     continue
+            seen.add(key)
             hits.append(
                 _Hit(
                     rule.category,
