@@ -34,11 +34,12 @@ from bot.telegram.application import install_event_loop  # noqa: E402
 SCENARIOS = {telegram_e2e.NAME: telegram_e2e, stacks.NAME: stacks}
 QUICK = {"children": 5, "seconds": 3.0}
 # `telegram_e2e`'s loads when neither --children nor --max-rate is given: at Telegram's own
-# sending limit (what children see in production), and with that limit lifted and ~100
-# messages/s offered (the bot's own capacity, which issue 7's targets are about).
+# sending limit (what children see in production), and with that limit lifted at ~107
+# messages/s offered, just over issue 7's 100 (the bot's own speed, which the targets are
+# about; 150 children offered 99.8 msg/s, too few to judge).
 E2E_LOADS = {
     "telegram_rate": {"children": 50, "max_rate": 30},
-    "capacity": {"children": 150, "max_rate": 1000},
+    "capacity": {"children": 160, "max_rate": 1000},
 }
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 
@@ -49,7 +50,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--children",
         type=int,
-        help="children sending at once (default: two runs, 50 at --max-rate 30 and 150 at 1000)",
+        help="children sending at once (default: two runs, 50 at --max-rate 30 and 160 at 1000)",
     )
     parser.add_argument("--seconds", type=float, help="how long they send (default 30)")
     parser.add_argument(
