@@ -1277,3 +1277,119 @@ def test_a_question_that_tells_of_a_real_secret_relationship_is_not_framed() -> 
     assert verdict.category == "online_grooming"
     assert verdict.guard is None
     assert verdict.escalate
+
+
+# --------------------------------------------------------------------------------------------
+# Tourist-area exploitation, neglect, adults watching children shower, and playful talk
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        (
+            "mi madrina me lleva donde atracan los barcos para que acompañe a unos extranjeros",
+            "self",
+        ),
+        ("un mae del puerto les consigue güilas a los gringos del yate", "other"),
+        ("una doña de la marina junta chamacas para unos clientes extranjeros", "other"),
+        (
+            "a mi compañera la suben a un bote unos tipos y regresa con dólares y llena de moretes",
+            "other",
+        ),
+        ("mi padre dice que esta noche tengo que acompañar a los huéspedes de las cabinas", "self"),
+    ],
+)
+def test_euphemistic_exploitation_around_tourists_alarms(text: str, subject: str) -> None:
+    verdict = assess(text)
+    assert verdict.escalate
+    assert verdict.category == "sexual_exploitation"
+    assert verdict.subject == subject
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi tata nos deja solos como cuatro días y no tenemos nada que comer",
+        "la señora de la par deja a sus bebés solos toda la semana",
+        "mi mamá se fue desde antier, mis hermanitas y yo estamos aguantando hambre",
+        "hace tres días que mi mamá no vuelve y estamos solos con el bebé",
+    ],
+)
+def test_small_children_left_alone_for_days_without_food_is_abuse(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.escalate
+    assert verdict.category == "abuse"
+
+
+def test_children_alone_and_nobody_back_for_days_is_danger_now() -> None:
+    verdict = assess("ya no hay comida y mi papá no ha vuelto desde el domingo")
+    assert verdict.escalate
+    assert verdict.danger_now
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el instructor de natación nos observa en los vestidores mientras nos cambiamos",
+        "el profe de judo se asoma a las duchas a vernos",
+        "el entrenador me dijo que fuera a su camioneta que me iba a mostrar algo",
+        "el coach quiere enseñarme algo en su carro después de la práctica",
+    ],
+)
+def test_an_adult_watching_children_shower_or_luring_one_to_his_car_alarms(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.escalate
+    assert verdict.category == "abuse"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me quedé sola en la casa la tarde entera porque mis papás fueron a un cumple",
+        "mi mamá se fue a trabajar y todavía no he almorzado",
+        "mi papá me va a enseñar a manejar en su carro",
+        "el coach nos enseñó la técnica del saque en la práctica",
+        "trabajo de guía y acompaño a los turistas en el tour del volcán",
+        "fuimos a ver los cruceros al muelle con mi abuelo",
+    ],
+)
+def test_everyday_absences_coaching_and_tourism_do_not_alarm(text: str) -> None:
+    assert not assess(text).escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la muchacha que me gusta no me contesta, me quiero morir",
+        "me quiero morir, el muchacho que me gusta no me responde",
+        "en fortnite los matamos a todos en la última partida",
+        "me encerraron en el server de minecraft y no encuentro la salida",
+        "me salió impostor otra vez",
+        "mis primas me secuestraron para ir a comer pizza",
+        "mi prima me va a matar si no le devuelvo los audífonos jajaja",
+        "mi hermana me va a matar si se entera que use su maquillaje xd",
+        "en la mejenga me metieron un pelotazo y tengo un morado",
+        "me torcí la muñeca en el partido de voleibol",
+        "unos güilas le tiraron piedras a mi perrita",
+    ],
+)
+def test_crushes_games_jokes_sports_and_pets_do_not_alarm(text: str) -> None:
+    verdict = assess(text)
+    assert not verdict.escalate
+    assert verdict.category in ("none", "self_harm", "abuse", "trafficking")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me quiero morir, ya no aguanto, y encima mañana hay examen",
+        "mi crush me pide fotos desnuda, me quiero morir",
+        "en la mejenga el entrenador me pegó una patada a propósito",
+        "mi hermano me va a matar si no le devuelvo la plata",
+        "en roblox un señor me dijo que me iba a matar si no le mandaba fotos",
+        "le pegaron a mi gato y a mí también",
+    ],
+)
+def test_playful_guards_do_not_hide_real_harm(text: str) -> None:
+    assert assess(text).escalate

@@ -1623,11 +1623,159 @@ _HELP_REQUEST = (
     ),
 )
 
+# Exploitation in tourist areas, told with euphemisms: a child taken to the dock, a cruise, a
+# hostel or the beach "para que acompañe a los turistas", an adult who "le consigue chiquillas a
+# los gringos", a girl picked up by men in a boat who comes back with money and hurt.
+_TOURIST = _alt(
+    r"turistas?", r"gringos?", r"gringas?", r"extranjer[oa]s?", r"clientes?", r"huespedes",
+    r"senores", r"viejos", r"maes del crucero", r"los del crucero", r"los del barco",
+)
+_GIRLS = _alt(
+    r"chiquillas?", r"chiquitas?", r"chiquit[oa]s", r"carajillas?", r"carajill[oa]s", r"chavalas?",
+    r"chavalitas?", r"guilas?", r"guilitas?", r"muchachitas?", r"chamacas?", r"ninas?", r"ninos",
+    r"menores", r"chiquillos", r"nenas?", r"jovencitas?", r"colegialas?",
+)
+_TOURIST_PLACE = _alt(
+    r"muelle", r"cruceros?", r"barcos?", r"hostal\w*", r"hostel\w*", r"playa", r"hotel\w*",
+    r"yates?", r"lanchas?", r"bote", r"marina", r"puerto", r"cabinas",
+)
+_TOURIST_EXPLOITATION = (
+    _rule(
+        "sexual_exploitation",
+        # Procuring: "le consigue chiquillas a los turistas", "junta chiquitas para los gringos".
+        r"\b(?:le |les )?(?:consigue|consiguen|conseguia|consiguio|junta|juntan|juntaba|busca"
+        r"|buscan|buscaba|trae|traen|traia|lleva|llevan|llevaba|ofrece|ofrecen|ofrecia|vende"
+        r"|venden|vendia|pasa|pasaba|recluta|reclutan)(?: \w+)? " + _GIRLS + r"(?: \w+){0,3}?"
+        r" (?:a|para|pa) (?:los |las |unos |unas |esos |sus )?" + _TOURIST + r"\b",
+        r"\b(?:le |les )?(?:consigue|consiguen|conseguia|consiguio|junta|juntan|juntaba)"
+        r" (?:\w+ ){0,2}?" + _GIRLS + r"\b(?=.*\b(?:turistas?|gringos?|extranjer\w+|cruceros?"
+        r"|hostal\w*|muelle|yates?)\b)",
+        veto=r"\b(?:tour\w*|guia|kayak|surf\w*|clases?|equipo|partido|mejenga|torneo)\b",
+    ),
+    _rule(
+        "sexual_exploitation",
+        # Taken, sent or made to go and "keep the tourists company".
+        r"\b(?:acompane|acompanen|acompanara|acompanar|acompanarlos|acompano|acompanamos"
+        r"|acompanando|compania|hacerle compania|hacerles compania|saludar|atender|entretener)"
+        r" (?:a )?(?:los |las |unos |unas |esos |a esos )?" + _TOURIST + r"\b",
+        requires=r"\b(?:lleva\w*|llevo|manda\w*|mando|deja\w*|obliga\w*|tengo que|tenes que"
+        r"|tiene que|me toca|le toca|dice que|dijo que|me dijeron|quiere que|quieren que|para que"
+        r"|pa que|plata|dinero|rojos?|harina|pagan|paga|pago|dan|cobra\w*|noche|muelle"
+        r"|cruceros?|hostal\w*|consigue\w*|ponga bonita|no quiero)\b",
+        veto=r"\b(?:tour\w*|guia|kayak|surf\w*|caminata|restaurante|soda|mesas|menu|canopy"
+        r"|rafting|pesca|empanadas|artesania\w*|recepcion|trabaj\w+ de|con permiso|permiso"
+        r"|ensenar\w* (?:el|la|los) (?:pueblo|playa|parque|camino))\b",
+    ),
+    _rule(
+        "sexual_exploitation",
+        # Picked up by men, in a boat or a car, and back with money and hurt.
+        r"\b(?:vuelve|volvia|volvio|regresa|regresaba|regreso|llega|llegaba|llego|vuelvo|regreso"
+        r"|llego)\b(?: \w+){0,4}? con (?:plata|dinero|harina|billetes|rojos|dolares|regalos"
+        r"|ropa nueva)\b(?: \w+){0,3}? (?:y )?(?:tod[oa] )?(?:golpead\w*|lastimad\w*|moret\w*"
+        r"|morad\w*|adolorid\w*|sangr\w*|llorando|asustad\w*|herid\w*|marcas|golpes|ida)\b",
+        requires=r"\b(?:maes|man|senor\w*|hombres?|tipos?|viejos?|gringos?|turistas?|extranjer\w+"
+        r"|lanchas?|panga|bote|yates?|carro|moto)\b",
+    ),
+)
+
+# Neglect: small children left alone for days without food.
+_HUNGER = _alt(
+    r"sin (?:nada (?:de|que) )?(?:comer|comida)", r"(?:ya )?no hay (?:nada )?(?:de |que )?comer",
+    r"(?:ya )?no hay (?:nada de )?comida", r"no (?:hemos|he) comido", r"no (?:tenemos|tengo)"
+    r" (?:nada )?(?:que|de) comer", r"no (?:tenemos|tengo) comida",
+    r"(?:lloran|lloraban|llorando|andan|andamos|estamos|pasamos|pasan|pasando|aguantamos|aguantan"
+    r"|aguantando)"
+    r" (?:de |con )?hambre", r"pidiendo comida", r"muertos de hambre",
+)
+_LEFT_ALONE = (
+    r"\b(?:(?:nos|me|los|las|la|lo|les) )?(?:deja|dejan|dejaba|dejaban|dejo|dejaron)(?: a)?"
+    r"(?: \w+){0,8}? sol[oa]s?\b(?: \w+){0,4}?"
+    r" (?:por dias|por varios dias|dias enteros|varios dias|\w+ dias|toda la semana|toda una"
+    r" semana|todo el fin de semana|el fin de semana|la semana|semanas|toda la noche"
+    r"|noches enteras)\b"
+)
+_GONE_FOR_DAYS = (
+    r"\b(?:se va|se van|se iba|se fue|se fueron|no vuelve|no volvio|no ha vuelto|no regresa"
+    r"|no ha regresado|no aparece|desaparece|vuelve a los dias|(?:nos|me|los|las|la|lo|les)"
+    r" (?:deja|dejan|dejaba|dejo) sol[oa]s?)\b"
+)
+_NEGLECT = (
+    _rule(
+        "abuse",
+        _LEFT_ALONE,
+        requires=r"\b(?:" + _HUNGER + r"|hambre|comida|comer|bebes?|chiquit[oa]s|chiquillos"
+        r"|hermanit[oa]s|primit[oa]s|hijos|[1-9] anos|(?:uno|dos|tres|cuatro|cinco|seis|siete"
+        r"|ocho|nueve|diez) anos|llor\w+)\b",
+    ),
+    _rule(
+        "abuse",
+        r"\b" + _HUNGER + r"\b",
+        requires=r"(?=.*" + _GONE_FOR_DAYS + r")(?=.*\b(?:dias|semanas?|fin de semana|finde"
+        r"|desde (?:el|ayer|anoche|antier|hace)|noches|ya van)\b)",
+    ),
+    _rule(
+        "abuse",
+        # Alone right now, nobody back for days and nothing to eat.
+        r"\b(?:no ha vuelto|no vuelve|no ha regresado|no regresa|no aparece|no ha llegado)\b"
+        r"(?: \w+){0,12}? (?:ya )?no hay (?:nada )?(?:de |que )?(?:comer|comida)\b",
+        r"\b(?:ya )?no hay (?:nada )?(?:de |que )?(?:comer|comida)\b(?: \w+){0,8}? (?:no ha vuelto"
+        r"|no vuelve|no ha regresado|no regresa|no aparece)\b",
+        r"\b(?:ya van|van|hace) (?:dos|tres|cuatro|cinco|varios|\d+) dias (?:que|de que)"
+        r" (?:mi|mis|nuestr\w+) (?:mama|papa|mami|papi|ma|pa|tia|tio|abuel\w+|papas|mae)"
+        r" (?:no (?:vuelve|ha vuelto|regresa|aparece|viene|llega)|se fue)\b"
+        r"(?=.*\b(?:comer|comida|hambre|hermanit\w+|bebe|chiquit\w+|sol[oa]s?)\b)",
+        requires=r"\b(?:dias|semanas?|desde (?:el|ayer|anoche|antier|hace)|ya van)\b",
+        danger=True,
+    ),
+)
+
+# An adult who watches children shower or change, and lures a child to his car "to show him
+# something": the sexual abuse pattern of coaches and instructors.
+_WASHING = _alt(
+    r"banamos", r"bano", r"banando\w*", r"banandose", r"banarse", r"banarnos", r"banarme",
+    r"banaba\w*", r"duchamos", r"ducho", r"duchando\w*", r"ducharse", r"ducharnos",
+    r"ducharme", r"duchaba\w*", r"ducha", r"duchas", r"cambiamos", r"cambio", r"cambiando\w*",
+    r"cambiarnos", r"cambiarse", r"desvestimos", r"desvisto", r"desnud\w*", r"vistiendo\w*",
+)
+_WATCHING_AND_LURING = (
+    _rule(
+        "abuse",
+        r"\b(?:nos|me|los|las|lo|la|le|les|se nos|se me|se les|se le)"
+        r" (?:ve|ven|veia|veian|vio|mira|miran|miraba|miraban|miro|espia|espian|espiaba|espio"
+        r"|observa|observaba|graba|grababa|grabo|queda viendo|quedan viendo|quedaba viendo"
+        r"|queda mirando|quedaba mirando|para a ver|paraba a ver|asoma|asomaba|toma fotos|tomaba"
+        r" fotos|saca fotos|sacaba fotos)\b(?: \w+){0,3}? (?:en (?:las |la |el |los )?(?:duchas?"
+        r"|banos|camerinos?|vestidor\w*)|(?:cuando|mientras) (?:nos|me|se|le|les|lo|la|estamos"
+        r"|estoy|esta|estan)? ?(?:\w+ )?" + _WASHING + r")\b",
+        r"\b(?:entra|entraba|entran|se mete|se metia|se queda|se quedaba|se para|se paraba"
+        r"|se asoma|se asomaba|esta|estaba|anda|andaba)\b(?: \w+){0,4}? (?:al|en el|a los|en los"
+        r"|afuera de|fuera de|en las|a las|por las|cerca de las) (?:camerinos?|vestidor\w*|duchas?"
+        r"|banos?)\b(?: \w+){0,4}? (?:cuando|mientras|a vernos|a vernos|a verlos|a mirarnos"
+        r"|a espiarnos|viendonos|mirandonos)\b(?: (?:nos|me|estamos|estoy|se))?(?: \w+)?"
+        r"(?: " + _WASHING + r"|\b)",
+        r"\b(?:ve|vio|veia|mira|miraba|espia|espiaba|graba|grababa) (?:a \w+ )?(?:banarse"
+        r"|ducharse|cambiarse|desvestirse|banandose|duchandose|cambiandose|desnud\w*)\b",
+        # "te voy a enseñar algo en mi carro", "que vaya a su carro a ver algo"
+        r"\b(?:ensenar|ensenarme|ensenarle|ensenarte|ensenarnos|mostrar|mostrarme|mostrarle"
+        r"|mostrarte|ver|verle|ensena|ensene|muestre) algo\b(?: \w+){0,3}? (?:en|a|dentro de)"
+        r" (?:su|el|mi) (?:carro|auto|camion|camioneta|buseta|moto|bodega|oficina|cuarto"
+        r"|camerino|casa)\b",
+        r"\b(?:su|el|mi) (?:carro|auto|camion|camioneta|buseta|bodega|oficina|cuarto)\b"
+        r"(?: \w+){0,3}? (?:para|pa|a) (?:ensenar\w*|mostrar\w*|ver) algo\b",
+        veto=r"\b(?:mi|su) (?:papa|mama|papi|mami|hermano|hermana|abuel\w+) (?:me|nos|le)"
+        r" (?:va|quiere|iba) a ensenar\b",
+    ),
+)
+
+
 _RULES: tuple[_Rule, ...] = (
     _TRAFFICKING
     + _SEXUAL_EXPLOITATION
+    + _TOURIST_EXPLOITATION
     + _ONLINE_GROOMING
     + _ABUSE
+    + _NEGLECT
+    + _WATCHING_AND_LURING
     + _SELF_HARM
     + _HELP_REQUEST
 )
@@ -1712,6 +1860,72 @@ _MEDIA_NOUN = _alt(
     r"historia de insta\w*", r"post", r"foto de perfil", r"cara que puso", r"broma",
 )
 
+# Jokes, games, memes and crushes: everyday talk that borrows the words of harm.
+_NOT_JOKING = (
+    r"(?!.*\b(?:en serio|de verdad|no es broma|no estoy jugando|ya no aguanto|ya no puedo"
+    r"|no quiero vivir|vivir|nadie|pastillas|cortarme|matarme|suicid\w*|despedir\w*"
+    r"|todos los dias|cada dia|fotos?|packs?|nudes|desnud\w*|amenaz\w*|me pega\w*|me toca\w*"
+    r"|plata|regal\w+)\b)"
+)
+_LAUGH = r"(?=.*\b(?:ja(?:ja)+|js(?:js)+|je(?:je)+|xd+|lol)\b)"
+# A crush's silence only: school stress with "me quiero morir" and no laughter stays a
+# disclosure ("mañana tengo examen y me quiero morir").
+_TRIVIAL_SORROW = _alt(
+    r"(?:me |nos )?dej\w* en visto", r"en visto", r"historia con otr[oa]",
+    r"no me (?:contesta|contesto|responde|respondio)",
+)
+_GAME = _alt(
+    r"among us", r"amongus", r"minecraft", r"roblox", r"free ?fire", r"freefire", r"fortnite",
+    r"fifa", r"gta", r"brawl stars", r"clash royale", r"call of duty", r"warzone", r"valorant",
+    r"pubg", r"el juego", r"la partida", r"el server", r"el servidor", r"el mapa", r"el lobby",
+    r"la ranked",
+)
+_GAME_VIOLENCE = (
+    r"(?:\w+ ){0,2}?(?:matar|mato|mate|matamos|maten|matan|mataron|matando|encerr\w+|encierr\w+"
+    r"|secuestr\w+|dispar\w+)"
+)
+_RETURNABLE = _alt(
+    r"lapicero", r"lapiz", r"borrador", r"cuaderno", r"calculadora", r"cargador", r"audifonos",
+    r"libro", r"sueter", r"jacket", r"blusa", r"camisa", r"ropa", r"control", r"juego", r"regla",
+    r"marcadores?", r"colores", r"tajador", r"botella", r"gorra", r"tenis", r"cable", r"compas",
+    r"tarea", r"resumen", r"apuntes", r"maquillaje", r"peine", r"secadora",
+)
+_OUTING = _alt(
+    r"mall", r"multiplaza", r"cine", r"helados?", r"pizza", r"compras", r"pasear", r"soda",
+    r"mc ?donalds", r"kfc", r"cafe", r"lincoln", r"city mall", r"karaoke", r"bolos",
+    r"mega ?super", r"comer", r"tomar algo",
+)
+_PLAYFUL: tuple[str, ...] = (
+    # "me dejó en visto, me quiero morir": a crush's silence, not a wish to die.
+    # Only the named part is masked; the check for seriousness spans the whole message.
+    r"^" + _NOT_JOKING + r".*?\b(?P<mask>" + _TRIVIAL_SORROW + r"(?: \w+){0,3}?(?: ,)? (?:y )?"
+    r"(?:me quiero morir|quiero morirme|me muero|me voy a morir))\b",
+    r"^" + _NOT_JOKING + r".*?\b(?P<mask>me quiero morir|quiero morirme|me muero)\b(?=(?: ,)?"
+    r"(?: \w+){0,8}? " + _TRIVIAL_SORROW + r"\b)",
+    # "en among us los voy a matar", "me encerraron en el mapa de roblox"
+    r"\b(?:en|jugando|jugamos|jugar) (?:al |el |la |a )?" + _GAME + r"\b(?: \w+){0,5}? "
+    + _GAME_VIOLENCE + r"\b",
+    r"\b" + _GAME_VIOLENCE + r"\b(?: \w+){0,4}? (?:en|de|del) (?:el |la |una |un )?(?:mapa |server"
+    r" |servidor |partida |juego |nivel |lobby |mundo )?(?:de )?" + _GAME + r"\b",
+    r"\b(?:me toco|me salio|soy|fui|sali|quede) (?:de |ser )?(?:el |la )?impostor\b",
+    # "mis amigas me secuestraron para ir al mall"
+    r"\b(?:(?:me|nos|la|lo|las|los|te) )?secuestr\w+(?: a (?:la |el |mi |mis )?\w+)? (?:para|pa)"
+    r" (?:\w+ ){0,3}?" + _OUTING + r"\b",
+    r"\bmemes?\b(?: \w+){0,6}? (?:lo |la |los |las )?(?:secuestr\w+|mat\w+|encerr\w+)\b",
+    # "me va a matar si no le devuelvo el lapicero jaja"
+    r"\b(?:me|nos) (?:va|van) a (?:matar|asesinar|colgar) si (?:no )?(?:le |les )?(?:devuelvo"
+    r"|devolvemos|regreso|paso|presto|devuelva) (?:el|la|los|las|su|sus|mi|mis) (?:\w+ )?"
+    + _RETURNABLE + r"\b" + _LAUGH,
+    r"\b(?:me|nos) (?:va|van) a (?:matar|asesinar|colgar) si (?:se entera|se da cuenta|ve|sabe)"
+    r" (?:de )?que (?:me puse|use|agarre|me comi|me tome|rompi|perdi|le quite|le agarre|le use"
+    r"|le rompi|le perdi|le manche|manche) (?:su|sus|la|el|los|las) \w+" + _LAUGH,
+    r"\b(?:me|nos) hicieron una broma y (?:me|nos) encerraron\b(?: \w+){0,6}" + _LAUGH,
+    # A song's words, and the tune that will not leave one's head.
+    r"\b(?:cancion|letra|rola|coro)\b(?: \w+){0,3}? dice (?:que )?(?:\w+ ){0,6}?(?:matar|morir"
+    r"|mato|muero|muera)\b(?: de \w+)?",
+    r"\b(?:y )?no me (?:la|lo) (?:saco|puedo sacar) de la cabeza\b",
+)
+
 _FIGURATIVE: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
@@ -1791,7 +2005,34 @@ _FIGURATIVE: tuple[re.Pattern[str], ...] = tuple(
         r".*?\b(?:examen\w*|prueba|quiz|tarea|practica|exposicion|bachillerato|materia|notas?)\b"
         r"(?: \w+){0,8}? (?:, )?(?:me quiero morir|quiero morirme|me muero)\b(?: \w+){0,3}?"
         r" (?:ja(?:ja)+|js(?:js)+|je(?:je)+|xd+|lol)\b",
+        *_PLAYFUL,
     )
+)
+
+_SPORT = (
+    r"(?:el |la |los |las |un |una )?(?:entreno|entrenamiento|practica|partido|mejenga|torneo"
+    r"|juego de \w+|clase de (?:karate|judo|taekwondo|box\w*|futbol|natacion|educacion fisica)"
+    r"|educacion fisica|karate|judo|taekwondo|boxeo|futbol|basket|basquet|voleibol|rugby"
+    r"|combate|sparring|carrera)(?: de \w+)?"
+)
+_SPORT_INJURY = (
+    r"(?:me|nos|se me) (?:pegaron|pego|golpearon|golpeo|dieron|dio|metieron|metio|doble|torci"
+    r"|lastime|quebre|fracture|disloque|raspe|golpee|cai|pegue|jale|desgarre|reventaron"
+    r"|revento|hincho)\b"
+)
+_INJURY_TAIL = (
+    r"(?: (?:y|,) (?:me duele\w*(?: \w+){0,3}|tengo (?:un|una) (?:morado|moreton|moretones"
+    r"|chichon|raspon|golpe|hinchazon)(?: \w+){0,2}|se me hincho (?:la|el) \w+|quede cojeando"
+    r"|estoy cojeando))?"
+)
+_NOT_DELIBERATE = (
+    r"(?!.*\b(?:entrenador\w*|coach|profe\w*|papa|mama|padrastro|a proposito|adrede|siempre"
+    r"|todos los dias|castigo|amenaz\w*|no me deja\w*|me odia\w*)\b)"
+)
+_ANIMAL = _alt(
+    r"perr[oa]s?", r"perrit[oa]s?", r"gat[oa]s?", r"gatit[oa]s?", r"mascotas?", r"caballos?",
+    r"vacas?", r"conejos?", r"pollitos?", r"loros?", r"hamster", r"tortugas?", r"chanchos?",
+    r"zaguat\w+", r"pajarit[oa]s?", r"gallinas?", r"pericos?",
 )
 
 # Everyday contexts that account for alarming words: medicine for a cold, a pet's cut, a cut
@@ -1818,8 +2059,25 @@ _EVERYDAY: tuple[re.Pattern[str], ...] = tuple(
         r"|biblioteca|ascensor)\b(?: \w+){0,6}? (?:por|porque) (?:hay |habia |esta "
         r"|estaba )?(?:un |una |el |la )?(?:enjambre|abejas|lluvia|lloviendo|aguacero|tormenta"
         r"|temblor|simulacro)\b",
+        # Hurt in a match or a training session, by a ball or another player, with no adult or
+        # intent in the message: "me golpearon con la bola en el partido".
+        r"^" + _NOT_DELIBERATE + r".*?\b(?:en|durante) " + _SPORT + r"(?: ,)? " + _SPORT_INJURY
+        + r"(?: \w+){0,5}" + _INJURY_TAIL,
+        r"^" + _NOT_DELIBERATE + r".*?\b" + _SPORT_INJURY + r"(?: \w+){0,5}? (?:en|durante) "
+        + _SPORT + _INJURY_TAIL,
+        # Somebody else hurt an animal: sad, but nobody in the message is harmed.
+        r"\b(?:le|les) (?:pegaron|pego|pegan|pega|dieron|dio|tiraron|tiro|tiran|tiraban|patearon"
+        r"|pateo|golpearon|golpeo|lanzaron)\b(?: \w+){0,3}? (?:a|al|a la|a los|a las)"
+        r" (?:mi |mis |su |sus |el |la |los |las |un |una |unos )?" + _ANIMAL
+        + r"\b(?: de (?:la|el|mi|mis|los) \w+)?(?! y a (?:mi|nosotr\w+))",
     )
 )
+
+
+def _mask_group(m: re.Match[str]) -> str:
+    # Keep what the pattern only looked at; mask the figurative expression itself.
+    start, end = m.start("mask") - m.start(), m.end("mask") - m.start()
+    return m.group(0)[:start] + " ~ " + m.group(0)[end:]
 
 
 def _mask_figurative(
@@ -1827,7 +2085,10 @@ def _mask_figurative(
 ) -> tuple[str, bool]:
     found = False
     for pattern in patterns:
-        norm, n = pattern.subn(" ~ ", norm)
+        if "mask" in pattern.groupindex:
+            norm, n = pattern.subn(_mask_group, norm)
+        else:
+            norm, n = pattern.subn(" ~ ", norm)
         found = found or n > 0
     return re.sub(r"\s+", " ", norm).strip(), found
 
@@ -1979,7 +2240,8 @@ def _is_subjunctive_or_conditional(span: str) -> bool:
 
 _SELF_TOKENS = frozenset(
     "me nos yo conmigo estoy estamos tengo tenemos quiero queremos necesito necesitamos voy "
-    "vamos soy somos debo debemos siento puedo podemos mi mis nuestro nuestra nuestros nuestras "
+    "vamos soy somos hemos debo debemos siento puedo podemos mi mis nuestro nuestra nuestros "
+    "nuestras "
     "cortarme matarme morirme suicidarme tomarme hacerme lastimarme ayudeme ayudame ayudenme "
     "ayudanos ayudenos fui sacame saquenme siguiendome mio mia mios mias aguanto".split()
 )
@@ -2008,6 +2270,9 @@ _THIRD_VICTIM = re.compile(
     r"|\ba (?:ella|el|ellas|ellos)\b|\b(?:ella|el) (?:esta|tiene|dice|quiere|se)\b"
     r"|\b(?:una|un|la|el|unas|unos|las|los) (?:nin[oa]s?|chiquit[oa]s?|muchach[oa]s?|menor(?:es)?"
     r"|estudiantes?|alumn[oa]s?|chavalas?|chavalos?|guilas?|carajill[oa]s?|chamac[oa]s?)\b"
+    # "junta chiquitas para los turistas": the girls procured are the ones harmed.
+    r"|\b(?:consigue|consiguen|conseguia|junta|juntan|juntaba|trae|traen|busca|buscan)"
+    r" (?:\w+ )?(?:chiquillas|chiquitas|carajillas|chavalas|guilas|chamacas|muchachitas|ninas)\b"
 )
 _FIRST_PERSON = re.compile(
     r"\b(?:me|mi|mis|yo|conmigo|estoy|tengo|nos|estamos|quiero|necesito|soy|voy|puedo|aguanto"
