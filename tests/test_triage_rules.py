@@ -1393,3 +1393,75 @@ def test_crushes_games_jokes_sports_and_pets_do_not_alarm(text: str) -> None:
 )
 def test_playful_guards_do_not_hide_real_harm(text: str) -> None:
     assert assess(text).escalate
+
+
+# --------------------------------------------------------------------------------------------
+# Child labour exploitation
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("los carajillos duermen en la finca y trabajan por la comida nada más", "other"),
+        ("nos ponen a trabajar en el taller sin que nos paguen y dormimos ahí en el suelo", "self"),
+        ("mis primos y yo trabajamos en una fábrica solo por la comida", "self"),
+        ("trabajamos en la cocina del restaurante para pagar la deuda de mi papá", "self"),
+        ("los güilas de la finca trabajan gratis hasta la madrugada", "other"),
+        ("el patrón nos encierra en la bodega cuando se va", "self"),
+        ("no nos dejan salir de la bodega y trabajamos sin descanso", "self"),
+        ("no me dejan ir a la escuela porque tengo que trabajar en la finca del señor", "self"),
+        ("en vez de ir a la escuela nos ponen a trabajar en el taller", "self"),
+        ("dormimos en cartones dentro del galerón donde trabajamos, no nos pagan", "self"),
+        ("nos tienen trabajando en la maquila hasta la madrugada y dormimos en el piso", "self"),
+        ("el encargado nos quitó las cédulas y trabajamos por un plato de comida", "self"),
+        ("dormimos en la bodega del patrón y no nos dejan ir a clases", "self"),
+    ],
+)
+def test_child_labour_exploitation_is_trafficking(text: str, subject: str) -> None:
+    verdict = assess(text)
+    assert verdict.escalate
+    assert verdict.category == "trafficking"
+    assert verdict.subject == subject
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "este verano trabajo en una heladería y me pagan por hora, tengo 16 y mi mamá firmó",
+        "ayudo a mis papás en la soda los fines de semana y no me pagan jaja",
+        "trabajo en la soda de mi mamá sin paga pero me da para el bus",
+        "los sábados jalo en la feria con mis papás por la comida nada más",
+        "me quedé a dormir donde mi amiga y dormimos en el piso",
+        "en la pijamada trabajamos en el proyecto y dormimos en el piso de la sala",
+        "tengo que terminar el trabajo de la escuela sin ayuda de nadie",
+        "en mi trabajo de medio tiempo pagan muy poquito, qué pereza",
+        "trabajo en el súper y casi sin paga, pagan malísimo",
+        "mi papá trabaja para pagar la deuda de su carro",
+        "mis papás trabajan todo el día y yo duermo en la cocina porque la casa es pequeña",
+        "fuimos a la finca de mi tío y dormimos en la finca, trabajamos todo el día en la cosecha",
+        "trabajo de voluntaria en la cruz roja sin paga",
+        "trabajé todo el verano en la bodega del súper y me pagaron bien",
+        "el profe no nos deja salir del taller hasta terminar la maqueta",
+        "mi mamá no me deja salir de la cocina hasta que lave los platos",
+    ],
+)
+def test_paid_jobs_family_help_and_sleepovers_are_not_child_labour(text: str) -> None:
+    assert not assess(text).escalate
+
+
+@pytest.mark.parametrize(
+    ("text", "guard"),
+    [
+        ("¿es legal que un niño trabaje en una finca sin paga?", "informational"),
+        ("para la tarea de estudios sociales: los chiquillos que trabajan sin paga", "homework"),
+        ("vi un reportaje de chamacos que duermen en una fábrica y trabajan hasta la madrugada",
+         "news"),
+    ],
+)
+def test_questions_homework_and_news_about_child_labour_stay_framed(
+    text: str, guard: str
+) -> None:
+    verdict = assess(text)
+    assert not verdict.escalate
+    assert verdict.guard == guard

@@ -1767,6 +1767,131 @@ _WATCHING_AND_LURING = (
     ),
 )
 
+# Child labour exploitation: children made to work unpaid, for food or to pay off a debt, made to
+# sleep where they work, shut in there or kept from school.  A family business, volunteering and
+# a paid job that pays little are not labour exploitation.
+_WORKING = (
+    r"\b(?:trabaj|jal|brete|breti)(?:o|amos|an|ando|aba|abamos|aban|ar|e|aron)\b"
+)
+_UNPAID_TAIL = _alt(
+    r"(?<!casi )(?<!practicamente )sin (?:paga|pago|sueldo|salario|cobrar|recibir (?:nada|plata"
+    r"|pago|un cinco)|que (?:me|nos|les|le|los|las) (?:paguen|den (?:nada|plata)))\b",
+    r"(?:solo|nada mas|solamente|unicamente) (?:por|a cambio de) (?:la |el |un |una )?(?:pura )?"
+    r"(?:comida|comidita|almuerzo|plato de comida|techo)\b",
+    r"(?:por|a cambio de) (?:la |el |un |una )?(?:pura )?(?:comida|comidita|plato de comida)"
+    r"(?: nada mas| nomas| y ya| y (?:un |el )?(?:lugar|espacio|campo|techo) (?:para|donde)"
+    r" dormir)",
+    r"a cambio de (?:la |pura )?comida\b",
+)
+# A debt the child did not take on: the family's, the journey's, the boss's.
+_DEBT_TAIL = _alt(
+    r"para pagar(?:le|les)? (?:la |una |esa )?deuda (?:de (?:mi|mis|nuestr\w+|su|sus|la familia)"
+    r" (?!tarjeta|prestamo|celular|carro|moto|casa)|del (?:viaje|coyote|pasaje|cuarto)|con (?:el|la"
+    r"|ese|esa) (?:patron\w*|jef[ea]|senor\w*|dueno|duena|man|mae|tipo)|que (?:tiene|tienen|dice"
+    r"|dicen))",
+    r"para pagar(?:le|les)? lo que (?:debe|deben|le debe|les debe|le deben|les deben|debia|debian)"
+    r" (?:mi|mis|nuestr\w+|su|sus)\b",
+)
+_WORKPLACE = _alt(
+    r"bodega", r"finca", r"taller", r"fabrica", r"cocina", r"galeron", r"bananera", r"pinera",
+    r"cafetal", r"aserradero", r"construccion", r"obra", r"maquila", r"restaurante", r"bar",
+)
+_KIDS = _alt(
+    r"chamac[oa]s", r"carajill[oa]s", r"guil(?:a|it[oa])s", r"chiquill[oa]s", r"chiquit[oa]s",
+    r"ninos", r"ninas", r"chavalit[oa]s", r"chavalos", r"menores", r"cipotes",
+)
+_HARSH_CONDITIONS = (
+    r"\b(?:en el (?:piso|suelo)|en cartones|en sacos|sin (?:paga|pago|sueldo|cama|colchon)|gratis"
+    r"|no (?:nos|me|les|los|las) (?:pagan|pagaban|dejan|dejaban)|encerrad\w*|con (?:llave|candado)"
+    r"|hasta la (?:medianoche|madrugada)|toda la noche|todo el dia|deuda|no (?:vamos|voy|van"
+    r"|podemos ir|pueden ir) a (?:la escuela|clases|el cole)|por (?:la |pura )?comida)\b"
+)
+_FAMILY_BUSINESS = (
+    r"\b(?:ayudo|ayudamos|ayudar|ayudarle|ayudarles|le ayudo|les ayudo|ayudandole)\b"
+    r"|\b(?:soda|pulperia|tienda|negocio|verduleria|finca|taller|puesto|feria) (?:de|del) (?:mi|mis"
+    r"|nuestr\w+) (?:mama|papa|papas|mami|papi|abuel\w*|tio|tia|tios|familia|padres)\b"
+    r"|\bvoluntari\w*|\bservicio comunal|\btrabajo comunal|\bbeneficencia\b"
+    # Working beside one's parents, unless a boss, a debt or papers come into it.
+    r"|^(?!.*\b(?:deuda|patron\w*|encerrad\w*|papeles|cedulas?|pasaportes?)\b)"
+    r"(?=.*\bcon (?:mi|mis) (?:mama|papa|papas|mami|papi|abuel\w*|tio|tia|tios|familia|padres)\b)"
+)
+# Who works, when it is the writer or children: the sleeping rules need one of them, so that a
+# parent's long day and a child sleeping in the kitchen of a small house stay apart.
+_CHILD_WORKING = (
+    r"\b(?:trabajo|trabajamos|trabajando|trabajaba|trabajabamos|jalo|jalamos|breteo|breteamos"
+    r"|bretiamos|tengo que trabajar|tenemos que trabajar|patron\w*|jef[ea]|encargad[oa]|dueno"
+    r"|duena)\b(?! (?:de|para) (?:la escuela|el cole|clase|ciencias|grupo|mate))"
+    r"|\b" + _KIDS + r"\b(?=.*" + _WORKING + r")"
+)
+_CHILD_LABOUR = (
+    # Working for nothing, for food only or for somebody's debt.
+    _rule(
+        "trafficking",
+        _WORKING + r" (?:\w+ ){0,6}?" + _UNPAID_TAIL,
+        r"\b" + _OBJ + r" (?:pone|ponen|puso|pusieron|hace|hacen|obliga|obligan|tienen|tiene)"
+        r" (?:a )?(?:trabajar|jalar|bretear) (?:\w+ ){0,6}?" + _alt(_UNPAID_TAIL, _DEBT_TAIL),
+        r"\b(?:trabajo|trabajamos|trabajando|jalamos|breteamos|bretiamos|tengo que trabajar"
+        r"|tenemos que trabajar) (?:\w+ ){0,6}?" + _DEBT_TAIL,
+        r"\b" + _KIDS + r"\b (?:\w+ ){0,4}?" + _WORKING + r" (?:\w+ ){0,6}?" + _DEBT_TAIL,
+        veto=_FAMILY_BUSINESS + r"|\btrabajo (?:de|para) (?:la escuela|el cole|clase|ciencias"
+        r"|grupo|mate|estudios)\b",
+    ),
+    # Made to sleep where they work, in bad conditions.
+    _rule(
+        "trafficking",
+        r"\b(?:dormimos|duermen|duermo|dormir|durmiendo|dormia|dormiamos|dormian|nos hacen dormir"
+        r"|nos ponen a dormir|los ponen a dormir)\b (?:\w+ ){0,4}?(?:(?:en|dentro de)"
+        r" (?:el (?:piso|suelo) de )?(?:la|el|una|un|esa|ese|esta|este)|(?:dentro|en el piso"
+        r"|en el suelo) del) " + _WORKPLACE + r"\b",
+        r"\b" + _WORKPLACE + r"\b (?:\w+ ){0,3}?(?:donde|en que) (?:dormimos|duermen|nos hacen"
+        r" dormir)\b",
+        requires=r"(?=.*(?:" + _CHILD_WORKING + r"))(?=.*" + _HARSH_CONDITIONS + r")",
+        veto=r"\b(?:de|del) (?:mi|mis) (?:tio|tia|tios|abuel\w*|papa|mama|papas|familia)\b"
+        r"|\b(?:de paseo|vacaciones|campamento|pijamada|con mi familia|acampar|acampamos)\b",
+    ),
+    # Sleeping on the floor, said of the writer's own workplace.
+    _rule(
+        "trafficking",
+        r"\b(?:dormimos|duermo|dormir|durmiendo|dormiamos|nos hacen dormir|nos ponen a dormir)"
+        r" (?:ahi |alli |ahi mismo |alli mismo )?(?:en el (?:piso|suelo)|en cartones|en sacos)\b",
+        r"\b(?:me|nos|los|las|les) (?:tienen|tiene|tenian|ponen|pone|hacen|hace) (?:a )?"
+        r"(?:trabaj\w+|jal\w+|brete\w+|breti\w+) (?:\w+ ){0,5}?hasta la (?:madrugada|medianoche)\b",
+        requires=r"(?=.*(?:" + _CHILD_WORKING + r"))(?=.*\b" + _WORKPLACE + r"\b)",
+        veto=r"\b(?:pijamada|casa de|sala|amig\w+|campamento|acampar|paseo|profe\w*|tarea"
+        r"|proyecto|examen|feria cientifica)\b",
+    ),
+    # Shut in at the workplace; kept from school to work.
+    _rule(
+        "trafficking",
+        r"\bno " + _OBJ + r" (?:deja|dejan|dejaba|dejaban|quiere dejar|quieren dejar)"
+        r" (?:salir|irnos|irse|irme|ir) (?:de|del) (?:la |el )?" + _WORKPLACE + r"\b",
+        r"\b" + _OBJ + r" (?:encierran|encerraron|encierra|encerro|encerraba|encerraban|dejan"
+        r" encerrad\w+|tienen encerrad\w+) (?:\w+ )?en (?:la|el|una|un|esa|ese) " + _WORKPLACE
+        + r"\b",
+        veto=_PARENTS_RESTRICTING + r"|\b(?:profe\w*|maestr[oa]|clases?|recreo|tareas?|lluvia"
+        r"|aguacero|tormenta|temblor|simulacro|castigo|platos|taller de (?:musica|arte|teatro"
+        r"|pintura|robotica|lectura|ciencias|baile|dibujo|cocina))\b",
+    ),
+    _rule(
+        "trafficking",
+        r"\bno " + _OBJ + r" (?:deja|dejan|dejaba|dejaban|quiere dejar|quieren dejar)"
+        r" (?:ir|volver|regresar) a (?:la escuela|el cole|clases|estudiar)\b"
+        r"(?= (?:\w+ ){0,3}?(?:porque|para|por) (?:\w+ ){0,3}?(?:trabaj\w+|jalar|bretear"
+        r"|la (?:finca|bodega|cosecha)|el (?:taller|patron)))",
+        r"\ben (?:vez|lugar) de (?:ir a|estar en) (?:la escuela|el cole|clases)\b (?:\w+ ){0,3}?"
+        r"(?:nos|me|los|las|les) (?:ponen|pone|hacen|obligan|mandan) a (?:trabajar|jalar|bretear)",
+        veto=r"\b(?:lluvia|aguacero|tormenta|temblor|simulacro|castigo|enfermo|enferma|fiebre"
+        r"|vacaciones)\b",
+    ),
+    # Children, named as such, working under those conditions.
+    _rule(
+        "trafficking",
+        r"\b" + _KIDS + r"\b (?:\w+ ){0,4}?" + _WORKING + r" (?:\w+ ){0,6}?(?:gratis\b|hasta la"
+        r" (?:medianoche|madrugada)|encerrad\w+|sin (?:ir|poder ir) a la escuela)",
+        veto=_FAMILY_BUSINESS,
+    ),
+)
+
 
 _RULES: tuple[_Rule, ...] = (
     _TRAFFICKING
@@ -1776,6 +1901,7 @@ _RULES: tuple[_Rule, ...] = (
     + _ABUSE
     + _NEGLECT
     + _WATCHING_AND_LURING
+    + _CHILD_LABOUR
     + _SELF_HARM
     + _HELP_REQUEST
 )
@@ -2243,7 +2369,8 @@ _SELF_TOKENS = frozenset(
     "vamos soy somos hemos debo debemos siento puedo podemos mi mis nuestro nuestra nuestros "
     "nuestras "
     "cortarme matarme morirme suicidarme tomarme hacerme lastimarme ayudeme ayudame ayudenme "
-    "ayudanos ayudenos fui sacame saquenme siguiendome mio mia mios mias aguanto".split()
+    "ayudanos ayudenos fui sacame saquenme siguiendome mio mia mios mias aguanto "
+    "trabajamos dormimos jalamos breteamos bretiamos".split()
 )
 _OTHER_TOKENS = frozenset(
     "le les se ella ellas ellos quiere esta estan tiene matarse suicidarse morirse cortarse "
