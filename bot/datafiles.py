@@ -146,6 +146,10 @@ class NodeReader:
     def fail(self, node: yaml.Node | None, problem: str, fix: str) -> DataFileError:
         return self.error(self.path, line_of(node) if node is not None else None, problem, fix)
 
+    def empty(self, fix: str) -> DataFileError:
+        """The file holds no YAML document at all; `fix` says what to start it with."""
+        return self.error(self.path, 1, _s("el archivo está vacío"), fix)
+
     @staticmethod
     def is_null(node: yaml.Node) -> bool:
         return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG

@@ -45,12 +45,7 @@ class _Reader(NodeReader):
 
     def bands(self, root: yaml.Node | None) -> Bands:
         if root is None:
-            raise BandsError(
-                self.path,
-                1,
-                _s("el archivo está vacío"),
-                _s("ponga las franjas de edad debajo de 'bands:'"),
-            )
+            raise self.empty(_s("ponga las franjas de edad debajo de 'bands:'"))
         file = _s("el archivo de franjas de edad")
         top = self.mapping(root, file, None)
         items = self.sequence(self.required(top, root, "bands", file), "'bands'", _s("franja"))

@@ -160,12 +160,7 @@ class _Reader(NodeReader):
 
     def lesson(self, root: yaml.Node | None) -> Lesson:
         if root is None:
-            raise LessonError(
-                self.path,
-                1,
-                _s("el archivo está vacío"),
-                _s("empiece con el ejemplo de content/README.md"),
-            )
+            raise self.empty(_s("empiece con el ejemplo de content/README.md"))
         the_lesson = _s("la lección")
         top = self.mapping(root, the_lesson, LESSON_KEYS)
 

@@ -195,12 +195,7 @@ class _Reader(NodeReader):
 
     def campaign(self, root: yaml.Node | None) -> Campaign:
         if root is None:
-            raise CampaignError(
-                self.path,
-                1,
-                _s("el archivo está vacío"),
-                _s("empiece con el ejemplo de campaigns/README.md"),
-            )
+            raise self.empty(_s("empiece con el ejemplo de campaigns/README.md"))
         campaign = _s("la consulta")
         top = self.mapping(root, campaign, CAMPAIGN_KEYS)
 
