@@ -75,6 +75,14 @@ def test_a_missing_or_untranslated_string_or_a_changed_placeholder_is_reported(
     assert "placeholders differ" in found
 
 
+def _edited(text: str, changes: list[tuple[str, str]]) -> str:
+    """The catalog text with each change made; each old text must be there to change."""
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
 def test_a_staff_string_missing_untranslated_or_misplaced_in_english_is_reported(
     tmp_path, monkeypatch
 ):
@@ -88,9 +96,7 @@ def test_a_staff_string_missing_untranslated_or_misplaced_in_english_is_reported
         ('msgstr "Case {case} taken. Thank you."', 'msgstr "Case {caso} taken. Thank you."'),
         ('msgstr "Urgency: {urgency}"', 'msgstr "Urgency: 🚨"'),  # placeholder dropped
     ]
-    for old, new in changes:
-        assert old in text, old
-        text = text.replace(old, new)
+    text = _edited(text, changes)
     english.write_text(text, encoding="utf-8")
     spanish = locales / "es" / "LC_MESSAGES" / "staff.po"
     spanish.write_text(
@@ -126,9 +132,7 @@ def test_a_plural_entry_missing_a_form_copied_or_with_a_changed_placeholder_is_r
         ('msgstr[1] "{count} failed"', 'msgstr[1] "failed"'),  # {count} dropped
         ('msgstr[0] "{count} sent"', 'msgstr[0] "{count} enviado"'),  # the Spanish copied
     ]
-    for old, new in changes:
-        assert old in text, old
-        text = text.replace(old, new)
+    text = _edited(text, changes)
     english.write_text(text, encoding="utf-8")
     spanish = locales / "es" / "LC_MESSAGES" / "staff.po"
     spanish_text = spanish.read_text(encoding="utf-8")

@@ -351,17 +351,22 @@ async def test_a_stop_request_records_the_message_in_flight_so_resume_repeats_no
     assert outreach.find("b1").finished_at is not None  # type: ignore[union-attr]
 
 
+class _Lines:
+    """A stream that keeps each write apart, so a test can read the bar's last frame."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def write(self, text: str) -> None:
+        self.lines.append(text)
+
+    def flush(self) -> None:
+        pass
+
+
 def test_the_progress_bar_shows_counts_only():
-    bar_output = []
-
-    class Stream:
-        def write(self, text: str) -> None:
-            bar_output.append(text)
-
-        def flush(self) -> None:
-            pass
-
-    bar = ProgressBar(Stream(), width=10, every=0)  # type: ignore[arg-type]
+    bar_output: list[str] = []
+    bar = ProgressBar(_Lines(bar_output), width=10, every=0)  # type: ignore[arg-type]
     bar(Tally(total=500, sent=120, dropped=3, failed=0))
     assert bar_output[-1] == "\r[##........] 120/500 sent, 3 dropped"
 
@@ -369,16 +374,8 @@ def test_the_progress_bar_shows_counts_only():
 def test_by_default_the_progress_bar_and_the_command_speak_spanish(
     cli_env, capsys, staff_in_spanish
 ):
-    bar_output = []
-
-    class Stream:
-        def write(self, text: str) -> None:
-            bar_output.append(text)
-
-        def flush(self) -> None:
-            pass
-
-    bar = ProgressBar(Stream(), width=10, every=0)  # type: ignore[arg-type]
+    bar_output: list[str] = []
+    bar = ProgressBar(_Lines(bar_output), width=10, every=0)  # type: ignore[arg-type]
     bar(Tally(total=500, sent=120, dropped=3, failed=2, skipped=1))
     assert bar_output[-1] == (
         "\r[##........] 120/500 enviados, 3 dados de baja, 2 fallidos, 1 se dio de baja"
