@@ -326,33 +326,6 @@ class LoopLag:
             self.late.append(max(0.0, time.monotonic() - due))
 
 
-async def _drain(
-    application: Application, load: Load, inbox: Inbox, stamps: Stamps, deadline: float
-) -> bool:
-    """Wait until every update was handled, every reply queued for it was sent (or failed)
-    and every offered case has its card."""
-    while not all(p.update_id in stamps.ended for p in load.pushes):
-        if time.monotonic() >= deadline:
-            return False
-        await asyncio.sleep(POLL)
-    # Replies go out after handling. `post_stop` is the bot's own drain (set by `assemble`):
-    # it returns once every queued reply was sent or failed, and changes nothing else.
-    if application.post_stop is not None:
-        try:
-            await asyncio.wait_for(
-                application.post_stop(application), max(0.0, deadline - time.monotonic())
-            )
-        except asyncio.TimeoutError:
-            return False
-    while True:
-        inbox.catch_up()
-        if stamps.cases() <= set(inbox.first_card):
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        await asyncio.sleep(POLL)
-
-
 def _build_application(parts: Runtime) -> Application:
     """The Application exactly as `python -m bot run` assembles it."""
     from bot.telegram import assemble
@@ -412,25 +385,28 @@ async def _drain(
     for it was sent (or failed), then until Telegram's side saw every offered case's card."""
     (tag, pushed) = await _receive(conn)
     assert tag == "sent"
-    while not all(update_id in stamps.ended for update_id in pushed):
-        if time.monotonic() >= deadline:
-            conn.send((stamps.cases(), deadline))
-            await _receive(conn)
-            return False
-        await asyncio.sleep(POLL)
-    drained = True
+    drained = await _handled(stamps, pushed, deadline)
     # Replies go out after handling. `post_stop` is the bot's own drain (set by `assemble`):
     # it returns once every queued reply was sent or failed, and changes nothing else.
-    if application.post_stop is not None:
+    if drained and application.post_stop is not None:
         try:
             await asyncio.wait_for(
                 application.post_stop(application), max(0.0, deadline - time.monotonic())
             )
         except asyncio.TimeoutError:
             drained = False
-    conn.send((stamps.cases(), deadline))
+    conn.send((stamps.cases(), deadline))  # Telegram's side answers once it saw the cards
     (tag, cards) = await _receive(conn)
     return drained and cards
+
+
+async def _handled(stamps: Stamps, update_ids: list[int], deadline: float) -> bool:
+    """Whether every one of the updates was handled before the deadline."""
+    while not all(update_id in stamps.ended for update_id in update_ids):
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(POLL)
+    return True
 
 
 async def run(parts: Runtime, params: Parameters) -> dict[str, Any]:
