@@ -123,9 +123,7 @@ class _Ours:
         self.pseudonymize = Pseudonymizer(os.urandom(32))
 
     async def understand(self, text: str) -> None:
-        from bot.triage import triage
-
-        triage(text, await self.assistant.parse(text))
+        self.engine.triage.assess(text, await self.assistant.parse(text))
 
     async def answer(self, sender: str, text: str) -> None:
         from bot.events import Inbound

@@ -17,14 +17,17 @@ Rasa is imported lazily: it costs seconds, and the bot layer's own tests do not 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from bot.engine import Button, Parse, Reply
 from bot.settings import ROOT
+from bot.triage.model import TriageModel
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +50,14 @@ def import_skops_first() -> None:
 
 
 def training_inputs() -> list[Path]:
+    """Everything training reads: Rasa's config, domain and data, and the triage model's
+    labelled lines (bot.triage.model.training_sources)."""
+    from bot.triage.model import training_sources
+
     files = [CONFIG]
     for folder in (DOMAIN, *TRAINING_DATA):
         files.extend(sorted(folder.rglob("*.yml")))
-    return files
+    return [*files, *training_sources(ROOT)]
 
 
 def content_hash() -> str:
@@ -68,11 +75,39 @@ def model_path(model_dir: Path) -> Path:
     return model_dir / f"voz-{content_hash()}.tar.gz"
 
 
+def triage_model_path(model: Path) -> Path:
+    """The triage model trained from the same inputs as the Rasa model `model`."""
+    return model.with_name(model.name.removesuffix(".tar.gz") + ".triage.pkl")
+
+
+def train_triage(model: Path, force: bool = False) -> Path:
+    """Train the triage model beside the Rasa model `model`, unless it exists already."""
+    from bot.triage.model import describe, load_examples
+    from bot.triage.model import train as fit
+
+    target = triage_model_path(model)
+    if target.exists() and not force:
+        return target
+    assistant = RasaAssistant.load(model, triage=False)
+
+    def parse(texts: Sequence[str]) -> list[Parse | None]:
+        async def each() -> list[Parse | None]:
+            return [await assistant.parse(text) for text in texts]
+
+        return asyncio.run(each())
+
+    triage_model = fit(load_examples(ROOT), parse)
+    triage_model.save(target)
+    logger.info("triage model trained: %s", describe(triage_model))
+    return target
+
+
 def train(model_dir: Path, force: bool = False) -> Path:
     """Train unless a model for the current data already exists; return its path."""
     target = model_path(model_dir)
     if target.exists() and not force:
         logger.info("model %s is up to date", target.name)
+        train_triage(target)
         return target
     import_skops_first()
     from rasa.model_training import train as rasa_train
@@ -88,9 +123,10 @@ def train(model_dir: Path, force: bool = False) -> Path:
     )
     if result.code != 0 or not target.exists():
         raise RuntimeError(f"Rasa training failed (code {result.code}); run `make validate`")
+    train_triage(target, force=True)
     # Older models only take disk space; the hash names the one in use.
-    for old in model_dir.glob("voz-*.tar.gz"):
-        if old != target:
+    for old in model_dir.glob("voz-*"):
+        if old not in (target, triage_model_path(target)):
             old.unlink()
     return target
 
@@ -181,13 +217,16 @@ class RasaAssistant:
             )
         self._agent = agent
         self.intents = frozenset(domain.intents)
+        # The triage model trained with this Rasa model (None: triage falls back on the
+        # Rasa disclosure intents); the engine reads it from here.
+        self.triage_model: TriageModel | None = None
         # intent → what Rasa's policies uttered for it: (response name, the message as sent)
         self._scripts: dict[str, tuple[tuple[str | None, dict[str, Any]], ...]] = {}
         self._blank = DialogueStateTracker("voz-script", domain.slots)
         self._nlu = nlu_components(agent)
 
     @classmethod
-    def load(cls, model: Path) -> RasaAssistant:
+    def load(cls, model: Path, triage: bool = True) -> RasaAssistant:
         import_skops_first()
         from rasa.core.agent import Agent
 
@@ -199,7 +238,13 @@ class RasaAssistant:
         logging.getLogger().setLevel(level)
         logs.quiet_libraries()
         transpose_weights(agent)
-        return cls(agent)
+        assistant = cls(agent)
+        triage_file = triage_model_path(model)
+        if triage and triage_file.exists():
+            assistant.triage_model = TriageModel.load(triage_file)
+        elif triage:
+            logger.warning("no triage model beside %s; run `make train`", model.name)
+        return assistant
 
     async def parse(self, text: str) -> Parse:
         text = text.strip()  # as Rasa's UserMessage does

@@ -7,6 +7,7 @@ migrate  bring the database schema up to date
 i18n     gettext catalogs: update from the sources, compile, or check completeness
 consent-doc  print docs/consent.md (every assent text per band), made from the catalogs
 triage   triage JSON lines from stdin (--text for one message, --evaluate FILE to measure)
+faq      --evaluate FILE: measure FAQ answers through the engine (labelled YAML or JSON lines)
 campaigns  validate | list | open ID | close ID | link ID: facilitators' campaign files
 results  a campaign's results with small-cell suppression: table, csv or json (--charts DIR)
 broadcast  send an awareness message to subscribers (bot/awareness/outreach.py)
@@ -75,8 +76,9 @@ def _train(settings: Settings, force: bool) -> int:
 async def triage_lines(assistant, lines: TextIO, out: TextIO) -> int:  # type: ignore[no-untyped-def]
     """Triage each JSON line; a malformed line gets an error line in its place, so output
     stays aligned with input. Returns how many lines were malformed."""
-    from bot.triage import triage
+    from bot.triage import Triage
 
+    triage = Triage(getattr(assistant, "triage_model", None))
     bad = 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -93,7 +95,7 @@ async def triage_lines(assistant, lines: TextIO, out: TextIO) -> int:  # type: i
             print(error, file=sys.stderr)
             out.write(json.dumps({"error": error}, ensure_ascii=False) + "\n")
             continue
-        verdict = triage(text, await assistant.parse(text))
+        verdict = triage.assess(text, await assistant.parse(text))
         out.write(json.dumps({"text": text, **verdict.as_dict()}, ensure_ascii=False) + "\n")
     return bad
 
@@ -117,7 +119,7 @@ def _evaluate(settings: Settings, path: str) -> int:
     from pathlib import Path
 
     from bot import agent, logs
-    from bot.triage import triage
+    from bot.triage import Triage
     from bot.triage.evaluation import LabelError, evaluate, format_report, load_rows
 
     try:
@@ -132,10 +134,45 @@ def _evaluate(settings: Settings, path: str) -> int:
     with contextlib.redirect_stdout(sys.stderr):
         assistant = agent.RasaAssistant.load(agent.train(settings.model_dir))
 
+    triage = Triage(assistant.triage_model)
+
     async def verdicts():  # type: ignore[no-untyped-def]
-        return [triage(row["text"], await assistant.parse(row["text"])) for row in rows]
+        return [triage.assess(row["text"], await assistant.parse(row["text"])) for row in rows]
 
     print(format_report(evaluate(rows, asyncio.run(verdicts())), title=path))
+    return 0
+
+
+def _faq_evaluate(settings: Settings, path: str) -> int:
+    import contextlib
+    import tempfile
+    from pathlib import Path
+
+    from bot import agent, logs
+    from bot.runtime import engine_for
+    from bot.storage import Database
+    from bot.triage.evaluation import LabelError
+    from bot.triage.faq_evaluation import evaluate_faq, format_faq_report, load_questions
+
+    try:
+        rows = load_questions(Path(path))
+    except (OSError, LabelError) as error:
+        print(
+            _s("no se puede evaluar {path}: {error}").format(path=path, error=error),
+            file=sys.stderr,
+        )
+        return 1
+    logs.configure("WARNING")
+    with contextlib.redirect_stdout(sys.stderr):
+        assistant = agent.RasaAssistant.load(agent.train(settings.model_dir))
+    # A scratch database: the questions open no case anywhere that matters.
+    with tempfile.TemporaryDirectory() as scratch:
+        database = Database(f"sqlite:///{scratch}/faq.db")
+        database.migrate()
+        engine = engine_for(assistant, database)
+        report = asyncio.run(evaluate_faq(engine, assistant, rows))
+        database.dispose()
+    print(format_faq_report(report, title=path))
     return 0
 
 
@@ -209,6 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     triage.add_argument(
         "--evaluate", metavar="FILE", help="measure triage on a labelled JSON lines file"
     )
+    faq = commands.add_parser("faq", help="measure the FAQ through the engine")
+    faq.add_argument(
+        "--evaluate", metavar="FILE", required=True, help="a labelled FAQ file (YAML or JSON lines)"
+    )
     results = commands.add_parser("results", help="a campaign's results, safe to publish")
     results.add_argument("campaign", help="the campaign id")
     results.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -232,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             return _train(settings, args.force)
         if args.command == "triage" and args.evaluate:
             return _evaluate(settings, args.evaluate)
+        if args.command == "faq":
+            return _faq_evaluate(settings, args.evaluate)
         if args.command == "consent-doc":
             return _consent_doc()
         if args.command == "i18n":

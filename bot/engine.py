@@ -25,7 +25,7 @@ from bot.campaigns.survey import CHOOSE, NONE_OPEN, Step, Surveys
 from bot.escalation import Cases, Disclosure
 from bot.events import Button, Inbound, Kind, Parse, Reply
 from bot.i18n import _
-from bot.triage import Verdict, answers, triage
+from bot.triage import CATEGORY_NAMES, Triage, Verdict, answers
 from consent import GENERAL, ConsentFlow, Outcome
 
 logger = logging.getLogger(__name__)
@@ -67,6 +67,9 @@ CLOSED = _("Esa consulta ya no está abierta. ¡Gracias por su interés!")
 # The child's answers after a disclosure, "t:<answer>:<case>": to "¿Entendí bien?" (yes, no)
 # and to "¿Quiere que una persona de protección le escriba aquí?" (contact, nocontact).
 TRIAGE_BUTTON = re.compile(r"t:(yes|no|contact|nocontact):([1-9][0-9]{0,11})")
+# The answer to the middle question "¿Le está pasando a usted o a alguien que conoce?",
+# "q:<me|other|no>:<category>": the category is triage's guess, for the case a yes opens.
+MIDDLE_BUTTON = re.compile(r"q:(me|other|no):([a-z_]{1,24})")
 
 NOT_TEXT = _(
     "Gracias por escribir. 💬 Por ahora solo puedo leer mensajes de texto. "
@@ -121,6 +124,9 @@ class Engine:
         self.lessons = lessons
         self.outreach = outreach
         self.on_case_opened = on_case_opened  # wakes the relay, so an alert leaves at once
+        # The triage model travels with the Rasa model it was trained with (bot.agent); a
+        # test's fake assistant has none, and triage then reads the Rasa intents.
+        self.triage = Triage(getattr(assistant, "triage_model", None))
 
     async def handle(self, event: Inbound) -> list[Reply]:
         if event.kind is Kind.UNSUPPORTED:
@@ -225,6 +231,9 @@ class Engine:
         answer = TRIAGE_BUTTON.fullmatch(event.text)
         if answer is not None:
             return self._case_answer(event, answer.group(1), int(answer.group(2)))
+        middle = MIDDLE_BUTTON.fullmatch(event.text)
+        if middle is not None and middle.group(2) in CATEGORY_NAMES:
+            return self._middle_answer(event, middle.group(1), middle.group(2))
         if event.text.startswith("c:"):
             outcome = self.consent.press(event.user, event.text) if self.consent else None
             if outcome is None:
@@ -277,7 +286,7 @@ class Engine:
         except Exception:  # noqa: BLE001 - the rules alone must still triage if Rasa fails
             logger.exception("NLU parse failed; triaging with the rule layer alone")
             parse = None
-        verdict = triage(text, parse)
+        verdict = self.triage.assess(text, parse)
         case_id = self._contact_case(event.user)
         if case_id is not None:
             # An officer is already on this child's case: everything goes to them through the
@@ -288,6 +297,14 @@ class Engine:
             return forwarded
         if verdict.escalate:
             return self._escalate(event, verdict, text)
+        replies = await self._answer(event, text, parse)
+        if verdict.ask:
+            return [*replies, answers.middle_question(verdict.category)]
+        return replies
+
+    async def _answer(self, event: Inbound, text: str, parse: Parse | None) -> list[Reply]:
+        """The answer to a message that alerted nobody: the consent gate, an active survey,
+        or the assistant."""
         if event.kind is Kind.EDITED:
             return [Reply(EDITED)]
         if self.consent is not None:
@@ -320,6 +337,17 @@ class Engine:
                 logger.info("escalation recorded: %s %s", verdict.urgency, verdict.category)
                 self.on_case_opened()
         return answers.replies(verdict, case_id, can_contact=event.reach is not None)
+
+    def _middle_answer(self, event: Inbound, answer: str, category: str) -> list[Reply]:
+        """ "Sí" to "¿Le está pasando a usted o a alguien que conoce?" opens a case at once,
+        as a disclosure would; "No" changes nothing. The question's message is not stored, so
+        the officer's card says what the child answered instead."""
+        if answer == "no":
+            return [Reply(answers.MIDDLE_NO)]
+        subject = "other" if answer == "other" and category != "help_request" else "self"
+        verdict = Verdict(True, "high", category, subject)
+        excerpt = answers.MIDDLE_EXCERPT_OTHER if subject == "other" else answers.MIDDLE_EXCERPT
+        return self._escalate(event, verdict, excerpt)
 
     def _case_answer(self, event: Inbound, answer: str, case_id: int) -> list[Reply]:
         """The child's answer to a question about their own case; anyone else's press, or a

@@ -1,14 +1,16 @@
 """Safety triage: does a message disclose harm, how urgent is it, about whom?
 
-Runs first on every free-text message, in every state. Two layers decide together:
-  - the Rasa NLU intents (`revelar_*`, `pedir_ayuda`), which generalise to wordings no rule
-    foresaw;
-  - the rule layer (`bot.triage.rules`), which catches what the model misses, knows the
-    safe word, tells danger now from danger past, and knows the non-literal frames
-    (hypotheticals, awareness questions, homework, news, slang) that must not alarm.
-A miss can cost a child's safety; a false alarm costs an officer minutes. Where the layers
-disagree on whether to alarm, the alarm wins, except under a non-literal frame the rules
-recognised and the model is not nearly certain.
+Runs first on every free-text message, in every state. Three parts decide together:
+  - the triage model (`bot.triage.model`), a classifier trained on every triage-labelled
+    line, with calibrated scores and thresholds chosen on out-of-fold predictions;
+  - the rule layer (`bot.triage.rules`): text normalization, the safe word AYUDA, danger-now
+    cues and the patterns kept because the model alone missed disclosures without them;
+  - without a triage model (a model file missing, a test's fake assistant), the Rasa NLU
+    disclosure intents (`revelar_*`, `pedir_ayuda`) stand in for it.
+A miss can cost a child's safety; a false alarm costs an officer minutes. Between the two
+lies the middle answer: a message the model is unsure of, or an FAQ question about a kind
+of harm, gets its answer and then "¿Le está pasando a usted o a alguien que conoce?"
+(`Verdict.ask`); a "Sí" opens a case at once. Alerts stay reserved for disclosures.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.events import Parse
+from bot.triage.model import Scores, TriageModel
 from bot.triage.rules import RuleVerdict, assess, normalize
 
 INTENT_CATEGORIES = {
@@ -26,13 +29,32 @@ INTENT_CATEGORIES = {
     "revelar_autolesion": "self_harm",
     "pedir_ayuda": "help_request",
 }
-# The share of the model's belief that must fall on disclosure intents (summed, since a
-# confusion between two kinds of harm still needs an officer) before the model alone alarms.
+CATEGORY_NAMES = frozenset(INTENT_CATEGORIES.values())
+# FAQ questions about a kind of harm: a child may ask them because it is happening to them,
+# so the answer ends with the middle question (unless triage already alerted).
+SENSITIVE_FAQ = {
+    "faq_que_es_sextorsion": "online_grooming",
+    "faq_amenaza_publicar_fotos": "online_grooming",
+    "faq_si_piden_fotos": "online_grooming",
+    "faq_senales_grooming": "online_grooming",
+    "faq_que_es_grooming": "online_grooming",
+    "faq_cita_con_alguien_de_internet": "online_grooming",
+    "faq_que_es_explotacion_sexual": "sexual_exploitation",
+    "faq_regalos_de_adultos": "sexual_exploitation",
+    "faq_retienen_documentos": "trafficking",
+    "faq_senales_de_trata": "trafficking",
+    "faq_trabajo_infantil": "trafficking",
+    "faq_secretos": "abuse",
+}
+# Without a triage model: the share of the Rasa model's belief that must fall on disclosure
+# intents (summed, since a confusion between two kinds of harm still needs an officer).
 MODEL_THRESHOLD = 0.45
-# A non-literal frame vetoes an alarm, unless the model is nearly certain of a disclosure:
-# children wrap real disclosures in questions ("¿qué hago si el jefe no me devuelve el
-# pasaporte?") and the frame patterns cannot tell every such case.
+# A non-literal frame found by the rules vetoes the Rasa intents' alarm unless they are
+# nearly certain.
 GUARD_OVERRIDE = 0.9
+# The FAQ answer plus the middle question, rather than nothing, needs this much confidence
+# in the FAQ intent.
+SENSITIVE_FAQ_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -42,13 +64,17 @@ class Verdict:
     category: str  # trafficking | sexual_exploitation | online_grooming | abuse | self_harm |
     #                help_request | none
     subject: str  # self | other | none
+    # Not an alert, but ask "¿Le está pasando a usted o a alguien que conoce?"; `category`
+    # then names the likeliest kind of harm, for the case a "Sí" opens.
+    ask: bool = False
 
     def as_dict(self) -> dict[str, object]:
+        """The four labels of eval/README.md (the middle answer is not an escalation)."""
         return {
             "escalate": self.escalate,
             "urgency": self.urgency,
-            "category": self.category,
-            "subject": self.subject,
+            "category": self.category if self.escalate else "none",
+            "subject": self.subject if self.escalate else "none",
         }
 
 
@@ -56,7 +82,8 @@ NONE = Verdict(False, "none", "none", "none")
 
 
 def disclosure_belief(parse: Parse | None) -> tuple[float, str]:
-    """How much of the model's belief is on disclosure intents, and the likeliest category."""
+    """How much of the Rasa model's belief is on disclosure intents, and the likeliest
+    category."""
     if parse is None:
         return 0.0, "none"
     ranking = parse.ranking or ((parse.intent, parse.confidence),)
@@ -66,17 +93,16 @@ def disclosure_belief(parse: Parse | None) -> tuple[float, str]:
     return sum(conf for conf, _ in disclosures), INTENT_CATEGORIES[max(disclosures)[1]]
 
 
-def decide(rules: RuleVerdict, parse: Parse | None) -> Verdict:
-    if rules.safe_word:
-        urgency = "emergency" if rules.danger_now else "high"
-        category = rules.category if rules.category != "none" else "help_request"
-        return Verdict(
-            True, urgency, category, "self" if rules.subject == "none" else rules.subject
-        )
+def _safe_word(rules: RuleVerdict) -> Verdict:
+    urgency = "emergency" if rules.danger_now else "high"
+    category = rules.category if rules.category != "none" else "help_request"
+    return Verdict(True, urgency, category, "self" if rules.subject == "none" else rules.subject)
+
+
+def _without_model(rules: RuleVerdict, parse: Parse | None) -> Verdict:
     belief, model_category = disclosure_belief(parse)
     if rules.guard is not None and belief < GUARD_OVERRIDE:
         return NONE
-    category: str
     if rules.category != "none":
         category = rules.category
     elif belief >= MODEL_THRESHOLD:
@@ -90,9 +116,56 @@ def decide(rules: RuleVerdict, parse: Parse | None) -> Verdict:
     return Verdict(True, urgency, category, subject)
 
 
-def triage(text: str, parse: Parse | None) -> Verdict:
-    """The verdict for one message, given the NLU parse of the same text (None: rules only)."""
-    return decide(assess(text), parse)
+def _with_model(rules: RuleVerdict, scores: Scores, model: TriageModel) -> Verdict:
+    """The triage model's verdict; its stacker already weighed the rules' alarm and frame."""
+    limits = model.thresholds
+    if scores.escalate < limits.alert:
+        if scores.escalate >= limits.ask:
+            return Verdict(False, "none", scores.category, "none", ask=True)
+        return NONE
+    category = scores.category
+    emergency = rules.danger_now or scores.emergency >= limits.emergency
+    if category == "help_request":
+        subject = "self"
+    else:
+        subject = "other" if scores.other >= 0.5 else "self"
+    return Verdict(True, "emergency" if emergency else "high", category, subject)
 
 
-__all__ = ["INTENT_CATEGORIES", "NONE", "Verdict", "normalize", "triage"]
+class Triage:
+    """The triage of one message: `assess(text, parse)`, with or without a triage model."""
+
+    def __init__(self, model: TriageModel | None = None) -> None:
+        self.model = model
+
+    def assess(self, text: str, parse: Parse | None) -> Verdict:
+        rules = assess(text)
+        if rules.safe_word:
+            return _safe_word(rules)
+        if self.model is None:
+            verdict = _without_model(rules, parse)
+        else:
+            verdict = _with_model(rules, self.model.scores(text, parse, rules), self.model)
+        if verdict.escalate or verdict.ask or parse is None:
+            return verdict
+        sensitive = SENSITIVE_FAQ.get(parse.intent)
+        if sensitive is not None and parse.confidence >= SENSITIVE_FAQ_CONFIDENCE:
+            return Verdict(False, "none", sensitive, "none", ask=True)
+        return verdict
+
+
+def triage(text: str, parse: Parse | None, model: TriageModel | None = None) -> Verdict:
+    """The verdict for one message, given the NLU parse of the same text (None: no parse)."""
+    return Triage(model).assess(text, parse)
+
+
+__all__ = [
+    "CATEGORY_NAMES",
+    "INTENT_CATEGORIES",
+    "NONE",
+    "SENSITIVE_FAQ",
+    "Triage",
+    "Verdict",
+    "normalize",
+    "triage",
+]

@@ -59,6 +59,32 @@ WRITE_ME = _("Sí, que me escriban")
 NO_THANKS = _("No, gracias")
 
 
+MIDDLE = _("¿Le está pasando a usted o a alguien que conoce?")
+MIDDLE_ME = _("Sí, a mí")
+MIDDLE_OTHER = _("A alguien que conozco")
+MIDDLE_NOT = _("No")
+MIDDLE_NO = _(
+    "Está bien, gracias por contestarme. Si algún día le pasa a usted o a alguien que "
+    "conoce, escriba AYUDA y una persona de protección lo va a saber."
+)
+# What the officer's card shows in place of the child's words, which are not kept.
+MIDDLE_EXCERPT = "[respondió «Sí, a mí» a «¿Le está pasando a usted o a alguien que conoce?»]"
+MIDDLE_EXCERPT_OTHER = (
+    "[respondió «A alguien que conozco» a «¿Le está pasando a usted o a alguien que conoce?»]"
+)
+
+
+def middle_question(category: str) -> Reply:
+    """The middle answer's question: neither an alert nor silence. A yes opens a case."""
+    return Reply(
+        MIDDLE,
+        (
+            (Button(MIDDLE_ME, f"q:me:{category}"), Button(MIDDLE_OTHER, f"q:other:{category}")),
+            (Button(MIDDLE_NOT, f"q:no:{category}"),),
+        ),
+    )
+
+
 def replies(verdict, case_id: int | None, can_contact: bool) -> list[Reply]:  # type: ignore[no-untyped-def]
     """The answer to a disclosure; `case_id` is None when the case could not be recorded.
     `can_contact` says whether the channel lets a protection person write back."""
