@@ -24,7 +24,7 @@ sources (one author's file, the NLU data, ...), never on an evaluation set:
 Holding out whole authors makes the thresholds reflect what happens on words written by
 someone the model never read, which is what a child's message is.
 
-Training data (see nlu/README.md): the JSON lines under nlu/triage/ (format of
+Training data (see eval/AUTHORS.md): the JSON lines under nlu/triage/ (format of
 eval/README.md), the development sets eval/triage_dev.jsonl and eval/triage_fresh.jsonl,
 and the Rasa NLU examples (disclosure intents as disclosures of their category, every other
 intent as a non-disclosure). The stacker learns only from the JSON lines: the Rasa model
@@ -337,15 +337,20 @@ def _multinomial(c: float = 4.0) -> Any:
     return LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="lbfgs")
 
 
-def _fit_heads(features: Any, examples: Sequence[Example]) -> tuple[Any, Any, Any, Any]:
-    import numpy as np
+def _fit_escalate(features: Any, examples: Sequence[Example]) -> Any:
+    return _logistic().fit(features, [e.escalate for e in examples])
 
-    y = np.array([e.escalate for e in examples])
-    escalate = _logistic().fit(features, y)
+
+def _fit_urgency(features: Any, examples: Sequence[Example]) -> Any:
+    urg = [i for i, e in enumerate(examples) if e.escalate and e.urgency in ("emergency", "high")]
+    return _logistic().fit(features[urg], [examples[i].urgency == "emergency" for i in urg])
+
+
+def _fit_heads(features: Any, examples: Sequence[Example]) -> tuple[Any, Any, Any, Any]:
+    escalate = _fit_escalate(features, examples)
     pos = [i for i, e in enumerate(examples) if e.escalate and e.category]
     category = _multinomial().fit(features[pos], [examples[i].category for i in pos])
-    urg = [i for i, e in enumerate(examples) if e.escalate and e.urgency in ("emergency", "high")]
-    urgency = _logistic().fit(features[urg], [examples[i].urgency == "emergency" for i in urg])
+    urgency = _fit_urgency(features, examples)
     sub = [i for i, e in enumerate(examples) if e.escalate and e.subject in ("self", "other")]
     subject = _logistic().fit(features[sub], [examples[i].subject == "other" for i in sub])
     return escalate, category, urgency, subject
@@ -392,7 +397,7 @@ def _oof_words(examples: Sequence[Example], folds: Any) -> tuple[Any, Any]:
         part = [examples[i] for i in train_idx]
         vectorizer = _vectorizer()
         features = vectorizer.fit_transform([normalize(e.text) for e in part])
-        escalate, _, urgency, _ = _fit_heads(features, part)
+        escalate, urgency = _fit_escalate(features, part), _fit_urgency(features, part)
         held = vectorizer.transform([normalize(examples[i].text) for i in test_idx])
         words[test_idx] = escalate.decision_function(held)
         emergency[test_idx] = urgency.predict_proba(held)[:, 1]
