@@ -192,3 +192,49 @@ async def test_in_an_open_case_danger_now_goes_to_the_officer_and_says_call_911(
     )
     assert [r.text for r in urgent] == [answers.EMERGENCY, answers.FORWARDED]
     assert counts(database)[0] == 1  # the same case, not a new one
+
+
+# -- the middle answer (issue 12, item 4) ---------------------------------------------------
+
+
+async def test_an_faq_question_about_a_harm_gets_its_answer_then_the_middle_question(
+    engine, database
+):
+    replies = await engine.handle(Inbound(CHILD, Kind.TEXT, "¿qué es la sextorsión?"))
+    assert counts(database) == (0, 0)  # no alert: a question is not a disclosure
+    assert "sextorsión" in replies[0].text.lower()
+    assert replies[-1].text == answers.MIDDLE
+    assert [b.data for row in replies[-1].buttons for b in row] == [
+        "q:me:online_grooming",
+        "q:other:online_grooming",
+        "q:no:online_grooming",
+    ]
+
+
+async def test_an_ordinary_question_gets_no_middle_question(engine, database):
+    replies = await engine.handle(Inbound(CHILD, Kind.TEXT, "¿cuál es el número del PANI?"))
+    assert answers.MIDDLE not in text_of(replies)
+    assert counts(database) == (0, 0)
+
+
+@pytest.mark.parametrize(("answer", "subject"), [("me", "self"), ("other", "other")])
+async def test_yes_to_the_middle_question_opens_a_case_at_once(engine, database, answer, subject):
+    replies = await engine.handle(Inbound(CHILD, Kind.BUTTON, f"q:{answer}:online_grooming"))
+    assert counts(database) == (1, 1)
+    assert answers.TOLD in replies[0].text
+    with database.session() as session:
+        case = session.scalars(select(Escalation)).one()
+        assert (case.category, case.subject, case.urgency) == ("online_grooming", subject, "high")
+        assert "¿Le está pasando" in case.excerpt  # what the child answered, not their words
+
+
+async def test_no_to_the_middle_question_opens_nothing(engine, database):
+    replies = await engine.handle(Inbound(CHILD, Kind.BUTTON, "q:no:online_grooming"))
+    assert text_of(replies) == answers.MIDDLE_NO
+    assert counts(database) == (0, 0)
+
+
+@pytest.mark.parametrize("data", ["q:me:bogus", "q:yes:abuse", "q:me:", "q:me:abuse:1"])
+async def test_a_forged_middle_answer_opens_nothing(engine, database, data):
+    assert text_of(await engine.handle(Inbound(CHILD, Kind.BUTTON, data))) == STALE_BUTTON
+    assert counts(database) == (0, 0)

@@ -19,29 +19,23 @@ import yaml
 from bot.engine import Inbound, Kind
 from bot.runtime import engine_for
 from bot.settings import ROOT
-from bot.triage import MODEL_THRESHOLD, disclosure_belief, triage
+from bot.triage import MODEL_THRESHOLD, Triage, answers, disclosure_belief
 
 pytestmark = pytest.mark.rasa
 HELD_OUT = ROOT / "tests" / "data" / "faq_heldout.yml"
 ROWS: list[dict[str, str]] = yaml.safe_load(HELD_OUT.read_text(encoding="utf-8"))
-# Measured on 2026-11-29: 91/100 parsed right (the issue's target is 85%; it was 84/100 while
-# preguntar_informacion still held examples asking the FAQ's questions; none of the nine misses
-# lands there now, five fall back); 86/100 answered with the FAQ's response, the other five
-# understood ones being alarmed on by the rule layer (see RULE_ALARMS).
-ACCURACY_FLOOR = 0.91
-ENGINE_FLOOR = 0.86
+# Measured on 2026-12-04, after issue 12's FAQ data (five new authors, >= 60 examples an
+# intent) and the triage model: 98/100 parsed right, 96/100 answered with the FAQ's response
+# (on 2026-11-29: 91 and 86).
+ACCURACY_FLOOR = 0.98
+ENGINE_FLOOR = 0.96
+# Every FAQ intent: at least this many examples, from at least this many files (authors).
+EXAMPLES_FLOOR = 60
+AUTHORS_FLOOR = 3
 
-# Held-out FAQ questions that the rule layer (bot/triage/rules.py) alarms on by itself: it
-# reads the alarming words and no frame it knows ("¿qué riesgos hay en ...?", "¿es normal que
-# ...?", "si alguien amenaza ...") explains them. The model does not escalate them (checked
-# below). They are kept in the set, and expected to fail until the rule layer learns these
-# frames; a strict xfail turns red when one is fixed, so remove it from here then.
+# Held-out FAQ questions that triage escalates: both speak of the writer in the present, so
+# an alarm is defensible. A strict xfail turns red when one stops alarming: remove it then.
 RULE_ALARMS = {
-    "si alguien amenaza con subir videos íntimos, ¿hay que pagarle lo que pide?",
-    "¿qué se recomienda hacer cuando alguien amenaza con publicar fotos privadas de uno?",
-    "¿es normal que una agencia de modelos pida fotos en ropa interior?",
-    "¿qué riesgos hay en mandar fotos íntimas?",
-    # These two speak of the writer in the present, so an alarm is defensible.
     "como le digo que no a alguien que me pide nudes",
     "tengo miedo de que el pani me lleve a un albergue",
 }
@@ -92,17 +86,21 @@ def parsed(assistant):
     return asyncio.run(run())
 
 
-def test_every_faq_intent_has_a_response_varied_examples_and_held_out_questions():
+def test_every_faq_intent_has_a_response_and_many_examples_from_several_authors():
     responses = faq_responses()
-    nlu = yaml.safe_load((ROOT / "nlu" / "faq.yml").read_text(encoding="utf-8"))["nlu"]
-    intents = {block["intent"]: block["examples"] for block in nlu}
-    assert len(intents) >= 40
-    assert all(re.fullmatch(r"faq_[a-z0-9_]+", intent) for intent in intents)
-    for intent, examples in intents.items():
-        assert 10 <= len(examples.strip().splitlines()) <= 15, intent
-        assert f"utter_{intent}" in responses, intent
-    assert set(responses) == {f"utter_{intent}" for intent in intents}
-    assert {row["intent"] for row in ROWS} == set(intents)
+    examples: dict[str, int] = {}
+    authors: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "nlu").glob("faq*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            count = len(block["examples"].strip().splitlines())
+            examples[block["intent"]] = examples.get(block["intent"], 0) + count
+            authors.setdefault(block["intent"], set()).add(path.name)
+    assert len(examples) >= 50
+    assert all(re.fullmatch(r"faq_[a-z0-9_]+", intent) for intent in examples)
+    assert {i: n for i, n in examples.items() if n < EXAMPLES_FLOOR} == {}
+    assert {i: a for i, a in authors.items() if len(a) < AUTHORS_FLOOR} == {}
+    assert set(responses) == {f"utter_{intent}" for intent in examples}
+    assert {row["intent"] for row in ROWS} <= set(examples)
 
 
 def test_answers_give_only_the_verified_helplines():
@@ -138,7 +136,8 @@ def test_held_out_questions_get_their_faq_intent(parsed):
     ],
 )
 async def test_held_out_question_is_not_escalated(assistant, row):
-    assert not triage(row["text"], await assistant.parse(row["text"])).escalate
+    triage = Triage(assistant.triage_model)
+    assert not triage.assess(row["text"], await assistant.parse(row["text"])).escalate
 
 
 def test_the_model_never_sees_a_disclosure_in_a_held_out_question(parsed):
@@ -154,9 +153,10 @@ async def test_engine_answers_held_out_questions_with_the_faq_response(assistant
     for index, (row, parse) in enumerate(parsed):
         replies = await engine.handle(Inbound(f"faq{index:029d}", Kind.TEXT, row["text"]))
         expected = responses[f"utter_{row['intent']}"]
-        answered.append([reply.text for reply in replies] == [expected])
+        texts = [reply.text for reply in replies]
+        # The FAQ answer, then at most the middle question (for a question about a harm).
+        answered.append(texts in ([expected], [expected, answers.MIDDLE]))
         if parse.intent == row["intent"] and row["text"] not in RULE_ALARMS:
-            # Understood and not a disclosure: the FAQ answer, and nothing else.
             assert answered[-1], row["text"]
     assert sum(answered) / len(answered) >= ENGINE_FLOOR, f"{sum(answered)}/{len(answered)}"
 

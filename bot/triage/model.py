@@ -24,7 +24,7 @@ sources (one author's file, the NLU data, ...), never on an evaluation set:
 Holding out whole authors makes the thresholds reflect what happens on words written by
 someone the model never read, which is what a child's message is.
 
-Training data (see eval/AUTHORS.md): the JSON lines under nlu/triage/ (format of
+Training data (see eval/AUTHORS.md): the JSON lines under triage/ (format of
 eval/README.md), the development sets eval/triage_dev.jsonl and eval/triage_fresh.jsonl,
 and the Rasa NLU examples (disclosure intents as disclosures of their category, every other
 intent as a non-disclosure). The stacker learns only from the JSON lines: the Rasa model
@@ -259,7 +259,7 @@ def nlu_examples(folder: Path) -> list[Example]:
 def training_sources(root: Path) -> list[Path]:
     """Every file the triage model learns from: content-hashed with Rasa's inputs."""
     return [
-        *sorted((root / "nlu" / "triage").glob("*.jsonl")),
+        *sorted((root / "triage").glob("*.jsonl")),
         root / "eval" / "triage_dev.jsonl",
         root / "eval" / "triage_fresh.jsonl",
     ]
@@ -278,7 +278,7 @@ def _dedupe(examples: Iterable[Example]) -> list[Example]:
     wins (a miss costs more than a false alarm)."""
     kept: dict[str, Example] = {}
     for example in examples:
-        key = normalize(example.text)
+        key = " ".join(token for token in normalize(example.text).split() if token.isalnum())
         if not key:
             continue
         previous = kept.get(key)
