@@ -16,7 +16,10 @@ from bot.triage.model import Example, TriageModel
 DISCLOSURES = {
     "abuse": ["mi padrastro me pega con la faja", "mi tio me toca cuando no hay nadie"],
     "self_harm": ["me quiero matar ya no aguanto", "me corto los brazos en la noche"],
-    "trafficking": ["el jefe tiene mi pasaporte y no me deja salir", "me deben la plata del pasaje"],
+    "trafficking": [
+        "el jefe tiene mi pasaporte y no me deja salir",
+        "me deben la plata del pasaje",
+    ],
     "online_grooming": ["un señor del free fire me pide fotos", "un man de insta me pide nudes"],
     "sexual_exploitation": ["un gringo me paga por estar con el", "me dan plata por fotos"],
     "help_request": ["ayudeme por favor tengo miedo", "no se que hacer necesito ayuda"],
