@@ -28,10 +28,14 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench import SCHEMA, harness, stacks, targets, telegram_e2e  # noqa: E402
+from bench import SCHEMA, harness, stacks, targets, telegram_e2e, understanding  # noqa: E402
 from bot.telegram.application import install_event_loop  # noqa: E402
 
-SCENARIOS = {telegram_e2e.NAME: telegram_e2e, stacks.NAME: stacks}
+SCENARIOS = {
+    telegram_e2e.NAME: telegram_e2e,
+    stacks.NAME: stacks,
+    understanding.NAME: understanding,
+}
 QUICK = {"children": 5, "seconds": 3.0}
 # `telegram_e2e`'s loads when neither --children nor --max-rate is given: at Telegram's own
 # sending limit (what children see in production), and with that limit lifted at ~107
@@ -162,8 +166,16 @@ def run_stacks(args: argparse.Namespace, kind: str) -> list[dict[str, Any]]:
     return [stacks.run(args.stack_seconds, args.concurrency, args.quick)]
 
 
-RUNNERS = {telegram_e2e.NAME: run_telegram_e2e, stacks.NAME: run_stacks}
-ONCE = {stacks.NAME}  # scenarios that use no database of the run's
+def run_understanding(args: argparse.Namespace, kind: str) -> list[dict[str, Any]]:
+    return [understanding.run()]
+
+
+RUNNERS = {
+    telegram_e2e.NAME: run_telegram_e2e,
+    stacks.NAME: run_stacks,
+    understanding.NAME: run_understanding,
+}
+ONCE = {stacks.NAME, understanding.NAME}  # scenarios that use no database of the run's
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -79,6 +79,16 @@ def check(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "quick mode: the project's model is reused" if training is None else "",
             )
         )
+    understanding = next((r for r in results if r["scenario"] == "understanding"), None)
+    if understanding is not None:  # issue 12's speed targets
+        for key, target in (
+            ("training_s", "understanding: training both models (s)"),
+            ("load_s", "understanding: loading both models (s)"),
+            ("parse_p95_ms", "understanding: parse + triage p95 (ms)"),
+        ):
+            limit = understanding["targets"][key]
+            value = understanding[key]
+            rows.append(_row(target, round(value, 2), f"<= {limit:g}", value <= limit))
     return rows
 
 

@@ -50,14 +50,19 @@ def import_skops_first() -> None:
 
 
 def training_inputs() -> list[Path]:
-    """Everything training reads: Rasa's config, domain and data, and the triage model's
-    labelled lines (bot.triage.model.training_sources)."""
+    """Everything training reads: Rasa's config, domain and data, the triage model's
+    labelled lines (bot.triage.model.training_sources), and the code that turns a message
+    into the triage model's features (the model and the rule layer the stacker weighs), so
+    a change to either retrains rather than loading a model built on other features."""
     from bot.triage.model import training_sources
 
     files = [CONFIG]
     for folder in (DOMAIN, *TRAINING_DATA):
         files.extend(sorted(folder.rglob("*.yml")))
-    return [*files, *training_sources(ROOT)]
+    triage_code = ROOT / "bot" / "triage"
+    features = [triage_code / "model.py", *sorted(triage_code.glob("rules*.py"))]
+    features += sorted((triage_code / "rules").glob("*.py"))
+    return [*files, *training_sources(ROOT), *features]
 
 
 def content_hash() -> str:
