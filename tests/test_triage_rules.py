@@ -59,6 +59,96 @@ def test_normalize_expands_abbreviations_only_as_whole_words(word: str) -> None:
     assert normalize(word) == word
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ＡＹＵＤＡ", "ayuda"),
+        ("ｍｉ ｐａｐá ｍｅ ｐｅｇａ", "mi papa me pega"),
+        ("ﬁesta", "fiesta"),
+        ("𝐦𝐞 𝐪𝐮𝐢𝐞𝐫𝐨 𝐦𝐨𝐫𝐢𝐫", "me quiero morir"),
+    ],
+)
+def test_normalize_folds_full_width_letters_and_ligatures(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    [
+        "\u00ad",  # soft hyphen
+        "\u200b",  # zero-width space
+        "\u200c",  # zero-width non-joiner
+        "\u200d",  # zero-width joiner
+        "\u2060",  # word joiner
+        "\ufeff",  # byte-order mark
+        "\u200e",  # left-to-right mark
+        "\u200f",  # right-to-left mark
+        "\u202e",  # right-to-left override
+        "\u2066",  # left-to-right isolate
+        "\U000e0041",  # tag letter
+        "\u034f",  # combining grapheme joiner
+        "\ufe0f",  # variation selector
+        "\u3164",  # Hangul filler
+        "\u2800",  # blank Braille pattern
+    ],
+)
+def test_normalize_removes_invisible_and_format_characters(invisible: str) -> None:
+    assert normalize(f"me p{invisible}ega{invisible}") == "me pega"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("m3 p3g4", "me pega"),
+        ("m4t4rm3", "matarme"),
+        ("m@t@rm3", "matarme"),
+        ("$uicidarme", "suicidarme"),
+        ("m1 p4dr4str0 m3 t0c4", "mi padrastro me toca"),
+        ("4yud4", "ayuda"),
+        ("mis amig@s", "mis amigas"),
+    ],
+)
+def test_normalize_folds_leetspeak_inside_words(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("llamé al 911", "llame al 911"),
+        ("el 1147 es gratis", "el 1147 es gratis"),
+        ("tengo 15 años", "tengo 15 anos"),
+        ("tengo 15años", "tengo 15anos"),
+        ("a las 3pm", "a las 3pm"),
+        ("estoy en 2do año", "estoy en 2do ano"),
+        ("juego fifa23", "juego fifa23"),
+        ("pizza 2x1", "pizza 2x1"),
+        ("@maria hola", "maria hola"),
+    ],
+)
+def test_normalize_leaves_numbers_and_numbers_with_units_alone(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_normalize_collapses_stretched_letters() -> None:
+    assert normalize("me peeeegaaaa muuucho") == "me pega mucho"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("m1 p4dr4str0 m3 t0c4", "abuse"),
+        ("m3 qu13r0 m0r1r", "self_harm"),
+        ("mi papá me p\u200bega", "abuse"),
+        ("me quiero su\u00adicidar", "self_harm"),
+    ],
+)
+def test_disguised_disclosure_is_read_after_normalization(text: str, category: str) -> None:
+    verdict = assess(text)
+    assert verdict.category == category
+    assert verdict.escalate
+
+
 # --------------------------------------------------------------------------------------------
 # safe word
 # --------------------------------------------------------------------------------------------
@@ -94,6 +184,27 @@ def test_safe_word_with_typos_escalates(text: str) -> None:
     assert verdict.safe_word
     assert verdict.escalate
     assert verdict.guard is None
+    assert verdict.category == "help_request"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AY\u00adUDA",
+        "ay\u200buda",
+        "A\u200dYUDA\ufeff",
+        "\u200fayuda",
+        "ＡＹＵＤＡ",
+        "4YUD4",
+        "AYUD4",
+    ],
+)
+def test_safe_word_with_invisible_characters_full_width_or_leetspeak_is_recognised(
+    text: str,
+) -> None:
+    verdict = assess(text)
+    assert verdict.safe_word
+    assert verdict.escalate
     assert verdict.category == "help_request"
 
 

@@ -1,5 +1,7 @@
-"""Text normalization, done before any matching: case, accents and the spellings children
-actually type, so that the patterns are written once, in plain lower-case Spanish.
+"""Text normalization, done before any matching: compatibility forms (full-width letters,
+ligatures), invisible and format characters, case, accents, leetspeak, stretched letters and the
+spellings children actually type, so that the patterns are written once, in plain lower-case
+Spanish.  The trained model reads the same normalized text.
 """
 
 from __future__ import annotations
@@ -141,10 +143,53 @@ _TOKEN_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+# Characters that render as nothing.  Every format character (category Cf: zero-width space
+# and joiners, soft hyphen, BOM, bidi marks, tag characters) is dropped by category; these are
+# the invisible ones filed under other categories: combining grapheme joiner, Hangul fillers,
+# Khmer inherent vowels, Mongolian variation selectors, the blank Braille pattern, variation
+# selectors.  Dropped, not replaced by a space: "AY<soft hyphen>UDA" is still the safe word.
+_INVISIBLE = frozenset(
+    [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180F, 0x2800, 0x3164]
+    + [0xFFA0, *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]
+)
+
+
+def _visible(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(
+        ch for ch in text if ord(ch) not in _INVISIBLE and unicodedata.category(ch) != "Cf"
+    )
+
+
+_LEET = str.maketrans("431057@$", "aeiostas")
+_TOKEN = re.compile(r"[a-z0-9@$]+")
+_LETTER = re.compile(r"[a-z]")
+_LEET_MARK = re.compile(r"[0-9@$]")
+# Tokens that mix letters and digits without being leetspeak: a handle ("@maria"), a number
+# with its unit or ordinal ("15anos", "3pm", "2do", "5mil"), a name with a number ("fifa23",
+# "covid19") and a deal ("2x1").
+_NOT_LEET = re.compile(
+    r"@.*|\d+(?:[a-z]{1,2}|era|ero|hrs|min|seg|mil|anos?|dias?|meses|semanas?|horas?|minutos"
+    r"|rojos?|tejas?|pisos?|veces|lucas)|[a-z]+\d{2,}|\d+x\d+"
+)
+
+
+def _fold_leet(m: re.Match[str]) -> str:
+    """Leetspeak folded back to letters ("m4t4rm3" -> matarme, "amig@s" -> amigas), only in a
+    token that mixes letters with digits, @ or $, so that "911", "1147" and "$500" survive."""
+    token = m.group(0)
+    if not (_LETTER.search(token) and _LEET_MARK.search(token)) or _NOT_LEET.fullmatch(token):
+        return token
+    return token.translate(_LEET)
+
+
 def normalize(text: str) -> str:
     """Lower-case, accent-free, typo-repaired text with ``¿ ? ! . ,`` kept as separate tokens."""
-    lowered = unicodedata.normalize("NFKD", text.lower())
+    shown = _visible(unicodedata.normalize("NFKC", text))
+    lowered = unicodedata.normalize("NFKD", shown.lower())
     plain = "".join(ch for ch in lowered if not unicodedata.combining(ch))
+    plain = _TOKEN.sub(_fold_leet, plain)
     plain = plain.replace("¡", "!").replace("…", ".")
     plain = re.sub(r"[;:]", ".", plain)
     plain = re.sub(r"[^a-z0-9¿?!.,\s]", " ", plain)
