@@ -5,8 +5,9 @@ It owns, from the text alone and with the standard library only: text normalizat
 (`normalize`), the safe word, the abuse and self-harm patterns, the danger-now cues, the frames
 that explain alarming words away (hypothetical, informational, homework, news) and the
 figurative and everyday masks, and who is harmed.  `assess` returns a `RuleVerdict` that the
-trained stacker (bot/triage/model.py) takes as some of its inputs, and that decides by itself
-only for the safe word.  Message text is never logged or printed here.
+trained stacker (bot/triage/model.py) takes as some of its inputs; by itself it decides only the
+safe word and, with danger now, that an alert is an emergency.  Message text is never logged or
+printed here.
 
 Why each remaining pattern exists (ablation: the stacker retrained without each group, measured
 on blind round 01, already used, and on eval/triage_heldout.jsonl):
