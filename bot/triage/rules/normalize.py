@@ -166,11 +166,12 @@ _LEET = str.maketrans("431057@$", "aeiostas")
 _TOKEN = re.compile(r"[a-z0-9@$]+")
 _LETTER = re.compile(r"[a-z]")
 _LEET_MARK = re.compile(r"[0-9@$]")
-# Tokens that mix letters and digits without being leetspeak: a handle ("@maria"), a number
-# with its unit or ordinal ("15anos", "3pm", "2do", "5mil"), a name with a number ("fifa23",
-# "covid19") and a deal ("2x1").
+# A handle's "@" ("@maria") is not an "a"; it goes before leetspeak is folded.
+_HANDLE = re.compile(r"(?<![a-z0-9@$])@")
+# Tokens that mix letters and digits without being leetspeak: a number with its unit or ordinal
+# ("15anos", "3pm", "2do", "5mil"), a name with a number ("fifa23", "covid19") and a deal ("2x1").
 _NOT_LEET = re.compile(
-    r"@.*|\d+(?:[a-z]{1,2}|era|ero|hrs|min|seg|mil|anos?|dias?|meses|semanas?|horas?|minutos"
+    r"\d+(?:[a-z]{1,2}|era|ero|hrs|min|seg|mil|anos?|dias?|meses|semanas?|horas?|minutos"
     r"|rojos?|tejas?|pisos?|veces|lucas)|[a-z]+\d{2,}|\d+x\d+"
 )
 
@@ -189,7 +190,7 @@ def normalize(text: str) -> str:
     shown = _visible(unicodedata.normalize("NFKC", text))
     lowered = unicodedata.normalize("NFKD", shown.lower())
     plain = "".join(ch for ch in lowered if not unicodedata.combining(ch))
-    plain = _TOKEN.sub(_fold_leet, plain)
+    plain = _TOKEN.sub(_fold_leet, _HANDLE.sub(" ", plain))
     plain = plain.replace("¡", "!").replace("…", ".")
     plain = re.sub(r"[;:]", ".", plain)
     plain = re.sub(r"[^a-z0-9¿?!.,\s]", " ", plain)
