@@ -117,3 +117,23 @@ def test_duplicate_lines_keep_the_disclosure():
 def test_safe_word_alerts_whatever_the_model_says(trained):
     verdict = Triage(trained).assess("AYUDA", None)
     assert verdict.escalate and verdict.category == "help_request"
+
+
+def test_one_message_scores_exactly_as_the_batch_path(trained):
+    texts = [
+        "mi padrastro me pega con la faja",
+        "vivo en pavas con mi abuela",
+        "",
+        "zzzz qqqq",  # no known n-gram: the intercepts alone
+        "ME QUIERO MATAR 😢 ya no aguanto más!!!",
+    ]
+    batch = trained.scores_many(texts, [None] * len(texts))
+    for text, expected in zip(texts, batch, strict=True):
+        single = trained.scores(text, None)
+        assert single.escalate == pytest.approx(expected.escalate, abs=1e-9)
+        assert single.words == pytest.approx(expected.words, abs=1e-9)
+        assert single.emergency == pytest.approx(expected.emergency, abs=1e-9)
+        assert single.other == pytest.approx(expected.other, abs=1e-9)
+        assert single.category == expected.category
+        for name, value in expected.category_scores.items():
+            assert single.category_scores[name] == pytest.approx(value, abs=1e-9)
