@@ -167,7 +167,7 @@ def run_stacks(args: argparse.Namespace, kind: str) -> list[dict[str, Any]]:
 
 
 def run_understanding(args: argparse.Namespace, kind: str) -> list[dict[str, Any]]:
-    return [understanding.run()]
+    return [understanding.run(args.quick)]
 
 
 RUNNERS = {

@@ -47,9 +47,12 @@ def texts() -> list[str]:
     return found
 
 
-def _train(out: Path) -> dict[str, Any]:
+def _train(out: Path, quick: bool) -> dict[str, Any]:
     from bot import agent
+    from bot.settings import ROOT
 
+    if quick:  # the models `make train` keeps, trained if their inputs changed; not timed
+        return {"model": str(agent.train(ROOT / "models"))}
     return {"model": str(agent.train(out, force=True))}
 
 
@@ -87,10 +90,11 @@ def worker(argv: list[str]) -> None:
     parser.add_argument("--started", type=float, required=True)
     parser.add_argument("--model", type=Path)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     if args.task == "train":
-        result = _train(args.out)
-        result["seconds"] = time.time() - args.started
+        result = _train(args.out, args.quick)
+        result["seconds"] = None if args.quick else time.time() - args.started
     else:
         result = asyncio.run(_serve(args.model, args.started))
     print(json.dumps(result))
@@ -104,9 +108,11 @@ def _spawn(*args: str) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run() -> dict[str, Any]:
+def run(quick: bool) -> dict[str, Any]:
+    """Quick: the cached models, training not timed. `ok` says every text was understood
+    (an exception would have stopped the serving process); the targets are judged apart."""
     with tempfile.TemporaryDirectory(prefix="voz-understanding-") as folder:
-        trained = _spawn("train", "--out", folder)
+        trained = _spawn("train", "--out", folder, *(["--quick"] if quick else []))
         served = _spawn("serve", "--model", trained["model"])
     figures = {
         "training_s": trained["seconds"],
@@ -115,7 +121,8 @@ def run() -> dict[str, Any]:
     }
     return {
         "scenario": NAME,
-        "ok": all(figures[key] <= limit for key, limit in TARGETS.items()),
+        "quick": quick,
+        "ok": served["messages"] == len(texts()),
         **figures,
         "cold_start_s": served["cold_start_s"],
         "messages": served["messages"],
@@ -127,10 +134,10 @@ def run() -> dict[str, Any]:
 
 def table(result: dict[str, Any]) -> list[str]:
     latency = result["latency_ms"]
+    training = "not timed" if result["training_s"] is None else f"{result['training_s']:7.1f} s"
     return [
         "understanding (Rasa parse + triage model), one message at a time",
-        f"  training        {result['training_s']:7.1f} s   "
-        f"(target <= {TARGETS['training_s']:.0f})",
+        f"  training        {training}   (target <= {TARGETS['training_s']:.0f} s)",
         f"  model load      {result['load_s']:7.1f} s   (target <= {TARGETS['load_s']:.0f})",
         f"  parse p50 / p95 {latency['p50']:7.2f} / {latency['p95']:.2f} ms over "
         f"{result['messages']} texts (target p95 <= {TARGETS['parse_p95_ms']:.0f})",

@@ -60,6 +60,7 @@ def test_results_file_describes_machine_code_and_parameters(results):
     assert [(s["scenario"], s.get("database")) for s in results["scenarios"]] == [
         *(("telegram_e2e", kind) for kind in expected),
         ("stacks", None),
+        ("understanding", None),
     ]
     assert results["ok"] is True
 
@@ -168,6 +169,10 @@ def test_the_targets_are_checked_and_none_is_passed_without_a_figure(results):
     assert rows["end to end, answered msg/s"]["met"] is None
     assert rows["answering, x stock Rasa"]["met"] is None
     assert rows["training (s)"]["met"] is None
+    # The understanding scenario: loading and parsing are measured, training is not (quick
+    # mode reuses the cached models).
+    assert rows["understanding: training both models (s)"]["met"] is None
+    assert rows["understanding: parse + triage p95 (ms)"]["value"] is not None
 
 
 def test_a_full_run_measures_at_telegrams_limit_and_at_the_bots_own_capacity():

@@ -130,9 +130,10 @@ async def test_database_down_still_answers_the_child_with_helplines(assistant):
     assert "911" in replies[0].text
 
 
-async def test_rules_still_triage_when_the_nlu_fails(assistant, database):
+async def test_the_triage_model_still_triages_when_rasa_fails(assistant, database):
     class BrokenNlu:
         intents = assistant.intents
+        triage_model = assistant.triage_model  # loaded beside Rasa's, scored without it
 
         async def parse(self, text):
             raise RuntimeError("model crashed")

@@ -33,11 +33,10 @@ ENGINE_FLOOR = 0.96
 EXAMPLES_FLOOR = 60
 AUTHORS_FLOOR = 3
 
-# Held-out FAQ questions that triage escalates: both speak of the writer in the present, so
+# Held-out FAQ questions that triage escalates: it speaks of the writer in the present, so
 # an alarm is defensible. A strict xfail turns red when one stops alarming: remove it then.
 RULE_ALARMS = {
     "como le digo que no a alguien que me pide nudes",
-    "tengo miedo de que el pani me lleve a un albergue",
 }
 # Off-topic questions the FAQ does not cover: they must get an honest "I don't know".
 UNKNOWN = [
