@@ -179,13 +179,22 @@ def _results(settings: Settings, campaign_id: str, form: str, chart_dir: str | N
 
     database = Database(settings.database_url)
     database.migrate()
+    registry = CampaignRegistry(database)
     try:
-        campaign = CampaignRegistry(database).require(campaign_id)
+        campaign = registry.require(campaign_id)
     except UnknownCampaign as error:
         print(error, file=sys.stderr)
         return 1
-    published = results.tabulate(campaign, results.read_counts(database, campaign.id))
-    render = {"table": results.as_table, "csv": results.as_csv, "json": results.as_json}
+    closed = registry.closed_for_release(campaign)
+    published = results.published(database, campaign, registry.clock(), closed)
+    if published is None:  # no release yet: nothing is published, live counts never are
+        print(results.none_yet(campaign), file=sys.stderr)
+        return 0
+    render = {
+        "table": lambda r: results.as_table(r, closed=closed),
+        "csv": results.as_csv,
+        "json": results.as_json,
+    }
     sys.stdout.write(render[form](published))
     if chart_dir:
         for path in results.charts(published, Path(chart_dir)):
