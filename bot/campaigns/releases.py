@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.campaigns.tables import ANY, AnswerCounter, Release, ReleaseCounter
@@ -65,9 +65,13 @@ class Snapshot:
 
 def _info(campaign: Campaign, row: Release) -> ReleaseInfo:
     return ReleaseInfo(
-        campaign.id, row.number, row.taken_at, bool(row.final), campaign.release_every,
-        campaign.closes,
-    )  # fmt: skip
+        campaign=campaign.id,
+        number=row.number,
+        taken_at=row.taken_at,
+        final=bool(row.final),
+        release_every=campaign.release_every,
+        closes=campaign.closes,
+    )
 
 
 def latest(database: Database, campaign: Campaign) -> Snapshot | None:
@@ -197,11 +201,3 @@ def take_due(
     except IntegrityError:
         return None
     return info
-
-
-def count(database: Database, campaign_id: str) -> int:
-    """How many releases a campaign has had."""
-    with database.session() as session:
-        return session.scalar(
-            select(func.count()).select_from(Release).where(Release.campaign == campaign_id)
-        )

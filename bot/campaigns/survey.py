@@ -164,7 +164,7 @@ class Surveys:
         progress: Progress,
         question: Question,
         chosen: tuple[str, ...],
-        may_record: Callable[[], bool],
+        may_record: Callable[[str], bool],
     ) -> Step:
         progress.answers[question.id] = chosen
         progress.ticked = set()
