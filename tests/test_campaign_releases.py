@@ -229,34 +229,57 @@ def test_published_figures_are_the_perturbed_counts_totals_included_and_stay_the
     assert view(read(sqlite_database, camp)) == shown  # asked again: the same figures
 
 
-def test_a_band_keeps_its_figures_until_10_more_of_its_children_completed(sqlite_database):
+def test_a_band_appears_and_changes_only_with_10_more_of_its_children(
+    sqlite_database, staff_in_spanish
+):
     camp = survey_campaign()
     children = Children(sqlite_database, camp)
     for _ in range(20):
         children.complete("16-17", "si", "conte")
     read(sqlite_database, camp)
     for _ in range(9):
-        children.complete("9-12", "no", "nada")  # 9-12 appears for the first time below
+        children.complete("9-12", "no", "nada")
     for _ in range(11):
         children.complete("16-17", "no", "bloquee")
-    second = view(read(sqlite_database, camp))
-    assert second[(ANY, ANY, "9-12")] is None  # first appearance: 9 completions, "<10"
+    second = read(sqlite_database, camp)
+    assert second is not None and second.release is not None and second.release.number == 2
+    # 9 of 9-12: not yet a column (never zeros), named as pending
+    assert second.columns == ("16-17", TOTAL) and second.pending == ("9-12", "13-15")
+    assert "Todavía sin cifras: 9-12, 13-15." in results.as_table(second)
     snapshot = releases.latest(sqlite_database, camp)
-    assert snapshot is not None and snapshot.info.number == 2
-    assert snapshot.counts[(ANY, ANY, "9-12")] == 9  # a band's first figures: all of them
-    assert snapshot.counts[(ANY, ANY, "16-17")] == 31  # 11 new: refreshed
+    assert snapshot is not None and snapshot.counts[(ANY, ANY, "16-17")] == 31  # 11 new
     for _ in range(9):
-        children.complete("9-12", "si", "conte")  # 9 new in 9-12: not enough to refresh it
+        children.complete("9-12", "si", "conte")  # 18 of 9-12 now: it appears
     for _ in range(11):
         children.complete("16-17", "si", "conte")
-    third = view(read(sqlite_database, camp))
     snapshot = releases.latest(sqlite_database, camp)
     assert snapshot is not None and snapshot.info.number == 3
-    assert snapshot.counts[(ANY, ANY, "9-12")] == 9  # held back: still the 9 of release 2
-    assert {k: v for k, v in third.items() if k[2] == "9-12"} == {
-        k: v for k, v in second.items() if k[2] == "9-12"
-    }
+    assert snapshot.counts[(ANY, ANY, "9-12")] == 18
     assert snapshot.counts[(ANY, ANY, "16-17")] == 42
+    third = view(read(sqlite_database, camp))
+    for _ in range(9):
+        children.complete("9-12", "no", "bloquee")  # 9 more: not enough to change 9-12
+    for _ in range(11):
+        children.complete("16-17", "no", "nada")
+    snapshot = releases.latest(sqlite_database, camp)
+    assert snapshot is not None and snapshot.info.number == 4
+    assert snapshot.counts[(ANY, ANY, "9-12")] == 18  # held: still the 18 of release 3
+    fourth = view(read(sqlite_database, camp))
+    assert {k: v for k, v in fourth.items() if k[2] == "9-12"} == {
+        k: v for k, v in third.items() if k[2] == "9-12"
+    }
+
+
+def test_no_release_is_taken_while_no_band_has_10_completions(sqlite_database):
+    camp = survey_campaign()
+    children = Children(sqlite_database, camp)
+    for n in range(27):
+        children.complete(("9-12", "13-15", "16-17")[n % 3], "si", "conte")  # 9 each
+    assert read(sqlite_database, camp) is None
+    assert read(sqlite_database, camp, closed=True) is None  # even at close: nothing to show
+    children.complete("9-12", "si", "conte")
+    first = read(sqlite_database, camp)
+    assert first is not None and first.columns == ("9-12", TOTAL)
 
 
 def test_closing_takes_a_last_release_with_what_came_in(sqlite_database, staff_in_spanish):
@@ -526,14 +549,18 @@ def milp_bounds(published_tables: list[Results], questions, exact: bool, known=(
     lower = np.zeros(len(index))
     upper = np.full(len(index), np.inf)
     for r, tables in enumerate(published_tables):
+
+        def named(cell: tuple, r: int = r, columns: tuple[str, ...] = tables.columns) -> tuple:
+            return (r, cell[0], cell[1], columns[cell[2]])
+
         for members, total in equations_of(tables, questions):
-            equation([((r, *m), 1.0) for m in members] + [((r, *total), -1.0)], 0, 0)
+            equation([(named(m), 1.0) for m in members] + [(named(total), -1.0)], 0, 0)
         for key, cell in _indexed(tables).items():
             if cell.count is not None:
                 lower[index[(r, *key)]], upper[index[(r, *key)]] = (
                     (cell.count, cell.count) if exact else _sources(cell.count)
                 )
-            if r:
+            if r and (r - 1, *key) in index:  # a column seen before: its counts only grow
                 equation([((r, *key), 1.0), ((r - 1, *key), -1.0)], 0, np.inf)
     for key, r, count in known:
         lower[index[(r, *key)]] = max(lower[index[(r, *key)]], count)
@@ -554,10 +581,13 @@ def milp_bounds(published_tables: list[Results], questions, exact: bool, known=(
 
 
 def _indexed(tables: Results) -> dict:
-    cells = {(ANY, ANY, i): c for i, c in enumerate(tables.completions.cells)}
+    """Every cell of a release by (question, row, column name): a release may have more
+    age bands than the one before."""
+    columns = tables.columns
+    cells = {(ANY, ANY, columns[i]): c for i, c in enumerate(tables.completions.cells)}
     for table in tables.tables:
         for line in (*table.rows, table.respondents):
-            cells |= {(table.question, line.id, i): c for i, c in enumerate(line.cells)}
+            cells |= {(table.question, line.id, columns[i]): c for i, c in enumerate(line.cells)}
     return cells
 
 
@@ -588,7 +618,7 @@ def test_attack_linear_programming_no_longer_pins_hidden_cells_to_0_to_2():
 
     exact = milp_bounds([tabulate(camp, counts)], {"q": q}, exact=True)
     pinned = {key[1:] for key, (_, most) in exact.items() if most is not None and most <= 2}
-    assert pinned == {("q", "b", 1), ("q", "b", 2)}  # old: 1 and 1, known to be 0 to 2
+    assert pinned == {("q", "b", "13-15"), ("q", "b", "16-17")}  # old: 1 and 1, in 0 to 2
 
     rng = random.Random(3)
     still, widest = 0, []
@@ -686,18 +716,16 @@ def test_no_sequence_of_releases_lets_a_reader_pin_a_hidden_count(sqlite_databas
         for band, visto, hizo, attacker in steps:
             position[band] = position.get(band, 0) + 1
             if attacker and position[band] <= holds.get(band, 0):
-                column = release.columns.index(band)
                 for cell in (("visto", visto), ("hizo", hizo)):
-                    own[(*cell, column)] = own.get((*cell, column), 0) + 1
+                    own[(*cell, band)] = own.get((*cell, band), 0) + 1
         known += [(key, r, count) for key, count in own.items()]
     bounds = milp_bounds(seen, questions, exact=False, known=known)
     snapshots = {}
     with sqlite_database.session() as session:
         for c in session.query(ReleaseCounter).filter_by(campaign=camp.id):
             snapshots[(c.number, c.question, c.option, c.band)] = c.count
-    for (r, question, option, column), (least, most) in bounds.items():
+    for (r, question, option, name), (least, most) in bounds.items():
         number = seen[r].release.number  # type: ignore[union-attr]
-        name = seen[r].columns[column]
         bands = seen[r].columns[:-1] if name == TOTAL else (name,)
         true = sum(snapshots.get((number, question, option, b), 0) for b in bands)
         assert least <= true and (most is None or true <= most)
@@ -719,19 +747,22 @@ def test_between_two_releases_a_column_moves_only_with_10_children_of_its_band(
     drawn from the true tables and record keys the reader never sees, and swapping the
     answers of two children who entered the same band's figures in the same release leaves
     every true table as it is: so the reader cannot tell that child from the others who
-    entered with them. What this pins: those others are at least 9 (a band's figures move
-    only with 10 or more new completions of that band); the first figures of a band, with
-    any number of children, are one table, protected by suppression like any table (see
-    test_campaign_results). Releases are also at least release_every completions apart."""
+    entered with them. What this pins: those others are at least 9 (a band's figures
+    appear, and then move, only with 10 or more new completions of that band), in every
+    column, the Total included. Releases are also at least release_every completions
+    apart. (If all those children answered alike, the reader learns what all of them
+    answered; that is a group, as a published 0 is.)"""
     camp, seen, steps, held = run(sqlite_database, history)
     numbers = sorted(held)
     completions_at = {}
     with sqlite_database.session() as session:
         for release in session.query(Release).filter_by(campaign=camp.id):
             completions_at[release.number] = release.completions
+    for band, count in held[numbers[0]].items() if numbers else ():
+        assert count >= 10, band  # a band's first figures: 10 children or more
     for before, after in pairwise(numbers):
         for band, count in held[after].items():
             grew = count - held[before].get(band, 0)
-            assert grew == 0 or grew >= 10 or band not in held[before], (before, after, band)
+            assert grew == 0 or grew >= 10, (before, after, band)
         gap = completions_at[after] - completions_at[before]
         assert gap >= camp.release_every or (completions_at[after] == len(steps) and gap > 0)

@@ -6,18 +6,20 @@ the same reason. Here:
   - A release is taken when the counters hold at least `release_every` (the campaign's
     setting, default 20) more completions than at the last release, or once more when the
     campaign has closed (by `campaigns close` or after its `closes` date) and anything came
-    in since. It is taken by the completion that makes it due (bot.campaigns.survey) and,
-    for a closed campaign, when results are read.
+    in since; but never one with no age band in it (see below). It is taken by the
+    completion that makes it due (bot.campaigns.survey) and, for a closed campaign, when
+    results are read.
   - A release copies the counters, keys included (ReleaseCounter), and results are always
     read from the latest release (bot.campaigns.results.published), perturbed
     (bot.campaigns.perturbation).
   - An age band's figures change only when at least BAND_REFRESH (10, the smallest count
-    ever shown) more people of that band completed since they last changed; otherwise the
-    release repeats that band's figures from the release before. So the difference between
-    two releases, in any column, is about at least 10 people, never one child who was seen
-    pressing the last button among others of another age. A band appears in full the first
-    time it has any completion: that first table is protected like any table, by
-    suppression. The Total column is the sum of the bands as released.
+    ever shown) more people of that band completed since they last changed, or since the
+    start: a band first appears with 10 completions or more. Otherwise the release repeats
+    that band's figures from the release before (or still has none). So the difference
+    between two releases, in any column, the Total included (the sum of the bands as
+    released), is about at least 10 people, never one child who was seen pressing the
+    last button among others of another age. A band with no figures yet is left out of
+    the published table and named as pending, never shown as zeros.
   - Nothing is erased from counters or releases by /borrar: they hold no person.
 """
 
@@ -127,17 +129,16 @@ def _completions(cells: dict[Counter, tuple[int, int]], band: str) -> int:
 def compose(
     live: dict[Counter, tuple[int, int]], previous: dict[Counter, tuple[int, int]]
 ) -> dict[Counter, tuple[int, int]]:
-    """What a new release holds: each band's live counters if the band is new or gained at
-    least BAND_REFRESH completions since the previous release, else its previous ones."""
+    """What a new release holds: each band's live counters if it gained at least
+    BAND_REFRESH completions since the previous release (or since the start), else its
+    previous ones (or nothing)."""
     now, before = _by_band(live), _by_band(previous)
     released: dict[Counter, tuple[int, int]] = {}
     for band in now.keys() | before.keys():
-        if band not in before:
-            released |= now[band]
-        elif _completions(live, band) - _completions(previous, band) >= BAND_REFRESH:
+        if _completions(live, band) - _completions(previous, band) >= BAND_REFRESH:
             released |= now.get(band, {})
         else:
-            released |= before[band]
+            released |= before.get(band, {})
     return released
 
 
@@ -176,6 +177,9 @@ def take_due(
                     )
                 )
                 previous = {(q, o, b): (count, key) for q, o, b, count, key in rows}
+            released = compose(live, previous)
+            if not released:  # no band has 10 completions yet: nothing to publish
+                return None
             release = Release(
                 campaign=campaign.id,
                 number=number,
@@ -185,7 +189,7 @@ def take_due(
             )
             session.add(release)
             session.flush()  # a second process taking the same number stops here
-            for (question, option, band), (count, key) in compose(live, previous).items():
+            for (question, option, band), (count, key) in released.items():
                 session.add(
                     ReleaseCounter(
                         campaign=campaign.id,

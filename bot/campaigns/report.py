@@ -126,8 +126,7 @@ def as_html(results: Results, locale: str | None = None, closed: bool = False) -
     opens = format_date(results.opens, "long", locale=locale)
     closes = format_date(results.closes, "long", locale=locale)
     meta = [_s(DATES).format(opens=opens, closes=closes)]
-    if results.release is not None:
-        meta += release_lines(results.release, closed, locale)
+    meta += release_lines(results, closed, locale)
     sections = [
         _table(_shown(results.completions.label), results.columns, [results.completions], locale)
     ]

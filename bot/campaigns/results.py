@@ -120,9 +120,13 @@ NEXT = N_(
     "La próxima publicación se hará cuando haya {every} respuestas nuevas, o cuando la "
     "consulta cierre ({closes})."
 )
+PENDING = N_(
+    "Todavía sin cifras: {bands}. Una franja de edad aparece cuando tiene al menos 10 respuestas."
+)
 NONE_YET = N_(
     "Todavía no hay resultados publicados de {campaign}. La primera publicación se hará "
-    "cuando haya {every} respuestas, o cuando la consulta cierre ({closes})."
+    "cuando haya {every} respuestas, o cuando la consulta cierre ({closes}), si para entonces "
+    "alguna franja de edad tiene al menos 10."
 )
 DATES = N_("Del {opens} al {closes}")
 PEOPLE = N_("Personas (total)")
@@ -190,6 +194,7 @@ class Results:
     tables: tuple[Table, ...]
     release: ReleaseInfo | None = None  # None: exact tables, never published
     perturbed: bool = False
+    pending: tuple[str, ...] = ()  # audience bands with no released figures yet
 
 
 # -- tabulating ----------------------------------------------------------------------------
@@ -353,8 +358,11 @@ def tabulate(
     release: ReleaseInfo | None = None,
 ) -> Results:
     """The campaign's tables: suppressed, with percentages where n >= 30; with `keys`
-    (the counters' cell keys), every shown figure perturbed, as it is published."""
-    bands = sorted(set(campaign.audience) | {band for *_, band in counts}, key=_band_order)
+    (the counters' cell keys), every shown figure perturbed, as it is published. A release
+    has columns only for the bands it has figures for; the others are `pending`."""
+    found = {band for *_, band in counts}
+    bands = sorted(found if release else set(campaign.audience) | found, key=_band_order)
+    pending = tuple(sorted(set(campaign.audience) - set(bands), key=_band_order))
     columns = (*bands, TOTAL)
     values = _figures(campaign, counts, bands)
     hidden = suppress(values, _equations(campaign, counts, bands, values))
@@ -398,6 +406,7 @@ def tabulate(
         tables,
         release,
         keys is not None,
+        pending,
     )
 
 
@@ -451,16 +460,24 @@ def _grid(columns: tuple[str, ...], rows: list[Row], locale: str) -> list[str]:
     ]
 
 
-def release_lines(release: ReleaseInfo, closed: bool, locale: str | None = None) -> list[str]:
-    """Which release this is, and when the next one is due (staff language)."""
+def release_lines(results: Results, closed: bool, locale: str | None = None) -> list[str]:
+    """Which release this is, when the next one is due, and the bands with no figures yet
+    (staff language); nothing for exact tables."""
+    release = results.release
+    if release is None:
+        return []
     locale = locale or staff_locale()
     day = format_date(release.taken_at.date(), "long", locale=locale)
     lines = [_s(RELEASE).format(number=format_decimal(release.number, locale=locale), day=day)]
     if release.final or closed:
-        return [*lines, _s(FINAL)]
-    closes = format_date(release.closes, "long", locale=locale)
-    every = format_decimal(release.release_every, locale=locale)
-    return [*lines, _s(NEXT).format(every=every, closes=closes)]
+        lines.append(_s(FINAL))
+    else:
+        closes = format_date(release.closes, "long", locale=locale)
+        every = format_decimal(release.release_every, locale=locale)
+        lines.append(_s(NEXT).format(every=every, closes=closes))
+    if results.pending:
+        lines.append(_s(PENDING).format(bands=", ".join(results.pending)))
+    return lines
 
 
 def none_yet(campaign: Campaign, locale: str | None = None) -> str:
@@ -481,8 +498,7 @@ def as_table(results: Results, locale: str | None = None, closed: bool = False) 
     closes = format_date(results.closes, "long", locale=locale)
     dates = _s(DATES).format(opens=opens, closes=closes)
     lines = [f"{results.title} ({results.campaign})", dates]
-    if results.release is not None:
-        lines += release_lines(results.release, closed, locale)
+    lines += release_lines(results, closed, locale)
     lines += [""]
     lines += _grid(results.columns, [results.completions], locale)
     for table in results.tables:
@@ -570,6 +586,7 @@ def as_json(results: Results) -> str:
             "taken_at": results.release.taken_at.isoformat(timespec="seconds"),
             "final": results.release.final,
             "next_after_completions": results.release.release_every,
+            "pending_bands": list(results.pending),
         },
         "hidden": HIDDEN,
         "note": NOTE,
