@@ -438,18 +438,17 @@ def test_attack_two_looks_around_one_childs_last_button_read_nothing(sqlite_data
     # (Here, with these seeded keys, the moved-by-one reading is simply wrong.)
     assert answer_cells(new_before, released) != {("visto", "si"), ("hizo", "conte")}
     # Whatever moved, moved with at least 10 children of its band (or none of the band).
-    snapshots = [releases.latest(sqlite_database, camp)]
+    latest = releases.latest(sqlite_database, camp)
+    assert latest is not None
     with sqlite_database.session() as session:
         before_counts = {
             c.band: c.count
             for c in session.query(ReleaseCounter).filter_by(
-                campaign=camp.id,
-                number=snapshots[0].info.number - 1,
-                question=ANY,  # type: ignore[union-attr]
+                campaign=camp.id, number=latest.info.number - 1, question=ANY
             )
         }
     for band, count in before_counts.items():
-        grew = snapshots[0].counts[(ANY, ANY, band)] - count  # type: ignore[union-attr]
+        grew = latest.counts[(ANY, ANY, band)] - count
         assert grew == 0 or grew >= 10
 
 
