@@ -212,17 +212,28 @@ def _results(settings: Settings, campaign_id: str, form: str, chart_dir: str | N
 
     from bot.campaigns import results
     from bot.campaigns.launch import CampaignRegistry, UnknownCampaign
+    from bot.campaigns.report import as_html
     from bot.storage import Database
 
     database = Database(settings.database_url)
     database.migrate()
+    registry = CampaignRegistry(database)
     try:
-        campaign = CampaignRegistry(database).require(campaign_id)
+        campaign = registry.require(campaign_id)
     except UnknownCampaign as error:
         print(error, file=sys.stderr)
         return 1
-    published = results.tabulate(campaign, results.read_counts(database, campaign.id))
-    render = {"table": results.as_table, "csv": results.as_csv, "json": results.as_json}
+    closed = registry.closed_for_release(campaign)
+    published = results.published(database, campaign, registry.clock(), closed)
+    if published is None:  # no release yet: nothing is published, live counts never are
+        print(results.none_yet(campaign), file=sys.stderr)
+        return 0
+    render = {
+        "table": lambda r: results.as_table(r, closed=closed),
+        "csv": results.as_csv,
+        "json": results.as_json,
+        "html": lambda r: as_html(r, closed=closed),
+    }
     sys.stdout.write(render[form](published))
     if chart_dir:
         for path in results.charts(published, Path(chart_dir)):
@@ -252,7 +263,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     results = commands.add_parser("results", help="a campaign's results, safe to publish")
     results.add_argument("campaign", help="the campaign id")
-    results.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    results.add_argument(
+        "--format",
+        choices=["table", "csv", "json", "html"],
+        default="table",
+        help="html: one self-contained web page of the latest release",
+    )
     results.add_argument("--charts", metavar="DIR", help="also write one PNG per question here")
     campaigns = commands.add_parser("campaigns", help="validate, list, open, close, link")
     from bot.campaigns.launch import add_arguments as add_campaign_arguments

@@ -421,6 +421,7 @@ def test_csv_has_one_line_per_cell_and_hidden_counts_as_less_than_10():
     assert cell[("seguro", "no", "9-12")]["count"] == X
     assert cell[("seguro", "si", "16-17")] | {"question_text": ""} == {
         "campaign": "barrio",
+        "release": "",  # exact tables are never a release; see test_campaign_releases
         "question": "seguro",
         "question_text": "",
         "option": "si",
@@ -480,7 +481,7 @@ def test_read_counts_returns_one_campaigns_counters_with_the_star_rows(database)
     assert read_counts(database, "nadie") == {}
 
 
-def test_results_command_prints_json_and_writes_charts(
+def test_results_command_prints_the_latest_release_as_json_and_writes_charts(
     tmp_path, monkeypatch, capsys, staff_in_spanish
 ):
     from bot.campaigns.schema import load_campaigns
@@ -493,19 +494,36 @@ def test_results_command_prints_json_and_writes_charts(
     database = Database(url)
     database.migrate()
     first = camp.questions[0]
-    with database.session() as session:
-        for option, count in [(first.options[0].id, 40), (first.options[1].id, 3), (ANY, 43)]:
-            session.add(
+
+    def count(question: str, option: str, n: int) -> None:
+        with database.session() as session:
+            session.merge(
                 AnswerCounter(
-                    campaign=camp.id, question=first.id, option=option, band="13-15", count=count
+                    campaign=camp.id, question=question, option=option, band="13-15", count=n,
+                    key=(7 * n) % 256,
                 )
-            )
+            )  # fmt: skip
+
+    for option, n in [(first.options[0].id, 12), (first.options[1].id, 3), (ANY, 15)]:
+        count(first.id, option, n)
+    count(ANY, ANY, 15)  # fewer than release_every (20) completions: nothing is published
+    assert main(["results", camp.id, "--format", "json"]) == 0
+    output = capsys.readouterr()
+    assert output.out == ""
+    assert "Todavía no hay resultados publicados de seguridad-en-linea" in output.err
+
+    for option, n in [(first.options[0].id, 40), (first.options[1].id, 3), (ANY, 43)]:
+        count(first.id, option, n)
+    count(ANY, ANY, 43)
     database.dispose()
 
     assert main(["results", camp.id, "--format", "json", "--charts", str(tmp_path / "png")]) == 0
     document = json.loads(capsys.readouterr().out)
+    assert document["release"]["number"] == 1
+    assert document["method"] == results.METHOD
     counts = {o["id"]: o["counts"] for o in document["questions"][0]["options"]}
     assert counts[first.options[1].id]["13-15"] == X
+    assert abs(counts[first.options[0].id]["13-15"] - 40) <= 3
     assert len(list((tmp_path / "png").glob("*.png"))) == len(camp.questions)
 
     assert main(["results", "no-existe"]) == 1

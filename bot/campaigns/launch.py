@@ -146,6 +146,11 @@ class CampaignRegistry:
             version=campaign.consent_version,
         )
 
+    def closed_for_release(self, campaign: Campaign) -> bool:
+        """Closed, for its results (bot.campaigns.releases): closed by a facilitator, or
+        past its last day; its last release is then taken."""
+        return self.status(campaign.id) == CLOSED or self.today() > campaign.closes
+
     def set_status(self, campaign_id: str, status: str) -> Campaign:
         if status not in (OPEN, CLOSED):
             raise ValueError(f"status must be {OPEN} or {CLOSED}, not {status!r}")

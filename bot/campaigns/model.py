@@ -3,7 +3,8 @@
 A campaign is a consultation a facilitator writes: who it is for (age bands), when it is
 open, whether a workshop access code is needed, and its questions. Every question has a
 wording per age band (a default and overrides), and "prefiero no responder" is always
-offered, under the option id SKIP.
+offered, under the option id SKIP. Its results are published in releases taken at least
+`release_every` new completions apart (bot.campaigns.releases).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+RELEASE_EVERY = 20  # default: new completions between two releases of the results
 QuestionType = Literal["single", "multiple", "scale", "yes_no"]
 SKIP = "skip"  # "Prefiero no responder": offered on every question, counted like any option
 SCALE = ("1", "2", "3", "4", "5")
@@ -69,6 +71,7 @@ class Campaign:
     access_code: str | None
     questions: tuple[Question, ...]
     source: Path | None = None
+    release_every: int = RELEASE_EVERY  # new completions before the next release is taken
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

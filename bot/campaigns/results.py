@@ -1,6 +1,12 @@
 """Results of a campaign that are safe to publish: tables per question by age band and in
 total, as text, CSV, JSON and PNG charts (`python -m bot results <id>`).
 
+What is published is always the latest release (bot.campaigns.releases), never the live
+counters, and every published count is perturbed by its cell key
+(bot.campaigns.perturbation), after suppression, totals included: `published` is the one
+way in for a reader. `tabulate` without keys gives the exact suppressed tables, for tests
+of suppression.
+
 Every figure of a campaign comes from its AnswerCounter rows (bot.campaigns.tables):
 for each question a table whose rows are the options (SKIP, "Prefiero no responder",
 last) and "Respuestas" (n, the respondents), whose columns are the age bands and "Total";
@@ -40,11 +46,17 @@ would give away 1 and 10). What is prevented is exact recomputation, not narrowi
 reader who knows this code can still bound a hidden cell (with a Total of 11 over two
 hidden cells, the pair is 1 and 10, in an order the reader cannot tell).
 
+Suppression is decided on the true counts; then every shown count, totals included, is
+replaced by its perturbed value (a 0 stays 0; a count of 10 or more is never shown under
+10). Perturbed tables do not add up exactly, by design.
+
 Percentages (share of the column's n) are shown only for a published count in a column
-whose n is published and at least 30. Text output (the table, the charts) is for people:
-its words are in the staff catalog (STAFF_LANGUAGE) and its numbers and dates are formatted
-by Babel for the staff locale (es_CR by default). CSV and JSON are data: their labels and
-note stay the Spanish source text, whatever the language.
+whose n is published and at least 30; both are the published (perturbed) figures.
+
+Text output (the table, the charts) is for people: its words are in the staff catalog
+(STAFF_LANGUAGE) and its numbers and dates are formatted by Babel for the staff locale
+(es_CR by default). CSV and JSON are data: their labels and note stay the Spanish source
+text, whatever the language.
 """
 
 from __future__ import annotations
@@ -67,11 +79,16 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from sqlalchemy import select
 
+from bot.campaigns import releases
 from bot.campaigns.model import SKIP, Campaign, Question
+from bot.campaigns.perturbation import LARGEST_CHANGE, cell_key, perturb
+from bot.campaigns.releases import ReleaseInfo
 from bot.campaigns.tables import ANY, AnswerCounter
 from bot.i18n import N_, _s, staff_locale
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from bot.storage import Database
 
 HIDDEN = "<10"
@@ -90,6 +107,27 @@ NOTE_TEMPLATE = N_(
     "por resta. Porcentajes solo donde hay {n} respuestas o más."
 )
 NOTE = NOTE_TEMPLATE.format(hidden=HIDDEN, n=MIN_N_FOR_PERCENT)
+METHOD_TEMPLATE = N_(
+    "Cada cifra lleva un pequeño cambio al azar, de {most} como mucho, que es siempre el mismo "
+    "mientras no cambien las personas que cuenta; por eso las filas y columnas pueden no sumar "
+    "exactamente su total. Así, comparar dos publicaciones no deja ver lo que respondió una "
+    "persona."
+)
+METHOD = METHOD_TEMPLATE.format(most=LARGEST_CHANGE)
+RELEASE = N_("Publicación n.º {number}, del {day}.")
+FINAL = N_("Es la última publicación: la consulta cerró.")
+NEXT = N_(
+    "La próxima publicación se hará cuando haya {every} respuestas nuevas, o cuando la "
+    "consulta cierre ({closes})."
+)
+PENDING = N_(
+    "Todavía sin cifras: {bands}. Una franja de edad aparece cuando tiene al menos 10 respuestas."
+)
+NONE_YET = N_(
+    "Todavía no hay resultados publicados de {campaign}. La primera publicación se hará "
+    "cuando haya {every} respuestas, o cuando la consulta cierre ({closes}), si para entonces "
+    "alguna franja de edad tiene al menos 10."
+)
 DATES = N_("Del {opens} al {closes}")
 PEOPLE = N_("Personas (total)")
 
@@ -154,6 +192,9 @@ class Results:
     columns: tuple[str, ...]  # the bands, youngest first, then "Total"
     completions: Row
     tables: tuple[Table, ...]
+    release: ReleaseInfo | None = None  # None: exact tables, never published
+    perturbed: bool = False
+    pending: tuple[str, ...] = ()  # audience bands with no released figures yet
 
 
 # -- tabulating ----------------------------------------------------------------------------
@@ -190,7 +231,9 @@ class _Equation:
 
 
 def _figures(campaign: Campaign, counts: Counts, bands: list[str]) -> dict[Key, int]:
-    """Every figure that would be published, unsuppressed: counters plus the Total column."""
+    """Every figure that would be published, unsuppressed: counters plus the Total column.
+    With `counts` holding cell keys instead, the cell key of every figure (the Total's is
+    the sum of the bands' keys, modulo 256: the same people)."""
     values: dict[Key, int] = {}
     rows = [(ANY, ANY)] + [
         (q.id, o) for q in campaign.questions for o in [*_row_ids(q, counts), ANY]
@@ -200,6 +243,13 @@ def _figures(campaign: Campaign, counts: Counts, bands: list[str]) -> dict[Key, 
             values[(table, row, band)] = counts.get((table, row, band), 0)
         values[(table, row, TOTAL)] = sum(values[(table, row, band)] for band in bands)
     return values
+
+
+def _cell_keys(
+    campaign: Campaign, counts: Counts, keys: Counts, bands: list[str]
+) -> dict[Key, int]:
+    summed = _figures(campaign, {k: keys.get(k, 0) for k in counts}, bands)
+    return {figure: cell_key([key]) for figure, key in summed.items()}
 
 
 def _equations(
@@ -301,12 +351,25 @@ def suppress(values: dict[Key, int], equations: list[_Equation]) -> set[Key]:
         hidden.add(extra)
 
 
-def tabulate(campaign: Campaign, counts: Counts) -> Results:
-    """The campaign's published tables: suppressed, with percentages where n >= 30."""
-    bands = sorted(set(campaign.audience) | {band for *_, band in counts}, key=_band_order)
+def tabulate(
+    campaign: Campaign,
+    counts: Counts,
+    keys: Counts | None = None,
+    release: ReleaseInfo | None = None,
+) -> Results:
+    """The campaign's tables: suppressed, with percentages where n >= 30; with `keys`
+    (the counters' cell keys), every shown figure perturbed, as it is published. A release
+    has columns only for the bands it has figures for; the others are `pending`."""
+    found = {band for *_, band in counts}
+    bands = sorted(found if release else set(campaign.audience) | found, key=_band_order)
+    pending = tuple(sorted(set(campaign.audience) - set(bands), key=_band_order))
     columns = (*bands, TOTAL)
     values = _figures(campaign, counts, bands)
     hidden = suppress(values, _equations(campaign, counts, bands, values))
+    shown = values
+    if keys is not None:
+        cells = _cell_keys(campaign, counts, keys, bands)
+        shown = {figure: perturb(value, cells[figure]) for figure, value in values.items()}
 
     def row(question: str, option: str, label: str, percent: bool) -> Row:
         cells = []
@@ -315,9 +378,9 @@ def tabulate(campaign: Campaign, counts: Counts) -> Results:
             if key in hidden:
                 cells.append(Cell(None))
                 continue
-            n = values[n_key]
+            n = shown[n_key]
             share = percent and n_key not in hidden and n >= MIN_N_FOR_PERCENT
-            cells.append(Cell(values[key], values[key] / n if share else None))
+            cells.append(Cell(shown[key], shown[key] / n if share else None))
         return Row(option, label, tuple(cells))
 
     tables = tuple(
@@ -341,7 +404,22 @@ def tabulate(campaign: Campaign, counts: Counts) -> Results:
         columns,
         row(ANY, ANY, COMPLETIONS, percent=False),
         tables,
+        release,
+        keys is not None,
+        pending,
     )
+
+
+def published(
+    database: Database, campaign: Campaign, now: datetime, closed: bool
+) -> Results | None:
+    """What a reader may see: the latest release, perturbed; None before the first. A
+    release that became due (the campaign closed, say) is taken first."""
+    releases.take_due(database, campaign, now, closed=closed)
+    snapshot = releases.latest(database, campaign)
+    if snapshot is None:
+        return None
+    return tabulate(campaign, snapshot.counts, snapshot.keys, snapshot.info)
 
 
 # -- rendering -----------------------------------------------------------------------------
@@ -382,14 +460,46 @@ def _grid(columns: tuple[str, ...], rows: list[Row], locale: str) -> list[str]:
     ]
 
 
-def as_table(results: Results, locale: str | None = None) -> str:
+def release_lines(results: Results, closed: bool, locale: str | None = None) -> list[str]:
+    """Which release this is, when the next one is due, and the bands with no figures yet
+    (staff language); nothing for exact tables."""
+    release = results.release
+    if release is None:
+        return []
+    locale = locale or staff_locale()
+    day = format_date(release.taken_at.date(), "long", locale=locale)
+    lines = [_s(RELEASE).format(number=format_decimal(release.number, locale=locale), day=day)]
+    if release.final or closed:
+        lines.append(_s(FINAL))
+    else:
+        closes = format_date(release.closes, "long", locale=locale)
+        every = format_decimal(release.release_every, locale=locale)
+        lines.append(_s(NEXT).format(every=every, closes=closes))
+    if results.pending:
+        lines.append(_s(PENDING).format(bands=", ".join(results.pending)))
+    return lines
+
+
+def none_yet(campaign: Campaign, locale: str | None = None) -> str:
+    """Said instead of results before the first release (staff language)."""
+    locale = locale or staff_locale()
+    return _s(NONE_YET).format(
+        campaign=campaign.id,
+        every=format_decimal(campaign.release_every, locale=locale),
+        closes=format_date(campaign.closes, "long", locale=locale),
+    )
+
+
+def as_table(results: Results, locale: str | None = None, closed: bool = False) -> str:
     """Plain text, aligned, in the staff language; numbers and dates in the locale's
     format (default: the staff locale, es_CR unless STAFF_LANGUAGE says otherwise)."""
     locale = locale or staff_locale()
     opens = format_date(results.opens, "long", locale=locale)
     closes = format_date(results.closes, "long", locale=locale)
     dates = _s(DATES).format(opens=opens, closes=closes)
-    lines = [f"{results.title} ({results.campaign})", dates, ""]
+    lines = [f"{results.title} ({results.campaign})", dates]
+    lines += release_lines(results, closed, locale)
+    lines += [""]
     lines += _grid(results.columns, [results.completions], locale)
     for table in results.tables:
         lines += ["", f"{table.question}: {table.text}"]
@@ -398,6 +508,8 @@ def as_table(results: Results, locale: str | None = None) -> str:
         "",
         _s(NOTE_TEMPLATE).format(hidden=HIDDEN, n=format_decimal(MIN_N_FOR_PERCENT, locale=locale)),
     ]
+    if results.perturbed:
+        lines.append(_s(METHOD_TEMPLATE).format(most=format_decimal(LARGEST_CHANGE, locale=locale)))
     return "\n".join(lines) + "\n"
 
 
@@ -413,18 +525,31 @@ def _percent(cell: Cell) -> float | None:
 
 
 def as_csv(results: Results) -> str:
-    """One line per published cell (long format); hidden counts are "<10", percent 0-100."""
+    """One line per published cell (long format); hidden counts are "<10", percent 0-100;
+    `release` is the release's number (empty for exact tables, which are never published)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["campaign", "question", "question_text", "option", "label", "band", "count", "percent"]
+        [
+            "campaign",
+            "release",
+            "question",
+            "question_text",
+            "option",
+            "label",
+            "band",
+            "count",
+            "percent",
+        ]
     )
+    release = "" if results.release is None else results.release.number
     for question, text, row in _rows(results):
         for column, cell in zip(results.columns, row.cells, strict=True):
             percent = _percent(cell)
             writer.writerow(
                 [
                     results.campaign,
+                    release,
                     question,
                     text,
                     row.id,
@@ -454,8 +579,18 @@ def as_json(results: Results) -> str:
         "opens": results.opens.isoformat(),
         "closes": results.closes.isoformat(),
         "columns": list(results.columns),
+        "release": None
+        if results.release is None
+        else {
+            "number": results.release.number,
+            "taken_at": results.release.taken_at.isoformat(timespec="seconds"),
+            "final": results.release.final,
+            "next_after_completions": results.release.release_every,
+            "pending_bands": list(results.pending),
+        },
         "hidden": HIDDEN,
         "note": NOTE,
+        "method": METHOD if results.perturbed else None,
         "completions": counts(results.completions),
         "questions": [
             {

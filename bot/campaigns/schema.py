@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from bot.campaigns.model import (
+    RELEASE_EVERY,
     SCALE,
     SCALE_EMOJI,
     SKIP,
@@ -51,6 +52,9 @@ QUESTION_TYPES = ("single", "multiple", "scale", "yes_no")
 CHOICE_TYPES = ("single", "multiple")
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 ACCESS_CODE_LENGTH = (4, 32)
+# New completions between two releases: at least the smallest count ever shown, so that no
+# release adds fewer people than a published cell may hold.
+RELEASE_EVERY_RANGE = (10, 100_000)
 
 # Button data for an answer; Telegram's callback_data holds 1-64 bytes.
 ANSWER_DATA = "s:{question}:{option}"
@@ -69,6 +73,7 @@ CAMPAIGN_KEYS = (
     "audience",
     "consent_version",
     "access_code",
+    "release_every",
     "questions",
 )
 QUESTION_KEYS = ("id", "type", "text", "options", "show_if")
@@ -269,6 +274,10 @@ class _Reader(NodeReader):
                     ).format(low=low, high=high),
                 )
 
+        release_every = RELEASE_EVERY
+        if "release_every" in top and not self.is_null(top["release_every"][1]):
+            release_every = self.release_every(top["release_every"][1])
+
         questions_node = self.required(top, root, "questions", campaign)
         questions: list[Question] = []
         for node in self.sequence(questions_node, "'questions'", _s("pregunta")):
@@ -284,7 +293,24 @@ class _Reader(NodeReader):
             access_code=access_code,
             questions=tuple(questions),
             source=self.path,
+            release_every=release_every,
         )
+
+    def release_every(self, node: yaml.Node) -> int:
+        value = self.text(node, "'release_every'")
+        low, high = RELEASE_EVERY_RANGE
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise self.fail(
+                node,
+                _s("'release_every' es {value}, no un número entero de {low} a {high}").format(
+                    value=repr(value), low=low, high=high
+                ),
+                _s(
+                    "escriba cuántas respuestas nuevas debe haber entre dos publicaciones de "
+                    "resultados, de {low} a {high} (sin él: {default})"
+                ).format(low=low, high=high, default=RELEASE_EVERY),
+            )
+        return int(value)
 
     def question(
         self, node: yaml.Node, earlier: list[Question], audience: frozenset[str]

@@ -3,6 +3,10 @@
 Answers are held in memory, in this process, until the child finishes; then they are added
 to the aggregate counters in one transaction, together with the participation marker. An
 abandoned or withdrawn survey adds nothing, and no answer is ever stored per person.
+Each completion draws a random record key (0-255) and adds it, modulo 256, to the key of
+every counter it counts (the cell-key perturbation, bot.campaigns.perturbation); the draw
+is not kept anywhere else. After counting, a release is taken if one is due
+(bot.campaigns.releases).
 Buttons carry "s:<question>:<option>" (or "s:<question>:done" for a multiple-choice
 question); a press is accepted only for the question on screen.
 """
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,7 +23,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from bot.campaigns import releases
 from bot.campaigns.model import SKIP, Campaign, Question
+from bot.campaigns.perturbation import KEYS
 from bot.campaigns.tables import ANY, AnswerCounter, Participation
 from bot.events import Button, Reply
 from bot.i18n import _
@@ -62,10 +69,21 @@ class Step:
     finished: bool = False
 
 
+def draw_record_key() -> int:
+    """A completion's record key: uniform over 0..255, from the OS's random source."""
+    return secrets.randbelow(KEYS)
+
+
 class Surveys:
-    def __init__(self, database: Database, clock: Callable[[], datetime] = datetime.utcnow):
+    def __init__(
+        self,
+        database: Database,
+        clock: Callable[[], datetime] = datetime.utcnow,
+        record_key: Callable[[], int] = draw_record_key,
+    ):
         self.database = database
         self.clock = clock
+        self.record_key = record_key
         self._progress: dict[str, Progress] = {}
 
     # -- queries ----------------------------------------------------------------------------
@@ -146,7 +164,7 @@ class Surveys:
         progress: Progress,
         question: Question,
         chosen: tuple[str, ...],
-        may_record: Callable[[], bool],
+        may_record: Callable[[str], bool],
     ) -> Step:
         progress.answers[question.id] = chosen
         progress.ticked = set()
@@ -163,6 +181,11 @@ class Surveys:
         except Exception:  # noqa: BLE001 - the child is told; nothing half-written (one transaction)
             logger.exception("could not record a survey")
             return Step([Reply(NOT_SAVED)], finished=True)
+        if counted:
+            try:
+                releases.take_due(self.database, progress.campaign, self.clock())
+            except Exception:  # noqa: BLE001 - the answers are counted; the next read retries
+                logger.exception("could not take a due release")
         return Step([Reply(THANKS if counted else ALREADY)], finished=True)
 
     @staticmethod
@@ -195,6 +218,7 @@ class Surveys:
     def _record(self, user: str, progress: Progress) -> bool:
         """Add one child's answers to the counters, once; False if already counted."""
         campaign, band = progress.campaign.id, progress.band
+        record_key = self.record_key()
         increments = [(ANY, ANY)]
         for question_id, chosen in progress.answers.items():
             increments.append((question_id, ANY))
@@ -206,18 +230,20 @@ class Surveys:
                 )
                 session.flush()  # the marker first: a second completion stops here
                 for question_id, option in increments:
-                    session.execute(self._increment(campaign, question_id, option, band))
+                    session.execute(
+                        self._increment(campaign, question_id, option, band, record_key)
+                    )
         except IntegrityError:
             return False
         return True
 
-    def _increment(self, campaign: str, question: str, option: str, band: str):  # type: ignore[no-untyped-def]
-        # An atomic upsert, so concurrent completions never lose a count.
+    def _increment(self, campaign: str, question: str, option: str, band: str, key: int):  # type: ignore[no-untyped-def]
+        # An atomic upsert, so concurrent completions never lose a count or a key.
         dialect = postgresql if self.database.engine.dialect.name == "postgresql" else sqlite
         statement = dialect.insert(AnswerCounter).values(
-            campaign=campaign, question=question, option=option, band=band, count=1
+            campaign=campaign, question=question, option=option, band=band, count=1, key=key
         )
         return statement.on_conflict_do_update(
             index_elements=["campaign", "question", "option", "band"],
-            set_={"count": AnswerCounter.count + 1},
+            set_={"count": AnswerCounter.count + 1, "key": (AnswerCounter.key + key) % KEYS},
         )

@@ -7,11 +7,17 @@ Counter keys (campaign, question, option, band):
   - (c, q, "*", b): how many children of band b were shown question q and answered it
     (SKIP, "prefiero no responder", included);
   - (c, "*", "*", b): how many children of band b completed the campaign.
+Each counter also holds `key`: the sum, modulo 256, of the random record keys of the
+completions it counts (the cell-key perturbation, bot.campaigns.perturbation).
+
+Results are published in numbered releases (bot.campaigns.releases): a release is a copy
+of the counters, keys included, taken at a moment, and what is published is read from
+the latest release only, never from the live counters.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, Integer, String
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, String
 
 from bot.storage.models import Base
 
@@ -26,6 +32,35 @@ class AnswerCounter(Base):
     option = Column(String(64), primary_key=True)
     band = Column(String(8), primary_key=True)
     count = Column(Integer, nullable=False, default=0)
+    key = Column(Integer, nullable=False, default=0)  # sum of record keys, modulo 256
+
+
+class Release(Base):
+    """A numbered publication of a campaign's results: when it was taken, how many
+    completions the counters held then (to know when the next is due; never published),
+    and whether it was taken because the campaign closed."""
+
+    __tablename__ = "releases"
+
+    campaign = Column(String(64), primary_key=True)
+    number = Column(Integer, primary_key=True)  # 1, 2, ... per campaign
+    taken_at = Column(DateTime, nullable=False)
+    completions = Column(Integer, nullable=False)
+    final = Column(Boolean, nullable=False, default=False)
+
+
+class ReleaseCounter(Base):
+    """The counters (count and key) a release publishes, per band; totals are derived."""
+
+    __tablename__ = "release_counters"
+
+    campaign = Column(String(64), primary_key=True)
+    number = Column(Integer, primary_key=True)
+    question = Column(String(64), primary_key=True)
+    option = Column(String(64), primary_key=True)
+    band = Column(String(8), primary_key=True)
+    count = Column(Integer, nullable=False)
+    key = Column(Integer, nullable=False)
 
 
 class Participation(Base):

@@ -2,8 +2,8 @@
 
 Only Telegram user ids in FACILITATOR_IDS get them, in a private chat with the bot; for
 everyone else the command falls through to the children's handlers, which answer it as
-an unknown command. Results are the published tables (small cells suppressed), never
-anything about a person.
+an unknown command. Results are the latest release of the published tables (small cells
+suppressed, every figure perturbed), never the live counters nor anything about a person.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot.campaigns import results
 from bot.campaigns.launch import CampaignRegistry
+from bot.campaigns.model import Campaign
 from bot.i18n import N_, _s, staff_date, staff_number
 from bot.storage import Database
 
@@ -36,14 +37,19 @@ class FacilitatorCommands:
         self.registry = registry
         self.database = database
 
+    def published(self, campaign: Campaign) -> results.Results | None:
+        """The latest release (perturbed), never the live counters."""
+        closed = self.registry.closed_for_release(campaign)
+        return results.published(self.database, campaign, self.registry.clock(), closed)
+
     def listing(self) -> str:
         statuses = self.registry.statuses()
         lines = []
         for campaign_id in self.registry.ids():
             campaign = self.registry.get(campaign_id)
             assert campaign is not None
-            published = results.tabulate(campaign, results.read_counts(self.database, campaign_id))
-            completed = published.completions.cells[-1].shown
+            published = self.published(campaign)
+            completed = "—" if published is None else published.completions.cells[-1].shown
             status = statuses[campaign_id]
             lines.append(
                 _s(LISTED).format(
@@ -63,9 +69,10 @@ class FacilitatorCommands:
         campaign = self.registry.get(campaign_id)
         if campaign is None:
             return None
-        text = results.as_table(
-            results.tabulate(campaign, results.read_counts(self.database, campaign_id))
-        )
+        published = self.published(campaign)
+        if published is None:
+            return [results.none_yet(campaign)]
+        text = results.as_table(published, closed=self.registry.closed_for_release(campaign))
         pieces, current = [], ""
         for block in text.split("\n\n"):
             if current and len(current) + len(block) + 2 > MESSAGE_LIMIT:
