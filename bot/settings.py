@@ -107,6 +107,28 @@ def _minutes(name: str, default: int) -> int:
     return int(value)
 
 
+# Children are told that what they wrote to ask for help is erased "30 días después de que
+# se cierra su caso" (domain/conversacion.yml, domain/faq.yml): a longer retention would
+# break that promise, so it is refused until those texts say otherwise.
+EXCERPT_RETENTION_MAX_DAYS = 30
+
+
+def _retention_days(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= EXCERPT_RETENTION_MAX_DAYS:
+        raise SettingsError(
+            _s(
+                "{name}={value} no es un número entero de días de 1 a {most}. A las personas "
+                "menores de edad se les dice que lo que escribieron se borra a más tardar "
+                "{most} días después de que se cierra su caso; para guardarlo más tiempo, "
+                "cambie antes ese texto en domain/conversacion.yml y domain/faq.yml"
+            ).format(name=name, value=repr(value), most=EXCERPT_RETENTION_MAX_DAYS)
+        )
+    return int(value)
+
+
 def _rate(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -227,7 +249,9 @@ class Settings:
                 _minutes("ESCALATION_FALLBACK_MINUTES_EMERGENCY", 15),
                 _minutes("ESCALATION_FALLBACK_MINUTES_HIGH", 90),
             ),
-            excerpt_retention_days=_minutes("EXCERPT_RETENTION_DAYS", 30),
+            excerpt_retention_days=_retention_days(
+                "EXCERPT_RETENTION_DAYS", EXCERPT_RETENTION_MAX_DAYS
+            ),
             facilitator_ids=_int_set("FACILITATOR_IDS"),
             staff_language=staff_language,
             log_level=log_level,

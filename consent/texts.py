@@ -15,7 +15,7 @@ from bot.i18n import _
 
 WELCOME = _(
     "¡Hola! 👋 Soy Voz Segura, un bot para niñas, niños y jóvenes de Costa Rica. Aquí puede "
-    "dar su opinión en consultas anónimas, aprender a cuidarse y pedir ayuda."
+    "dar su opinión sin decir su nombre, aprender a cuidarse y pedir ayuda."
 )
 PRIVACY = _(
     "🔒 No le voy a pedir su nombre, su teléfono ni su fecha de nacimiento. Si algo le "
@@ -84,12 +84,14 @@ ASSENT: dict[str, tuple[str, ...]] = {
             "niñas."
         ),
         _(
-            "¿Qué guardamos? Solo cuántas personas eligieron cada respuesta. Nunca su "
-            "nombre, su teléfono, su usuario ni su cuenta de Telegram."
+            "¿Qué guardamos? Cuántas personas eligieron cada respuesta. También una nota de "
+            "que usted dijo que sí, con su edad (de 9 a 12 años) y la fecha, y una marca de "
+            "que ya respondió, para no contarle dos veces. Esas notas no dicen quién es "
+            "usted: nunca guardamos su nombre, su teléfono ni su usuario de Telegram."
         ),
         _(
-            "Usted decide. Participar es voluntario. Puede saltarse cualquier pregunta con "
-            "«Prefiero no responder»."
+            "Usted decide si participa o no: nadie le obliga. Puede saltarse cualquier "
+            "pregunta con «Prefiero no responder»."
         ),
         _(
             "Si usted nos cuenta que alguien le está haciendo daño, una persona de "
@@ -104,8 +106,11 @@ ASSENT: dict[str, tuple[str, ...]] = {
             "para proteger mejor a otras personas jóvenes."
         ),
         _(
-            "Qué guardamos: solo los totales de respuestas (cuántas personas eligieron cada "
-            "opción). No guardamos su nombre, su teléfono, su usuario ni su ID de Telegram."
+            "Qué guardamos: los totales de respuestas (cuántas personas eligieron cada "
+            "opción). Además, una constancia de que usted aceptó, con su rango de edad y la "
+            "fecha, y una marca de que ya respondió, para no contarle dos veces. Las dos "
+            "llevan un código en lugar de su cuenta. No guardamos su nombre, su teléfono, su "
+            "usuario ni su ID de Telegram."
         ),
         _(
             "Es voluntario: puede saltarse cualquier pregunta con «Prefiero no responder» y "
@@ -124,8 +129,10 @@ ASSENT: dict[str, tuple[str, ...]] = {
             "prevenir la trata y la explotación."
         ),
         _(
-            "Solo guardamos totales de respuestas. No guardamos su nombre, teléfono, usuario "
-            "de Telegram ni ningún dato que le identifique."
+            "Guardamos totales de respuestas, una constancia de que usted aceptó (rango de "
+            "edad y fecha) y una marca de participación para no contarle dos veces, ligadas a "
+            "un seudónimo y no a su cuenta. No guardamos su nombre, teléfono, usuario de "
+            "Telegram ni ningún dato que le identifique."
         ),
         _(
             "Su participación es voluntaria: puede saltarse cualquier pregunta con «Prefiero "
@@ -152,8 +159,9 @@ QUESTIONS: dict[str, Question] = {
         ),
         0,
         _(
-            "Casi. 💛 Si usted cuenta que alguien le hace daño, una persona de protección lo "
-            "va a saber, para poder ayudarle. No es para regañarle."
+            "Gracias por responder. 💛 La respuesta es otra: si usted cuenta que alguien le "
+            "hace daño, una persona de protección lo va a saber, para poder ayudarle. No es "
+            "para regañarle."
         ),
     ),
     "adolescente": Question(
