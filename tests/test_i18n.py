@@ -372,6 +372,7 @@ FACILITATOR_MODULES = (
     "bot/awareness/schema.py",
     "bot/awareness/lessons.py",
     "bot/awareness/outreach.py",
+    "bot/referrals.py",
     "consent/bands.py",
 )
 # Calls whose arguments are shown to the person running a command.

@@ -23,6 +23,7 @@ from bot.awareness.schema import (
     QuizOption,
     QuizQuestion,
     answer_data,
+    lesson_files,
     load_lesson,
     load_lessons,
     longest_data,
@@ -67,7 +68,7 @@ def test_every_shipped_lesson_loads_in_file_order():
         "ayudar-a-alguien",
         "donde-pedir-ayuda",
     ]
-    for path in sorted(CONTENT_DIR.glob("*.yml")):
+    for path in lesson_files(CONTENT_DIR):
         lesson = load_lesson(path)
         assert SHIPPED[lesson.id] == lesson
 
