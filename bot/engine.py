@@ -27,6 +27,7 @@ from bot.events import Button, Inbound, Kind, Parse, Reply
 from bot.i18n import _
 from bot.triage import Verdict, answers, triage
 from consent import GENERAL, ConsentFlow, Outcome
+from consent.notice import notice
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ COMMAND_INTENTS = {
     "ayuda": "ver_ayuda",
     "salir": "salir",
 }
-COMMANDS = (*COMMAND_INTENTS, "borrar", "noticias", "baja")
+COMMANDS = (*COMMAND_INTENTS, "borrar", "privacidad", "noticias", "baja")
 
 # Rasa buttons carry "r:<intent>"; anything else that claims to be one is forged or stale.
 RASA_BUTTON = re.compile(r"r:([a-z_]{1,60})")
@@ -79,7 +80,8 @@ EDITED = _(
 UNKNOWN_COMMAND = _(
     "No conozco ese comando. Puede usar:\n"
     "/start para empezar\n/ayuda para ver qué puedo hacer\n/salir para terminar\n"
-    "/borrar para borrar sus datos\n/noticias y /baja para recibir o no mensajes"
+    "/borrar para borrar sus datos\n/privacidad para saber qué se guarda\n"
+    "/noticias y /baja para recibir o no mensajes"
 )
 ERASED = _(
     "Listo. Borré lo que este bot guardaba sobre usted (registros borrados: {count}): si "
@@ -119,8 +121,10 @@ class Engine:
         campaigns: Campaigns | None = None,
         lessons: Lessons | None = None,
         outreach: Outreach | None = None,
+        responsible: tuple[str | None, str | None] = (None, None),
     ) -> None:
         self.assistant = assistant
+        self.responsible = responsible  # the organisation and its contact, for /privacidad
         self.cases = cases
         self.consent = consent
         self.surveys = surveys
@@ -144,6 +148,8 @@ class Engine:
             return [Reply(UNKNOWN_COMMAND)]
         if command == "borrar":
             return await self._erase(event.user)
+        if command == "privacidad":
+            return [Reply("\n\n".join(self._privacy_notice(event.user)))]
         if command in ("noticias", "baja"):
             return [Reply(self._news(event, subscribe=command == "noticias"))]
         if self.consent is not None and command == "start":
@@ -157,6 +163,15 @@ class Engine:
             if self.lessons is not None:
                 self.lessons.forget(event.user)
         return await self.assistant.respond(event.user, COMMAND_INTENTS[command])
+
+    def _privacy_notice(self, user: str) -> list[str]:
+        """/privacidad: the notice in the words of the child's band; a child whose band is
+        not known reads the youngest band's words (in doubt, the younger status applies)."""
+        variant = "nino"
+        if self.consent is not None:
+            band = self.consent.bands.get(self.consent.band(user) or "")
+            variant = band.texts if band is not None else variant
+        return notice(variant, *self.responsible)
 
     def _news(self, event: Inbound, subscribe: bool) -> str:
         """/noticias and /baja: occasional awareness messages, only to a private chat."""

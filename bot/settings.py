@@ -177,6 +177,10 @@ class Settings:
     reminder_minutes: tuple[int, int] = (5, 30)  # emergency, high
     fallback_minutes: tuple[int, int] = (15, 90)
     excerpt_retention_days: int = 30  # after a case is resolved
+    # Who is responsible for the children's data, and how to reach them (Ley 8968 art. 5):
+    # shown by /privacidad. Unset, the notice says so instead of naming anyone.
+    organisation_name: str | None = None
+    organisation_contact: str | None = None
     facilitator_ids: frozenset[int] = frozenset()
     # Language of what officers and facilitators read (the `staff` catalog); never children's.
     staff_language: str = "es"
@@ -252,6 +256,8 @@ class Settings:
             excerpt_retention_days=_retention_days(
                 "EXCERPT_RETENTION_DAYS", EXCERPT_RETENTION_MAX_DAYS
             ),
+            organisation_name=env("ORGANISATION_NAME", "").strip() or None,
+            organisation_contact=env("ORGANISATION_CONTACT", "").strip() or None,
             facilitator_ids=_int_set("FACILITATOR_IDS"),
             staff_language=staff_language,
             log_level=log_level,
