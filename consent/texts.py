@@ -35,6 +35,7 @@ NOT_FOR_BAND = _(
     "Gracias. Esta consulta es para otras edades, así que no le voy a hacer sus preguntas. "
     "Puede seguir aquí para aprender y pedir ayuda."
 )
+ABOUT = _("De qué se trata esta consulta: {description}")
 READ_BUTTON = _("Entendido")
 CHANGE_BAND = _("Cambiar mi edad")
 ASK_CONSENT = _("¿Quiere participar?")
