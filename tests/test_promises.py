@@ -102,15 +102,6 @@ def test_the_excerpt_is_erased_once_the_promised_days_have_passed(database):
         assert session.get(Escalation, case_id).excerpt is None
 
 
-def test_the_anonymity_answer_says_answers_to_an_officer_wait_only_until_delivered():
-    # The relay erases a message's body when Telegram acknowledged it (relay.py,
-    # `row.body = None`), and purge_expired erases what is left for a closed case
-    # (test_escalation_cases.py); the FAQ must say that it is kept until then.
-    assert "se guarda solo hasta que le llega" in responses()["utter_faq_es_anonimo"]
-    relay = (ROOT / "bot" / "escalation" / "relay.py").read_text(encoding="utf-8")
-    assert "row.body = None" in relay
-
-
 # -- what a consultation stores ----------------------------------------------------------
 
 

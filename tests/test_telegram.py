@@ -8,6 +8,7 @@ import logging
 
 import pytest
 import pytest_asyncio
+import yaml
 from sqlalchemy import MetaData, select
 from telegram import Update
 
@@ -15,7 +16,7 @@ from bot import logs
 from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
-from bot.settings import Settings
+from bot.settings import ROOT, Settings
 from bot.storage import Escalation, OutboxMessage
 from bot.telegram import assemble
 from bot.telegram.contact import CASE_CLOSED, FROM_OFFICER
@@ -231,6 +232,10 @@ async def test_officer_and_child_talk_through_the_bot_once_the_child_agreed(tele
         assert session.scalars(
             select(OutboxMessage.body).where(OutboxMessage.kind == "message")
         ).all() == [None]
+    # ... as the anonymity FAQ tells children.
+    faq = yaml.safe_load((ROOT / "domain" / "faq.yml").read_text(encoding="utf-8"))
+    anonymity = faq["responses"]["utter_faq_es_anonimo"][0]["text"]
+    assert "se guarda solo hasta que le llega" in anonymity
 
 
 async def test_officer_reply_is_not_sent_when_the_child_did_not_agree(telegram):

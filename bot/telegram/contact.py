@@ -19,10 +19,9 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.escalation import Cases
-from bot.events import Reply
 from bot.i18n import N_, _, _s
 from bot.privacy import Pseudonymizer
-from bot.telegram.handlers import keyboard
+from bot.telegram.handlers import markup
 from bot.triage import answers
 
 logger = logging.getLogger(__name__)
@@ -86,7 +85,7 @@ class ContactRelay:
             await context.bot.send_message(
                 contact.chat_id,
                 FROM_OFFICER + message.text,
-                reply_markup=keyboard(Reply("", answers.stop_contact_button(contact.case_id))),
+                reply_markup=markup(answers.stop_contact_button(contact.case_id)),
             )
         except Forbidden:
             await message.reply_text(_s(BLOCKED).format(case=case_number))
