@@ -50,9 +50,7 @@ THANKS_NO = _(
     "algo le preocupa, escriba AYUDA."
 )
 ALREADY = _("Usted ya aceptó participar. ¡Gracias! 💛")
-ASK_CODE = _(
-    "Esta consulta es para un taller. Escriba el código que le dio la persona facilitadora."
-)
+ASK_CODE = _("Esta consulta es para un taller. Escriba el código que le dieron en el taller.")
 WRONG_CODE = _(
     "Ese código no es correcto. Revíselo y escríbalo otra vez, o pregúntele a la persona "
     "facilitadora."
