@@ -42,8 +42,8 @@ ASK_CONSENT = _("¿Quiere participar?")
 YES = _("Sí, quiero participar")
 NO = _("No, gracias")
 THANKS_YES = _(
-    "¡Gracias por participar! 💛 Recuerde: puede saltarse cualquier pregunta, /salir cuando "
-    "quiera y /borrar lo suyo."
+    "¡Gracias por participar! 💛 Recuerde: puede no contestar una pregunta, salir con /salir y "
+    "borrar lo suyo con /borrar."
 )
 THANKS_NO = _(
     "Está bien, es su decisión, y no se guardó nada. Puede seguir aquí para aprender, y si "
@@ -52,17 +52,16 @@ THANKS_NO = _(
 ALREADY = _("Usted ya aceptó participar. ¡Gracias! 💛")
 ASK_CODE = _("Esta consulta es para un taller. Escriba el código que le dieron en el taller.")
 WRONG_CODE = _(
-    "Ese código no es correcto. Revíselo y escríbalo otra vez, o pregúntele a la persona "
-    "facilitadora."
+    "Ese código no es correcto. Revíselo y escríbalo otra vez, o pida ayuda a quien dirige el "
+    "taller."
 )
 TOO_MANY_CODES = _(
-    "Ese código no es correcto y ya hubo muchos intentos. Espere 15 minutos, o pídale el "
-    "código a la persona facilitadora."
+    "Ese código no es correcto, y ya hubo muchos intentos. Espere 15 minutos, o pida el "
+    "código a quien dirige el taller."
 )
 CODE_OK = _("¡Código correcto! 👍")
 BAD_LINK = _(
-    "Ese enlace no corresponde a ninguna consulta abierta. Puede seguir aquí para aprender "
-    "y pedir ayuda."
+    "Ese enlace no es de una consulta abierta. Puede seguir aquí para aprender y pedir ayuda."
 )
 CLOSED = _("Esta consulta ya cerró, así que no se guardó nada. ¡Gracias por su interés!")
 
@@ -89,12 +88,12 @@ ASSENT: dict[str, tuple[str, ...]] = {
             "usted: nunca guardamos su nombre, su teléfono ni su usuario de Telegram."
         ),
         _(
-            "Usted decide si participa o no: nadie le obliga. Puede saltarse cualquier "
-            "pregunta con «Prefiero no responder»."
+            "Usted decide si participa o no: nadie le obliga. Si no quiere contestar una "
+            "pregunta, toque «Prefiero no responder»."
         ),
         _(
-            "Si usted nos cuenta que alguien le está haciendo daño, una persona de "
-            "protección va a saberlo para poder ayudarle."
+            "Si usted nos cuenta que alguien le hace daño, una persona de protección lo va a "
+            "saber, para poder ayudarle."
         ),
         _("Puede parar cuando quiera con /salir, y borrar lo suyo con /borrar."),
     ),

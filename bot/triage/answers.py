@@ -60,7 +60,7 @@ NOT_FORWARDED = _(
 )
 TROUBLE = (
     _(
-        "Perdón, tuve un problema para entenderle. 🙏 Intente de nuevo en un momento. "
+        "Perdón, tuve un problema para entenderle. 🙏 Pruebe otra vez en un rato. "
         "Si algo le preocupa, escriba AYUDA."
     )
     + " "
