@@ -6,6 +6,7 @@ train    train the Rasa model if config, domain or data changed (--force to retr
 migrate  bring the database schema up to date
 i18n     gettext catalogs: update from the sources, compile, or check completeness
 consent-doc  print docs/consent.md (every assent text per band), made from the catalogs
+privacy-doc  print docs/privacy.md (the privacy notice per band), made from the catalogs
 triage   triage JSON lines from stdin (--text for one message, --evaluate FILE to measure)
 faq      --evaluate FILE: measure FAQ answers through the engine (labelled YAML or JSON lines)
 campaigns  validate | list | open ID | close ID | link ID: facilitators' campaign files
@@ -198,6 +199,13 @@ def _consent_doc() -> int:
     return 0
 
 
+def _privacy_doc() -> int:
+    from consent.document import render_privacy
+
+    sys.stdout.write(render_privacy())
+    return 0
+
+
 def _migrate(settings: Settings) -> int:
     from bot.storage import Database
 
@@ -250,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--force", action="store_true", help="train even if up to date")
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("consent-doc", help="print docs/consent.md, made from the catalogs")
+    commands.add_parser("privacy-doc", help="print docs/privacy.md, made from the catalogs")
     i18n = commands.add_parser("i18n", help="gettext catalogs: update, compile or check")
     i18n.add_argument("action", choices=["update", "compile", "check"])
     triage = commands.add_parser("triage", help="triage JSON lines from stdin, or --text")
@@ -293,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
             return _faq_evaluate(settings, args.evaluate)
         if args.command == "consent-doc":
             return _consent_doc()
+        if args.command == "privacy-doc":
+            return _privacy_doc()
         if args.command == "i18n":
             return _i18n(args.action)
         if args.command == "triage":

@@ -27,6 +27,7 @@ from bot.events import Button, Inbound, Kind, Parse, Reply
 from bot.i18n import _
 from bot.triage import CATEGORY_NAMES, Triage, Verdict, answers
 from consent import GENERAL, ConsentFlow, Outcome
+from consent.notice import notice
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ COMMAND_INTENTS = {
     "ayuda": "ver_ayuda",
     "salir": "salir",
 }
-COMMANDS = (*COMMAND_INTENTS, "borrar", "noticias", "baja")
+COMMANDS = (*COMMAND_INTENTS, "borrar", "privacidad", "noticias", "baja")
 
 # Rasa buttons carry "r:<intent>"; anything else that claims to be one is forged or stale.
 RASA_BUTTON = re.compile(r"r:([a-z_]{1,60})")
@@ -82,17 +83,25 @@ EDITED = _(
 UNKNOWN_COMMAND = _(
     "No conozco ese comando. Puede usar:\n"
     "/start para empezar\n/ayuda para ver qué puedo hacer\n/salir para terminar\n"
-    "/borrar para borrar sus datos\n/noticias y /baja para recibir o no mensajes"
+    "/borrar para borrar sus datos\n/privacidad para saber qué se guarda\n"
+    "/noticias y /baja para recibir o no mensajes"
 )
 ERASED = _(
-    "Listo: borré todo lo que estaba ligado a usted (registros borrados: {count}): su "
-    "aceptación de las consultas, dónde iba en ellas y esta conversación.\n"
-    "Lo que no se puede borrar: los totales anónimos de las consultas ya respondidas, porque "
-    "no dicen quién respondió."
+    "Listo. Borré lo que este bot guardaba sobre usted (registros borrados: {count}): si "
+    "aceptó participar en consultas, dónde iba en ellas y si pidió mensajes con /noticias.\n"
+    "Lo que no se puede borrar: los totales de las consultas que ya respondió, porque no "
+    "dicen quién respondió.\n"
+    "Los mensajes de este chat siguen en su teléfono: el bot no puede borrarlos. Para "
+    "borrarlos, en Telegram abra el menú de este chat (los tres puntitos o el nombre del "
+    "bot) y toque «Eliminar chat»."
 )
 ERASED_CASES = _(
-    "Su pedido de ayuda sigue con la persona de protección para poder ayudarle, pero ya no "
-    "está ligado a usted en este bot."
+    "Su pedido de ayuda sigue con la persona de protección, para que pueda ayudar. Pero ya "
+    "no está ligado a usted en este bot."
+)
+ERASED_CONTACT = _(
+    "También borré cómo escribirle: la persona de protección ya no puede escribirle aquí. "
+    "Si quiere que le escriban otra vez, escriba AYUDA."
 )
 ERASE_FAILED = _(
     "Perdón, no pude borrar sus datos ahora. Intente /borrar de nuevo en un momento. "
@@ -115,8 +124,10 @@ class Engine:
         campaigns: Campaigns | None = None,
         lessons: Lessons | None = None,
         outreach: Outreach | None = None,
+        responsible: tuple[str | None, str | None] = (None, None),
     ) -> None:
         self.assistant = assistant
+        self.responsible = responsible  # the organisation and its contact, for /privacidad
         self.cases = cases
         self.consent = consent
         self.surveys = surveys
@@ -143,6 +154,8 @@ class Engine:
             return [Reply(UNKNOWN_COMMAND)]
         if command == "borrar":
             return await self._erase(event.user)
+        if command == "privacidad":
+            return [Reply("\n\n".join(self._privacy_notice(event.user)))]
         if command in ("noticias", "baja"):
             return [Reply(self._news(event, subscribe=command == "noticias"))]
         if self.consent is not None and command == "start":
@@ -156,6 +169,15 @@ class Engine:
             if self.lessons is not None:
                 self.lessons.forget(event.user)
         return await self.assistant.respond(event.user, COMMAND_INTENTS[command])
+
+    def _privacy_notice(self, user: str) -> list[str]:
+        """/privacidad: the notice in the words of the child's band; a child whose band is
+        not known reads the youngest band's words (in doubt, the younger status applies)."""
+        variant = "nino"
+        if self.consent is not None:
+            band = self.consent.bands.get(self.consent.band(user) or "")
+            variant = band.texts if band is not None else variant
+        return notice(variant, *self.responsible)
 
     def _news(self, event: Inbound, subscribe: bool) -> str:
         """/noticias and /baja: occasional awareness messages, only to a private chat."""
@@ -219,13 +241,18 @@ class Engine:
             count += self.outreach.erase(user) if self.outreach is not None else 0
             if self.lessons is not None:
                 self.lessons.forget(user)
-            unlinked = self.cases.unlink(user) if self.cases is not None else 0
+            unlinked = self.cases.unlink(user) if self.cases is not None else None
         except Exception:  # noqa: BLE001 - say so; nothing was half-done (one transaction each)
             logger.exception("could not erase a user's rows")
             return [Reply(ERASE_FAILED)]
         await self.assistant.forget(user)
-        text = ERASED.format(count=count + unlinked)
-        return [Reply(f"{text}\n{ERASED_CASES}" if unlinked else text)]
+        lines = [ERASED.format(count=count + (unlinked.cases if unlinked else 0))]
+        if unlinked and unlinked.cases:
+            lines.append(ERASED_CASES)
+        if unlinked and unlinked.contacts_ended:
+            lines.append(ERASED_CONTACT)
+            self.on_case_opened()  # wake the relay: the officers learn it at once
+        return [Reply("\n".join(lines))]
 
     async def _button(self, event: Inbound) -> list[Reply]:
         answer = TRIAGE_BUTTON.fullmatch(event.text)
@@ -265,6 +292,9 @@ class Engine:
                 logger.info("refused a lesson button that is forged or stale")
                 return [Reply(STALE_BUTTON)]
             return replies
+        stop = answers.STOP_CONTACT_DATA.fullmatch(event.text)
+        if stop is not None:
+            return self._case_answer(event, "stop", int(stop.group(1)))
         if event.text == "r:pedir_ayuda":
             # Pressing "Necesito ayuda" is asking for a person: the same path as the word AYUDA.
             verdict = Verdict(True, "high", "help_request", "self")
@@ -363,12 +393,17 @@ class Engine:
         elif answer == "nocontact":
             accepted = self.cases.decline_contact(case_id, event.user)
             reply = answers.CONTACT_DECLINED
+        elif answer == "stop":
+            accepted = self.cases.end_contact(case_id, event.user)
+            reply = answers.CONTACT_STOPPED
         else:
             accepted = False
         if not accepted:
             logger.info("refused a case button that is not the sender's or not open")
             return [Reply(STALE_BUTTON)]
         self.on_case_opened()  # wake the relay: the officer learns of the answer now
+        if answer == "contact":
+            return [Reply(reply, answers.stop_contact_button(case_id))]
         return [Reply(reply)]
 
     def _contact_case(self, user: str) -> int | None:

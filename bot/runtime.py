@@ -82,14 +82,20 @@ def build(settings: Settings) -> Runtime:
     started = time.perf_counter()
     assistant = agent.RasaAssistant.load(model)
     logger.info("Rasa model %s loaded in %.1f s", model.name, time.perf_counter() - started)
-    return Runtime(settings, database, pseudonymize, engine_for(assistant, database))
+    responsible = (settings.organisation_name, settings.organisation_contact)
+    engine = engine_for(assistant, database, responsible=responsible)
+    return Runtime(settings, database, pseudonymize, engine)
 
 
 def engine_for(
-    assistant: Assistant, database: Database, campaigns: CampaignRegistry | None = None
+    assistant: Assistant,
+    database: Database,
+    campaigns: CampaignRegistry | None = None,
+    responsible: tuple[str | None, str | None] = (None, None),
 ) -> Engine:
     """The engine as it runs: triage and cases, the consent gate, campaigns and their
-    surveys, the Rasa assistant."""
+    surveys, the Rasa assistant; `responsible` names the organisation and its contact in
+    the privacy notice."""
     campaigns = campaigns if campaigns is not None else CampaignRegistry(database)
 
     def scope(campaign_id: str) -> Scope | None:
@@ -103,4 +109,5 @@ def engine_for(
         campaigns=campaigns,
         lessons=Lessons(load_lessons()),
         outreach=Outreach(database),
+        responsible=responsible,
     )

@@ -107,6 +107,28 @@ def _minutes(name: str, default: int) -> int:
     return int(value)
 
 
+# Children are told that what they wrote to ask for help is erased "30 días después de que
+# se cierra su caso" (domain/conversacion.yml, domain/faq.yml): a longer retention would
+# break that promise, so it is refused until those texts say otherwise.
+EXCERPT_RETENTION_MAX_DAYS = 30
+
+
+def _retention_days(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= EXCERPT_RETENTION_MAX_DAYS:
+        raise SettingsError(
+            _s(
+                "{name}={value} no es un número entero de días de 1 a {most}. A las personas "
+                "menores de edad se les dice que lo que escribieron se borra a más tardar "
+                "{most} días después de que se cierra su caso; para guardarlo más tiempo, "
+                "cambie antes ese texto en domain/conversacion.yml y domain/faq.yml"
+            ).format(name=name, value=repr(value), most=EXCERPT_RETENTION_MAX_DAYS)
+        )
+    return int(value)
+
+
 def _rate(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -155,6 +177,10 @@ class Settings:
     reminder_minutes: tuple[int, int] = (5, 30)  # emergency, high
     fallback_minutes: tuple[int, int] = (15, 90)
     excerpt_retention_days: int = 30  # after a case is resolved
+    # Who is responsible for the children's data, and how to reach them (Ley 8968 art. 5):
+    # shown by /privacidad. Unset, the notice says so instead of naming anyone.
+    organisation_name: str | None = None
+    organisation_contact: str | None = None
     facilitator_ids: frozenset[int] = frozenset()
     # Language of what officers and facilitators read (the `staff` catalog); never children's.
     staff_language: str = "es"
@@ -227,7 +253,11 @@ class Settings:
                 _minutes("ESCALATION_FALLBACK_MINUTES_EMERGENCY", 15),
                 _minutes("ESCALATION_FALLBACK_MINUTES_HIGH", 90),
             ),
-            excerpt_retention_days=_minutes("EXCERPT_RETENTION_DAYS", 30),
+            excerpt_retention_days=_retention_days(
+                "EXCERPT_RETENTION_DAYS", EXCERPT_RETENTION_MAX_DAYS
+            ),
+            organisation_name=env("ORGANISATION_NAME", "").strip() or None,
+            organisation_contact=env("ORGANISATION_CONTACT", "").strip() or None,
             facilitator_ids=_int_set("FACILITATOR_IDS"),
             staff_language=staff_language,
             log_level=log_level,

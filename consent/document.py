@@ -1,9 +1,10 @@
-"""docs/consent.md: every assent text as a child sees it, per band, made from the catalogs
-(`python -m bot consent-doc`). A test keeps the committed file equal to what this makes."""
+"""docs/consent.md and docs/privacy.md: every assent text and the privacy notice as a child
+sees them, per band, made from the catalogs (`python -m bot consent-doc`, `python -m bot
+privacy-doc`). A test keeps each committed file equal to what this makes."""
 
 from __future__ import annotations
 
-from consent import texts
+from consent import notice, texts
 from consent.bands import Bands, load_bands
 
 
@@ -67,4 +68,35 @@ def render(bands: Bands | None = None) -> str:
         f"- Too many attempts (5 in 15 minutes): {texts.TOO_MANY_CODES}",
         "",
     ]
+    return "\n".join(lines)
+
+
+def render_privacy(bands: Bands | None = None) -> str:
+    """docs/privacy.md: what `/privacidad` shows, per band. The organisation's name and
+    contact appear as the settings that fill them."""
+    bands = bands or load_bands()
+    lines = [
+        "# Privacy notice, as a child sees it (`/privacidad`)",
+        "",
+        "Generated from the gettext catalog (`locales/es/LC_MESSAGES/messages.po`) and",
+        "`consent/bands.yml` by `python -m bot privacy-doc`; do not edit by hand. The",
+        "organisation's name and contact come from the settings `ORGANISATION_NAME` and",
+        "`ORGANISATION_CONTACT`; while either is unset, the notice says so:",
+        "",
+        f"> {notice.NOT_CONFIGURED}",
+        "",
+        "A child whose age band is not known (no consultation yet) reads the 9 to 12 words: in",
+        "doubt, the younger status applies. What is kept, for how long and who reads it is",
+        "detailed for reviewers in [dpia.md](dpia.md).",
+    ]
+    shown: dict[str, list[str]] = {}
+    for band in bands.bands:
+        shown.setdefault(band.texts, []).append(band.label)
+    for variant, labels in shown.items():
+        lines += ["", f"## {', '.join(labels)}", ""]
+        paragraphs = notice.notice(variant, "«ORGANISATION_NAME»", "«ORGANISATION_CONTACT»")
+        for paragraph in paragraphs:
+            lines += [f"> {paragraph}", ">"]
+        lines.pop()
+    lines.append("")
     return "\n".join(lines)

@@ -44,6 +44,8 @@ class Scope:
     bands: frozenset[str] | None = None  # None: every band
     access_code: str | None = None
     version: str = ""  # the campaign's own consent version: bumping it asks everyone again
+    # What the campaign is about, in the words of a band: read before the assent text.
+    describe: Callable[[str], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,12 @@ class ConsentFlow:
 
     def _version(self, campaign: str, band: Band) -> str:
         scope = self.scopes(campaign)
-        return texts.version(band.texts, scope.version if scope is not None else "")
+        if scope is None:
+            return texts.version(band.texts)
+        if scope.describe is None:
+            return texts.version(band.texts, scope.version)
+        # The campaign's description is part of what the child assents to.
+        return texts.version(band.texts, f"{scope.version}\0{scope.describe(band.id)}")
 
     def band(self, user: str) -> str | None:
         """The band the child gave with their latest receipt (to word lessons for them)."""
@@ -183,7 +190,7 @@ class ConsentFlow:
                     session.delete(row)
                     return Outcome([Reply(texts.NOT_FOR_BAND)], finished=True)
                 row.step, row.band = "assent", band.id
-                return Outcome(self._assent(band))
+                return Outcome(self._assent(band, scope))
             band = self.bands.get(row.band or "")
             if band is None:
                 return None
@@ -276,9 +283,12 @@ class ConsentFlow:
         rows.append((Button(self.bands.older_label, "c:older"),))
         return Reply(texts.ASK_BAND, tuple(rows))
 
-    def _assent(self, band: Band) -> list[Reply]:
+    def _assent(self, band: Band, scope: Scope) -> list[Reply]:
+        """The campaign's topic in the band's words, if it has one, then the assent text."""
         *paragraphs, last = texts.ASSENT[band.texts]
         replies = [Reply(paragraph) for paragraph in paragraphs]
+        if scope.describe is not None:
+            replies.insert(0, Reply(texts.ABOUT.format(description=scope.describe(band.id))))
         replies.append(
             Reply(
                 last,

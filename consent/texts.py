@@ -15,7 +15,7 @@ from bot.i18n import _
 
 WELCOME = _(
     "¡Hola! 👋 Soy Voz Segura, un bot para niñas, niños y jóvenes de Costa Rica. Aquí puede "
-    "dar su opinión en consultas anónimas, aprender a cuidarse y pedir ayuda."
+    "dar su opinión sin decir su nombre, aprender a cuidarse y pedir ayuda."
 )
 PRIVACY = _(
     "🔒 No le voy a pedir su nombre, su teléfono ni su fecha de nacimiento. Si algo le "
@@ -35,35 +35,33 @@ NOT_FOR_BAND = _(
     "Gracias. Esta consulta es para otras edades, así que no le voy a hacer sus preguntas. "
     "Puede seguir aquí para aprender y pedir ayuda."
 )
+ABOUT = _("De qué se trata esta consulta: {description}")
 READ_BUTTON = _("Entendido")
 CHANGE_BAND = _("Cambiar mi edad")
 ASK_CONSENT = _("¿Quiere participar?")
 YES = _("Sí, quiero participar")
 NO = _("No, gracias")
 THANKS_YES = _(
-    "¡Gracias por participar! 💛 Recuerde: puede saltarse cualquier pregunta, /salir cuando "
-    "quiera y /borrar lo suyo."
+    "¡Gracias por participar! 💛 Recuerde: puede no contestar una pregunta, salir con /salir y "
+    "borrar lo suyo con /borrar."
 )
 THANKS_NO = _(
     "Está bien, es su decisión, y no se guardó nada. Puede seguir aquí para aprender, y si "
     "algo le preocupa, escriba AYUDA."
 )
 ALREADY = _("Usted ya aceptó participar. ¡Gracias! 💛")
-ASK_CODE = _(
-    "Esta consulta es para un taller. Escriba el código que le dio la persona facilitadora."
-)
+ASK_CODE = _("Esta consulta es para un taller. Escriba el código que le dieron en el taller.")
 WRONG_CODE = _(
-    "Ese código no es correcto. Revíselo y escríbalo otra vez, o pregúntele a la persona "
-    "facilitadora."
+    "Ese código no es correcto. Revíselo y escríbalo otra vez, o pida ayuda a quien dirige el "
+    "taller."
 )
 TOO_MANY_CODES = _(
-    "Ese código no es correcto y ya hubo muchos intentos. Espere 15 minutos, o pídale el "
-    "código a la persona facilitadora."
+    "Ese código no es correcto, y ya hubo muchos intentos. Espere 15 minutos, o pida el "
+    "código a quien dirige el taller."
 )
 CODE_OK = _("¡Código correcto! 👍")
 BAD_LINK = _(
-    "Ese enlace no corresponde a ninguna consulta abierta. Puede seguir aquí para aprender "
-    "y pedir ayuda."
+    "Ese enlace no es de una consulta abierta. Puede seguir aquí para aprender y pedir ayuda."
 )
 CLOSED = _("Esta consulta ya cerró, así que no se guardó nada. ¡Gracias por su interés!")
 
@@ -84,16 +82,18 @@ ASSENT: dict[str, tuple[str, ...]] = {
             "niñas."
         ),
         _(
-            "¿Qué guardamos? Solo cuántas personas eligieron cada respuesta. Nunca su "
-            "nombre, su teléfono, su usuario ni su cuenta de Telegram."
+            "¿Qué guardamos? Cuántas personas eligieron cada respuesta. También una nota de "
+            "que usted dijo que sí, con su edad (de 9 a 12 años) y la fecha, y una marca de "
+            "que ya respondió, para no contarle dos veces. Esas notas no dicen quién es "
+            "usted: nunca guardamos su nombre, su teléfono ni su usuario de Telegram."
         ),
         _(
-            "Usted decide. Participar es voluntario. Puede saltarse cualquier pregunta con "
-            "«Prefiero no responder»."
+            "Usted decide si participa o no: nadie le obliga. Si no quiere contestar una "
+            "pregunta, toque «Prefiero no responder»."
         ),
         _(
-            "Si usted nos cuenta que alguien le está haciendo daño, una persona de "
-            "protección va a saberlo para poder ayudarle."
+            "Si usted nos cuenta que alguien le hace daño, una persona de protección lo va a "
+            "saber, para poder ayudarle."
         ),
         _("Puede parar cuando quiera con /salir, y borrar lo suyo con /borrar."),
     ),
@@ -104,8 +104,11 @@ ASSENT: dict[str, tuple[str, ...]] = {
             "para proteger mejor a otras personas jóvenes."
         ),
         _(
-            "Qué guardamos: solo los totales de respuestas (cuántas personas eligieron cada "
-            "opción). No guardamos su nombre, su teléfono, su usuario ni su ID de Telegram."
+            "Qué guardamos: los totales de respuestas (cuántas personas eligieron cada "
+            "opción). Además, una constancia de que usted aceptó, con su rango de edad y la "
+            "fecha, y una marca de que ya respondió, para no contarle dos veces. Las dos "
+            "llevan un código en lugar de su cuenta. No guardamos su nombre, su teléfono, su "
+            "usuario ni su ID de Telegram."
         ),
         _(
             "Es voluntario: puede saltarse cualquier pregunta con «Prefiero no responder» y "
@@ -124,8 +127,10 @@ ASSENT: dict[str, tuple[str, ...]] = {
             "prevenir la trata y la explotación."
         ),
         _(
-            "Solo guardamos totales de respuestas. No guardamos su nombre, teléfono, usuario "
-            "de Telegram ni ningún dato que le identifique."
+            "Guardamos totales de respuestas, una constancia de que usted aceptó (rango de "
+            "edad y fecha) y una marca de participación para no contarle dos veces, ligadas a "
+            "un seudónimo y no a su cuenta. No guardamos su nombre, teléfono, usuario de "
+            "Telegram ni ningún dato que le identifique."
         ),
         _(
             "Su participación es voluntaria: puede saltarse cualquier pregunta con «Prefiero "
@@ -152,8 +157,9 @@ QUESTIONS: dict[str, Question] = {
         ),
         0,
         _(
-            "Casi. 💛 Si usted cuenta que alguien le hace daño, una persona de protección lo "
-            "va a saber, para poder ayudarle. No es para regañarle."
+            "Gracias por responder. 💛 La respuesta es otra: si usted cuenta que alguien le "
+            "hace daño, una persona de protección lo va a saber, para poder ayudarle. No es "
+            "para regañarle."
         ),
     ),
     "adolescente": Question(
@@ -185,6 +191,102 @@ QUESTIONS: dict[str, Question] = {
             "No exactamente. Sus respuestas son anónimas, pero si usted cuenta que alguien le "
             "está haciendo daño, una persona de protección va a saberlo para poder ayudarle. "
             "Nunca se publica nada con su nombre."
+        ),
+    ),
+}
+
+
+# The privacy notice (/privacidad, consent/notice.py), per assent variant. Last in this
+# file, so that its catalog entries stay together.
+TITLE = _("🔒 Su privacidad en Voz Segura")
+RESPONSIBLE = _("Quién es responsable de sus datos: {organisation}. Puede escribirles a {contact}.")
+NOT_CONFIGURED = _(
+    "Quién es responsable de sus datos: la organización que maneja este bot todavía no puso "
+    "aquí su nombre ni su contacto. Si necesita ayuda, llame gratis al PANI: 1147."
+)
+PRODHAB = _(
+    "Si algo no le parece bien, también puede acudir a la PRODHAB, la oficina de Costa Rica "
+    "que protege los datos de las personas."
+)
+
+# The notice per assent variant (consent/bands.yml `texts`): nino 9-12, adolescente 13-17,
+# joven 18-24. Each: what is kept, for how long, who sees it, the child's rights.
+NOTICE: dict[str, tuple[str, ...]] = {
+    "nino": (
+        _(
+            "Qué guardamos: nunca su nombre ni su teléfono. Si participa en una consulta, "
+            "cuántas personas eligieron cada respuesta, una nota de que usted dijo que sí (con "
+            "su edad y la fecha) y una marca de que ya respondió. Si me cuenta que alguien le "
+            "hace daño, ese mensaje y qué tipo de situación es. Si pide que le escriban, cómo "
+            "escribirle por este chat."
+        ),
+        _(
+            "Por cuánto tiempo: el mensaje sobre el daño se borra a más tardar 30 días después "
+            "de que se cierra su caso. Cómo escribirle se borra cuando se cierra su caso o "
+            "cuando usted lo pide. Lo demás se queda hasta que usted escribe /borrar."
+        ),
+        _(
+            "Quién lo ve: la persona de protección ve el mensaje sobre el daño, para ayudarle. "
+            "Quienes hacen las consultas ven solo totales, y nunca grupos de menos de 10."
+        ),
+        _(
+            "Lo que usted puede hacer: salir con /salir, borrar lo suyo con /borrar, y pedir "
+            "con un botón que ya no le escriban. Los mensajes de este chat quedan en su "
+            "teléfono hasta que usted borre el chat en Telegram."
+        ),
+    ),
+    "adolescente": (
+        _(
+            "Qué guardamos: nunca su nombre, su teléfono ni su usuario. Si participa en una "
+            "consulta: los totales de respuestas, una constancia de que aceptó (rango de edad y "
+            "fecha) y una marca de que ya respondió, con un código en lugar de su cuenta. Si "
+            "cuenta que alguien le hace daño: ese mensaje y el tipo de situación, para la "
+            "persona de protección. Si acepta que le escriban o pide /noticias: cómo escribirle "
+            "por este chat."
+        ),
+        _(
+            "Por cuánto tiempo: el mensaje sobre el daño se borra a más tardar 30 días después "
+            "de que se cierra su caso; el registro del caso (el tipo de situación y las "
+            "fechas) se queda para que el equipo de protección rinda cuentas, y /borrar lo "
+            "separa de usted. Cómo escribirle se borra al "
+            "cerrarse el caso, con /baja o cuando usted lo pide. Lo demás, hasta que escriba "
+            "/borrar."
+        ),
+        _(
+            "Quién lo ve: la persona de protección ve el mensaje sobre el daño y el tipo de "
+            "situación. Quienes hacen las consultas ven solo totales, sin grupos de menos de "
+            "10."
+        ),
+        _(
+            "Sus derechos: saber qué se guarda (este aviso), salir con /salir, borrar sus "
+            "datos con /borrar y pedir con un botón que ya no le escriban. Los mensajes de este "
+            "chat quedan en su teléfono hasta que borre el chat en Telegram."
+        ),
+    ),
+    "joven": (
+        _(
+            "Qué guardamos: ningún dato que le identifique. Si participa en una consulta: "
+            "totales de respuestas, una constancia de que aceptó (rango de edad y fecha) y una "
+            "marca de participación, ligadas a un seudónimo y no a su cuenta. Si cuenta que "
+            "alguien le hace daño: ese mensaje y el tipo de situación, para la persona de "
+            "protección. Si acepta que le escriban o pide /noticias: el identificador de este "
+            "chat."
+        ),
+        _(
+            "Por cuánto tiempo: el mensaje sobre el daño se borra a más tardar 30 días después "
+            "de que se cierra el caso; el registro del caso (tipo de situación y fechas) se "
+            "conserva para rendir cuentas, y /borrar lo desliga de su seudónimo. El "
+            "identificador del chat se borra al cerrarse el "
+            "caso, con /baja o cuando usted lo pide. Lo demás, hasta que escriba /borrar."
+        ),
+        _(
+            "Quién lo ve: la persona de protección, el mensaje sobre el daño y el tipo de "
+            "situación. Quienes hacen las consultas, solo totales, sin grupos de menos de 10."
+        ),
+        _(
+            "Sus derechos: acceso a esta información, retirarse con /salir, borrar sus datos "
+            "con /borrar y pedir con un botón que ya no le escriban. El chat queda en su "
+            "teléfono y en Telegram hasta que usted lo borre."
         ),
     ),
 }

@@ -328,7 +328,7 @@ def test_registry_scope_tells_consent_the_bands_code_and_version(database_url, f
     registry.open("prueba")
     scope = registry.scope("prueba")
     assert scope.campaign == "prueba"
-    assert scope.bands == {"9-12", "13-15"}
+    assert scope.bands == {"13-15", "16-17"}
     assert scope.access_code == "TALLER-JACO"
     assert scope.version == "v2"
 

@@ -26,14 +26,14 @@ VALID = textwrap.dedent(
     description: Una consulta corta para las pruebas.
     opens: 2026-12-01
     closes: 2027-06-30
-    audience: ["9-12", "13-15"]
+    audience: ["13-15", "16-17"]
     consent_version: "1"
     questions:
       - id: usa_redes
         type: yes_no
         text:
           default: ¿Usa redes sociales?
-          9-12: ¿Usa aplicaciones o juegos?
+          13-15: ¿Usa aplicaciones o juegos?
       - id: cuales
         type: multiple
         text: ¿Cuáles usa?
@@ -43,7 +43,7 @@ VALID = textwrap.dedent(
           - id: tiktok
             text:
               default: TikTok
-              9-12: TikTok o videos
+              13-15: TikTok o videos
         show_if: {question: usa_redes, answer: si}
       - id: seguro
         type: scale
@@ -101,7 +101,7 @@ def test_a_valid_file_becomes_a_campaign_with_implicit_options_and_skip(tmp_path
     campaign = load_campaign(write(tmp_path, VALID))
     assert campaign.id == "prueba"
     assert campaign.opens == date(2026, 12, 1) and campaign.closes == date(2027, 6, 30)
-    assert campaign.audience == {"9-12", "13-15"}
+    assert campaign.audience == {"13-15", "16-17"}
     assert campaign.access_code is None
     assert [q.id for q in campaign.questions] == ["usa_redes", "cuales", "seguro", "contaria"]
 
@@ -111,8 +111,8 @@ def test_a_valid_file_becomes_a_campaign_with_implicit_options_and_skip(tmp_path
         ("no", "No"),
         (SKIP, SKIP_LABEL),
     ]
-    assert yes_no.text.for_band("9-12") == "¿Usa aplicaciones o juegos?"
-    assert yes_no.text.for_band("13-15") == "¿Usa redes sociales?"
+    assert yes_no.text.for_band("13-15") == "¿Usa aplicaciones o juegos?"
+    assert yes_no.text.for_band("16-17") == "¿Usa redes sociales?"
 
     scale = campaign.question("seguro")
     assert [o.id for o in scale.options] == [*SCALE, SKIP]
@@ -120,7 +120,7 @@ def test_a_valid_file_becomes_a_campaign_with_implicit_options_and_skip(tmp_path
 
     multiple = campaign.question("cuales")
     assert [o.id for o in multiple.options] == ["whatsapp", "tiktok", SKIP]
-    assert multiple.option("tiktok").text.for_band("9-12") == "TikTok o videos"
+    assert multiple.option("tiktok").text.for_band("13-15") == "TikTok o videos"
     assert multiple.show_if.question == "usa_redes"
     assert multiple.show_if.answers == {"si"}
 
@@ -141,16 +141,16 @@ def test_show_if_accepts_a_list_of_answers(tmp_path):
     assert load_campaign(path).question("cuales").show_if.answers == {"si", SKIP}
 
 
-def test_the_shipped_example_campaign_loads_with_a_simpler_wording_for_9_to_12():
+def test_the_shipped_example_campaign_is_open_to_13_and_older_without_a_code():
     campaigns = load_campaigns()
     campaign = campaigns["seguridad-en-linea"]
-    assert campaign.audience == {"9-12", "13-15", "16-17", "18-24"}
+    # 9-12 take part only in workshops, with a code (see the test below).
+    assert campaign.audience == {"13-15", "16-17", "18-24"} and campaign.access_code is None
     assert (campaign.opens, campaign.closes) == (date(2026, 12, 1), date(2027, 6, 30))
     assert 6 <= len(campaign.questions) <= 8
     assert {q.type for q in campaign.questions} == {"single", "multiple", "scale", "yes_no"}
     assert any(q.show_if for q in campaign.questions)
     for question in campaign.questions:
-        assert "9-12" in question.text.by_band, question.id
         assert question.options[-1].id == SKIP
         for option in question.options:
             data = ANSWER_DATA.format(question=question.id, option=option.id)
@@ -208,13 +208,13 @@ def test_closing_before_opening_points_at_closes(tmp_path):
 
 def test_unknown_audience_band_lists_the_bands(tmp_path):
     path, line = broken(
-        tmp_path, 'audience: ["9-12", "13-15"]', 'audience:\n  - "9-12"\n  - "13-16"'
+        tmp_path, 'audience: ["13-15", "16-17"]', 'audience:\n  - "13-15"\n  - "13-16"'
     )
     assert_names(error_of(path), path, line + 2, "unknown age band '13-16'", "13-15", "16-17")
 
 
 def test_empty_audience_is_refused(tmp_path):
-    path, line = broken(tmp_path, 'audience: ["9-12", "13-15"]', "audience: []")
+    path, line = broken(tmp_path, 'audience: ["13-15", "16-17"]', "audience: []")
     assert_names(error_of(path), path, line, "'audience' must be a non-empty list")
 
 
@@ -260,18 +260,18 @@ def test_misspelt_question_key_suggests_the_right_one(tmp_path):
 
 
 def test_wording_for_an_unknown_band_is_refused(tmp_path):
-    path, line = broken(tmp_path, "      9-12: ¿Usa aplicaciones o juegos?", "      9-11: ¿Usa?")
+    path, line = broken(tmp_path, "      13-15: ¿Usa aplicaciones o juegos?", "      9-11: ¿Usa?")
     assert_names(error_of(path), path, line, "'9-11'", "neither 'default' nor an age band")
 
 
 def test_wording_for_a_band_outside_the_audience_is_refused(tmp_path):
-    path, line = broken(tmp_path, "      9-12: ¿Usa aplicaciones o juegos?", "      18-24: ¿Usa?")
+    path, line = broken(tmp_path, "      13-15: ¿Usa aplicaciones o juegos?", "      18-24: ¿Usa?")
     assert_names(error_of(path), path, line, "'18-24', which is not in the audience", "audience")
 
 
 def test_band_wordings_without_default_are_refused(tmp_path):
     path, line = broken(tmp_path, "      default: ¿Usa redes sociales?\n", "")
-    # the error points at the wording's first line (the 9-12 override)
+    # the error points at the wording's first line (the 13-15 override)
     assert_names(error_of(path), path, line, "no 'default'", "add a 'default: ...' line")
 
 
@@ -415,3 +415,30 @@ def test_the_example_in_the_campaigns_readme_is_valid(tmp_path):
     campaign = load_campaign(write(tmp_path, example, "mi-consulta.yml"))
     assert campaign.id == "mi-consulta"
     assert campaign.question("cuales").show_if.answers == {"si"}
+
+
+def test_a_campaign_open_to_9_to_12_without_a_code_is_refused_saying_why(tmp_path):
+    path, line = broken(tmp_path, 'audience: ["13-15", "16-17"]', 'audience: ["9-12", "13-15"]')
+    assert_names(
+        error_of(path),
+        path,
+        line,
+        "open to 9-12 without 'access_code'",
+        "children of that age are consulted only in a workshop, with their guardians' consent",
+        "add 'access_code' with the workshop's code, or remove 9-12 from 'audience'",
+    )
+    with_code = VALID.replace(
+        'audience: ["13-15", "16-17"]', 'audience: ["9-12", "13-15"]\naccess_code: TALLER-JACO'
+    )
+    campaign = load_campaign(write(tmp_path, with_code))
+    assert campaign.audience == {"9-12", "13-15"} and campaign.access_code == "TALLER-JACO"
+
+
+def test_the_description_is_worded_per_band(tmp_path):
+    text = VALID.replace(
+        "description: Una consulta corta para las pruebas.",
+        "description:\n  default: Una consulta sobre redes.\n  13-15: Preguntas sobre redes.",
+    )
+    description = load_campaign(write(tmp_path, text)).description
+    assert description.for_band("13-15") == "Preguntas sobre redes."
+    assert description.for_band("16-17") == "Una consulta sobre redes."

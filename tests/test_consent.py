@@ -336,3 +336,19 @@ def test_bands_are_data_not_code(tmp_path, database):
     )
     flow = ConsentFlow(database, bands=load_bands(path))
     assert labels(flow.start(CHILD)) == ["menos", "diez a catorce", "más"]
+
+
+def test_the_campaigns_topic_in_the_bands_words_comes_before_the_assent_text(database, clock):
+    about = {"13-15": "Preguntas sobre redes.", "16-17": "Una consulta sobre redes sociales."}
+    described = Scope(campaign="redes", bands=frozenset(about), describe=about.__getitem__)
+    flow = ConsentFlow(database, clock=clock, scopes={"general": Scope(), "redes": described}.get)
+    flow.start(CHILD, "redes")
+    shown = [reply.text for reply in flow.press(CHILD, "c:band:13-15").replies]
+    assert shown[0] == texts.ABOUT.format(description="Preguntas sobre redes.")
+    assert shown[1:] == list(texts.ASSENT["adolescente"])
+    for data in ("c:read", "c:q:0", "c:yes"):
+        flow.press(CHILD, data)
+    assert flow.receipt(CHILD, "redes") is not None
+    # A new description is a new text to assent to: the child is asked again.
+    about["13-15"] = "Preguntas sobre redes y juegos."
+    assert flow.receipt(CHILD, "redes") is None

@@ -18,7 +18,8 @@ async def test_start_greets_shows_privacy_and_a_menu_with_buttons(engine):
     replies = await engine.handle(Inbound(USER, Kind.COMMAND, "start"))
     assert "Soy Voz Segura" in texts(replies)
     assert "no le voy a pedir su nombre" in texts(replies)
-    assert "una persona de protección va a saberlo" in texts(replies)
+    # The limit of confidentiality, and what is kept for it.
+    assert "para que una persona de protección lo lea" in texts(replies)
     labels = [button.label for reply in replies for row in reply.buttons for button in row]
     assert labels == [
         "Participar en una consulta",

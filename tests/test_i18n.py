@@ -66,7 +66,7 @@ def test_a_missing_or_untranslated_string_or_a_changed_placeholder_is_reported(
     # Drop one entry, empty another's translation, and break a placeholder.
     text = text.replace('msgid "¿Entendí bien?"\nmsgstr "¿Entendí bien?"\n', "")
     text = text.replace('msgid "Sí"\nmsgstr "Sí"', 'msgid "Sí"\nmsgstr ""')
-    erased = 'msgstr ""\n"Listo: borré todo lo que estaba ligado a usted (registros borrados: '
+    erased = 'msgstr ""\n"Listo. Borré lo que este bot guardaba sobre usted (registros borrados: '
     text = text.replace(erased + "{count}", erased + "{cuenta}")
     catalog.write_text(text, encoding="utf-8")
     found = "\n".join(i18n.problems())
@@ -372,6 +372,7 @@ FACILITATOR_MODULES = (
     "bot/awareness/schema.py",
     "bot/awareness/lessons.py",
     "bot/awareness/outreach.py",
+    "bot/referrals.py",
     "consent/bands.py",
 )
 # Calls whose arguments are shown to the person running a command.

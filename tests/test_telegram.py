@@ -8,6 +8,7 @@ import logging
 
 import pytest
 import pytest_asyncio
+import yaml
 from sqlalchemy import MetaData, select
 from telegram import Update
 
@@ -15,10 +16,10 @@ from bot import logs
 from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
-from bot.settings import Settings
+from bot.settings import ROOT, Settings
 from bot.storage import Escalation, OutboxMessage
 from bot.telegram import assemble
-from bot.telegram.contact import FROM_OFFICER
+from bot.telegram.contact import CASE_CLOSED, FROM_OFFICER
 from bot.telegram.handlers import SORRY
 from bot.triage import answers
 from tests.fakes.application import polling
@@ -216,6 +217,8 @@ async def test_officer_and_child_talk_through_the_bot_once_the_child_agreed(tele
     )
     to_child = await telegram.wait_for_sent(5, chat_id=CHILD)
     assert to_child[4].text == FROM_OFFICER + "Hola, soy Laura. ¿Está en un lugar seguro?"
+    [[stop]] = to_child[4].reply_markup["inline_keyboard"]  # the child may end the contact
+    assert (stop["text"], stop["callback_data"]) == (answers.STOP_CONTACT, "t:stop:1")
     confirmation = await telegram.wait_for_sent(3, chat_id=PROTECTION)
     assert confirmation[2].text.startswith("✓ Enviado")
 
@@ -229,6 +232,10 @@ async def test_officer_and_child_talk_through_the_bot_once_the_child_agreed(tele
         assert session.scalars(
             select(OutboxMessage.body).where(OutboxMessage.kind == "message")
         ).all() == [None]
+    # ... as the anonymity FAQ tells children.
+    faq = yaml.safe_load((ROOT / "domain" / "faq.yml").read_text(encoding="utf-8"))
+    anonymity = faq["responses"]["utter_faq_es_anonimo"][0]["text"]
+    assert "se guarda solo hasta que le llega" in anonymity
 
 
 async def test_officer_reply_is_not_sent_when_the_child_did_not_agree(telegram):
@@ -261,6 +268,34 @@ async def test_no_message_reaches_the_child_after_the_case_is_closed(telegram, d
     assert answer.text.startswith("No se envió")
     telegram.push_text(CHILD, "hola")  # and the child's words go to the assistant again
     assert "Soy Voz Segura" in (await telegram.wait_for_sent(5, chat_id=CHILD))[4].text
+
+
+async def test_the_child_is_told_once_when_an_officer_closes_the_case(telegram, database):
+    alert, _contact = await disclose_and_accept_contact(telegram)
+    telegram.push_callback(OFFICER, "e:resolve:1", alert.message_id, chat_id=PROTECTION)
+    closed = (await telegram.wait_for_sent(5, chat_id=CHILD))[4]
+    assert closed.text == CASE_CLOSED and "AYUDA" in closed.text and "911" in closed.text
+    with database.session() as session:
+        assert session.get(Escalation, 1).contact_chat_id is None
+    # A second press changes nothing and tells the child nothing more.
+    telegram.push_callback(OFFICER, "e:false:1", alert.message_id, chat_id=PROTECTION)
+    await asyncio.sleep(0.3)
+    assert len(telegram.messages_to(CHILD)) == 5
+
+
+async def test_the_stop_button_ends_the_contact_and_the_officers_are_told(telegram, database):
+    alert, _contact = await disclose_and_accept_contact(telegram)
+    accepted = telegram.messages_to(CHILD)[3]
+    [[stop]] = accepted.reply_markup["inline_keyboard"]
+    telegram.push_callback(CHILD, stop["callback_data"], accepted.message_id)
+    assert (await telegram.wait_for_sent(5, chat_id=CHILD))[4].text == answers.CONTACT_STOPPED
+    ended = (await telegram.wait_for_sent(3, chat_id=PROTECTION))[2]
+    assert ended.text.startswith("🔕 Contacto terminado en el caso VS-000001")
+    telegram.push_group_text(PROTECTION, OFFICER, "Hola", reply_to_message_id=alert.message_id)
+    answer = (await telegram.wait_for_sent(4, chat_id=PROTECTION))[3]
+    assert answer.text.startswith("No se envió")
+    await asyncio.sleep(0.2)
+    assert len(telegram.messages_to(CHILD)) == 5
 
 
 async def test_a_reply_telegram_refuses_is_followed_by_the_apology_with_the_helplines(telegram):

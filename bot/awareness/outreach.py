@@ -89,10 +89,10 @@ logger = logging.getLogger(__name__)
 # -- what the child reads -------------------------------------------------------------------
 
 SUBSCRIBED = _(
-    "Listo: le vamos a enviar mensajes de Voz Segura. 📬\n"
-    "Son lecciones cortas para cuidarse e invitaciones a consultas anónimas. Llegan de vez "
-    "en cuando, nunca más de una vez por semana.\n"
-    "Solo guardamos lo necesario para escribirle aquí. Para dejar de recibirlos, escriba "
+    "Listo: le vamos a mandar mensajes de Voz Segura. 📬\n"
+    "Son lecciones cortas para cuidarse e invitaciones a consultas. Llegan de vez en cuando, "
+    "nunca más de una vez por semana.\n"
+    "Solo guardamos lo que hace falta para escribirle aquí. Para no recibirlos más, escriba "
     "/baja cuando quiera."
 )
 ALREADY_SUBSCRIBED = _(

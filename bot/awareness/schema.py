@@ -359,10 +359,15 @@ def load_lesson(path: Path | str, bands: Bands | None = None) -> Lesson:
     return _Reader(path, bands or load_bands()).lesson(root)
 
 
+# content/ also holds the referral directory (bot.referrals), which is not a lesson.
+NOT_LESSONS = ("referrals.yml",)
+
+
 def lesson_files(folder: Path | str = CONTENT_DIR) -> list[Path]:
-    """The lesson files of a folder: every *.yml, by name (the menu's order). A *.yaml file
-    is refused rather than silently ignored."""
-    return yml_files(Path(folder), _s("los archivos de lecciones"), LessonError)
+    """The lesson files of a folder: every *.yml but NOT_LESSONS, by name (the menu's
+    order). A *.yaml file is refused rather than silently ignored."""
+    files = yml_files(Path(folder), _s("los archivos de lecciones"), LessonError)
+    return [path for path in files if path.name not in NOT_LESSONS]
 
 
 def _title_line(path: Path) -> int | None:

@@ -144,6 +144,7 @@ class CampaignRegistry:
             bands=campaign.audience,
             access_code=campaign.access_code,
             version=campaign.consent_version,
+            describe=campaign.description.for_band,
         )
 
     def closed_for_release(self, campaign: Campaign) -> bool:

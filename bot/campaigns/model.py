@@ -63,7 +63,7 @@ class Question:
 class Campaign:
     id: str
     title: str
-    description: str
+    description: Wording  # what the consultation is about, shown before assent, per band
     opens: date
     closes: date
     audience: frozenset[str]  # age band ids, as in consent/bands.yml

@@ -98,6 +98,8 @@ class _Reader(NodeReader):
     def __init__(self, path: Path, bands: Bands) -> None:
         super().__init__(path)
         self.band_ids = tuple(band.id for band in bands.bands)
+        # Bands read with the children's assent words (9-12): guardians consent offline.
+        self.child_bands = tuple(band.id for band in bands.bands if band.texts == "nino")
 
     # -- values ---------------------------------------------------------------------------
 
@@ -225,7 +227,7 @@ class _Reader(NodeReader):
                 _s("escoja otro id"),
             )
         title = self.text(self.required(top, root, "title", campaign), "'title'")
-        description = self.text(self.required(top, root, "description", campaign), "'description'")
+        description_node = self.required(top, root, "description", campaign)
         opens = self.day(self.required(top, root, "opens", campaign), "'opens'")
         closes_node = self.required(top, root, "closes", campaign)
         closes = self.day(closes_node, "'closes'")
@@ -251,6 +253,7 @@ class _Reader(NodeReader):
                 )
             audience.append(band)
         bands = frozenset(audience)
+        description = self.wording(description_node, "'description'", bands)
 
         consent_version = self.text(
             self.required(top, root, "consent_version", campaign), "'consent_version'"
@@ -277,6 +280,20 @@ class _Reader(NodeReader):
         release_every = RELEASE_EVERY
         if "release_every" in top and not self.is_null(top["release_every"][1]):
             release_every = self.release_every(top["release_every"][1])
+        children = [band for band in audience if band in self.child_bands]
+        if children and access_code is None:
+            raise self.fail(
+                audience_node,
+                _s(
+                    "la consulta está abierta a {bands} sin 'access_code': a niñas y niños de "
+                    "esa edad solo se les consulta en un taller, con el permiso de sus "
+                    "encargados pedido fuera del bot"
+                ).format(bands=", ".join(children)),
+                _s(
+                    "agregue 'access_code' con el código del taller, o quite {bands} de "
+                    "'audience'"
+                ).format(bands=", ".join(children)),
+            )
 
         questions_node = self.required(top, root, "questions", campaign)
         questions: list[Question] = []

@@ -26,6 +26,7 @@ HEADER = {
     "fallback": N_("📵 Caso sin atender en el chat de protección"),
     "contact": N_("💬 Contacto aceptado en el caso"),
     "message": N_("💬 Mensaje de la persona del caso"),
+    "contact_ended": N_("🔕 Contacto terminado en el caso"),
 }
 REPLY_HINT = N_("Para escribirle, responda a este mensaje (Responder) en este grupo.")
 URGENCY = {"emergency": N_("🚨 EMERGENCIA"), "high": N_("⚠️ Alta")}
@@ -110,6 +111,14 @@ def _kind_lines(case: Escalation, kind: str) -> list[str]:
             _s("La persona aceptó que una persona de protección le escriba por este chat."),
             _s(REPLY_HINT),
         ]
+    if kind == "contact_ended":
+        return [
+            _s(
+                "La persona pidió que ya no le escriban, o borró sus datos con /borrar. El bot "
+                "ya no guarda su chat: no se le puede escribir por aquí."
+            ),
+            _s("El caso sigue abierto: decida con el equipo si hay que actuar por otra vía."),
+        ]
     if kind == "reminder":
         return [_s("Este caso sigue sin tomar. ¿Alguien puede atenderlo?")]
     if kind == "fallback":
@@ -124,9 +133,9 @@ def render_card(
     case: Escalation, kind: str, repeat: bool, now: datetime, body: str | None = None
 ) -> tuple[str, Buttons]:
     """The card's text and inline buttons for one outbox message of `kind`
-    (alert | update | contact | message | reminder | fallback; anything else reads as an
-    alert). A "message" is the child writing to the officer of an open case: just its
-    `body`, under the case number, with no buttons.
+    (alert | update | contact | contact_ended | message | reminder | fallback; anything
+    else reads as an alert). A "message" is the child writing to the officer of an open
+    case: just its `body`, under the case number, with no buttons.
 
     `repeat` marks a resend after an attempt whose outcome is unknown, so the officer knows
     this may be the same case again rather than a new one. `now` is naive UTC.

@@ -21,6 +21,7 @@ EXCERPT_LIMIT = 500  # characters: enough for an officer to act, no more
 MESSAGE_LIMIT = 2000  # a child's message relayed to the officer; Telegram allows 4096
 EXCERPT_RETENTION = timedelta(days=30)  # after the case is resolved
 OPEN = ("open", "taken")
+CONTACT_ENDED = "contact_ended"  # the outbox card: nobody can write to the child here now
 
 # The child's latest open case in which they agreed to be contacted: asked for every text a
 # child types, so built once and run with Core rather than through a Session. The status test
@@ -42,6 +43,15 @@ class Disclosure:
     urgency: str  # emergency | high
     category: str
     subject: str  # self | other | none
+
+
+@dataclass(frozen=True)
+class Unlinked:
+    """What /borrar did to the child's cases: how many it unlinked from the pseudonym, and
+    in how many it deleted the chat id a protection person would have written to."""
+
+    cases: int
+    contacts_ended: int
 
 
 @dataclass(frozen=True)
@@ -132,6 +142,19 @@ class Cases:
             _queue(session, case.id, "contact", "contact_accepted", self.clock())
             return True
 
+    def end_contact(self, case_id: int, user: str) -> bool:
+        """The child no longer wants a protection person to write to them here: the chat id
+        is deleted at once and the officers get a card saying so. The case stays open, so
+        the officers can still act on it. False if the case is not the child's, is closed,
+        or has no contact to end."""
+        with self.database.session() as session:
+            case = self._own_open_case(session, case_id, user)
+            if case is None or case.contact_chat_id is None:
+                return False
+            case.contact_chat_id = None
+            _queue(session, case.id, CONTACT_ENDED, "contact_stopped", self.clock())
+            return True
+
     def decline_contact(self, case_id: int, user: str) -> bool:
         with self.database.session() as session:
             case = self._own_open_case(session, case_id, user)
@@ -174,18 +197,27 @@ class Cases:
                 )
             )
 
-    def unlink(self, user: str) -> int:
-        """/borrar: no case stays keyed by the child's pseudonym. The cases themselves stay,
-        so officers can still help (and reach the child, if the child agreed)."""
+    def unlink(self, user: str) -> Unlinked:
+        """/borrar: no case stays keyed by the child's pseudonym, and no case keeps the
+        child's chat id. The cases themselves stay, so officers can still act on what they
+        were told; but nobody can write to the child here any more, since the child's
+        answers could no longer reach them (they are routed by the pseudonym) and a child
+        who erases may be one whose phone is watched. Officers get a card saying so."""
         now = self.clock()
         with self.database.session() as session:
             cases = list(session.scalars(select(Escalation).where(Escalation.user == user)))
+            contacts = 0
             for case in cases:
                 case.user = "unlinked"
                 session.add(
                     AuditEntry(escalation_id=case.id, at=now, actor="system", action="unlinked")
                 )
-            return len(cases)
+                if case.contact_chat_id is not None:
+                    case.contact_chat_id = None
+                    contacts += 1
+                    if case.status in OPEN:
+                        _queue(session, case.id, CONTACT_ENDED, "contact_erased", now)
+            return Unlinked(len(cases), contacts)
 
     def purge_expired(self, retention: timedelta = EXCERPT_RETENTION) -> int:
         """Erase excerpts of cases resolved longer ago than `retention`, and any child's

@@ -15,13 +15,14 @@ changes nothing but the audit log. A transition is one conditional UPDATE (``WHE
 accepted, the other told it was already taken.
 
 Closing a case (resolve, false) sets `resolved_at` and deletes `contact_chat_id` in the same
-transaction: the child's chat id may live only while the case is open.
+transaction: the child's chat id may live only while the case is open. The result carries
+the deleted chat id once, so the Telegram side can tell the child the case was closed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -93,6 +94,9 @@ class ActionResult:
     status: str | None
     reason: str | None
     status_line: str = ""
+    # Closing a case the child agreed to be contacted in: the chat id it just deleted, so
+    # the child can be told once that nobody will write any more. Never logged or stored.
+    closed_contact: int | None = field(default=None, repr=False)
 
     @property
     def exists(self) -> bool:
@@ -127,8 +131,14 @@ class Officers:
                 return ActionResult(case_id, action, False, status, "unknown_action")
             allowed_from, to, audited = rule
             values: dict[str, object] = {"status": to}
+            contact = None
             if to in CLOSED:
                 values.update(resolved_at=now, contact_chat_id=None)
+                contact = session.scalar(
+                    select(Escalation.contact_chat_id)
+                    .where(Escalation.id == case_id, Escalation.status.in_(allowed_from))
+                    .with_for_update()
+                )
             changed = session.execute(
                 update(Escalation)
                 .where(Escalation.id == case_id, Escalation.status.in_(allowed_from))
@@ -137,7 +147,8 @@ class Officers:
             ).rowcount
             if changed == 1:
                 _audit(session, case_id, officer, audited, now)
-                return ActionResult(case_id, action, True, to, None, status_line(to, now))
+                line = status_line(to, now)
+                return ActionResult(case_id, action, True, to, None, line, contact)
             status = self._status(session, case_id)
             if status is None:
                 return ActionResult(case_id, action, False, None, "unknown_case")

@@ -62,7 +62,8 @@ class OutboxMessage(Base):
     escalation_id = Column(
         Integer, ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    kind = Column(String(16), nullable=False)  # alert|update|contact|message|reminder|fallback
+    # alert|update|contact|contact_ended|message|reminder|fallback
+    kind = Column(String(16), nullable=False)
     lane = Column(String(16), nullable=False, default="escalation")
     created_at = Column(DateTime, nullable=False)
     next_attempt_at = Column(DateTime, nullable=False, index=True)

@@ -3,7 +3,9 @@
 An officer writes to a child by replying, in the protection chat, to one of the bot's cards
 for the case; the text goes to the child's chat only if the child agreed to be contacted
 and the case is still open. The child's own messages in such a case go the other way, as
-outbox cards (see `Cases.forward`). The officer's words are relayed, never stored.
+outbox cards (see `Cases.forward`). The officer's words are relayed, never stored. Each
+comes with a button that lets the child end the contact; when an officer closes the case,
+the child is told once.
 """
 
 from __future__ import annotations
@@ -12,19 +14,29 @@ import logging
 import re
 from collections.abc import Callable
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.escalation import Cases
 from bot.i18n import N_, _, _s
 from bot.privacy import Pseudonymizer
+from bot.telegram.handlers import markup
+from bot.triage import answers
 
 logger = logging.getLogger(__name__)
 
 CASE_NUMBER = re.compile(r"\bVS-(\d{6,12})\b")
-# The child reads this one: the children's catalog, always Spanish.
+# The child reads these: the children's catalog, always Spanish.
 FROM_OFFICER = _("👤 Persona de protección:") + "\n"
+CASE_CLOSED = (
+    _(
+        "La persona de protección cerró su caso. Ya no le va a escribir aquí: el bot borró "
+        "cómo escribirle. Si necesita ayuda otra vez, escriba AYUDA."
+    )
+    + "\n"
+    + answers.HELPLINES
+)
 # The officer reads these: the staff catalog (STAFF_LANGUAGE), translated when sent.
 SENT = N_("✓ Enviado a la persona del caso {case}.")
 NO_CONTACT = N_(
@@ -70,7 +82,11 @@ class ContactRelay:
             await message.reply_text(_s(NO_CONTACT).format(case=case_number))
             return
         try:
-            await context.bot.send_message(contact.chat_id, FROM_OFFICER + message.text)
+            await context.bot.send_message(
+                contact.chat_id,
+                FROM_OFFICER + message.text,
+                reply_markup=markup(answers.stop_contact_button(contact.case_id)),
+            )
         except Forbidden:
             await message.reply_text(_s(BLOCKED).format(case=case_number))
             return
@@ -82,6 +98,15 @@ class ContactRelay:
             return
         self.cases.record_officer_message(contact.case_id, self.pseudonymize("telegram", user.id))
         await message.reply_text(_s(SENT).format(case=case_number))
+
+
+async def tell_child_case_closed(bot: Bot, chat_id: int, case_number: str) -> None:
+    """Once, when an officer closes a case the child agreed to be contacted in: nobody will
+    write any more. Best effort: the chat id is already deleted, so there is no retry."""
+    try:
+        await bot.send_message(chat_id, CASE_CLOSED)
+    except TelegramError as error:
+        logger.warning("%s: child not told of the closing (%s)", case_number, type(error).__name__)
 
 
 def register_contact_handlers(application: Application, relay: ContactRelay) -> None:

@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.engine import Engine, Inbound, Kind, Reply
+from bot.engine import Button, Engine, Inbound, Kind, Reply
 from bot.i18n import _
 from bot.privacy import Pseudonymizer
 from bot.storage import Database
@@ -32,17 +32,19 @@ CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
+    return markup(reply.buttons)
+
+
+def markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    """Inline buttons for Telegram; None for none. Data over Telegram's limit is a bug."""
+    if not buttons:
         return None
-    for row in reply.buttons:
+    for row in buttons:
         for button in row:
             if len(button.data.encode()) > CALLBACK_DATA_LIMIT:
                 raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {button.data!r}")
     return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in reply.buttons
-        ]
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
     )
 
 

@@ -29,6 +29,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 from bot.escalation.cards import Buttons, buttons_for_status
 from bot.escalation.officers import Action, ActionResult, Officers, status_prefixes
 from bot.i18n import N_, _s
+from bot.telegram.contact import tell_child_case_closed
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +114,8 @@ class OfficerHandlers:
             logger.info("%s: %s refused (%s)", result.case_number, action, result.reason)
         await _answer(query, result.answer, alert=not result.accepted)
         await self._refresh(context.bot, query, result)
+        if result.closed_contact is not None:
+            await tell_child_case_closed(context.bot, result.closed_contact, result.case_number)
 
     async def on_forged(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Card-like data that is not well formed: nobody's button made it."""

@@ -3,6 +3,8 @@ to tell more; the helplines; a chance to say the bot understood wrong (UNICEF)."
 
 from __future__ import annotations
 
+import re
+
 from bot.events import Button, Reply
 from bot.i18n import _
 
@@ -25,15 +27,26 @@ NOT_TOLD = _(
 )
 HELP_REQUEST = _("Aquí estoy. 💛 Pedir ayuda está muy bien.")
 ASK = _("¿Entendí bien?")
-CONFIRMED = _("Gracias por decírmelo. La persona de protección ya lo sabe.") + " " + HELPLINES
+CONFIRMED = _("Gracias por decírmelo. Se lo paso a la persona de protección.") + " " + HELPLINES
 CORRECTED = _(
     "Gracias por aclararme, y perdón si entendí mal. Le aviso a la persona de protección que "
     "no era eso. Si algo le preocupa, aquí estoy: escriba AYUDA cuando quiera."
 )
 CONTACT = _("¿Quiere que una persona de protección le escriba aquí, por este chat?")
 CONTACT_ACCEPTED = _(
-    "Listo. 💛 Una persona de protección le va a escribir aquí. Mientras el caso esté abierto, "
-    "lo que usted escriba en este chat le llega a esa persona."
+    "Listo. 💛 Una persona de protección le va a escribir aquí lo antes posible. Puede "
+    "tardar: no siempre hay alguien en ese momento. Si es urgente, llame al 911.\n"
+    "Mientras su caso esté abierto, lo que usted escriba aquí le llega a esa persona. Si ya "
+    "no quiere que le escriban, toque el botón."
+)
+# The child stays in control: this button, under CONTACT_ACCEPTED and under every message
+# an officer sends, ends the contact ("t:stop:<case>"; Cases.end_contact).
+STOP_CONTACT = _("Ya no quiero que me escriban")
+STOP_CONTACT_DATA = re.compile(r"t:stop:([1-9][0-9]{0,11})")
+CONTACT_STOPPED = _(
+    "Listo. La persona de protección ya no le va a escribir aquí: el bot borró cómo "
+    "escribirle. Su pedido de ayuda sigue con ella. Si quiere que le escriban otra vez, "
+    "escriba AYUDA."
 )
 CONTACT_DECLINED = (
     _("Está bien, es su decisión. Si cambia de opinión, escriba AYUDA en cualquier momento.")
@@ -47,7 +60,7 @@ NOT_FORWARDED = _(
 )
 TROUBLE = (
     _(
-        "Perdón, tuve un problema para entenderle. 🙏 Intente de nuevo en un momento. "
+        "Perdón, tuve un problema para entenderle. 🙏 Pruebe otra vez en un rato. "
         "Si algo le preocupa, escriba AYUDA."
     )
     + " "
@@ -118,3 +131,8 @@ def replies(verdict, case_id: int | None, can_contact: bool) -> list[Reply]:  # 
                 )
             )
     return answer
+
+
+def stop_contact_button(case_id: int) -> tuple[tuple[Button, ...], ...]:
+    """The one-button keyboard that lets the child end a protection person's contact."""
+    return ((Button(STOP_CONTACT, f"t:stop:{case_id}"),),)
