@@ -109,12 +109,17 @@ class TelegramAdapter:
             await asyncio.gather(*self._deliveries.values(), return_exceptions=True)
 
     async def skip_duplicates(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Claim the update before handling it: of two deliveries of one update (a webhook
+        retry, polling after a crash, two processes), exactly one is handled."""
         try:
-            seen = self.database.already_processed(update.update_id)
-        except Exception:  # noqa: BLE001 - a database fault must not silence a child
-            logger.warning("could not check update for duplicates; handling it anyway")
+            claimed = self.database.claim(update.update_id)
+        except Exception as error:  # noqa: BLE001 - a database fault must not silence a child
+            logger.warning(
+                "could not claim update for de-duplication (%s); handling it anyway",
+                type(error).__name__,
+            )
             return
-        if seen:
+        if not claimed:
             raise ApplicationHandlerStop
 
     async def mark_done(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
