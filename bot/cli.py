@@ -58,10 +58,23 @@ def _run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return _chat(settings)
+    from telegram.error import InvalidToken
+
     from bot import runtime
     from bot.telegram import assemble, run
 
-    run(assemble(runtime.build(settings)), settings)
+    try:
+        run(assemble(runtime.build(settings)), settings)
+    except InvalidToken:
+        # python-telegram-bot's message quotes the token: never print it.
+        print(
+            _s(
+                "Telegram rechazó TELEGRAM_BOT_TOKEN. Revise el token con @BotFather (o pida "
+                "uno nuevo con /revoke si pudo filtrarse) y vuelva a iniciar el bot."
+            ),
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

@@ -77,10 +77,11 @@ class Database:
                 future=True,
                 poolclass=QueuePool,
                 connect_args={"check_same_thread": False},
+                hide_parameters=True,  # a failed statement's error must not quote a disclosure
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            self.engine = create_engine(url, future=True, pool_pre_ping=True)
+            self.engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
         self._pruned_at: datetime | None = None  # when mark_processed last pruned, by its clock
         # Claims older than this handle were made before this process started: if not done,
