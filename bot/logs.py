@@ -48,9 +48,11 @@ def mask(text: str) -> str:
     return TOKEN_PATTERN.sub("<token>", text)
 
 
-def describe(error: BaseException) -> str:
+def describe(error: BaseException | None) -> str:
     """What may be logged of an exception that may quote message text or ids: its class,
     its cause's class, and the frames it passed through (file:line function), no message."""
+    if error is None:
+        return "no exception"
     where = [
         f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} {frame.name}"
         for frame in traceback.extract_tb(error.__traceback__)[-3:]
