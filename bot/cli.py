@@ -59,10 +59,65 @@ def _run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return _chat(settings)
+    from telegram.error import InvalidToken
+
     from bot import runtime
     from bot.telegram import assemble, run
 
-    run(assemble(runtime.build(settings)), settings)
+    try:
+        run(assemble(runtime.build(settings)), settings)
+    except InvalidToken:
+        # python-telegram-bot's message quotes the token: never print it.
+        print(
+            _s(
+                "Telegram rechazó TELEGRAM_BOT_TOKEN. Revise el token con @BotFather (o pida "
+                "uno nuevo con /revoke si pudo filtrarse) y vuelva a iniciar el bot."
+            ),
+            file=sys.stderr,
+        )
+        return 2
+    return 0
+
+
+def _rotate_key(settings: Settings, old_key_file: str | None, confirmed: bool) -> int:
+    """The new key is the usual one (VOZ_SECRET_KEY or the key file); the old one is read
+    from a file the operator names, so it never appears in a command line or history."""
+    from pathlib import Path
+
+    from bot.privacy import load_key
+    from bot.rotation import rotate
+    from bot.storage import Database
+
+    old_key = None
+    if old_key_file:
+        if not Path(old_key_file).is_file():  # load_key would create it: never here
+            raise SettingsError(
+                _s("no existe el archivo de la clave anterior {path}").format(path=old_key_file)
+            )
+        old_key = load_key(None, Path(old_key_file))
+    new_key = load_key(settings.secret_key, settings.key_file)
+    database = Database(settings.database_url)
+    database.migrate()
+    done = rotate(database, old_key, new_key, dry_run=not confirmed)
+    print(
+        _s(
+            "con la clave nueva: pasan {subscriptions} suscripciones a /noticias y {cases} "
+            "casos abiertos con contacto; se borran {erased} filas por persona (no guardan el "
+            "id de Telegram, no se pueden pasar); se desvinculan {unlinked} casos (se conservan "
+            "para el equipo de protección)"
+        ).format(
+            subscriptions=done.rekeyed_subscriptions,
+            cases=done.rekeyed_cases,
+            erased=done.erased_rows,
+            unlinked=done.unlinked_cases,
+        )
+    )
+    if not confirmed:
+        print(
+            _s("nada cambió todavía: revise las cifras y repita con --yes para rotar la clave"),
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -287,6 +342,15 @@ def main(argv: list[str] | None = None) -> int:
     from bot.awareness.outreach import add_arguments as add_broadcast_arguments
 
     add_broadcast_arguments(broadcast)
+    rotate = commands.add_parser(
+        "rotate-key", help="move the database to a new pseudonym key (see the README)"
+    )
+    old_key = rotate.add_mutually_exclusive_group(required=True)
+    old_key.add_argument("--old-key-file", metavar="FILE", help="the key the database used")
+    old_key.add_argument(
+        "--old-key-lost", action="store_true", help="the old key is lost: start fresh"
+    )
+    rotate.add_argument("--yes", action="store_true", help="do it (without: only show what)")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -314,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
             from bot.campaigns.launch import command as campaigns_command
 
             return campaigns_command(args, settings)
+        if args.command == "rotate-key":
+            return _rotate_key(settings, args.old_key_file, args.yes)
         if args.command == "broadcast":
             from bot.awareness.outreach import command as broadcast_command
 

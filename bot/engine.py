@@ -25,6 +25,7 @@ from bot.campaigns.survey import CHOOSE, NONE_OPEN, Step, Surveys
 from bot.escalation import Cases, Disclosure
 from bot.events import Button, Inbound, Kind, Parse, Reply
 from bot.i18n import _
+from bot.logs import describe
 from bot.triage import CATEGORY_NAMES, Triage, Verdict, answers
 from consent import GENERAL, ConsentFlow, Outcome
 from consent.notice import notice
@@ -242,8 +243,8 @@ class Engine:
             if self.lessons is not None:
                 self.lessons.forget(user)
             unlinked = self.cases.unlink(user) if self.cases is not None else None
-        except Exception:  # noqa: BLE001 - say so; nothing was half-done (one transaction each)
-            logger.exception("could not erase a user's rows")
+        except Exception as error:  # noqa: BLE001 - say so; nothing was half-done (one transaction each)
+            logger.error("could not erase a user's rows: %s", describe(error))
             return [Reply(ERASE_FAILED)]
         await self.assistant.forget(user)
         lines = [ERASED.format(count=count + (unlinked.cases if unlinked else 0))]
@@ -313,8 +314,10 @@ class Engine:
             return [Reply(NOT_TEXT)]
         try:
             parse: Parse | None = await self.assistant.parse(text)
-        except Exception:  # noqa: BLE001 - the rules alone must still triage if Rasa fails
-            logger.exception("NLU parse failed; triaging with the rule layer alone")
+        except Exception as error:  # noqa: BLE001 - the rules alone must still triage if Rasa fails
+            logger.error(
+                "NLU parse failed; triaging with the rule layer alone: %s", describe(error)
+            )
             parse = None
         verdict = self.triage.assess(text, parse)
         case_id = self._contact_case(event.user)
@@ -361,8 +364,8 @@ class Engine:
             try:
                 disclosure = Disclosure(verdict.urgency, verdict.category, verdict.subject)
                 case_id = self.cases.open(event.user, disclosure, excerpt)
-            except Exception:  # noqa: BLE001 - the child is answered whatever failed
-                logger.exception("could not record an escalation")
+            except Exception as error:  # noqa: BLE001 - the child is answered whatever failed
+                logger.error("could not record an escalation: %s", describe(error))
             else:
                 logger.info("escalation recorded: %s %s", verdict.urgency, verdict.category)
                 self.on_case_opened()
@@ -411,8 +414,8 @@ class Engine:
             return None
         try:
             return self.cases.contact_case(user)
-        except Exception:  # noqa: BLE001 - storage down: answer as in any other chat
-            logger.exception("could not look up an open case")
+        except Exception as error:  # noqa: BLE001 - storage down: answer as in any other chat
+            logger.error("could not look up an open case: %s", describe(error))
             return None
 
     def _forward(self, case_id: int, text: str) -> list[Reply]:
@@ -421,8 +424,8 @@ class Engine:
         assert self.cases is not None
         try:
             self.cases.forward(case_id, text)
-        except Exception:  # noqa: BLE001 - tell the child, and give them the helplines
-            logger.exception("could not queue a message for an officer")
+        except Exception as error:  # noqa: BLE001 - tell the child, and give them the helplines
+            logger.error("could not queue a message for an officer: %s", describe(error))
             return [Reply(answers.NOT_FORWARDED)]
         self.on_case_opened()
         return [Reply(answers.FORWARDED)]

@@ -13,9 +13,16 @@ import os
 import secrets
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.i18n import _s, _sn
 from bot.settings import SettingsError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from bot.settings import Settings
+    from bot.storage import Database
 
 MIN_KEY_LENGTH = 32
 
@@ -77,3 +84,64 @@ class Pseudonymizer:
     def __call__(self, channel: str, raw_id: int | str) -> str:
         message = f"{channel}:{raw_id}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]
+
+
+# -- the key's fingerprint in the database -----------------------------------------------------
+
+FINGERPRINT_SETTING = "pseudonym_key_fingerprint"
+_FINGERPRINT_LABEL = b"voz-segura pseudonym key fingerprint v1"
+
+
+def fingerprint(key: bytes) -> str:
+    """Names a key without revealing it: an HMAC of a fixed label, so the key cannot be
+    recovered from it, and a different key gives a different fingerprint."""
+    return hmac.new(key, _FINGERPRINT_LABEL, hashlib.sha256).hexdigest()[:32]
+
+
+def stored_fingerprint(database: Database) -> str | None:
+    from bot.storage import Setting
+
+    with database.session() as session:
+        row = session.get(Setting, FINGERPRINT_SETTING)
+        return row.value if row is not None else None
+
+
+def record_fingerprint(session: Session, key: bytes) -> None:
+    from bot.storage import Setting
+
+    row = session.get(Setting, FINGERPRINT_SETTING)
+    if row is None:
+        session.add(Setting(key=FINGERPRINT_SETTING, value=fingerprint(key)))
+    else:
+        row.value = fingerprint(key)
+
+
+def key_source(settings: Settings) -> str:
+    """Where the key came from, for messages (never the key)."""
+    return "VOZ_SECRET_KEY" if settings.secret_key else str(settings.key_file)
+
+
+def check_key(database: Database, key: bytes, source: str) -> None:
+    """Refuse a key other than the one the database's pseudonyms were made with.
+
+    With another key every pseudonym changes: /borrar, /baja, survey markers and open
+    contact cases would silently miss every older row. The first start records the key's
+    fingerprint (a database from before fingerprints is taken to match its current key)."""
+    from bot.storage import Setting
+
+    with database.session() as session:
+        row = session.get(Setting, FINGERPRINT_SETTING)
+        if row is None:
+            session.add(Setting(key=FINGERPRINT_SETTING, value=fingerprint(key)))
+            return
+        if hmac.compare_digest(row.value, fingerprint(key)):
+            return
+    raise SettingsError(
+        _s(
+            "la clave de seudónimos ({source}) no es la que usó esta base de datos: con otra "
+            "clave, /borrar, /baja y los casos abiertos dejarían de encontrar las filas de cada "
+            "persona. Restaure la clave anterior desde su copia de seguridad (el archivo de "
+            "clave o VOZ_SECRET_KEY) y vuelva a iniciar el bot; o, si la clave se perdió o debe "
+            "cambiarse, ejecute: python -m bot rotate-key (vea el README, «Clave de seudónimos»)."
+        ).format(source=source)
+    )

@@ -23,7 +23,7 @@ from bot.escalation import (
     alert_bot,
 )
 from bot.escalation.timers import Timers
-from bot.privacy import Pseudonymizer, load_key
+from bot.privacy import Pseudonymizer, check_key, key_source, load_key
 from bot.settings import Settings
 from bot.storage import Database
 from consent import GENERAL, ConsentFlow, Scope
@@ -77,7 +77,9 @@ def build(settings: Settings) -> Runtime:
     logs.configure(settings.log_level)
     database = Database(settings.database_url)
     database.migrate()
-    pseudonymize = Pseudonymizer(load_key(settings.secret_key, settings.key_file))
+    key = load_key(settings.secret_key, settings.key_file)
+    check_key(database, key, key_source(settings))
+    pseudonymize = Pseudonymizer(key)
     model = agent.train(settings.model_dir)
     started = time.perf_counter()
     assistant = agent.RasaAssistant.load(model)

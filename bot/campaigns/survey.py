@@ -29,6 +29,7 @@ from bot.campaigns.perturbation import KEYS
 from bot.campaigns.tables import ANY, AnswerCounter, Participation
 from bot.events import Button, Reply
 from bot.i18n import _
+from bot.logs import describe
 from bot.storage import Database
 
 logger = logging.getLogger(__name__)
@@ -178,14 +179,14 @@ class Surveys:
             return Step([Reply(NOT_SAVED)], finished=True)
         try:
             counted = self._record(user, progress)
-        except Exception:  # noqa: BLE001 - the child is told; nothing half-written (one transaction)
-            logger.exception("could not record a survey")
+        except Exception as error:  # noqa: BLE001 - the child is told; nothing half-written (one transaction)
+            logger.error("could not record a survey: %s", describe(error))
             return Step([Reply(NOT_SAVED)], finished=True)
         if counted:
             try:
                 releases.take_due(self.database, progress.campaign, self.clock())
-            except Exception:  # noqa: BLE001 - the answers are counted; the next read retries
-                logger.exception("could not take a due release")
+            except Exception as error:  # noqa: BLE001 - the answers are counted; the next read retries
+                logger.error("could not take a due release: %s", describe(error))
         return Step([Reply(THANKS if counted else ALREADY)], finished=True)
 
     @staticmethod

@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import bindparam, create_engine, delete, event, insert, inspect, select
+from sqlalchemy import bindparam, create_engine, delete, event, inspect, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -21,13 +22,31 @@ UPDATE_RETENTION = timedelta(hours=48)
 # How often, at most, mark_processed also deletes update ids older than UPDATE_RETENTION: the
 # DELETE scans the whole table, so once a minute rather than once per update.
 PRUNE_INTERVAL = timedelta(minutes=1)
+# A claim not marked done after this long belongs to a handler that died (another process);
+# handling takes milliseconds, so two minutes only ever delays a redelivery after a crash.
+CLAIM_TIMEOUT = timedelta(minutes=2)
 
 # The statements of the per-update hot path, built once. Core on a Connection, not the ORM:
 # a Session and its identity map cost more CPU than the query itself.
 _IS_PROCESSED = select(ProcessedUpdate.update_id).where(
     ProcessedUpdate.update_id == bindparam("update_id")
 )
-_MARK_PROCESSED = insert(ProcessedUpdate)
+_FINISH_CLAIM = (
+    update(ProcessedUpdate)
+    .where(ProcessedUpdate.update_id == bindparam("id"), ProcessedUpdate.done.is_(False))
+    .values(done=True)
+)
+# A claim left behind by a handler that died: taken over by one claimant only, since the
+# UPDATE's WHERE is re-checked under the row lock (PostgreSQL) or the write lock (SQLite).
+_TAKE_OVER_CLAIM = (
+    update(ProcessedUpdate)
+    .where(
+        ProcessedUpdate.update_id == bindparam("id"),
+        ProcessedUpdate.done.is_(False),
+        ProcessedUpdate.processed_at < bindparam("stale_before"),
+    )
+    .values(processed_at=bindparam("now"))
+)
 _PRUNE_PROCESSED = delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < bindparam("before"))
 
 
@@ -58,12 +77,20 @@ class Database:
                 future=True,
                 poolclass=QueuePool,
                 connect_args={"check_same_thread": False},
+                hide_parameters=True,  # a failed statement's error must not quote a disclosure
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            self.engine = create_engine(url, future=True, pool_pre_ping=True)
+            self.engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
         self._pruned_at: datetime | None = None  # when mark_processed last pruned, by its clock
+        # Claims older than this handle were made before this process started: if not done,
+        # their handler died with the process, and a redelivery may take them over at once.
+        self._started = datetime.utcnow()
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        self._insert_if_absent = lambda: dialect.insert(ProcessedUpdate).on_conflict_do_nothing(
+            index_elements=["update_id"]
+        )
 
     @property
     def where(self) -> str:
@@ -111,22 +138,47 @@ class Database:
             found = connection.execute(_IS_PROCESSED, {"update_id": update_id}).first()
         return found is not None
 
+    def claim(self, update_id: int, now: datetime | None = None) -> bool:
+        """Atomically take an update for handling: True for exactly one of any number of
+        concurrent claimants (INSERT ... ON CONFLICT DO NOTHING), False if it is handled or
+        being handled. A claim never marked done (its handler died with its process) is
+        taken over by the first redelivery after this process started or CLAIM_TIMEOUT."""
+        now = now or datetime.utcnow()
+        with self.engine.begin() as connection:
+            inserted = connection.execute(
+                self._insert_if_absent(),
+                {"update_id": update_id, "processed_at": now, "done": False},
+            )
+            if inserted.rowcount == 1:
+                return True
+            stale_before = max(self._started, now - CLAIM_TIMEOUT)
+            taken = connection.execute(
+                _TAKE_OVER_CLAIM, {"id": update_id, "stale_before": stale_before, "now": now}
+            )
+            return taken.rowcount == 1
+
     def mark_processed(self, update_id: int, now: datetime | None = None) -> None:
-        """Record a handled update; ids older than UPDATE_RETENTION are pruned in the same
-        transaction, at most once per PRUNE_INTERVAL (of `now`) per Database."""
+        """Record a handled update (claimed or not); ids older than UPDATE_RETENTION are
+        pruned in the same transaction, at most once per PRUNE_INTERVAL (of `now`) per
+        Database. Marking an update already done changes nothing."""
         now = now or datetime.utcnow()
         prune = (
             self._pruned_at is None
             or now - self._pruned_at >= PRUNE_INTERVAL
             or now < self._pruned_at  # the clock went back: prune rather than wait
         )
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(_MARK_PROCESSED, {"update_id": update_id, "processed_at": now})
-                if prune:
-                    connection.execute(_PRUNE_PROCESSED, {"before": now - UPDATE_RETENTION})
-        except IntegrityError:
-            return  # a concurrent duplicate got there first: the update is marked either way
+        with self.engine.begin() as connection:
+            marked = connection.execute(_FINISH_CLAIM, {"id": update_id}).rowcount == 1
+            if not marked:
+                inserted = connection.execute(
+                    self._insert_if_absent(),
+                    {"update_id": update_id, "processed_at": now, "done": True},
+                )
+                marked = inserted.rowcount == 1
+            if not marked:
+                return  # already done: a duplicate mark neither writes nor prunes
+            if prune:
+                connection.execute(_PRUNE_PROCESSED, {"before": now - UPDATE_RETENTION})
         if prune:
             self._pruned_at = now
 

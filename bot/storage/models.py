@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base
+from sqlalchemy.sql import true
 
 Base = declarative_base()
 
@@ -19,7 +20,9 @@ class ProcessedUpdate(Base):
     __tablename__ = "processed_updates"
 
     update_id = Column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at = Column(DateTime, nullable=False)
+    processed_at = Column(DateTime, nullable=False)  # when claimed, or marked if never claimed
+    # False while a handler holds the claim (Database.claim); True once it has finished.
+    done = Column(Boolean, nullable=False, server_default=true(), default=True)
 
 
 class Escalation(Base):

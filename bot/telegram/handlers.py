@@ -19,6 +19,7 @@ from telegram.ext import (
 
 from bot.engine import Button, Engine, Inbound, Kind, Reply
 from bot.i18n import _
+from bot.logs import describe
 from bot.privacy import Pseudonymizer
 from bot.storage import Database
 
@@ -111,19 +112,24 @@ class TelegramAdapter:
             await asyncio.gather(*self._deliveries.values(), return_exceptions=True)
 
     async def skip_duplicates(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Claim the update before handling it: of two deliveries of one update (a webhook
+        retry, polling after a crash, two processes), exactly one is handled."""
         try:
-            seen = self.database.already_processed(update.update_id)
-        except Exception:  # noqa: BLE001 - a database fault must not silence a child
-            logger.warning("could not check update for duplicates; handling it anyway")
+            claimed = self.database.claim(update.update_id)
+        except Exception as error:  # noqa: BLE001 - a database fault must not silence a child
+            logger.warning(
+                "could not claim update for de-duplication (%s); handling it anyway",
+                type(error).__name__,
+            )
             return
-        if seen:
+        if not claimed:
             raise ApplicationHandlerStop
 
     async def mark_done(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             self.database.mark_processed(update.update_id)
-        except Exception:  # noqa: BLE001 - worst case a redelivered update is answered twice
-            logger.warning("could not mark update as processed")
+        except Exception as error:  # noqa: BLE001 - worst case a redelivery is answered twice
+            logger.warning("could not mark update as processed (%s)", type(error).__name__)
 
     async def on_message(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -156,12 +162,9 @@ class TelegramAdapter:
             await self.send(query.message, replies, pressed=True)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        # Only the exception's type and traceback: its update holds text and ids.
-        logger.error(
-            "error while handling an update: %s",
-            type(context.error).__name__,
-            exc_info=context.error,
-        )
+        # The class and where it was raised, never its message or its update: either can
+        # quote a child's text (a failed INSERT's parameters, a rejected reply's text).
+        logger.error("error while handling an update: %s", describe(context.error))
         if isinstance(update, Update) and update.effective_chat is not None:
             try:
                 await context.bot.send_message(update.effective_chat.id, SORRY)
