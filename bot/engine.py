@@ -124,6 +124,9 @@ class Engine:
         self.lessons = lessons
         self.outreach = outreach
         self.on_case_opened = on_case_opened  # wakes the relay, so an alert leaves at once
+        # Called with (urgency, category) when a case could not be recorded: the lane sends
+        # a minimal card straight to the protection chat (bot.escalation.relay).
+        self.on_alert_unrecorded: Callable[[str, str], None] = lambda _urgency, _category: None
         # The triage model travels with the Rasa model it was trained with (bot.agent); a
         # test's fake assistant has none, and triage then reads the Rasa intents.
         self.triage = Triage(getattr(assistant, "triage_model", None))
@@ -331,8 +334,18 @@ class Engine:
             try:
                 disclosure = Disclosure(verdict.urgency, verdict.category, verdict.subject)
                 case_id = self.cases.open(event.user, disclosure, excerpt)
-            except Exception:  # noqa: BLE001 - the child is answered whatever failed
-                logger.exception("could not record an escalation")
+            except Exception as error:  # noqa: BLE001 - the child is answered whatever failed
+                # The class only: a database error's text quotes the parameters (the words).
+                logger.error(
+                    "could not record an escalation (%s): %s %s; sending a minimal card",
+                    type(error).__name__,
+                    verdict.urgency,
+                    verdict.category,
+                )
+                try:
+                    self.on_alert_unrecorded(verdict.urgency, verdict.category)
+                except Exception as hook_error:  # noqa: BLE001 - never costs the child's answer
+                    logger.error("minimal card not queued (%s)", type(hook_error).__name__)
             else:
                 logger.info("escalation recorded: %s %s", verdict.urgency, verdict.category)
                 self.on_case_opened()
