@@ -136,6 +136,9 @@ class Engine:
         self.lessons = lessons
         self.outreach = outreach
         self.on_case_opened = on_case_opened  # wakes the relay, so an alert leaves at once
+        # Called with (urgency, category) when a case could not be recorded: the lane sends
+        # a minimal card straight to the protection chat (bot.escalation.relay).
+        self.on_alert_unrecorded: Callable[[str, str], None] = lambda _urgency, _category: None
         # The triage model travels with the Rasa model it was trained with (bot.agent); a
         # test's fake assistant has none, and triage then reads the Rasa intents.
         self.triage = Triage(getattr(assistant, "triage_model", None))
@@ -316,7 +319,7 @@ class Engine:
             parse: Parse | None = await self.assistant.parse(text)
         except Exception as error:  # noqa: BLE001 - the rules alone must still triage if Rasa fails
             logger.error(
-                "NLU parse failed; triaging with the rule layer alone: %s", describe(error)
+                "NLU parse failed; triaging without the Rasa intents: %s", describe(error)
             )
             parse = None
         verdict = self.triage.assess(text, parse)
@@ -365,7 +368,17 @@ class Engine:
                 disclosure = Disclosure(verdict.urgency, verdict.category, verdict.subject)
                 case_id = self.cases.open(event.user, disclosure, excerpt)
             except Exception as error:  # noqa: BLE001 - the child is answered whatever failed
-                logger.error("could not record an escalation: %s", describe(error))
+                # The class only: a database error's text quotes the parameters (the words).
+                logger.error(
+                    "could not record an escalation (%s): %s %s; sending a minimal card",
+                    type(error).__name__,
+                    verdict.urgency,
+                    verdict.category,
+                )
+                try:
+                    self.on_alert_unrecorded(verdict.urgency, verdict.category)
+                except Exception as hook_error:  # noqa: BLE001 - never costs the child's answer
+                    logger.error("minimal card not queued (%s)", type(hook_error).__name__)
             else:
                 logger.info("escalation recorded: %s %s", verdict.urgency, verdict.category)
                 self.on_case_opened()

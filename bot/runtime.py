@@ -65,6 +65,7 @@ class Runtime:
 
     def _attach(self, lane: EscalationLane) -> EscalationLane:
         self.engine.on_case_opened = lane.wake  # an alert leaves as soon as it is committed
+        self.engine.on_alert_unrecorded = lane.alert_unrecorded  # and one not committed, too
         return lane
 
 

@@ -210,6 +210,17 @@ class Settings:
                     "personas de protección (p. ej. -1001234567890) y agregue el bot a ese grupo"
                 )
             )
+        officer_ids = _int_set("OFFICER_IDS")
+        if env("TELEGRAM_BOT_TOKEN", "").strip() and not officer_ids:
+            raise SettingsError(
+                _s(
+                    "TELEGRAM_BOT_TOKEN está definido pero OFFICER_IDS no: sin esa lista, "
+                    "cualquier miembro del grupo de protección podría actuar sobre los casos y "
+                    "escribirles a personas menores de edad. Defina OFFICER_IDS con los ids "
+                    "numéricos de usuario de Telegram de las personas de protección, separados "
+                    "por comas (p. ej. OFFICER_IDS=123456789,987654321)"
+                )
+            )
         staff_language = env("STAFF_LANGUAGE", "").strip().lower() or "es"
         if staff_language not in STAFF_LANGUAGES:
             raise SettingsError(
@@ -244,7 +255,7 @@ class Settings:
             model_dir=Path(env("MODEL_DIR", "").strip() or cls.model_dir),
             protection_chat_id=_optional_int("PROTECTION_CHAT_ID"),
             protection_fallback_chat_id=_optional_int("PROTECTION_FALLBACK_CHAT_ID"),
-            officer_ids=_int_set("OFFICER_IDS"),
+            officer_ids=officer_ids,
             reminder_minutes=(
                 _minutes("ESCALATION_REMINDER_MINUTES_EMERGENCY", 5),
                 _minutes("ESCALATION_REMINDER_MINUTES_HIGH", 30),

@@ -212,20 +212,20 @@ def test_no_action_touches_the_outbox(database, officers, clock):
         assert session.scalars(select(OutboxMessage.kind)).all() == ["alert"]
 
 
-# ------------------------------------------------------------- unauthorized presses
+# ------------------------------------------------------------------ refused presses
 
 
-def test_unauthorized_press_is_audited_and_changes_nothing(database, officers, clock):
-    case_id = open_case(database, clock)
-    assert officers.record_unauthorized(case_id, "take", "ps_stranger") is True
-    assert load(database, case_id).status == "open"
-    assert audit(database, case_id) == [("ps_stranger", "unauthorized_take")]
-
-
-def test_unauthorized_press_on_an_unknown_case_writes_nothing(database, officers):
-    assert officers.record_unauthorized(424242, "resolve", "ps_stranger") is False
-    with database.session() as session:
-        assert session.scalars(select(AuditEntry)).all() == []
+def test_an_officers_refusals_are_audited_once_per_case_and_action(database, officers, clock):
+    case_id = open_case(database, clock, status="resolved")
+    for _ in range(5):
+        officers.act(case_id, "take", OFFICER)
+        officers.act(case_id, "resolve", OFFICER)
+        officers.act(case_id, "take", OTHER_OFFICER)
+    assert audit(database, case_id) == [
+        (OFFICER, "refused_take"),
+        (OFFICER, "refused_resolve"),
+        (OTHER_OFFICER, "refused_take"),
+    ]
 
 
 # ------------------------------------------------------------------- status lines

@@ -22,6 +22,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage import AuditEntry, Escalation, Setting
 from bot.telegram import assemble
+from bot.telegram.officers import OfficerHandlers
 from tests.fakes.application import polling
 from tests.fakes.botapi import FakeBotApi
 
@@ -65,6 +66,7 @@ async def running_bot(database, officer_ids=frozenset({OFFICER, OTHER_OFFICER}))
         application = assemble(Runtime(settings, database, PSEUDONYMIZE, engine))  # type: ignore[arg-type]
         async with polling(application):
             api.engine = engine
+            api.application = application
             yield api
 
 
@@ -114,6 +116,22 @@ def audit(database, case_id: int) -> list[tuple[str, str]]:
             .order_by(AuditEntry.id)
         ).all()
     return [tuple(row) for row in rows]
+
+
+def refused(api) -> dict[str, int]:
+    """The running bot's count of refused presses, by reason."""
+    [handlers] = {
+        handler.callback.__self__
+        for handlers in api.application.handlers.values()
+        for handler in handlers
+        if isinstance(getattr(handler.callback, "__self__", None), OfficerHandlers)
+    }
+    return dict(handlers.refused)
+
+
+def audit_rows(database) -> int:
+    with database.session() as session:
+        return len(session.scalars(select(AuditEntry)).all())
 
 
 def edits(api) -> list:
@@ -185,19 +203,20 @@ async def test_press_in_the_chat_telegram_migrated_the_group_to_is_accepted(tele
     with database.session() as session:  # what the relay stores after a migrate answer
         session.add(Setting(key="protection_chat_id", value=str(MIGRATED)))
         session.add(Setting(key="protection_chat_id.migrated_from", value=str(PROTECTION)))
-    message = telegram.push_group_text(MIGRATED, OFFICER, "tarjeta")["message"]
+    message = telegram.post_as_bot(MIGRATED, "VS-000001", [[f"e:take:{case_id}"]])
     telegram.push_callback(OFFICER, f"e:take:{case_id}", message["message_id"], chat_id=MIGRATED)
     [answer] = await answers(telegram, 1)
     assert answer["text"] == "Caso VS-000001 tomado. Gracias."
     assert status(database, case_id) == "taken"
 
 
-async def test_without_officer_ids_any_member_of_the_protection_chat_may_act(database):
+async def test_without_officer_ids_nobody_may_act(database):
+    # Settings refuse to start on Telegram without OFFICER_IDS; should an empty list get here
+    # anyway, it means nobody, not everybody in the group.
     async with running_bot(database, officer_ids=frozenset()) as api:
         case_id, card = await open_case_and_get_card(api, database)
-        api.push_callback(STRANGER, f"e:take:{case_id}", card.message_id, chat_id=PROTECTION)
-        await answers(api, 1)
-        assert status(database, case_id) == "taken"
+        api.push_callback(OFFICER, f"e:take:{case_id}", card.message_id, chat_id=PROTECTION)
+        await assert_not_authorized(api, database, case_id, card)
 
 
 # -------------------------------------------------------------------------- refused
@@ -217,7 +236,8 @@ async def test_press_from_a_user_not_in_officer_ids_is_not_authorized(telegram, 
     case_id, card = await open_case_and_get_card(telegram, database)
     telegram.push_callback(STRANGER, f"e:take:{case_id}", card.message_id, chat_id=PROTECTION)
     await assert_not_authorized(telegram, database, case_id, card)
-    assert audit(database, case_id) == [(PSEUDONYMIZE("telegram", STRANGER), "unauthorized_take")]
+    assert audit(database, case_id) == []  # counted, not written
+    assert refused(telegram) == {"unauthorized": 1}
 
 
 async def test_press_from_a_private_chat_is_not_authorized(telegram, database):
@@ -226,14 +246,15 @@ async def test_press_from_a_private_chat_is_not_authorized(telegram, database):
     await telegram.wait_for_sent(1, chat_id=OFFICER)  # the stub engine's answer
     telegram.push_callback(OFFICER, f"e:resolve:{case_id}", private)
     await assert_not_authorized(telegram, database, case_id, card)
-    assert audit(database, case_id) == [(PSEUDONYMIZE("telegram", OFFICER), "unauthorized_resolve")]
+    assert audit(database, case_id) == []
+    assert refused(telegram) == {"unauthorized": 1}
 
 
 async def test_the_fallback_contact_can_take_a_case_too(telegram, database):
     # The fallback chat receives cards when the protection chat cannot act: its members are
     # protection people, and the buttons on those cards must work.
     case_id, _card = await open_case_and_get_card(telegram, database)
-    message = telegram.push_group_text(FALLBACK, OFFICER, "tarjeta")["message"]
+    message = telegram.post_as_bot(FALLBACK, "VS-000001", [[f"e:take:{case_id}"]])
     telegram.push_callback(OFFICER, f"e:take:{case_id}", message["message_id"], chat_id=FALLBACK)
     [answer] = await answers(telegram, 1)
     assert answer["text"] == "Caso VS-000001 tomado. Gracias."
@@ -245,6 +266,69 @@ async def test_forged_case_number_is_not_authorized(telegram, database):
     telegram.push_callback(OFFICER, "e:take:999999", card.message_id, chat_id=PROTECTION)
     await assert_not_authorized(telegram, database, case_id, card)
     assert audit(database, case_id) == []
+
+
+async def test_a_button_acts_only_on_the_case_of_its_card(telegram, database):
+    case_a, card_a = await open_case_and_get_card(telegram, database)
+    case_b = Cases(database).open("ps_other", Disclosure("high", "abuse", "self"), EXCERPT)
+    telegram.engine.on_case_opened()
+    card_b = (await telegram.wait_for_sent(2, chat_id=PROTECTION))[1]
+    # e:resolve:B pressed on A's card (any client can send any data for any message).
+    telegram.push_callback(OFFICER, f"e:resolve:{case_b}", card_a.message_id, chat_id=PROTECTION)
+    await assert_not_authorized(telegram, database, case_a, card_a)
+    assert status(database, case_b) == "open" and audit(database, case_b) == []
+    assert refused(telegram) == {"not_this_card": 1}
+    # The same press on B's own card is accepted, and edits B's card only.
+    telegram.push_callback(OFFICER, f"e:resolve:{case_b}", card_b.message_id, chat_id=PROTECTION)
+    [edited] = await telegram.wait_for_sent(1, chat_id=PROTECTION, since=len(telegram.sent))
+    assert edited.message_id == card_b.message_id and status(database, case_b) == "resolved"
+    assert status(database, case_a) == "open"
+
+
+async def test_a_press_on_a_message_that_is_not_the_bots_card_is_refused(telegram, database):
+    # A member's own message quoting the case number, or a bot message without that case's
+    # buttons, is no card: a forged press bound to it acts on nothing.
+    case_id, card = await open_case_and_get_card(telegram, database)
+    own = telegram.push_group_text(PROTECTION, OFFICER, f"VS-{case_id:06d}")["message"]
+    telegram.push_callback(OFFICER, f"e:take:{case_id}", own["message_id"], chat_id=PROTECTION)
+    other = telegram.post_as_bot(PROTECTION, "otra tarjeta", [["e:take:777"]])
+    telegram.push_callback(OFFICER, f"e:take:{case_id}", other["message_id"], chat_id=PROTECTION)
+    calls = await answers(telegram, 2)
+    assert {(c["text"], c["show_alert"]) for c in calls} == {("No autorizado", True)}
+    await asyncio.sleep(0.2)
+    assert status(database, case_id) == "open" and audit(database, case_id) == []
+    assert refused(telegram) == {"not_this_card": 2}
+
+
+async def test_a_flood_of_refused_presses_writes_no_row_and_is_counted(telegram, database):
+    case_id, card = await open_case_and_get_card(telegram, database)
+    await asyncio.sleep(0.2)  # the relay records the card's delivery
+    rows = audit_rows(database)
+    presses = 60
+    for n in range(presses):
+        forged = ("e:take:01", f"e:take:{case_id}", "e:resolve:999999")[n % 3]
+        presser = OFFICER if n % 3 != 1 else STRANGER
+        telegram.push_callback(presser, forged, card.message_id, chat_id=PROTECTION)
+    await answers(telegram, presses)
+    await asyncio.sleep(0.2)
+    assert audit_rows(database) == rows and status(database, case_id) == "open"
+    assert refused(telegram) == {"malformed": 20, "unauthorized": 20, "not_this_card": 20}
+
+
+async def test_an_officers_repeated_refused_press_is_audited_once(telegram, database):
+    case_id, card = await open_case_and_get_card(telegram, database)
+    telegram.push_callback(OFFICER, f"e:take:{case_id}", card.message_id, chat_id=PROTECTION)
+    await answers(telegram, 1)
+    # Another officer, on a client still showing "Tomar caso", presses it again and again.
+    for _ in range(10):
+        telegram.push_callback(
+            OTHER_OFFICER, f"e:take:{case_id}", card.message_id, chat_id=PROTECTION
+        )
+    await answers(telegram, 11)
+    assert audit(database, case_id) == [
+        (PSEUDONYMIZE("telegram", OFFICER), "taken"),
+        (PSEUDONYMIZE("telegram", OTHER_OFFICER), "refused_take"),
+    ]
 
 
 async def test_malformed_card_data_is_refused_and_never_reaches_the_childrens_engine(

@@ -515,6 +515,7 @@ def _env(database: Database, api: FakeBotApi) -> dict[str, str]:
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE_URL=api.base_url.removesuffix("/bot"),
         PROTECTION_CHAT_ID="-1001000000001",
+        OFFICER_IDS="1",
         LOG_LEVEL="INFO",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
     )

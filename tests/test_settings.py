@@ -11,6 +11,7 @@ VARIABLES = [
     "WEBHOOK_URL",
     "WEBHOOK_SECRET",
     "PROTECTION_CHAT_ID",
+    "OFFICER_IDS",
     "FACILITATOR_IDS",
     "LOG_LEVEL",
     "DATABASE_URL",
@@ -87,6 +88,19 @@ def test_telegram_without_a_protection_chat_is_refused(monkeypatch):
     monkeypatch.delenv("PROTECTION_CHAT_ID", raising=False)
     with pytest.raises(SettingsError, match="PROTECTION_CHAT_ID"):
         Settings.from_env(dotenv=None)
+
+
+def test_telegram_without_officer_ids_is_refused_and_the_terminal_chat_is_not(monkeypatch):
+    assert Settings.from_env(dotenv=None).officer_ids == frozenset()  # terminal chat: fine
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("PROTECTION_CHAT_ID", "-1001234567890")
+    with pytest.raises(SettingsError, match=r"OFFICER_IDS no.*OFFICER_IDS=123456789"):
+        Settings.from_env(dotenv=None)
+    monkeypatch.setenv("OFFICER_IDS", " , ")
+    with pytest.raises(SettingsError, match="OFFICER_IDS"):
+        Settings.from_env(dotenv=None)
+    monkeypatch.setenv("OFFICER_IDS", "111,222")
+    assert Settings.from_env(dotenv=None).officer_ids == frozenset({111, 222})
 
 
 def test_escalation_timers_are_configurable_and_checked(monkeypatch):

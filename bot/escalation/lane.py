@@ -60,6 +60,25 @@ class EscalationLane:
                 pass
         self.relay.wake()
 
+    def alert_unrecorded(self, urgency: str, category: str) -> None:
+        """An alert could not be recorded: send its minimal card (`Relay.send_unrecorded`)
+        on the lane's loop. Safe from any thread; returns at once. With the lane stopped
+        there is no Bot to send with: the alert is counted lost."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            try:
+                asyncio.run_coroutine_threadsafe(
+                    self.relay.send_unrecorded(urgency, category), loop
+                )
+                return
+            except RuntimeError:  # closed in between: the lane is stopping
+                pass
+        self.relay.unrecorded["alerts"] += 1
+        self.relay.unrecorded["lost"] += 1
+        logger.error(
+            "unrecorded %s %s alert lost: the escalation lane is not running", urgency, category
+        )
+
     async def start(self) -> None:
         """Start the lane's thread; returns once its Bot is initialised (or raises what
         initialising raised, e.g. a bad token)."""

@@ -1,7 +1,11 @@
 """What protection officers do to a case: take it, resolve it, or call it a false alarm.
 
-Every press of a card button ends here, accepted or not, and leaves one row in the
-append-only audit log with the officer's pseudonym (never a Telegram id) as the actor.
+Every press of an officer on a card of an existing case ends here, and is audited in the
+append-only log with the officer's pseudonym (never a Telegram id) as the actor: every
+accepted press, and the first refused press of each (case, officer, action), so repeated
+presses on a closed case write no more rows. Presses refused before this point (not an
+officer, not the case on the card, malformed data) write nothing (`bot.telegram.officers`
+counts them).
 
 Valid transitions::
 
@@ -10,7 +14,7 @@ Valid transitions::
     open | taken  --false-->    false_alarm
 
 Anything else (an unknown case, a case already closed, a second "take") is refused and
-changes nothing but the audit log. A transition is one conditional UPDATE (``WHERE status IN
+changes nothing but the audit log (once). A transition is one conditional UPDATE (``WHERE status IN
 <allowed>``), so two officers pressing at the same moment cannot both take a case: one is
 accepted, the other told it was already taken.
 
@@ -26,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from bot.i18n import N_, STAFF_LOCALES, _s, staff_time
@@ -127,7 +131,7 @@ class Officers:
             if rule is None:
                 status = self._status(session, case_id)
                 if status is not None:
-                    _audit(session, case_id, officer, "refused_unknown", now)
+                    _audit_once(session, case_id, officer, "refused_unknown", now)
                 return ActionResult(case_id, action, False, status, "unknown_action")
             allowed_from, to, audited = rule
             values: dict[str, object] = {"status": to}
@@ -152,20 +156,9 @@ class Officers:
             status = self._status(session, case_id)
             if status is None:
                 return ActionResult(case_id, action, False, None, "unknown_case")
-            _audit(session, case_id, officer, f"refused_{action}", now)
+            _audit_once(session, case_id, officer, f"refused_{action}", now)
             line = status_line(status, self._taken_at(session, case_id))
             return ActionResult(case_id, action, False, status, f"already_{status}", line)
-
-    def record_unauthorized(self, case_id: int, action: str, presser: str) -> bool:
-        """Audit a press by someone not allowed to act (wrong chat, not an officer); changes
-        nothing else. False if there is no such case (nothing to attach the entry to)."""
-        now = self.clock()
-        with self.database.session() as session:
-            if self._status(session, case_id) is None:
-                return False
-            label = action if action in TRANSITIONS else "unknown"
-            _audit(session, case_id, presser, f"unauthorized_{label}", now)
-            return True
 
     def status_line(self, case: Escalation) -> str:
         """The card's status line for `case` (with the time it was taken, from the audit
@@ -192,3 +185,19 @@ class Officers:
 
 def _audit(session: Session, case_id: int, actor: str, action: str, now: datetime) -> None:
     session.add(AuditEntry(escalation_id=case_id, at=now, actor=actor[:64], action=action[:32]))
+
+
+def _audit_once(session: Session, case_id: int, actor: str, action: str, now: datetime) -> None:
+    """A refusal's entry, unless this actor was already refused this action on this case:
+    at most cases x officers x actions rows, however often a button is pressed."""
+    seen = session.scalar(
+        select(
+            exists().where(
+                AuditEntry.escalation_id == case_id,
+                AuditEntry.actor == actor[:64],
+                AuditEntry.action == action[:32],
+            )
+        )
+    )
+    if not seen:
+        _audit(session, case_id, actor, action, now)

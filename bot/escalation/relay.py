@@ -35,6 +35,14 @@ timeout, anything unknown)  (base 1 s, cap 60 s)
 5th failed attempt          the fallback contact is alerted; the primary keeps retrying
 ==========================  ===============================================================
 
+An alert that could not be recorded (the transaction in `Cases.open` failed: database down
+or locked) has no outbox row to deliver. `send_unrecorded` sends a minimal card straight to
+the protection chat instead: urgency and category only (no case number, no words, no
+buttons, since there is no case to act on), retried `unrecorded_attempts` times with the
+same backoff and `retry_after`, then to the fallback chat if the protection chat refused it.
+It is counted (`Relay.unrecorded`: "alerts", "delivered", "lost") and logged without text.
+Nothing of it is stored, so a restart forgets it: it is a last resort, not the outbox.
+
 The fallback contact gets at most one "fallback" card per case. With no fallback chat
 configured the relay logs an error naming the case number and marks that row failed.
 
@@ -48,6 +56,7 @@ import asyncio
 import logging
 import random
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -69,7 +78,7 @@ from bot.delivery import (
     classify,
     own_bot,
 )
-from bot.escalation.cards import Buttons, render_card
+from bot.escalation.cards import CATEGORY, OTHER_CATEGORY, URGENCY, Buttons, render_card
 from bot.i18n import N_, _s
 from bot.storage import AuditEntry, Database, Escalation, OutboxMessage, Setting
 
@@ -80,6 +89,24 @@ PROTECTION = "protection"
 FALLBACK = "fallback"
 SYSTEM = "system"
 MAX_MOVES = 3  # a chat migrates once (group -> supergroup); more means something is wrong
+
+
+# Staff texts of the card for an alert that could not be recorded.
+UNRECORDED_HEADER = N_("🆘 Alerta sin registrar")
+UNRECORDED_BODY = N_(
+    "La base de datos del bot falló y este caso no se pudo guardar: no tiene número, ni "
+    "texto, ni botones, y no se puede escribir a la persona. El bot le dio las líneas de "
+    "ayuda. Avise al equipo técnico."
+)
+UNRECORDED_LINE = N_("Urgencia: {urgency} · Categoría: {category}")
+
+
+def unrecorded_card(urgency: str, category: str) -> str:
+    """The minimal card: what kind of alert, nothing that came from the child."""
+    urgency_label = _s(URGENCY.get(urgency, URGENCY["high"]))
+    category_label = _s(CATEGORY.get(category, OTHER_CATEGORY))
+    line = _s(UNRECORDED_LINE).format(urgency=urgency_label, category=category_label)
+    return f"{_s(UNRECORDED_HEADER)}\n{line}\n\n{_s(UNRECORDED_BODY)}"
 
 
 # ------------------------------------------------------------------------------ senders
@@ -226,6 +253,7 @@ class Relay:
         backoff_base: float = 1.0,
         backoff_cap: float = 60.0,
         max_failures: int = 5,
+        unrecorded_attempts: int = 5,
     ) -> None:
         self.database = database
         self.sender = sender
@@ -237,6 +265,9 @@ class Relay:
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.max_failures = max_failures
+        self.unrecorded_attempts = unrecorded_attempts
+        # Alerts that could not be recorded: "alerts" reported, "delivered", "lost".
+        self.unrecorded: Counter[str] = Counter()
         self._paused: dict[str, datetime] = {}  # role -> until (a 429's retry_after)
         self._unrecorded: dict[int, tuple[_Job, datetime]] = {}  # sent, commit failed
         self._lock = asyncio.Lock()
@@ -261,6 +292,73 @@ class Relay:
                 self._target(session, FALLBACK),
             }
         return {chat for chat in chats if chat is not None}
+
+    async def send_unrecorded(self, urgency: str, category: str) -> bool:
+        """Send the minimal card of an alert that could not be recorded (see the module
+        docstring); True once a chat has it. Runs in the relay's loop, beside `run`."""
+        self.unrecorded["alerts"] += 1
+        text = unrecorded_card(urgency, category)
+        for role in (PROTECTION, FALLBACK):
+            chat_id = await self._unrecorded_target(role)
+            if chat_id is None and not (role == PROTECTION and self.protection_chat_id is None):
+                continue  # no fallback configured (None for protection: terminal mode)
+            chat_id = chat_id if chat_id is not None else 0
+            for attempt in range(1, self.unrecorded_attempts + 1):
+                try:
+                    await self.sender.send(chat_id, text, [])
+                except ChatMoved as moved:
+                    chat_id = moved.new_chat_id  # stored by the next outbox card's move
+                    continue
+                except (Refused, Rejected) as error:
+                    logger.error(
+                        "unrecorded %s %s alert refused by the %s chat (%s)",
+                        urgency,
+                        category,
+                        role,
+                        error.describe(),
+                    )
+                    break
+                except Exception as error:  # noqa: BLE001 - retried like any transient error
+                    failure = (
+                        error
+                        if isinstance(error, DeliveryError)
+                        else Transient(type(error).__name__)
+                    )
+                    logger.warning(
+                        "unrecorded %s %s alert not delivered to the %s chat (%s, attempt %d)",
+                        urgency,
+                        category,
+                        role,
+                        failure.describe(),
+                        attempt,
+                    )
+                    if attempt < self.unrecorded_attempts:
+                        await asyncio.sleep(self._delay(failure, attempt))
+                    continue
+                self.unrecorded["delivered"] += 1
+                logger.warning(
+                    "unrecorded %s %s alert: minimal card delivered to the %s chat (attempt %d)",
+                    urgency,
+                    category,
+                    role,
+                    attempt,
+                )
+                return True
+        self.unrecorded["lost"] += 1
+        logger.error("unrecorded %s %s alert could not be delivered to any chat", urgency, category)
+        return False
+
+    async def _unrecorded_target(self, role: str) -> int | None:
+        """The chat for `role`, from the database if it answers (a migrated id), else as
+        configured: the database is probably what just failed."""
+        try:
+            return await asyncio.to_thread(self._target_now, role)
+        except Exception:  # noqa: BLE001 - the configured chat will do
+            return self.protection_chat_id if role == PROTECTION else self.fallback_chat_id
+
+    def _target_now(self, role: str) -> int | None:
+        with self.database.session() as session:
+            return self._target(session, role)
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
         """Deliver until `stop` is set; between passes wait for `stop`, `wake()` or `idle`."""

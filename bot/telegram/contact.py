@@ -74,7 +74,7 @@ class ContactRelay:
         if match is None or chat.id not in self.protection_chats():
             return
         case_number = match.group(0)
-        if self.officer_ids and user.id not in self.officer_ids:
+        if user.id not in self.officer_ids:  # empty: nobody (settings require the list)
             await message.reply_text(_s(NOT_ALLOWED))
             return
         contact = self.cases.contact(int(match.group(1)))

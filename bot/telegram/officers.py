@@ -1,9 +1,18 @@
 """The officers' buttons on alert cards: Tomar caso, Resolver, Falsa alarma.
 
 A press is accepted only when it comes from a card in the protection chat (the configured
-PROTECTION_CHAT_ID, or the id Telegram migrated it to) and, when OFFICER_IDS is set, from
-one of those users. Callback data comes from the client, so it is parsed strictly; a press
-that fails any check is answered "No autorizado" and changes nothing but the audit log.
+PROTECTION_CHAT_ID, or the id Telegram migrated it to), from one of the OFFICER_IDS users
+(required on Telegram, see `bot.settings`), and names the case of the card it was pressed
+on. Callback data comes from the client, so it is parsed strictly, and any client can send
+any data for any message; the message itself (its sender and its buttons) comes from
+Telegram, so a press counts only if the pressed message is one of the bot's own cards whose
+buttons act on that very case. A card too old for Telegram to show the bot (48 h) cannot be
+checked and is refused.
+
+A press that fails any check is answered "No autorizado" and writes nothing: a refused press
+costs no row, whatever the number of attempts. Refusals are counted in memory, per reason
+(`OfficerHandlers.refused`, a handful of keys), and logged on the first one and every
+hundredth after, so a flood of forged presses fills neither the database nor the log.
 
 An accepted press is answered briefly and the pressed card is edited: its status line shows
 what happened, and only the buttons that still make sense stay (after "take": Resolver and
@@ -19,10 +28,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import cast
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
@@ -40,6 +58,9 @@ ANY_CARD_DATA = r"^e:"  # every card button; what is not well formed is refused
 NOT_ALLOWED = N_("No autorizado")
 TROUBLE = N_("No se pudo registrar. Intente de nuevo en un momento.")
 OFFICER_GROUP = 0  # with the children's handlers, which never match "e:" data
+LOG_EVERY = 100  # refusals of one reason logged: the first, then every LOG_EVERY-th
+# Why a press was refused: the keys of `OfficerHandlers.refused` (bounded by this list).
+REFUSALS = ("malformed", "unauthorized", "not_this_card", "unknown_case")
 
 
 def with_status(text: str, line: str) -> str:
@@ -51,6 +72,19 @@ def with_status(text: str, line: str) -> str:
     if line:
         lines += ["", line]
     return "\n".join(lines)
+
+
+def cases_on_card(message: MaybeInaccessibleMessage | None, bot_id: int) -> set[int]:
+    """The case ids the buttons of `message` act on, if it is one of the bot's own messages
+    (else none). Read from the message Telegram sent with the press, not from the press's
+    data, which the client chooses."""
+    if not isinstance(message, Message) or message.from_user is None:
+        return set()  # inaccessible (too old) or a channel post: nothing to check against
+    if message.from_user.id != bot_id or message.reply_markup is None:
+        return set()
+    data = [button.callback_data for row in message.reply_markup.inline_keyboard for button in row]
+    matches = (DATA.fullmatch(item) for item in data if isinstance(item, str))
+    return {int(match.group(2)) for match in matches if match is not None}
 
 
 def _markup(buttons: Buttons) -> InlineKeyboardMarkup | None:
@@ -76,6 +110,14 @@ class OfficerHandlers:
         self.pseudonymize = pseudonymize
         self.officer_chats = officer_chats  # may read the database
         self.officer_ids = officer_ids
+        self.refused: Counter[str] = Counter()  # reason -> presses refused since start
+
+    def _refuse(self, reason: str, message: str) -> None:
+        """Count a refused press; log it only the first time and every LOG_EVERY-th."""
+        self.refused[reason] += 1
+        count = self.refused[reason]
+        if count == 1 or count % LOG_EVERY == 0:
+            logger.warning("%s (refused %d since start)", message, count)
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -87,25 +129,30 @@ class OfficerHandlers:
             return
         action, case_id = cast(Action, match.group(1)), int(match.group(2))
         try:
-            presser = self.pseudonymize("telegram", query.from_user.id)
             if not await self._allowed(query):
-                known = await asyncio.to_thread(
-                    self.officers.record_unauthorized, case_id, action, presser
-                )
-                logger.warning(
+                self._refuse(
+                    "unauthorized",
                     "refused a card button press from outside the protection chat or the "
-                    "officer list%s",
-                    " (audited)" if known else "",
+                    "officer list",
                 )
                 await _answer(query, _s(NOT_ALLOWED), alert=True)
                 return
+            if case_id not in cases_on_card(query.message, context.bot.id):
+                self._refuse(
+                    "not_this_card", "refused a card button press for a case not on that card"
+                )
+                await _answer(query, _s(NOT_ALLOWED), alert=True)
+                return
+            presser = self.pseudonymize("telegram", query.from_user.id)
             result = await asyncio.to_thread(self.officers.act, case_id, action, presser)
         except Exception as error:  # noqa: BLE001 - tell the officer; nothing was recorded
             logger.error("could not handle a card button press (%s)", type(error).__name__)
             await _answer(query, _s(TROUBLE), alert=True)
             return
         if not result.exists:
-            logger.warning("refused a card button press for a case that does not exist")
+            self._refuse(
+                "unknown_case", "refused a card button press for a case that does not exist"
+            )
             await _answer(query, _s(NOT_ALLOWED), alert=True)
             return
         if result.accepted:
@@ -122,13 +169,13 @@ class OfficerHandlers:
         query = update.callback_query
         if query is None:
             return
-        logger.warning("refused a card button press with malformed data")
+        self._refuse("malformed", "refused a card button press with malformed data")
         await _answer(query, _s(NOT_ALLOWED), alert=True)
 
     async def _allowed(self, query: CallbackQuery) -> bool:
         if query.message is None:  # inline-mode messages are not cards
             return False
-        if self.officer_ids and query.from_user.id not in self.officer_ids:
+        if query.from_user.id not in self.officer_ids:  # empty: nobody (settings require it)
             return False
         chats = await asyncio.to_thread(self.officer_chats)
         return query.message.chat.id in chats

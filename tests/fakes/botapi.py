@@ -270,6 +270,13 @@ class FakeBotApi:
             "id": secrets.token_hex(8), "from": self._user(user_id), "data": data,
             "chat_instance": str(chat_id), "message": message}})
 
+    def post_as_bot(self, chat_id: int, text: str, buttons: list[list[str]]) -> JsonDict:
+        """A message the bot sent earlier (e.g. a card resent after a group migrated), with
+        inline buttons carrying `buttons` as callback data; not counted in `sent`."""
+        markup = {"inline_keyboard": [[{"text": data, "callback_data": data} for data in row]
+                                      for row in buttons]}
+        return self._new_message(chat_id, self._bot_user(), text=text, reply_markup=markup)
+
     def push_edited_text(self, user_id: int, text: str, message_id: int) -> JsonDict:
         old = self._messages.get((user_id, message_id)) or self._stub(user_id, message_id)
         msg = {**old, "from": self._user(user_id), "text": text, "edit_date": int(time.time())}
