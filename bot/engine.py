@@ -317,7 +317,7 @@ class Engine:
             return [Reply(NOT_TEXT)]
         try:
             parse: Parse | None = await self.assistant.parse(text)
-        except Exception as error:  # noqa: BLE001 - the rules alone must still triage if Rasa fails
+        except Exception as error:  # noqa: BLE001 - triage must still run if Rasa fails
             logger.error(
                 "NLU parse failed; triaging without the Rasa intents: %s", describe(error)
             )
