@@ -128,7 +128,7 @@ def test_held_out_questions_get_their_faq_intent(parsed):
     [
         pytest.param(
             row,
-            marks=pytest.mark.xfail(reason="the rule layer alarms on it", strict=True)
+            marks=pytest.mark.xfail(reason="triage alarms on it", strict=True)
             if row["text"] in RULE_ALARMS
             else (),
             id=f"{index:03d}",
