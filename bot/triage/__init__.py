@@ -18,17 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.events import Parse
-from bot.triage.model import Scores, TriageModel
+from bot.triage.model import DISCLOSURE_INTENTS, Scores, TriageModel
 from bot.triage.rules import RuleVerdict, assess, normalize
 
-INTENT_CATEGORIES = {
-    "revelar_trata": "trafficking",
-    "revelar_explotacion_sexual": "sexual_exploitation",
-    "revelar_grooming": "online_grooming",
-    "revelar_abuso": "abuse",
-    "revelar_autolesion": "self_harm",
-    "pedir_ayuda": "help_request",
-}
+INTENT_CATEGORIES = DISCLOSURE_INTENTS  # Rasa's disclosure intents and their categories
 CATEGORY_NAMES = frozenset(INTENT_CATEGORIES.values())
 # FAQ questions about a kind of harm: a child may ask them because it is happening to them,
 # so the answer ends with the middle question (unless triage already alerted).
