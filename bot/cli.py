@@ -156,40 +156,51 @@ async def triage_lines(assistant, lines: TextIO, out: TextIO) -> int:  # type: i
     return bad
 
 
-def _triage(settings: Settings, text: str | None) -> int:
+def _quiet_assistant(settings: Settings):  # type: ignore[no-untyped-def]
+    """The assistant (Rasa and the triage model), trained if needed, with logs at WARNING
+    and whatever Rasa prints while training sent to stderr, so stdout stays the report."""
     import contextlib
-    import io
 
     from bot import agent, logs
 
     logs.configure("WARNING")
-    with contextlib.redirect_stdout(sys.stderr):  # Rasa prints while training: keep stdout JSON
-        assistant = agent.RasaAssistant.load(agent.train(settings.model_dir))
+    with contextlib.redirect_stdout(sys.stderr):
+        return agent.RasaAssistant.load(agent.train(settings.model_dir))
+
+
+def _labelled(path: str, load):  # type: ignore[no-untyped-def]
+    """The rows of a labelled file, or None after saying on stderr why it cannot be read."""
+    from pathlib import Path
+
+    from bot.triage.evaluation import LabelError
+
+    try:
+        return load(Path(path))
+    except (OSError, LabelError) as error:
+        print(
+            _s("no se puede evaluar {path}: {error}").format(path=path, error=error),
+            file=sys.stderr,
+        )
+        return None
+
+
+def _triage(settings: Settings, text: str | None) -> int:
+    import io
+
+    assistant = _quiet_assistant(settings)
     source = io.StringIO(json.dumps({"text": text}) + "\n") if text is not None else sys.stdin
     bad = asyncio.run(triage_lines(assistant, source, sys.stdout))
     return 1 if bad else 0
 
 
 def _evaluate(settings: Settings, path: str) -> int:
-    import contextlib
-    from pathlib import Path
-
-    from bot import agent, logs
     from bot.triage import Triage
-    from bot.triage.evaluation import LabelError, evaluate, format_report, load_rows
+    from bot.triage.evaluation import evaluate, format_report, load_rows
 
-    try:
-        rows = load_rows(Path(path))
-    except (OSError, LabelError) as error:
-        print(
-            _s("no se puede evaluar {path}: {error}").format(path=path, error=error),
-            file=sys.stderr,
-        )
+    rows = _labelled(path, load_rows)
+    if rows is None:
         return 1
-    logs.configure("WARNING")
-    with contextlib.redirect_stdout(sys.stderr):
-        assistant = agent.RasaAssistant.load(agent.train(settings.model_dir))
-
+    assistant = _quiet_assistant(settings)
     triage = Triage(assistant.triage_model)
 
     async def verdicts():  # type: ignore[no-untyped-def]
@@ -200,27 +211,16 @@ def _evaluate(settings: Settings, path: str) -> int:
 
 
 def _faq_evaluate(settings: Settings, path: str) -> int:
-    import contextlib
     import tempfile
-    from pathlib import Path
 
-    from bot import agent, logs
     from bot.runtime import engine_for
     from bot.storage import Database
-    from bot.triage.evaluation import LabelError
     from bot.triage.faq_evaluation import evaluate_faq, format_faq_report, load_questions
 
-    try:
-        rows = load_questions(Path(path))
-    except (OSError, LabelError) as error:
-        print(
-            _s("no se puede evaluar {path}: {error}").format(path=path, error=error),
-            file=sys.stderr,
-        )
+    rows = _labelled(path, load_questions)
+    if rows is None:
         return 1
-    logs.configure("WARNING")
-    with contextlib.redirect_stdout(sys.stderr):
-        assistant = agent.RasaAssistant.load(agent.train(settings.model_dir))
+    assistant = _quiet_assistant(settings)
     # A scratch database: the questions open no case anywhere that matters.
     with tempfile.TemporaryDirectory() as scratch:
         database = Database(f"sqlite:///{scratch}/faq.db")
