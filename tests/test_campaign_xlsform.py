@@ -246,6 +246,21 @@ def test_a_type_the_bot_cannot_ask_is_refused_with_row_and_fix(tmp_path, kind):
     assert error.fix
 
 
+def test_or_other_is_refused_because_it_opens_a_free_text_box(tmp_path):
+    error = refused(tmp_path, [question_row("select_one acciones or_other", "que_hizo")])
+    assert error.row == 2 and "'or_other'" in error.problem
+    assert "agregue una opción 'otra'" in error.fix
+
+
+def test_a_choice_filter_is_refused(tmp_path):
+    header = (*SURVEY_HEADER, "choice_filter")
+    survey = [header, ("select_one acciones", "a", "¿A?", None, None, None, "name='conte'")]
+    form = xlsform(tmp_path / "form.xlsx", survey=survey)
+    with pytest.raises(XLSFormError) as caught:
+        import_xlsform(form, tmp_path / "out.yml", tmp_path)
+    assert caught.value.row == 2 and "choice_filter" in caught.value.fix
+
+
 def test_a_note_is_refused_with_where_its_text_can_go(tmp_path):
     error = refused(tmp_path, [question_row("note", "aviso")])
     assert error.row == 2

@@ -460,6 +460,21 @@ class _Importer:
             elif kind in UNASKABLE:
                 raise self.unaskable(row, kind)
             elif kind in ("select_one", "select_multiple"):
+                if "or_other" in (word.lower() for word in words[2:]):
+                    # "Other" opens a free text box: a name or a place could be written there.
+                    raise self.fail(
+                        SURVEY,
+                        row,
+                        _s("'or_other' agrega un texto libre, que puede identificar a la persona"),
+                        _s("quite 'or_other' y agregue una opción 'otra' a la lista"),
+                    )
+                if survey.cell(values, "choice_filter"):
+                    raise self.fail(
+                        SURVEY,
+                        row,
+                        _s("el bot no filtra opciones según otra respuesta ('choice_filter')"),
+                        _s("borre el 'choice_filter', o haga una pregunta por cada caso"),
+                    )
                 question_kind, options = self.select(row, kind, words)
             else:
                 raise self.fail(
