@@ -364,3 +364,19 @@ def test_a_plain_label_column_is_the_default_and_other_languages_are_left_out(tm
     (redes,) = campaign.questions
     assert redes.text.for_band("16-17") == "¿Cuáles usa?"
     assert redes.text.for_band("13-15") == "¿Cuáles apps usa?"
+
+
+def test_the_cli_prints_a_refusal_and_exits_1_writing_nothing(
+    tmp_path, database_url, capsys, monkeypatch, staff_in_english
+):
+    folder = tmp_path / "campaigns"
+    folder.mkdir()
+    monkeypatch.setattr(launch, "CAMPAIGNS_DIR", folder)
+    rows = [question_row("select_multiple redes", "redes"), question_row("geopoint", "donde")]
+    form = xlsform(tmp_path / "form.xlsx", survey=[SURVEY_HEADER, *rows])
+
+    assert cli.main(["campaigns", "import", str(form)]) == 1
+    err = capsys.readouterr().err
+    assert "form.xlsx, sheet 'survey', row 3: type 'geopoint' could identify a child" in err
+    assert "Fix: delete the row" in err
+    assert list(folder.iterdir()) == []

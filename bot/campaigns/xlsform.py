@@ -530,8 +530,8 @@ class _Importer:
                 ]
                 names = {option_id: option_id for option_id, _text in options}
             kinds[question_id] = (question_kind, names)
-            # show_if and text come after options in the written file for reading order.
-            ordered = {
+            # The key order of campaigns/README.md's example: the condition before the text.
+            ordered: dict[str, Any] = {
                 key: question[key]
                 for key in ("id", "type", "show_if", "text", "options")
                 if key in question
