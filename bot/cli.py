@@ -9,7 +9,7 @@ consent-doc  print docs/consent.md (every assent text per band), made from the c
 privacy-doc  print docs/privacy.md (the privacy notice per band), made from the catalogs
 triage   triage JSON lines from stdin (--text for one message, --evaluate FILE to measure)
 faq      --evaluate FILE: measure FAQ answers through the engine (labelled YAML or JSON lines)
-campaigns  validate | list | open ID | close ID | link ID: facilitators' campaign files
+campaigns  validate | list | open ID | close ID | link ID | import FORM.xlsx: campaign files
 results  a campaign's results with small-cell suppression: table, csv or json (--charts DIR)
 broadcast  send an awareness message to subscribers (bot/awareness/outreach.py)
 
@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         help="html: one self-contained web page of the latest release",
     )
     results.add_argument("--charts", metavar="DIR", help="also write one PNG per question here")
-    campaigns = commands.add_parser("campaigns", help="validate, list, open, close, link")
+    campaigns = commands.add_parser("campaigns", help="validate, list, open, close, link, import")
     from bot.campaigns.launch import add_arguments as add_campaign_arguments
 
     add_campaign_arguments(campaigns)

@@ -206,6 +206,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     ):
         action = actions.add_parser(name, help=f"{name} a campaign: {meaning}")
         action.add_argument("campaign", metavar="ID")
+    imports = actions.add_parser("import", help="write a campaign file from an XLSForm (.xlsx)")
+    imports.add_argument("form", type=Path, metavar="FORM.xlsx")
+    imports.add_argument(
+        "--out", type=Path, metavar="FILE", help="the campaign file (default campaigns/<id>.yml)"
+    )
     link = actions.add_parser("link", help="print the campaign's Telegram link, write a QR PNG")
     link.add_argument("campaign", metavar="ID")
     link.add_argument("--bot-username", help="the bot's @username (default TELEGRAM_BOT_USERNAME)")
@@ -226,6 +231,8 @@ def command(args: argparse.Namespace, settings: Settings, folder: Path | None = 
             return _validate(args.files, folder)
         if args.action == "link":
             return _link(args, settings, folder)
+        if args.action == "import":
+            return _import(args.form, args.out, folder)
         registry = CampaignRegistry(_database(settings), folder)
         if args.action == "list":
             return _list(registry)
@@ -286,6 +293,20 @@ def _validate(names: list[str], folder: Path) -> int:
             file=sys.stderr,
         )
     return 1 if errors else 0
+
+
+def _import(form: Path, out: Path | None, folder: Path) -> int:
+    from bot.campaigns.xlsform import import_xlsform
+
+    path = import_xlsform(form, out, folder)
+    print(_s("ok: {path} (escrita y validada)").format(path=path))
+    print(
+        _s(
+            "revise en ella 'description', 'opens', 'closes', 'audience' y 'consent_version' "
+            "antes de abrirla"
+        )
+    )
+    return 0
 
 
 def _list(registry: CampaignRegistry) -> int:
