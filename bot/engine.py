@@ -144,7 +144,7 @@ class Engine:
         self.triage = Triage(getattr(assistant, "triage_model", None))
 
     async def handle(self, event: Inbound) -> list[Reply]:
-        if event.kind is Kind.UNSUPPORTED:
+        if event.kind is Kind.UNSUPPORTED and not event.text.strip():
             return [Reply(NOT_TEXT)]
         if event.kind is Kind.COMMAND:
             return await self._command(event)
@@ -331,6 +331,14 @@ class Engine:
             if verdict.escalate and verdict.urgency == "emergency":
                 return [Reply(answers.EMERGENCY), *forwarded]
             return forwarded
+        if event.kind is Kind.UNSUPPORTED:
+            # Words under a photo or in a poll: the kind answer about the media, plus exactly
+            # what triage would do with the same words sent as a text.
+            if verdict.escalate:
+                return [Reply(NOT_TEXT), *self._escalate(event, verdict, text)]
+            if verdict.ask:
+                return [Reply(NOT_TEXT), answers.middle_question(verdict.category)]
+            return [Reply(NOT_TEXT)]
         if verdict.escalate:
             return self._escalate(event, verdict, text)
         replies = await self._answer(event, text, parse)

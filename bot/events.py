@@ -15,15 +15,17 @@ class Kind(Enum):
     EDITED = "edited"  # an edited text message: still triaged, since an edit may add a disclosure
     COMMAND = "command"
     BUTTON = "button"
-    UNSUPPORTED = "unsupported"  # sticker, photo, voice note, location, ...
+    # A photo, sticker, voice note, poll, ...: `argument` names the content type, `text` is
+    # whatever words it carries (a caption, a poll's question and options), triaged as a text.
+    UNSUPPORTED = "unsupported"
 
 
 @dataclass(frozen=True)
 class Inbound:
     user: str  # the pseudonym
     kind: Kind
-    text: str = ""  # message text, command name without "/", callback data, or content type
-    argument: str = ""  # what follows a command, e.g. the /start deep-link payload
+    text: str = ""  # message text or caption, command name without "/", or callback data
+    argument: str = ""  # what follows a command (the /start deep-link payload); a content type
     # How to reach this person again (the Telegram chat id), or None where that is not
     # possible (terminal). Used only if the child asks a protection person to write to
     # them; never logged, never stored otherwise.

@@ -10,6 +10,7 @@ accepted only in the step that showed them: a forged or stale press changes noth
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 from collections.abc import Callable
@@ -33,6 +34,12 @@ CODE_WINDOW = timedelta(minutes=15)
 GENERAL = "general"  # the consultation scope when no campaign link was used
 # A child's step, read with Core: step() is asked for every text a child types (code()).
 _STEP = select(ConsentSession.step).where(ConsentSession.user == bindparam("user"))
+
+
+def attempts_token(user: str, campaign: str) -> str:
+    """The key of a child's wrong-code counter for one campaign: one-way, so the row names
+    no pseudonym, and the same for the same child, so /borrar cannot reset it."""
+    return hashlib.sha256(f"code-attempts\0{campaign}\0{user}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -140,9 +147,12 @@ class ConsentFlow:
             scope = self.scopes(row.campaign) if row is not None and row.step == "code" else None
             if scope is None:
                 return None
-            attempts = session.get(CodeAttempts, (user, scope.campaign))
-            if attempts is not None and now - attempts.window_start > CODE_WINDOW:
-                attempts.failures, attempts.window_start = 0, now
+            # Windows that are over count nothing: their rows go, whoever they were for.
+            session.execute(
+                delete(CodeAttempts).where(CodeAttempts.window_start < now - CODE_WINDOW)
+            )
+            token = attempts_token(user, scope.campaign)
+            attempts = session.get(CodeAttempts, (token, scope.campaign))
             if attempts is not None and attempts.failures >= CODE_FAILURES_ALLOWED:
                 return Outcome([Reply(texts.TOO_MANY_CODES)])
             expected = (scope.access_code or "").strip().casefold()
@@ -155,7 +165,7 @@ class ConsentFlow:
                 return Outcome([Reply(texts.CODE_OK), self._band_question()])
             if attempts is None:
                 attempts = CodeAttempts(
-                    user=user, campaign=scope.campaign, failures=0, window_start=now
+                    token=token, campaign=scope.campaign, failures=0, window_start=now
                 )
                 session.add(attempts)
             attempts.failures += 1
@@ -228,11 +238,15 @@ class ConsentFlow:
             )
 
     def erase(self, user: str) -> int:
-        """/borrar: every consent row keyed by this pseudonym. Returns how many."""
+        """/borrar: every consent row keyed by this pseudonym. Returns how many.
+
+        Wrong-code counters stay: they are keyed by a one-way token, hold no words and no
+        pseudonym, and are gone within CODE_WINDOW; erasing them would let anyone guess a
+        workshop code without limit by typing /borrar every fifth try."""
         with self.database.session() as session:
             return sum(
                 session.execute(delete(table).where(table.user == user)).rowcount or 0
-                for table in (ConsentSession, ConsentReceipt, CodeAttempts)
+                for table in (ConsentSession, ConsentReceipt)
             )
 
     # -- pieces ---------------------------------------------------------------------------

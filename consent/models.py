@@ -36,11 +36,15 @@ class ConsentReceipt(Base):
 
 
 class CodeAttempts(Base):
-    """Wrong workshop codes, counted per child and campaign in a sliding window."""
+    """Wrong workshop codes, counted per child and campaign in a window.
+
+    Keyed by a one-way token of (campaign, pseudonym), not by the pseudonym: `/borrar`
+    deletes what is keyed by the pseudonym, and must not lift a block on guessing codes.
+    A row is useless once its window is over and is deleted then (`ConsentFlow.code`)."""
 
     __tablename__ = "consent_code_attempts"
 
-    user = Column(String(64), primary_key=True)
+    token = Column("user", String(64), primary_key=True)  # attempts_token(); not the pseudonym
     campaign = Column(String(64), primary_key=True)
     failures = Column(Integer, nullable=False, default=0)
     window_start = Column(DateTime, nullable=False)

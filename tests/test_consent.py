@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from consent import ConsentFlow, Scope, load_bands, texts
-from consent.models import ConsentReceipt, ConsentSession
+from consent.models import CodeAttempts, ConsentReceipt, ConsentSession
 
 CHILD = "c" * 32
 OTHER = "o" * 32
@@ -241,6 +241,30 @@ def test_brute_forcing_the_code_is_stopped_even_for_the_right_code(flow, clock):
     assert flow.code(CHILD, "Tortuga-7").replies[0].text == texts.CODE_OK
 
 
+def test_erasing_never_lifts_a_block_on_guessing_a_workshop_code(flow, clock, database):
+    flow.start(CHILD, WORKSHOP.campaign)
+    for attempt in range(5):
+        flow.code(CHILD, f"intento-{attempt}")
+    flow.erase(CHILD)  # /borrar, then back to the workshop link
+    flow.start(CHILD, WORKSHOP.campaign)
+    assert flow.code(CHILD, "Tortuga-7").replies[0].text == texts.TOO_MANY_CODES
+    with database.session() as session:  # what is kept names no pseudonym
+        [kept] = session.scalars(select(CodeAttempts)).all()
+        assert kept.token != CHILD and CHILD not in kept.token
+    clock.now += timedelta(minutes=16)  # the window passes, and the row goes with it
+    assert flow.code(CHILD, "Tortuga-7").replies[0].text == texts.CODE_OK
+    with database.session() as session:
+        assert session.scalars(select(CodeAttempts)).all() == []
+
+
+def test_a_wrong_code_counter_is_per_campaign_and_not_shared_between_children(flow):
+    flow.start(CHILD, WORKSHOP.campaign)
+    for attempt in range(5):
+        flow.code(CHILD, f"intento-{attempt}")
+    flow.start(OTHER, WORKSHOP.campaign)
+    assert flow.code(OTHER, "Tortuga-7").replies[0].text == texts.CODE_OK
+
+
 def test_code_typed_outside_the_code_step_is_not_taken_as_a_code(flow):
     flow.start(CHILD)
     assert flow.code(CHILD, "Tortuga-7") is None
@@ -262,7 +286,7 @@ def test_erase_removes_every_consent_row_of_the_child_only(flow, database):
     walk_to_decision(flow, "9-12", user=OTHER)
     flow.start(CHILD, WORKSHOP.campaign)
     flow.code(CHILD, "mal")
-    assert flow.erase(CHILD) == 3  # receipt, session, code attempts
+    assert flow.erase(CHILD) == 2  # receipt, session; the code counter is not the child's
     assert flow.receipt(CHILD, "general") is None and flow.step(CHILD) is None
     assert flow.step(OTHER) == "decision"
 

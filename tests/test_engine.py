@@ -61,7 +61,7 @@ async def test_unknown_command_lists_the_known_ones(engine):
 
 @pytest.mark.parametrize("content", ["sticker", "photo", "voice", "location"])
 async def test_non_text_content_gets_a_kind_answer(engine, content):
-    assert texts(await engine.handle(Inbound(USER, Kind.UNSUPPORTED, content))) == NOT_TEXT
+    assert texts(await engine.handle(Inbound(USER, Kind.UNSUPPORTED, argument=content))) == NOT_TEXT
 
 
 async def test_edited_message_is_acknowledged(engine):

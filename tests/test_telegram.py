@@ -313,3 +313,62 @@ async def test_a_button_press_counts_even_if_acknowledging_it_fails(telegram, da
     await telegram.wait_for_sent(1, chat_id=PROTECTION)  # the case was opened and alerted
     with database.session() as session:
         assert session.scalars(select(Escalation.category)).all() == ["help_request"]
+
+
+DISCLOSURE = "un señor me da plata si le mando fotos"
+
+
+async def assert_one_case_opened(telegram, database) -> None:
+    [card] = await telegram.wait_for_sent(1, chat_id=PROTECTION)
+    assert "VS-000001" in card.text and DISCLOSURE in card.text
+    with database.session() as session:
+        assert len(session.scalars(select(Escalation.id)).all()) == 1
+
+
+@pytest.mark.parametrize("kind", ["photo", "video", "document", "animation"])
+async def test_a_disclosure_in_a_caption_gets_the_kind_answer_and_opens_a_case(
+    telegram, database, kind
+):
+    telegram.push_message(CHILD, caption=DISCLOSURE, **telegram.media(kind))
+    sent = await telegram.wait_for_sent(2, chat_id=CHILD)
+    assert sent[0].text == NOT_TEXT  # the media itself is still not read
+    assert "1147" in sent[1].text  # ... but its words were, as if sent as a text
+    await assert_one_case_opened(telegram, database)
+
+
+async def test_a_harmless_caption_gets_only_the_kind_answer(telegram, database):
+    telegram.push_message(CHILD, caption="mi perro", **telegram.media("photo"))
+    [answer] = await telegram.wait_for_sent(1, chat_id=CHILD)
+    assert answer.text == NOT_TEXT
+    await asyncio.sleep(0.3)
+    assert not telegram.messages_to(PROTECTION) and len(telegram.messages_to(CHILD)) == 1
+
+
+async def test_a_disclosure_added_by_editing_a_caption_opens_a_case(telegram, database):
+    photo = telegram.push_message(CHILD, caption="mi perro", **telegram.media("photo"))
+    await telegram.wait_for_sent(1, chat_id=CHILD)
+    telegram.push_edited(CHILD, photo["message"]["message_id"], caption=DISCLOSURE)
+    await assert_one_case_opened(telegram, database)
+
+
+@pytest.mark.parametrize("text", [DISCLOSURE, "/" + DISCLOSURE])
+async def test_the_text_of_a_forwarded_message_is_triaged(telegram, database, text):
+    origin = {"type": "hidden_user", "date": 1700000000, "sender_user_name": "Alguien"}
+    telegram.push_message(CHILD, text=text, forward_origin=origin)
+    await assert_one_case_opened(telegram, database)
+
+
+async def test_a_poll_the_child_creates_is_triaged_question_and_options(telegram, database):
+    poll = {
+        "id": "1", "question": "¿Qué hago?", "type": "regular", "total_voter_count": 0,
+        "is_closed": False, "is_anonymous": True, "allows_multiple_answers": False,
+        "allows_revoting": False, "members_only": False,
+        "options": [
+            {"persistent_id": "a", "text": "nada", "voter_count": 0},
+            {"persistent_id": "b", "text": DISCLOSURE, "voter_count": 0},
+        ],
+    }
+    telegram.push_message(CHILD, poll=poll)
+    sent = await telegram.wait_for_sent(2, chat_id=CHILD)
+    assert sent[0].text == NOT_TEXT
+    await assert_one_case_opened(telegram, database)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
@@ -109,17 +110,32 @@ def install_event_loop() -> None:
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """How the webhook is served: at /telegram, registered with Telegram together with the
+    secret it must send back in X-Telegram-Bot-Api-Secret-Token. python-telegram-bot answers
+    403 to a request without that header or with another value, before any handler runs.
+
+    Refused without a secret (Settings.from_env already refuses, this also covers a
+    Settings built in code): an open webhook would take forged updates from anyone who
+    finds the URL, and a forged update can open cases or write to officers."""
+    if not settings.webhook_url:
+        raise ValueError("WEBHOOK_URL is not set")
+    if not settings.webhook_secret:
+        raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": "telegram",
+        "webhook_url": settings.webhook_url.rstrip("/") + "/telegram",
+        "secret_token": settings.webhook_secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 def run(application: Application, settings: Settings) -> None:
     """Block, serving updates until interrupted."""
     install_event_loop()
     if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        application.run_webhook(**webhook_options(settings))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -134,19 +134,21 @@ class TelegramAdapter:
     async def on_message(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         assert message is not None
-        if message.text is not None and message.text.startswith("/"):
+        forwarded = message.forward_origin is not None
+        if message.text is not None and message.text.startswith("/") and not forwarded:
             command, _, argument = message.text[1:].partition(" ")
             event = self.event(update, Kind.COMMAND, command.split("@")[0], argument.strip())
         elif message.text is not None:
+            # A forwarded message is words the child chose to show us: triaged like their own.
             event = self.event(update, Kind.TEXT, message.text)
         else:
-            event = self.event(update, Kind.UNSUPPORTED, content_type(message))
+            event = self.event(update, Kind.UNSUPPORTED, words(message), content_type(message))
         await self.send(message, await self.engine.handle(event))
 
     async def on_edited(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.edited_message
         assert message is not None
-        event = self.event(update, Kind.EDITED, message.text or "")
+        event = self.event(update, Kind.EDITED, message.text or words(message))
         await self.send(message, await self.engine.handle(event))
 
     async def on_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -170,6 +172,16 @@ class TelegramAdapter:
                 await context.bot.send_message(update.effective_chat.id, SORRY)
             except Exception:  # noqa: BLE001 - nothing more to try from here
                 logger.warning("could not tell the user about the error")
+
+
+def words(message: Message) -> str:
+    """The words a non-text message carries, for triage: the caption of a photo, video,
+    document, animation or voice note, or a poll's question and options."""
+    if message.caption:
+        return message.caption
+    if message.poll is not None:
+        return "\n".join([message.poll.question, *(option.text for option in message.poll.options)])
+    return ""
 
 
 def content_type(message: Message) -> str:

@@ -283,6 +283,31 @@ class FakeBotApi:
         self._messages[(user_id, message_id)] = msg
         return self.push_update({"edited_message": self._with_entities(msg)})
 
+    def push_message(self, user_id: int, **fields: Any) -> JsonDict:
+        """A private message with any Bot API fields (caption, poll, forward_origin, ...)."""
+        return self._push_media(user_id, **fields)
+
+    def push_edited(self, user_id: int, message_id: int, **fields: Any) -> JsonDict:
+        """An edit of an earlier message of the child's, with `fields` replaced."""
+        old = self._messages.get((user_id, message_id)) or self._stub(user_id, message_id)
+        msg = {**old, "from": self._user(user_id), **fields, "edit_date": int(time.time())}
+        self._messages[(user_id, message_id)] = msg
+        return self.push_update({"edited_message": msg})
+
+    def media(self, kind: str) -> JsonDict:
+        """The Bot API fields of a message of `kind`: photo, video, document or animation."""
+        shapes: dict[str, Any] = {
+            "photo": self._photo_sizes(),
+            "video": {**self._file("video"), "width": 640, "height": 480, "duration": 5},
+            "document": {**self._file("doc"), "file_name": "captura.pdf",
+                         "mime_type": "application/pdf"},
+            "animation": {**self._file("gif"), "width": 320, "height": 240, "duration": 2},
+        }
+        fields = {kind: shapes[kind]}
+        if kind == "animation":  # Telegram sends an animation as a document too
+            fields["document"] = {**self._file("doc"), "mime_type": "video/mp4"}
+        return fields
+
     def push_sticker(self, user_id: int) -> JsonDict:
         return self._push_media(user_id, sticker={
             **self._file("sticker"), "type": "regular", "width": 512, "height": 512,
