@@ -1,17 +1,20 @@
 """What every scenario shares: the machine and code a result was measured on, throwaway
-databases (a SQLite file, and a fresh PostgreSQL schema when a URL is given), and the
-runtime built from settings exactly as `python -m bot run` builds it."""
+databases (a SQLite file, and a fresh PostgreSQL schema when a URL is given), the
+runtime built from settings exactly as `python -m bot run` builds it, and a task run in a
+fresh process of its own (`spawn`)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import platform
 import secrets
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from importlib import metadata
@@ -142,3 +145,15 @@ def build_runtime(settings: Settings):  # type: ignore[no-untyped-def]
 
     with contextlib.redirect_stdout(sys.stderr):
         return runtime.build(settings)
+
+
+def spawn(module: str, *args: str) -> dict[str, Any]:
+    """Run `python -m <module> <args> --started <now>` in a fresh process (so imports, load
+    and memory are its own) and return the JSON object on its last line of output."""
+    command = [sys.executable, "-m", module, *args, "--started", repr(time.time())]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(command[2:])} failed (exit {done.returncode}):\n{done.stderr[-3000:]}"
+        )
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -30,13 +30,13 @@ import contextlib
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from bench import harness
 from bench.harness import peak_rss_mb
 from bench.stats import summary_ms
 from bench.traffic import CHAT, DISCLOSURES, GREETINGS, QUESTIONS, WEIGHTS
@@ -233,13 +233,7 @@ def worker(argv: list[str]) -> None:
 
 
 def _spawn(*args: str) -> dict[str, Any]:
-    command = [sys.executable, "-m", "bench.stacks", *args, "--started", repr(time.time())]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).parent.parent)
-    if done.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(command[2:])} failed (exit {done.returncode}):\n{done.stderr[-3000:]}"
-        )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return harness.spawn("bench.stacks", *args)
 
 
 def run(seconds: float, concurrency: int, quick: bool) -> dict[str, Any]:

@@ -15,13 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from bench import harness
 from bench.stats import summary_ms
 
 NAME = "understanding"
@@ -101,11 +101,7 @@ def worker(argv: list[str]) -> None:
 
 
 def _spawn(*args: str) -> dict[str, Any]:
-    command = [sys.executable, "-m", "bench.understanding", *args, "--started", repr(time.time())]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).parent.parent)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[2:])} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return harness.spawn("bench.understanding", *args)
 
 
 def run(quick: bool) -> dict[str, Any]:
