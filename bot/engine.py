@@ -318,9 +318,7 @@ class Engine:
         try:
             parse: Parse | None = await self.assistant.parse(text)
         except Exception as error:  # noqa: BLE001 - triage must still run if Rasa fails
-            logger.error(
-                "NLU parse failed; triaging without the Rasa intents: %s", describe(error)
-            )
+            logger.error("NLU parse failed; triaging without the Rasa intents: %s", describe(error))
             parse = None
         verdict = self.triage.assess(text, parse)
         case_id = self._contact_case(event.user)
@@ -331,20 +329,16 @@ class Engine:
             if verdict.escalate and verdict.urgency == "emergency":
                 return [Reply(answers.EMERGENCY), *forwarded]
             return forwarded
-        if event.kind is Kind.UNSUPPORTED:
-            # Words under a photo or in a poll: the kind answer about the media, plus exactly
-            # what triage would do with the same words sent as a text.
-            if verdict.escalate:
-                return [Reply(NOT_TEXT), *self._escalate(event, verdict, text)]
-            if verdict.ask:
-                return [Reply(NOT_TEXT), answers.middle_question(verdict.category)]
-            return [Reply(NOT_TEXT)]
+        # Words under a photo or in a poll get the kind answer about the media first, then
+        # what triage does with the same words sent as a text (no assistant answer).
+        media = event.kind is Kind.UNSUPPORTED
         if verdict.escalate:
-            return self._escalate(event, verdict, text)
-        replies = await self._answer(event, text, parse)
-        if verdict.ask:
-            return [*replies, answers.middle_question(verdict.category)]
-        return replies
+            replies = self._escalate(event, verdict, text)
+        else:
+            replies = [] if media else await self._answer(event, text, parse)
+            if verdict.ask:
+                replies = [*replies, answers.middle_question(verdict.category)]
+        return [Reply(NOT_TEXT), *replies] if media else replies
 
     async def _answer(self, event: Inbound, text: str, parse: Parse | None) -> list[Reply]:
         """The answer to a message that alerted nobody: the consent gate, an active survey,
