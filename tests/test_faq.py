@@ -19,7 +19,7 @@ import yaml
 from bot.engine import Inbound, Kind
 from bot.runtime import engine_for
 from bot.settings import ROOT
-from bot.triage import MODEL_THRESHOLD, Triage, answers, disclosure_belief
+from bot.triage import MODEL_THRESHOLD, Triage, answers, disclosure_belief, faq_evaluation
 
 pytestmark = pytest.mark.rasa
 HELD_OUT = ROOT / "tests" / "data" / "faq_heldout.yml"
@@ -61,8 +61,8 @@ def fold(text: str) -> str:
 
 
 def faq_responses() -> dict[str, str]:
-    domain = yaml.safe_load((ROOT / "domain" / "faq.yml").read_text(encoding="utf-8"))
-    return {name: variants[0]["text"] for name, variants in domain["responses"].items()}
+    """utter_faq_<topic> → its answer, as bot.triage.faq_evaluation reads them."""
+    return {f"utter_{intent}": text for intent, text in faq_evaluation.faq_responses().items()}
 
 
 def training_examples() -> dict[str, str]:

@@ -74,7 +74,7 @@ async def evaluate_faq(engine: Any, assistant: Any, rows: Sequence[dict[str, str
     from bot.events import Inbound, Kind
     from bot.triage import answers
 
-    responses = faq_responses(assistant)
+    responses = faq_responses()
     report = FaqReport()
     for index, row in enumerate(rows):
         user = f"faqeval{index:025d}"
@@ -94,14 +94,18 @@ async def evaluate_faq(engine: Any, assistant: Any, rows: Sequence[dict[str, str
     return report
 
 
-def faq_responses(assistant: Any) -> dict[str, str]:
-    """intent → the text of its FAQ answer, from the loaded model's domain."""
-    domain = assistant._agent.domain
-    found = {}
-    for name, variants in domain.responses.items():
-        if name.startswith("utter_faq_") and variants:
-            found[name.removeprefix("utter_")] = variants[0].get("text") or ""
-    return found
+def faq_responses() -> dict[str, str]:
+    """intent → the text of its FAQ answer (the first variation), from domain/faq.yml: the
+    file the model's domain is trained from, under the same content hash."""
+    import yaml
+
+    from bot.settings import ROOT
+
+    domain = yaml.safe_load((ROOT / "domain" / "faq.yml").read_text(encoding="utf-8"))
+    return {
+        name.removeprefix("utter_"): variants[0]["text"]
+        for name, variants in domain["responses"].items()
+    }
 
 
 def format_faq_report(report: FaqReport, title: str = "") -> str:
@@ -124,4 +128,4 @@ def format_faq_report(report: FaqReport, title: str = "") -> str:
     return "\n".join(lines)
 
 
-__all__ = ["FaqReport", "evaluate_faq", "format_faq_report", "load_questions"]
+__all__ = ["FaqReport", "evaluate_faq", "faq_responses", "format_faq_report", "load_questions"]
