@@ -79,12 +79,7 @@ def _info(campaign: Campaign, row: Release) -> ReleaseInfo:
 def latest(database: Database, campaign: Campaign) -> Snapshot | None:
     """The latest release of the campaign, or None before the first one."""
     with database.session() as session:
-        row = session.scalars(
-            select(Release)
-            .where(Release.campaign == campaign.id)
-            .order_by(Release.number.desc())
-            .limit(1)
-        ).first()
+        row = _last_release(session, campaign.id)
         if row is None:
             return None
         cells = session.execute(
@@ -102,6 +97,16 @@ def latest(database: Database, campaign: Campaign) -> Snapshot | None:
         {(q, o, b): count for q, o, b, count, _ in cells},
         {(q, o, b): key for q, o, b, _, key in cells},
     )
+
+
+def _last_release(session, campaign_id: str) -> Release | None:  # type: ignore[no-untyped-def]
+    """The campaign's newest release row, or None before the first."""
+    return session.scalars(
+        select(Release)
+        .where(Release.campaign == campaign_id)
+        .order_by(Release.number.desc())
+        .limit(1)
+    ).first()
 
 
 def _live(session, campaign_id: str) -> dict[Counter, tuple[int, int]]:  # type: ignore[no-untyped-def]
@@ -151,12 +156,7 @@ def take_due(
         with database.session() as session:
             live = _live(session, campaign.id)
             total = sum(count for (q, o, _), (count, _) in live.items() if (q, o) == (ANY, ANY))
-            last = session.scalars(
-                select(Release)
-                .where(Release.campaign == campaign.id)
-                .order_by(Release.number.desc())
-                .limit(1)
-            ).first()
+            last = _last_release(session, campaign.id)
             since = total - (last.completions if last is not None else 0)
             if not (since >= campaign.release_every or (closed and since > 0)):
                 return None
