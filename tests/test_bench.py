@@ -183,9 +183,7 @@ def test_a_full_run_measures_at_telegrams_limit_and_at_the_bots_own_capacity():
     # ~107 messages/s offered, over the target's 100: 160 children, a message every 1-2 s each.
     assert E2E_LOADS["capacity"] == {"children": 160, "max_rate": 1000}
     assert parse_args(["--children", "20"]).loads == {"custom": {"children": 20, "max_rate": 30}}
-    assert parse_args(["--max-rate", "500"]).loads == {
-        "custom": {"children": 50, "max_rate": 500}
-    }
+    assert parse_args(["--max-rate", "500"]).loads == {"custom": {"children": 50, "max_rate": 500}}
     assert parse_args(["--quick"]).loads == {"quick": {"children": 5, "max_rate": 30}}
 
 

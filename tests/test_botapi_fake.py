@@ -56,8 +56,9 @@ def _seconds(value: int | dtm.timedelta) -> float:
     return value.total_seconds() if isinstance(value, dtm.timedelta) else value
 
 
-async def _raw(api: FakeBotApi, method: str, token: str = TOKEN,
-               **kwargs: object) -> tuple[int, dict]:
+async def _raw(
+    api: FakeBotApi, method: str, token: str = TOKEN, **kwargs: object
+) -> tuple[int, dict]:
     url = api.base_url.removesuffix("/bot") + f"/bot{token}/{method}"
     async with aiohttp.ClientSession() as session, session.post(url, **kwargs) as resp:
         return resp.status, await resp.json()
@@ -73,7 +74,8 @@ async def test_get_me_parses_into_a_full_ptb_user(api: FakeBotApi, bot: Bot) -> 
 
 @pytest.mark.asyncio
 async def test_send_message_is_recorded_and_returns_message_with_seconds_date(
-        api: FakeBotApi, bot: Bot) -> None:
+    api: FakeBotApi, bot: Bot
+) -> None:
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Sí", callback_data="yes")]])
     first = await bot.send_message(USER, "hola", reply_markup=keyboard)
     second = await bot.send_message(USER, "otra", reply_to_message_id=first.message_id)
@@ -88,7 +90,10 @@ async def test_send_message_is_recorded_and_returns_message_with_seconds_date(
     assert sent[1].reply_to_message_id == first.message_id and sent[1].method == "sendMessage"
     # PTB form-encodes everything; the recorded params are decoded back to real types.
     assert api.calls_to("sendMessage")[1] == {
-        "chat_id": USER, "text": "otra", "reply_parameters": {"message_id": first.message_id}}
+        "chat_id": USER,
+        "text": "otra",
+        "reply_parameters": {"message_id": first.message_id},
+    }
 
 
 @pytest.mark.asyncio
@@ -133,11 +138,16 @@ async def test_get_updates_times_out_empty(bot: Bot) -> None:
 async def test_push_helpers_produce_updates_ptb_can_parse(api: FakeBotApi, bot: Bot) -> None:
     card = await bot.send_message(USER, "¿Confirmas?")
     typo = api.push_text(USER, "corejido")["message"]["message_id"]
-    raws = [api.push_sticker(USER), api.push_photo(USER), api.push_voice(USER),
-            api.push_document(USER), api.push_location(USER),
-            api.push_edited_text(USER, "corregido", typo),
-            api.push_callback(USER, "confirm", card.message_id),
-            api.push_update({"my_chat_member": None})]
+    raws = [
+        api.push_sticker(USER),
+        api.push_photo(USER),
+        api.push_voice(USER),
+        api.push_document(USER),
+        api.push_location(USER),
+        api.push_edited_text(USER, "corregido", typo),
+        api.push_callback(USER, "confirm", card.message_id),
+        api.push_update({"my_chat_member": None}),
+    ]
     updates = [Update.de_json(raw, bot) for raw in raws]
     sticker, photo, voice, document, location, edited, callback, _ = updates
     assert sticker.message.sticker and photo.message.photo and voice.message.voice
@@ -163,8 +173,12 @@ async def test_fail_next_429_raises_retry_after(api: FakeBotApi, bot: Bot) -> No
 
 @pytest.mark.asyncio
 async def test_fail_next_migrate_raises_chat_migrated(api: FakeBotApi, bot: Bot) -> None:
-    api.fail_next("sendmessage", status=400, description="Bad Request: group chat was "
-                  "upgraded to a supergroup chat", migrate_to_chat_id=-1009999)
+    api.fail_next(
+        "sendmessage",
+        status=400,
+        description="Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=-1009999,
+    )
     with pytest.raises(ChatMigrated) as caught:
         await bot.send_message(-42, "x")
     assert caught.value.new_chat_id == -1009999
@@ -202,9 +216,13 @@ async def test_wrong_token_raises_invalid_token(api: FakeBotApi) -> None:
 @pytest.mark.asyncio
 async def test_unknown_method_is_404_and_any_casing_works(api: FakeBotApi) -> None:
     assert await _raw(api, "fooBar") == (
-        404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        404,
+        {"ok": False, "error_code": 404, "description": "Not Found"},
+    )
     assert await _raw(api, "getMe", token="1:X") == (
-        401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        401,
+        {"ok": False, "error_code": 401, "description": "Unauthorized"},
+    )
     status, body = await _raw(api, "SENDMESSAGE", json={"chat_id": USER, "text": "json"})
     assert status == 200 and body["result"]["text"] == "json"
     form = aiohttp.FormData({"chat_id": str(USER), "caption": "foto"})
@@ -236,7 +254,8 @@ async def test_edit_delete_and_commands_round_trip(api: FakeBotApi, bot: Bot) ->
 
 @pytest.mark.asyncio
 async def test_delay_with_delivery_records_message_although_client_times_out(
-        api: FakeBotApi) -> None:
+    api: FakeBotApi,
+) -> None:
     request = HTTPXRequest(read_timeout=0.2)
     async with Bot(TOKEN, base_url=api.base_url, request=request) as slow_bot:
         api.delay_next("sendMessage", 1.0)
@@ -290,5 +309,7 @@ async def test_real_application_long_polls_and_replies(api: FakeBotApi) -> None:
         await app.shutdown()
     assert welcome.text == "Bienvenida" and welcome.reply_markup is not None
     assert {(m.method, m.text) for m in replies[1:]} == {
-        ("sendMessage", "eco: hola"), ("editMessageText", "elegiste ok")}
+        ("sendMessage", "eco: hola"),
+        ("editMessageText", "elegiste ok"),
+    }
     assert len(api.calls_to("answerCallbackQuery")) == 1

@@ -174,9 +174,7 @@ async def test_borrar_drops_the_chat_id_of_an_open_case_and_says_nobody_can_writ
 
 
 @pytest.mark.rasa
-async def test_borrar_says_what_stays_on_the_phone_and_how_to_delete_the_chat(
-    assistant, database
-):
+async def test_borrar_says_what_stays_on_the_phone_and_how_to_delete_the_chat(assistant, database):
     engine = engine_for(assistant, database)
     replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "borrar"))
     said = replies[0].text

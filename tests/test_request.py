@@ -20,8 +20,7 @@ CHILD = 7_000_000_001
 
 def bot_for(api: FakeBotApi, request: AiohttpRequest) -> Bot:
     root = api.base_url.removesuffix("/bot")
-    return Bot(api.token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot",
-               request=request)
+    return Bot(api.token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot", request=request)
 
 
 async def test_a_message_with_buttons_reaches_telegram_as_sent():
@@ -31,7 +30,9 @@ async def test_a_message_with_buttons_reaches_telegram_as_sent():
         assert sent.text == "¿Quiere seguir? 💛"
         (message,) = api.sent
         assert (message.chat_id, message.text, message.method) == (
-            CHILD, "¿Quiere seguir? 💛", "sendMessage"
+            CHILD,
+            "¿Quiere seguir? 💛",
+            "sendMessage",
         )
         assert message.reply_markup == keyboard
 
@@ -70,8 +71,11 @@ async def test_a_server_that_is_down_is_a_network_error_naming_the_cause():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     request = AiohttpRequest(connect_timeout=1.0)
-    bot = Bot("424242:AAdownDownDownDownDownDownDownDown_xyz",
-              base_url=f"http://127.0.0.1:{port}/bot", request=request)
+    bot = Bot(
+        "424242:AAdownDownDownDownDownDownDownDown_xyz",
+        base_url=f"http://127.0.0.1:{port}/bot",
+        request=request,
+    )
     await request.initialize()
     try:
         with pytest.raises(NetworkError, match=r"aiohttp\.ClientConnectorError"):

@@ -360,9 +360,15 @@ async def test_the_text_of_a_forwarded_message_is_triaged(telegram, database, te
 
 async def test_a_poll_the_child_creates_is_triaged_question_and_options(telegram, database):
     poll = {
-        "id": "1", "question": "¿Qué hago?", "type": "regular", "total_voter_count": 0,
-        "is_closed": False, "is_anonymous": True, "allows_multiple_answers": False,
-        "allows_revoting": False, "members_only": False,
+        "id": "1",
+        "question": "¿Qué hago?",
+        "type": "regular",
+        "total_voter_count": 0,
+        "is_closed": False,
+        "is_anonymous": True,
+        "allows_multiple_answers": False,
+        "allows_revoting": False,
+        "members_only": False,
         "options": [
             {"persistent_id": "a", "text": "nada", "voter_count": 0},
             {"persistent_id": "b", "text": DISCLOSURE, "voter_count": 0},

@@ -1198,13 +1198,13 @@ def test_paid_jobs_family_help_and_sleepovers_are_not_child_labour(text: str) ->
     [
         ("¿es legal que un niño trabaje en una finca sin paga?", "informational"),
         ("para la tarea de estudios sociales: los chiquillos que trabajan sin paga", "homework"),
-        ("vi un reportaje de chamacos que duermen en una fábrica y trabajan hasta la madrugada",
-         "news"),
+        (
+            "vi un reportaje de chamacos que duermen en una fábrica y trabajan hasta la madrugada",
+            "news",
+        ),
     ],
 )
-def test_questions_homework_and_news_about_child_labour_stay_framed(
-    text: str, guard: str
-) -> None:
+def test_questions_homework_and_news_about_child_labour_stay_framed(text: str, guard: str) -> None:
     verdict = assess(text)
     assert not verdict.escalate
     assert verdict.guard == guard

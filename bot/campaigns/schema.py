@@ -290,8 +290,7 @@ class _Reader(NodeReader):
                     "encargados pedido fuera del bot"
                 ).format(bands=", ".join(children)),
                 _s(
-                    "agregue 'access_code' con el código del taller, o quite {bands} de "
-                    "'audience'"
+                    "agregue 'access_code' con el código del taller, o quite {bands} de 'audience'"
                 ).format(bands=", ".join(children)),
             )
 

@@ -29,9 +29,7 @@ def build_application(settings: Settings) -> Application:
         .token(settings.telegram_token)
         # Telegram's own limits (TELEGRAM_MAX_RATE, 30 msg/s by default, overall; 20/min
         # per group), with retries that honour retry_after.
-        .rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3)
-        )
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3))
         .concurrent_updates(PerChatUpdateProcessor())
         # PTB's defaults (256 connections for sending, one for getUpdates), over aiohttp.
         .request(AiohttpRequest(connection_pool_size=256))

@@ -89,7 +89,8 @@ class AiohttpRequest(BaseRequest):
         return aiohttp.ClientTimeout(
             total=sum(known) if len(known) == len(parts) else None,
             # aiohttp's `connect` covers waiting for a free connection and connecting.
-            connect=None if parts["pool"] is None or parts["connect"] is None
+            connect=None
+            if parts["pool"] is None or parts["connect"] is None
             else parts["pool"] + parts["connect"],
             sock_connect=parts["connect"],
             sock_read=parts["read"],

@@ -35,19 +35,50 @@ _Handler = Callable[[JsonDict], Any]  # may return an awaitable (getUpdates long
 # PTB 22 posts application/x-www-form-urlencoded (multipart for files) where every
 # non-string value is JSON-encoded, so objects, ints and bools arrive as strings.
 _JSON_KEYS = frozenset(
-    {"reply_markup", "reply_parameters", "commands", "scope", "allowed_updates",
-     "entities", "caption_entities", "link_preview_options"}
+    {
+        "reply_markup",
+        "reply_parameters",
+        "commands",
+        "scope",
+        "allowed_updates",
+        "entities",
+        "caption_entities",
+        "link_preview_options",
+    }
 )
-_INT_KEYS = frozenset({"chat_id", "message_id", "offset", "limit", "reply_to_message_id",
-                       "message_thread_id", "cache_time", "user_id"})
-_BOOL_KEYS = frozenset({"show_alert", "drop_pending_updates", "disable_notification",
-                        "protect_content", "allow_sending_without_reply"})
-_NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and "
-                 "reply markup are exactly the same as a current content and reply markup "
-                 "of the message")
+_INT_KEYS = frozenset(
+    {
+        "chat_id",
+        "message_id",
+        "offset",
+        "limit",
+        "reply_to_message_id",
+        "message_thread_id",
+        "cache_time",
+        "user_id",
+    }
+)
+_BOOL_KEYS = frozenset(
+    {
+        "show_alert",
+        "drop_pending_updates",
+        "disable_notification",
+        "protect_content",
+        "allow_sending_without_reply",
+    }
+)
+_NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and "
+    "reply markup are exactly the same as a current content and reply markup "
+    "of the message"
+)
 _BLOCKED = "Forbidden: bot was blocked by the user"
-_DEFAULT_DESCRIPTIONS = {400: "Bad Request", 403: _BLOCKED, 500: "Internal Server Error",
-                         502: "Bad Gateway"}
+_DEFAULT_DESCRIPTIONS = {
+    400: "Bad Request",
+    403: _BLOCKED,
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
 
 
 @dataclass
@@ -106,8 +137,12 @@ def _utf16_len(text: str) -> int:
 class FakeBotApi:
     """Fake Telegram Bot API server; see the module docstring."""
 
-    def __init__(self, token: str = "123:ABC", bot_username: str = "voz_segura_test_bot",
-                 bot_first_name: str = "Voz Segura") -> None:
+    def __init__(
+        self,
+        token: str = "123:ABC",
+        bot_username: str = "voz_segura_test_bot",
+        bot_first_name: str = "Voz Segura",
+    ) -> None:
         self.token = token
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
@@ -132,19 +167,27 @@ class FakeBotApi:
         self._changed = _Signal()
         self._stopped = asyncio.Event()
         methods: dict[str, _Handler] = {
-            "getMe": self._get_me, "getUpdates": self._get_updates,
-            "deleteWebhook": self._delete_webhook, "setWebhook": self._set_webhook,
-            "getWebhookInfo": lambda p: {"url": self.webhook_url, "has_custom_certificate": False,
-                                         "pending_update_count": len(self._updates)},
+            "getMe": self._get_me,
+            "getUpdates": self._get_updates,
+            "deleteWebhook": self._delete_webhook,
+            "setWebhook": self._set_webhook,
+            "getWebhookInfo": lambda p: {
+                "url": self.webhook_url,
+                "has_custom_certificate": False,
+                "pending_update_count": len(self._updates),
+            },
             "setMyCommands": self._set_my_commands,
             "getMyCommands": lambda p: self.commands.get(self._commands_key(p), []),
             "deleteMyCommands": self._delete_my_commands,
-            "sendMessage": self._send_message, "sendPhoto": self._send_photo,
+            "sendMessage": self._send_message,
+            "sendPhoto": self._send_photo,
             "sendChatAction": lambda p: bool(self._target_chat(p)),
             "editMessageText": lambda p: self._edit(p, "editMessageText", str(p.get("text", ""))),
             "editMessageReplyMarkup": lambda p: self._edit(p, "editMessageReplyMarkup", None),
-            "deleteMessage": self._delete_message, "answerCallbackQuery": lambda p: True,
-            "close": lambda p: True, "logOut": lambda p: True,
+            "deleteMessage": self._delete_message,
+            "answerCallbackQuery": lambda p: True,
+            "close": lambda p: True,
+            "logOut": lambda p: True,
         }
         self._methods = {name.lower(): handler for name, handler in methods.items()}
 
@@ -182,22 +225,33 @@ class FakeBotApi:
         await self.stop()
 
     # ------------------------------------------------------------ fault control
-    def fail_next(self, method: str, *, status: int, description: str | None = None,
-                  retry_after: int | None = None, migrate_to_chat_id: int | None = None,
-                  times: int = 1, chat_id: int | None = None) -> None:
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int,
+        description: str | None = None,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+        times: int = 1,
+        chat_id: int | None = None,
+    ) -> None:
         """Answer the next ``times`` calls of ``method`` (to ``chat_id`` only, if given)
         with a Telegram-shaped error."""
         pairs = (("retry_after", retry_after), ("migrate_to_chat_id", migrate_to_chat_id))
         parameters = {key: value for key, value in pairs if value is not None}
         if description is None:
-            description = (f"Too Many Requests: retry after {retry_after}" if status == 429
-                           else _DEFAULT_DESCRIPTIONS.get(status, "Error"))
+            description = (
+                f"Too Many Requests: retry after {retry_after}"
+                if status == 429
+                else _DEFAULT_DESCRIPTIONS.get(status, "Error")
+            )
         for _ in range(times):
             self._faults[method.lower()].append(
-                (chat_id, _ApiError(status, description, parameters)))
+                (chat_id, _ApiError(status, description, parameters))
+            )
 
-    def delay_next(self, method: str, seconds: float, times: int = 1,
-                   deliver: bool = True) -> None:
+    def delay_next(self, method: str, seconds: float, times: int = 1, deliver: bool = True) -> None:
         """Sleep ``seconds`` before answering the next ``times`` calls of ``method``.
 
         ``deliver=True`` performs the call *before* sleeping (a timeout after
@@ -222,8 +276,9 @@ class FakeBotApi:
     def calls_to(self, method: str) -> list[JsonDict]:
         return [p for name, p in self.calls if name.lower() == method.lower()]
 
-    async def wait_for_sent(self, count: int = 1, chat_id: int | None = None,
-                            timeout: float = 10.0, since: int = 0) -> list[SentMessage]:
+    async def wait_for_sent(
+        self, count: int = 1, chat_id: int | None = None, timeout: float = 10.0, since: int = 0
+    ) -> list[SentMessage]:
         """Wait until ``count`` messages (to ``chat_id`` if given) exist in ``sent[since:]``."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -236,7 +291,8 @@ class FakeBotApi:
                 listing = "\n".join(f"  {m}" for m in self.sent) or "  (nothing)"
                 raise AssertionError(
                     f"expected {count} sent message(s) to chat {chat_id} since #{since} "
-                    f"within {timeout}s, got {len(found)}; all sent:\n{listing}")
+                    f"within {timeout}s, got {len(found)}; all sent:\n{listing}"
+                )
             await self._changed.wait(remaining)
 
     # ------------------------------------------------------------ push helpers
@@ -248,33 +304,53 @@ class FakeBotApi:
         self._changed.fire()
         return update
 
-    def push_text(self, user_id: int, text: str, chat_id: int | None = None,
-                  first_name: str = "Ana", username: str | None = None) -> JsonDict:
+    def push_text(
+        self,
+        user_id: int,
+        text: str,
+        chat_id: int | None = None,
+        first_name: str = "Ana",
+        username: str | None = None,
+    ) -> JsonDict:
         user = self._user(user_id, first_name, username)
         msg = self._new_message(user_id if chat_id is None else chat_id, user, text=text)
         return self.push_update({"message": self._with_entities(msg)})
 
-    def push_group_text(self, chat_id: int, user_id: int, text: str,
-                        reply_to_message_id: int | None = None) -> JsonDict:
-        msg = self._new_message(chat_id, self._user(user_id), text=text,
-                                reply_to=reply_to_message_id, stub_unknown=True)
+    def push_group_text(
+        self, chat_id: int, user_id: int, text: str, reply_to_message_id: int | None = None
+    ) -> JsonDict:
+        msg = self._new_message(
+            chat_id, self._user(user_id), text=text, reply_to=reply_to_message_id, stub_unknown=True
+        )
         return self.push_update({"message": self._with_entities(msg)})
 
-    def push_callback(self, user_id: int, data: str, message_id: int,
-                      chat_id: int | None = None) -> JsonDict:
+    def push_callback(
+        self, user_id: int, data: str, message_id: int, chat_id: int | None = None
+    ) -> JsonDict:
         chat_id = user_id if chat_id is None else chat_id
         # A copy: later edits by the bot must not rewrite an already queued update.
         known = self._messages.get((chat_id, message_id))
         message = dict(known) if known else self._stub(chat_id, message_id)
-        return self.push_update({"callback_query": {
-            "id": secrets.token_hex(8), "from": self._user(user_id), "data": data,
-            "chat_instance": str(chat_id), "message": message}})
+        return self.push_update(
+            {
+                "callback_query": {
+                    "id": secrets.token_hex(8),
+                    "from": self._user(user_id),
+                    "data": data,
+                    "chat_instance": str(chat_id),
+                    "message": message,
+                }
+            }
+        )
 
     def post_as_bot(self, chat_id: int, text: str, buttons: list[list[str]]) -> JsonDict:
         """A message the bot sent earlier (e.g. a card resent after a group migrated), with
         inline buttons carrying `buttons` as callback data; not counted in `sent`."""
-        markup = {"inline_keyboard": [[{"text": data, "callback_data": data} for data in row]
-                                      for row in buttons]}
+        markup = {
+            "inline_keyboard": [
+                [{"text": data, "callback_data": data} for data in row] for row in buttons
+            ]
+        }
         return self._new_message(chat_id, self._bot_user(), text=text, reply_markup=markup)
 
     def push_edited_text(self, user_id: int, text: str, message_id: int) -> JsonDict:
@@ -299,8 +375,11 @@ class FakeBotApi:
         shapes: dict[str, Any] = {
             "photo": self._photo_sizes(),
             "video": {**self._file("video"), "width": 640, "height": 480, "duration": 5},
-            "document": {**self._file("doc"), "file_name": "captura.pdf",
-                         "mime_type": "application/pdf"},
+            "document": {
+                **self._file("doc"),
+                "file_name": "captura.pdf",
+                "mime_type": "application/pdf",
+            },
             "animation": {**self._file("gif"), "width": 320, "height": 240, "duration": 2},
         }
         fields = {kind: shapes[kind]}
@@ -309,31 +388,48 @@ class FakeBotApi:
         return fields
 
     def push_sticker(self, user_id: int) -> JsonDict:
-        return self._push_media(user_id, sticker={
-            **self._file("sticker"), "type": "regular", "width": 512, "height": 512,
-            "is_animated": False, "is_video": False, "emoji": "🙂"})
+        return self._push_media(
+            user_id,
+            sticker={
+                **self._file("sticker"),
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": "🙂",
+            },
+        )
 
     def push_photo(self, user_id: int) -> JsonDict:
         return self._push_media(user_id, photo=self._photo_sizes())
 
     def push_voice(self, user_id: int) -> JsonDict:
-        return self._push_media(user_id, voice={
-            **self._file("voice"), "duration": 3, "mime_type": "audio/ogg"})
+        return self._push_media(
+            user_id, voice={**self._file("voice"), "duration": 3, "mime_type": "audio/ogg"}
+        )
 
     def push_document(self, user_id: int) -> JsonDict:
-        return self._push_media(user_id, document={
-            **self._file("doc"), "file_name": "file.pdf", "mime_type": "application/pdf"})
+        return self._push_media(
+            user_id,
+            document={**self._file("doc"), "file_name": "file.pdf", "mime_type": "application/pdf"},
+        )
 
     def push_location(self, user_id: int) -> JsonDict:
         return self._push_media(user_id, location={"latitude": 19.4326, "longitude": -99.1332})
 
     # ------------------------------------------------------------ object shapes
     def _bot_user(self) -> JsonDict:
-        return {"id": self.bot_id, "is_bot": True, "first_name": self.bot_first_name,
-                "username": self.bot_username}
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": self.bot_first_name,
+            "username": self.bot_username,
+        }
 
-    def _user(self, user_id: int, first_name: str | None = None,
-              username: str | None = None) -> JsonDict:
+    def _user(
+        self, user_id: int, first_name: str | None = None, username: str | None = None
+    ) -> JsonDict:
         # push_text names the user; other helpers reuse what is known.
         if user_id not in self._users or first_name is not None:
             user: JsonDict = {"id": user_id, "is_bot": False, "first_name": first_name or "Ana"}
@@ -345,8 +441,11 @@ class FakeBotApi:
     def _chat(self, chat_id: int) -> JsonDict:
         if chat_id > 0:
             user = self._users.get(chat_id, {})
-            return {"id": chat_id, "type": "private",
-                    **{k: user[k] for k in ("first_name", "username") if k in user}}
+            return {
+                "id": chat_id,
+                "type": "private",
+                **{k: user[k] for k in ("first_name", "username") if k in user},
+            }
         # Supergroup ids look like -100xxxxxxxxxx; basic groups are plain negatives.
         kind = "supergroup" if str(chat_id).startswith("-100") else "group"
         return {"id": chat_id, "type": kind, "title": f"Test group {chat_id}"}
@@ -354,21 +453,32 @@ class FakeBotApi:
     def _stub(self, chat_id: int, message_id: int) -> JsonDict:
         return {"message_id": message_id, "date": int(time.time()), "chat": self._chat(chat_id)}
 
-    def _new_message(self, chat_id: int, sender: JsonDict, reply_to: int | None = None,
-                     stub_unknown: bool = False, **fields: Any) -> JsonDict:
+    def _new_message(
+        self,
+        chat_id: int,
+        sender: JsonDict,
+        reply_to: int | None = None,
+        stub_unknown: bool = False,
+        **fields: Any,
+    ) -> JsonDict:
         # One id sequence per chat shared by user and bot messages, as in Telegram.
         self._next_message_id[chat_id] += 1
-        msg: JsonDict = {"message_id": self._next_message_id[chat_id],
-                         "date": int(time.time()), "chat": self._chat(chat_id),
-                         "from": sender, **fields}
+        msg: JsonDict = {
+            "message_id": self._next_message_id[chat_id],
+            "date": int(time.time()),
+            "chat": self._chat(chat_id),
+            "from": sender,
+            **fields,
+        }
         if reply_to is not None:
             original = self._messages.get((chat_id, reply_to))
             if original is None and stub_unknown:
                 original = self._stub(chat_id, reply_to)
             if original is not None:
                 # Telegram does not nest replies more than one level deep.
-                msg["reply_to_message"] = {k: v for k, v in original.items()
-                                           if k != "reply_to_message"}
+                msg["reply_to_message"] = {
+                    k: v for k, v in original.items() if k != "reply_to_message"
+                }
         self._messages[(chat_id, msg["message_id"])] = msg
         return msg
 
@@ -378,27 +488,31 @@ class FakeBotApi:
         text = msg.get("text", "")
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
-            msg["entities"] = [{"type": "bot_command", "offset": 0,
-                                "length": _utf16_len(command)}]
+            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command)}]
         return msg
 
     @staticmethod
     def _file(prefix: str) -> JsonDict:
-        return {"file_id": f"{prefix}-{secrets.token_hex(6)}",
-                "file_unique_id": secrets.token_hex(4), "file_size": 1024}
+        return {
+            "file_id": f"{prefix}-{secrets.token_hex(6)}",
+            "file_unique_id": secrets.token_hex(4),
+            "file_size": 1024,
+        }
 
     def _photo_sizes(self) -> list[JsonDict]:
         return [{**self._file("photo"), "width": w, "height": w} for w in (90, 320, 800)]
 
     def _push_media(self, user_id: int, **fields: Any) -> JsonDict:
-        return self.push_update({"message": self._new_message(user_id, self._user(user_id),
-                                                              **fields)})
+        return self.push_update(
+            {"message": self._new_message(user_id, self._user(user_id), **fields)}
+        )
 
     def _record(self, msg: JsonDict, method: str, markup: JsonDict | None) -> None:
         reply = msg.get("reply_to_message", {}).get("message_id")
         text = str(msg.get("text") or msg.get("caption") or "")
-        self.sent.append(SentMessage(msg["chat"]["id"], text, markup, msg["message_id"], method,
-                                     reply))
+        self.sent.append(
+            SentMessage(msg["chat"]["id"], text, markup, msg["message_id"], method, reply)
+        )
         self._changed.fire()
 
     # ------------------------------------------------------------ HTTP plumbing
@@ -411,8 +525,10 @@ class FakeBotApi:
                 for key, value in (await request.post()).items():
                     if isinstance(value, web.FileField):
                         with value.file:  # aiohttp spools uploads to a temp file
-                            params[key] = {"filename": value.filename,
-                                           "size": len(value.file.read())}
+                            params[key] = {
+                                "filename": value.filename,
+                                "size": len(value.file.read()),
+                            }
                     else:
                         params[key] = value
         for key, value in params.items():
@@ -436,7 +552,7 @@ class FakeBotApi:
         except ValueError:
             params = {}
         is_bot_path = request.path.startswith("/bot")
-        token, _, method = request.path[len("/bot"):].partition("/")
+        token, _, method = request.path[len("/bot") :].partition("/")
         self.calls.append((method, params))
         try:
             if not is_bot_path:
@@ -447,8 +563,7 @@ class FakeBotApi:
                 raise _ApiError(404, "Not Found")
             result = await self._dispatch(request, method.lower(), params)
         except _ApiError as err:
-            body: JsonDict = {"ok": False, "error_code": err.status,
-                              "description": err.description}
+            body: JsonDict = {"ok": False, "error_code": err.status, "description": err.description}
             if err.parameters:
                 body["parameters"] = err.parameters
             return web.json_response(body, status=err.status)
@@ -491,14 +606,22 @@ class FakeBotApi:
     # ----------------------------------------------------------------- methods
     def _get_me(self, params: JsonDict) -> JsonDict:
         # PTB 22's User.de_json needs is_bot; the can_*/supports_* flags complete getMe.
-        return {**self._bot_user(), "can_join_groups": True,
-                "can_read_all_group_messages": False, "supports_inline_queries": False,
-                "can_connect_to_business": False, "has_main_web_app": False}
+        return {
+            **self._bot_user(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     async def _get_updates(self, params: JsonDict) -> list[JsonDict]:
         if self.webhook_url:
-            raise _ApiError(409, "Conflict: can't use getUpdates method while webhook is "
-                                 "active; use deleteWebhook to delete the webhook first")
+            raise _ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is "
+                "active; use deleteWebhook to delete the webhook first",
+            )
         offset = _int(params, "offset", 0) or 0
         limit = min(max(_int(params, "limit", 100) or 100, 1), 100)
         timeout = float(params.get("timeout") or 0)
@@ -546,8 +669,11 @@ class FakeBotApi:
     def _outgoing(self, params: JsonDict, method: str, **fields: Any) -> JsonDict:
         chat_id = self._target_chat(params)
         reply_params = params.get("reply_parameters")
-        reply_to = (_int(reply_params, "message_id") if isinstance(reply_params, dict)
-                    else _int(params, "reply_to_message_id"))
+        reply_to = (
+            _int(reply_params, "message_id")
+            if isinstance(reply_params, dict)
+            else _int(params, "reply_to_message_id")
+        )
         markup = params.get("reply_markup")
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             # Telegram echoes only inline keyboards; PTB would fail to parse others.
