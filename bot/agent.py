@@ -277,7 +277,8 @@ class RasaAssistant:
         messages = [Message(data={"text": text})]
         for component in self._nlu or ():
             messages = component.process(messages)
-        return messages[0].as_dict(only_output_properties=True)
+        parsed: dict[str, Any] = messages[0].as_dict(only_output_properties=True)
+        return parsed
 
     async def forget(self, user: str) -> None:
         """/borrar: Rasa keeps no tracker for anyone (see the module docstring); this drops

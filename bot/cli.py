@@ -24,13 +24,21 @@ import asyncio
 import getpass
 import json
 import sys
-from typing import TextIO
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from bot.campaigns.schema import CampaignError
 from bot.i18n import _s
 from bot.settings import Settings, SettingsError
 from bot.storage import DatabaseUnavailable
 from consent import BandsError
+
+if TYPE_CHECKING:  # imported where used: Rasa costs seconds to import
+    from bot.agent import RasaAssistant
+    from bot.engine import Assistant
+
+T = TypeVar("T")
 
 
 def _chat(settings: Settings) -> int:
@@ -82,8 +90,6 @@ def _run(settings: Settings) -> int:
 def _rotate_key(settings: Settings, old_key_file: str | None, confirmed: bool) -> int:
     """The new key is the usual one (VOZ_SECRET_KEY or the key file); the old one is read
     from a file the operator names, so it never appears in a command line or history."""
-    from pathlib import Path
-
     from bot.privacy import load_key
     from bot.rotation import rotate
     from bot.storage import Database
@@ -129,7 +135,7 @@ def _train(settings: Settings, force: bool) -> int:
     return 0
 
 
-async def triage_lines(assistant, lines: TextIO, out: TextIO) -> int:  # type: ignore[no-untyped-def]
+async def triage_lines(assistant: Assistant, lines: TextIO, out: TextIO) -> int:
     """Triage each JSON line; a malformed line gets an error line in its place, so output
     stays aligned with input. Returns how many lines were malformed."""
     from bot.triage import Triage
@@ -156,7 +162,7 @@ async def triage_lines(assistant, lines: TextIO, out: TextIO) -> int:  # type: i
     return bad
 
 
-def _quiet_assistant(settings: Settings):  # type: ignore[no-untyped-def]
+def _quiet_assistant(settings: Settings) -> RasaAssistant:
     """The assistant (Rasa and the triage model), trained if needed, with logs at WARNING
     and whatever Rasa prints while training sent to stderr, so stdout stays the report."""
     import contextlib
@@ -168,10 +174,8 @@ def _quiet_assistant(settings: Settings):  # type: ignore[no-untyped-def]
         return agent.RasaAssistant.load(agent.train(settings.model_dir))
 
 
-def _labelled(path: str, load):  # type: ignore[no-untyped-def]
+def _labelled(path: str, load: Callable[[Path], T]) -> T | None:
     """The rows of a labelled file, or None after saying on stderr why it cannot be read."""
-    from pathlib import Path
-
     from bot.triage.evaluation import LabelError
 
     try:
@@ -194,7 +198,7 @@ def _triage(settings: Settings, text: str | None) -> int:
 
 
 def _evaluate(settings: Settings, path: str) -> int:
-    from bot.triage import Triage
+    from bot.triage import Triage, Verdict
     from bot.triage.evaluation import evaluate, format_report, load_rows
 
     rows = _labelled(path, load_rows)
@@ -203,7 +207,7 @@ def _evaluate(settings: Settings, path: str) -> int:
     assistant = _quiet_assistant(settings)
     triage = Triage(assistant.triage_model)
 
-    async def verdicts():  # type: ignore[no-untyped-def]
+    async def verdicts() -> list[Verdict]:
         return [triage.assess(row["text"], await assistant.parse(row["text"])) for row in rows]
 
     print(format_report(evaluate(rows, asyncio.run(verdicts())), title=path))
@@ -271,8 +275,6 @@ def _migrate(settings: Settings) -> int:
 
 
 def _results(settings: Settings, campaign_id: str, form: str, chart_dir: str | None) -> int:
-    from pathlib import Path
-
     from bot.campaigns import results
     from bot.campaigns.launch import CampaignRegistry, UnknownCampaign
     from bot.campaigns.report import as_html
@@ -291,7 +293,7 @@ def _results(settings: Settings, campaign_id: str, form: str, chart_dir: str | N
     if published is None:  # no release yet: nothing is published, live counts never are
         print(results.none_yet(campaign), file=sys.stderr)
         return 0
-    render = {
+    render: dict[str, Callable[[results.Results], str]] = {
         "table": lambda r: results.as_table(r, closed=closed),
         "csv": results.as_csv,
         "json": results.as_json,

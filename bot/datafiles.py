@@ -50,7 +50,8 @@ class DataFileError(ValueError):
 
 def line_of(node: yaml.Node) -> int:
     """The 1-based line a node starts on."""
-    return node.start_mark.line + 1
+    line: int = node.start_mark.line  # PyYAML ships no types: the mark's line is an int
+    return line + 1
 
 
 def load_yaml(path: Path, error: type[DataFileError] = DataFileError) -> yaml.Node | None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import warnings
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from telegram.error import (
     BadRequest,
@@ -33,6 +34,9 @@ from telegram.error import (
     RetryAfter,
     TimedOut,
 )
+
+if TYPE_CHECKING:
+    from telegram import Bot
 
 
 class DeliveryError(Exception):
@@ -108,7 +112,7 @@ def classify(error: Exception) -> DeliveryError:
     return Transient(type(error).__name__)  # InvalidToken, Conflict, ...
 
 
-def own_bot(token: str, api_base_url: str | None, pool_size: int, timeout: float):  # type: ignore[no-untyped-def]
+def own_bot(token: str, api_base_url: str | None, pool_size: int, timeout: float) -> Bot:
     """A `telegram.Bot` with its own connection pool and no rate limiter queue, so what it
     sends never waits behind the replies to children. `api_base_url` is
     TELEGRAM_API_BASE_URL, the server root without "/bot". Use it inside ``async with``.

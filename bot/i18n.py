@@ -31,9 +31,15 @@ from __future__ import annotations
 import functools
 import gettext
 import os
+from collections.abc import Sequence
 from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import ROOT
+
+if TYPE_CHECKING:  # Babel is imported where used: the bot's start needs only gettext
+    from babel.messages.catalog import Catalog
 
 LOCALES = ROOT / "locales"
 DOMAIN = "messages"
@@ -146,11 +152,11 @@ PLURAL_FORMS = {"es": "nplurals=2; plural=(n != 1);", "en": "nplurals=2; plural=
 SAME_AS_SOURCE = "same in English"
 
 
-def _catalog_path(language: str, domain: str = DOMAIN):  # type: ignore[no-untyped-def]
+def _catalog_path(language: str, domain: str = DOMAIN) -> Path:
     return LOCALES / language / "LC_MESSAGES" / f"{domain}.po"
 
 
-def extract(domain: str = DOMAIN):  # type: ignore[no-untyped-def]
+def extract(domain: str = DOMAIN) -> Catalog:
     """Every string the domain's functions mark in the sources (`_("...")` for messages;
     `_s("...")`, `N_("...")`, and `_sn("...", "...", n)` as one plural entry, for staff), as
     a Babel catalog (the template)."""
@@ -167,7 +173,7 @@ def extract(domain: str = DOMAIN):  # type: ignore[no-untyped-def]
     return template
 
 
-def _read(language: str, domain: str = DOMAIN):  # type: ignore[no-untyped-def]
+def _read(language: str, domain: str = DOMAIN) -> Catalog:
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po
 
@@ -181,7 +187,7 @@ def _read(language: str, domain: str = DOMAIN):  # type: ignore[no-untyped-def]
         return read_po(handle, locale=language)
 
 
-def _singular(message_id: str | tuple[str, ...]) -> str:
+def _singular(message_id: str | Sequence[str]) -> str:
     """The msgid of an entry, plural or not (a plural entry's id is (singular, plural))."""
     return message_id if isinstance(message_id, str) else message_id[0]
 
@@ -219,7 +225,10 @@ def update() -> list[str]:
                 elif language == SOURCE_LANGUAGE and not message.string:
                     message.string = message.id
                 if message.id not in known:
-                    translated = all(message.string) if message.pluralizable else message.string
+                    # A plural entry's msgstr is a tuple by now (forms above).
+                    translated = (
+                        all(message.string or ()) if message.pluralizable else message.string
+                    )
                     state = "" if translated else " (to translate)"
                     shown = _singular(message.id)[:50]
                     changes.append(f"{domain}/{language}: new {shown!r}{state}")
@@ -280,8 +289,9 @@ def problems() -> list[str]:
                         (entry.id[min(index, 1)], strings[index], f" (msgstr[{index}])")
                         for index in range(catalog.num_plurals)
                     ]
-                else:
-                    forms = [(entry.id, entry.string, "")]
+                else:  # a singular entry's id and msgstr are strings
+                    string = entry.string if isinstance(entry.string, str) else ""
+                    forms = [(_singular(entry.id), string, "")]
                 for index, (source, form, name) in enumerate(forms):
                     allowed = [placeholders(source)]
                     if index == 0 and entry.pluralizable:

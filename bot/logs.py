@@ -82,20 +82,22 @@ class RedactTokens(logging.Filter):
         return True
 
 
-def _masking_factory(make: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+class _MaskingFactory:
     """Records are masked as they are made, so that a handler without RedactTokens (a
     library's, a test's) still prints the masked message and traceback."""
 
-    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = make(*args, **kwargs)
+    masking = True  # configure() wraps the record factory once, not again on each call
+
+    def __init__(self, make: Callable[..., logging.LogRecord]) -> None:
+        self.make = make
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.make(*args, **kwargs)
         try:
             RedactTokens().filter(record)
         except Exception:  # noqa: BLE001 - a bad format string fails in the handler, as usual
             pass
         return record
-
-    factory.masking = True  # type: ignore[attr-defined]
-    return factory
 
 
 class SafeFormatter(logging.Formatter):
@@ -152,5 +154,5 @@ def configure(level: str = "INFO", stream: IO[str] | None = None) -> None:
     sys.excepthook = _log_uncaught
     make = logging.getLogRecordFactory()
     if not getattr(make, "masking", False):
-        logging.setLogRecordFactory(_masking_factory(make))
+        logging.setLogRecordFactory(_MaskingFactory(make))
     quiet_libraries()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -83,11 +83,12 @@ class ConsentFlow:
     def receipt(self, user: str, campaign: str) -> ConsentReceipt | None:
         """The child's receipt for the campaign under the current text of their band."""
         with self.database.session() as session:
-            for receipt in session.scalars(
+            receipts: Iterable[ConsentReceipt] = session.scalars(
                 select(ConsentReceipt).where(
                     ConsentReceipt.user == user, ConsentReceipt.campaign == campaign
                 )
-            ):
+            )
+            for receipt in receipts:
                 band = self.bands.get(receipt.band)
                 if band is not None and receipt.text_version == self._version(campaign, band):
                     return receipt
@@ -105,12 +106,13 @@ class ConsentFlow:
     def band(self, user: str) -> str | None:
         """The band the child gave with their latest receipt (to word lessons for them)."""
         with self.database.session() as session:
-            return session.scalars(
+            band: str | None = session.scalars(
                 select(ConsentReceipt.band)
                 .where(ConsentReceipt.user == user)
                 .order_by(ConsentReceipt.id.desc())
                 .limit(1)
             ).first()
+        return band
 
     def step(self, user: str) -> str | None:
         with self.database.read() as connection:

@@ -61,7 +61,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import delete, func, select, update
@@ -229,19 +229,20 @@ class Outreach:
 
     def subscriber_count(self) -> int:
         with self.database.session() as session:
-            return session.scalar(select(func.count()).select_from(Subscription)) or 0
+            count: int | None = session.scalar(select(func.count()).select_from(Subscription))
+        return count or 0
 
     def _remove(self, user: str, deliveries_count: bool = False) -> int:
         with self.database.session() as session:
-            subscriptions = session.execute(
+            subscriptions: int = session.execute(
                 delete(Subscription).where(Subscription.user == user)
             ).rowcount
-            deliveries = session.execute(
+            deliveries: int = session.execute(
                 delete(BroadcastDelivery).where(BroadcastDelivery.user == user)
             ).rowcount
         return subscriptions + (deliveries if deliveries_count else 0)
 
-    def _today(self):  # type: ignore[no-untyped-def]
+    def _today(self) -> date:
         return self.clock().date()
 
     # -- broadcasts -----------------------------------------------------------------------

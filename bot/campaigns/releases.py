@@ -36,6 +36,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.campaigns.tables import ANY, AnswerCounter, Release, ReleaseCounter
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from bot.campaigns.model import Campaign
     from bot.storage import Database
 
@@ -99,17 +101,18 @@ def latest(database: Database, campaign: Campaign) -> Snapshot | None:
     )
 
 
-def _last_release(session, campaign_id: str) -> Release | None:  # type: ignore[no-untyped-def]
+def _last_release(session: Session, campaign_id: str) -> Release | None:
     """The campaign's newest release row, or None before the first."""
-    return session.scalars(
+    release: Release | None = session.scalars(
         select(Release)
         .where(Release.campaign == campaign_id)
         .order_by(Release.number.desc())
         .limit(1)
     ).first()
+    return release
 
 
-def _live(session, campaign_id: str) -> dict[Counter, tuple[int, int]]:  # type: ignore[no-untyped-def]
+def _live(session: Session, campaign_id: str) -> dict[Counter, tuple[int, int]]:
     query = select(
         AnswerCounter.question,
         AnswerCounter.option,

@@ -27,6 +27,7 @@ from bot.campaigns.model import (
     Condition,
     Option,
     Question,
+    QuestionType,
     Wording,
 )
 from bot.datafiles import DataFileError, NodeReader, line_of, load_yaml, suggest, yml_files
@@ -48,7 +49,7 @@ RESERVED_OPTION_IDS = {
     SKIP: N_("el botón «Prefiero no responder»"),
     "done": N_("el botón «Listo»"),
 }
-QUESTION_TYPES = ("single", "multiple", "scale", "yes_no")
+QUESTION_TYPES: tuple[QuestionType, ...] = ("single", "multiple", "scale", "yes_no")
 CHOICE_TYPES = ("single", "multiple")
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 ACCESS_CODE_LENGTH = (4, 32)
@@ -406,7 +407,7 @@ class _Reader(NodeReader):
         show_if = None
         if "show_if" in fields:
             show_if = self.condition(fields["show_if"][1], what, earlier, question_id)
-        return Question(question_id, kind, text, tuple(options), show_if)  # type: ignore[arg-type]
+        return Question(question_id, kind, text, tuple(options), show_if)
 
     def options(self, node: yaml.Node, what: str, audience: frozenset[str]) -> list[Option]:
         items = self.sequence(

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import Insert
 
 from bot.campaigns import releases
 from bot.campaigns.model import SKIP, Campaign, Question
@@ -155,7 +156,8 @@ class Surveys:
         self.abandon(user)
         with self.database.session() as session:
             rows = session.query(Participation).filter(Participation.user == user)
-            return rows.delete(synchronize_session=False)
+            deleted: int = rows.delete(synchronize_session=False)
+        return deleted
 
     # -- pieces -----------------------------------------------------------------------------
 
@@ -238,7 +240,7 @@ class Surveys:
             return False
         return True
 
-    def _increment(self, campaign: str, question: str, option: str, band: str, key: int):  # type: ignore[no-untyped-def]
+    def _increment(self, campaign: str, question: str, option: str, band: str, key: int) -> Insert:
         # An atomic upsert, so concurrent completions never lose a count or a key.
         dialect = postgresql if self.database.engine.dialect.name == "postgresql" else sqlite
         statement = dialect.insert(AnswerCounter).values(

@@ -667,7 +667,8 @@ class _Importer:
         return {"question": target, "answer": answers[0] if len(answers) == 1 else answers}
 
 
-class _Dumper(yaml.SafeDumper):
+# PyYAML ships no types (types-PyYAML is not installed), so SafeDumper is Any to mypy.
+class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
     """Writes a wording shared by two questions' options twice, not as a YAML alias that a
     facilitator would not recognise."""
 
@@ -693,7 +694,7 @@ def as_yaml(campaign: dict[str, Any], source: Path) -> str:
             )
         )
     comments = "".join(f"# {line}\n" for line in header)
-    body = yaml.dump(campaign, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    body: str = yaml.dump(campaign, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     return comments + body
 
 

@@ -113,7 +113,7 @@ class Cases:
             return int(case.id)
 
     def _own_open_case(self, session: Session, case_id: int, user: str) -> Escalation | None:
-        case = session.get(Escalation, case_id)
+        case: Escalation | None = session.get(Escalation, case_id)
         if case is None or case.user != user or case.status not in OPEN:
             return None
         return case

@@ -171,16 +171,20 @@ class Officers:
 
     @staticmethod
     def _status(session: Session, case_id: int) -> str | None:
-        return session.scalar(select(Escalation.status).where(Escalation.id == case_id))
+        status: str | None = session.scalar(
+            select(Escalation.status).where(Escalation.id == case_id)
+        )
+        return status
 
     @staticmethod
     def _taken_at(session: Session, case_id: int) -> datetime | None:
-        return session.scalar(
+        taken_at: datetime | None = session.scalar(
             select(AuditEntry.at)
             .where(AuditEntry.escalation_id == case_id, AuditEntry.action == "taken")
             .order_by(AuditEntry.id.desc())
             .limit(1)
         )
+        return taken_at
 
 
 def _audit(session: Session, case_id: int, actor: str, action: str, now: datetime) -> None:

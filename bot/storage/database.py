@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.sql.dml import Insert
 
 from bot.i18n import _s
 from bot.storage.models import ProcessedUpdate
@@ -54,7 +56,7 @@ class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached; the message names the URL's host, never a password."""
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # WAL lets readers and the single writer overlap; a committed row survives kill -9.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -88,14 +90,15 @@ class Database:
         # their handler died with the process, and a redelivery may take them over at once.
         self._started = datetime.utcnow()
         dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        self._insert_if_absent = lambda: dialect.insert(ProcessedUpdate).on_conflict_do_nothing(
-            index_elements=["update_id"]
-        )
+        self._insert_if_absent: Callable[[], Insert] = lambda: dialect.insert(
+            ProcessedUpdate
+        ).on_conflict_do_nothing(index_elements=["update_id"])
 
     @property
     def where(self) -> str:
         """The URL without credentials, safe to show in an error."""
-        return self.engine.url.render_as_string(hide_password=True)
+        where: str = self.engine.url.render_as_string(hide_password=True)
+        return where
 
     def migrate(self) -> None:
         """Upgrade the schema to the latest Alembic revision."""
@@ -129,7 +132,8 @@ class Database:
             yield connection
 
     def table_names(self) -> list[str]:
-        return inspect(self.engine).get_table_names()
+        names: list[str] = inspect(self.engine).get_table_names()
+        return names
 
     # -- processed updates -------------------------------------------------------------
 
@@ -155,7 +159,8 @@ class Database:
             taken = connection.execute(
                 _TAKE_OVER_CLAIM, {"id": update_id, "stale_before": stale_before, "now": now}
             )
-            return taken.rowcount == 1
+            taken_over: int = taken.rowcount
+            return taken_over == 1
 
     def mark_processed(self, update_id: int, now: datetime | None = None) -> None:
         """Record a handled update (claimed or not); ids older than UPDATE_RETENTION are

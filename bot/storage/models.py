@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy import BigInteger, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.sql import true
 
-Base = declarative_base()
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
+
+    class Base:
+        """What mypy sees of the declarative base: SQLAlchemy 1.4 ships no types, so
+        declarative_base() is Any, and a class cannot be checked against an Any base."""
+
+        metadata: MetaData
+
+        def __init__(self, **columns: Any) -> None: ...
+
+else:
+    Base = declarative_base()
 
 
 class ProcessedUpdate(Base):

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, ApplicationBuilder
 
 from bot.campaigns.launch import CampaignRegistry
 from bot.escalation import EscalationLane
@@ -15,13 +15,13 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.telegram.contact import ContactRelay, register_contact_handlers
 from bot.telegram.facilitators import FacilitatorCommands, register_facilitator_commands
-from bot.telegram.handlers import TelegramAdapter, register_handlers
+from bot.telegram.handlers import BotApplication, TelegramAdapter, register_handlers
 from bot.telegram.officers import OfficerHandlers, register_officer_handlers
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.updates import PerChatUpdateProcessor
 
 
-def build_application(settings: Settings) -> Application:
+def build_application(settings: Settings) -> BotApplication:
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     builder = (
@@ -41,7 +41,7 @@ def build_application(settings: Settings) -> Application:
     return builder.build()
 
 
-def assemble(parts: Runtime) -> Application:
+def assemble(parts: Runtime) -> BotApplication:
     """The whole Telegram bot: children's chats, officers' replies, the escalation lane
     (started and stopped with the application)."""
     application = build_application(parts.settings)
@@ -76,20 +76,20 @@ def assemble(parts: Runtime) -> Application:
     )
     attach_lane(application, lane)
 
-    async def drain(_application: Application) -> None:
+    async def drain(_application: BotApplication) -> None:
         await adapter.drain()  # replies already queued still go out before the bot stops
 
     application.post_stop = drain
     return application
 
 
-def attach_lane(application: Application, lane: EscalationLane) -> None:
+def attach_lane(application: BotApplication, lane: EscalationLane) -> None:
     """Start the escalation relay with the application and stop it after."""
 
-    async def start(_application: Application) -> None:
+    async def start(_application: BotApplication) -> None:
         await lane.start()
 
-    async def stop(_application: Application) -> None:
+    async def stop(_application: BotApplication) -> None:
         await lane.stop()
 
     application.post_init = start
@@ -130,7 +130,7 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def run(application: Application, settings: Settings) -> None:
+def run(application: BotApplication, settings: Settings) -> None:
     """Block, serving updates until interrupted."""
     install_event_loop()
     if settings.webhook_url:

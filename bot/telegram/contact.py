@@ -16,12 +16,12 @@ from collections.abc import Callable
 
 from telegram import Bot, Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.escalation import Cases
 from bot.i18n import N_, _, _s
 from bot.privacy import Pseudonymizer
-from bot.telegram.handlers import markup
+from bot.telegram.handlers import BotApplication, markup
 from bot.triage import answers
 
 logger = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ async def tell_child_case_closed(bot: Bot, chat_id: int, case_number: str) -> No
         logger.warning("%s: child not told of the closing (%s)", case_number, type(error).__name__)
 
 
-def register_contact_handlers(application: Application, relay: ContactRelay) -> None:
+def register_contact_handlers(application: BotApplication, relay: ContactRelay) -> None:
     application.add_handler(
         MessageHandler(
             filters.ChatType.GROUPS & filters.REPLY & filters.TEXT & ~filters.COMMAND,

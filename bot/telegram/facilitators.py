@@ -13,13 +13,14 @@ import logging
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot.campaigns import results
 from bot.campaigns.launch import CampaignRegistry
 from bot.campaigns.model import Campaign
 from bot.i18n import N_, _s, staff_date, staff_number
 from bot.storage import Database
+from bot.telegram.handlers import BotApplication
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ class FacilitatorCommands:
 
 
 def register_facilitator_commands(
-    application: Application, commands: FacilitatorCommands, facilitator_ids: frozenset[int]
+    application: BotApplication, commands: FacilitatorCommands, facilitator_ids: frozenset[int]
 ) -> None:
     """Register before the children's handlers, so these win for facilitators only."""
     if not facilitator_ids:

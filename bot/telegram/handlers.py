@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any, TypeAlias
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
@@ -12,6 +13,8 @@ from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
     ContextTypes,
+    ExtBot,
+    JobQueue,
     MessageHandler,
     TypeHandler,
     filters,
@@ -24,6 +27,18 @@ from bot.privacy import Pseudonymizer
 from bot.storage import Database
 
 logger = logging.getLogger(__name__)
+
+# The Application that bot.telegram.application.build_application makes: PTB's default
+# context, data and job queue types, and an ExtBot whose rate limiter (AIORateLimiter) takes
+# an int (retries) per call.
+BotApplication: TypeAlias = Application[
+    ExtBot[int],
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
 
 SORRY = _(
     "Perdón, tuve un problema para responderle. 🙏 Intente de nuevo en un momento.\n"
@@ -205,7 +220,7 @@ def content_type(message: Message) -> str:
     return "other"
 
 
-def register_handlers(application: Application, adapter: TelegramAdapter) -> None:
+def register_handlers(application: BotApplication, adapter: TelegramAdapter) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, adapter.skip_duplicates), group=-1)
     application.add_handler(

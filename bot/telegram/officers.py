@@ -42,12 +42,13 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.escalation.cards import Buttons, buttons_for_status
 from bot.escalation.officers import Action, ActionResult, Officers, status_prefixes
 from bot.i18n import N_, _s
 from bot.telegram.contact import tell_child_case_closed
+from bot.telegram.handlers import BotApplication
 
 logger = logging.getLogger(__name__)
 
@@ -211,7 +212,7 @@ async def _answer(query: CallbackQuery, text: str, alert: bool) -> None:
         logger.warning("could not answer a card button press (%s)", type(error).__name__)
 
 
-def register_officer_handlers(application: Application, handlers: OfficerHandlers) -> None:
+def register_officer_handlers(application: BotApplication, handlers: OfficerHandlers) -> None:
     """Card buttons, in the children's handler group: the children's catch-all button
     handler refuses "e:" data, so these see every card press whatever the order."""
     application.add_handler(

@@ -26,7 +26,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         # the table never grows with the number of children.
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
-    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    # PTB marks process_update final (subclasses are to override do_process_update, which
+    # runs inside a shared slot), but the chat's lock must be taken before the slot.
+    async def process_update(  # type: ignore[misc]
+        self, update: object, coroutine: Awaitable[Any]
+    ) -> None:
         # The chat's lock first, the shared slots second: a chat that floods the bot waits
         # on its own lock and never holds slots that other chats' updates need.
         chat = update.effective_chat if isinstance(update, Update) else None

@@ -96,6 +96,7 @@ def _without_model(rules: RuleVerdict, parse: Parse | None) -> Verdict:
     belief, model_category = disclosure_belief(parse)
     if rules.guard is not None and belief < GUARD_OVERRIDE:
         return NONE
+    category: str  # the rules' Category, or the Rasa intents' (Verdict.category is a str)
     if rules.category != "none":
         category = rules.category
     elif belief >= MODEL_THRESHOLD:

@@ -4,9 +4,13 @@ to tell more; the helplines; a chance to say the bot understood wrong (UNICEF)."
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from bot.events import Button, Reply
 from bot.i18n import _
+
+if TYPE_CHECKING:  # bot.triage imports this module
+    from bot.triage import Verdict
 
 HELPLINES = _("📞 PANI: 1147 (gratis) · 🚨 Emergencias: 911")
 THANKS_SELF = _(
@@ -98,7 +102,7 @@ def middle_question(category: str) -> Reply:
     )
 
 
-def replies(verdict, case_id: int | None, can_contact: bool) -> list[Reply]:  # type: ignore[no-untyped-def]
+def replies(verdict: Verdict, case_id: int | None, can_contact: bool) -> list[Reply]:
     """The answer to a disclosure; `case_id` is None when the case could not be recorded.
     `can_contact` says whether the channel lets a protection person write back."""
     if verdict.category == "help_request":
