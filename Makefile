@@ -26,7 +26,7 @@ help:
 	@echo "make train     train the Rasa model if config, domain or data changed"
 	@echo "make validate  rasa data validate --fail-on-warnings"
 	@echo "make crossval  rasa test nlu cross-validation (writes results/)"
-	@echo "make lint      ruff"
+	@echo "make lint      ruff check, ruff format --check, mypy (strict on bot/ and consent/)"
 	@echo "make i18n      update, compile and check the gettext catalogs in locales/"
 
 # Python 3.10 is Rasa's limit. A pyenv shim named python3.10 may exist and still fail, so
@@ -76,8 +76,13 @@ chat: setup
 validate: setup
 	$(PY) -m rasa data validate $(RASA_DATA) --fail-on-warnings
 
+# Everything Python that is ours; mypy checks bot/ and consent/ strictly ([tool.mypy]).
+LINTED := bot consent tests bench migrations/env.py
+
 lint: setup
-	$(PY) -m ruff check bot consent tests bench migrations/env.py
+	$(PY) -m ruff check $(LINTED)
+	$(PY) -m ruff format --check $(LINTED)
+	$(PY) -m mypy
 
 crossval: setup
 	$(PY) -m rasa test nlu --nlu nlu --config config.yml --cross-validation --folds 5 --out results/crossval
