@@ -77,7 +77,7 @@ validate: setup
 	$(PY) -m rasa data validate $(RASA_DATA) --fail-on-warnings
 
 # Everything Python that is ours; mypy checks bot/ and consent/ strictly ([tool.mypy]).
-LINTED := bot consent tests bench migrations/env.py
+LINTED := bot consent botapi_fake tests bench migrations/env.py
 
 lint: setup
 	$(PY) -m ruff check $(LINTED)

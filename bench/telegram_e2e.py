@@ -4,7 +4,7 @@ What runs is the bot as `python -m bot run` builds it: `runtime.build` (database
 pseudonym key, Rasa model, engine with Cases), the real python-telegram-bot Application
 long-polling with its rate limiter, its per-chat update processor and its handlers, and the
 escalation lane with its own Bot, started and stopped with the application. Telegram is
-`tests.fakes.botapi.FakeBotApi`, a real HTTP server on 127.0.0.1, run with the children in
+`botapi_fake.FakeBotApi`, a real HTTP server on 127.0.0.1, run with the children in
 a second process (`telegram_side`), so the bot's process does the bot's work only.
 
 N children each send a message every `gap` seconds (uniformly jittered), open loop: the
@@ -73,7 +73,7 @@ from bench.stats import summary_ms
 from bench.traffic import HELP_BUTTON, Action, Mix
 from bot.engine import Inbound, Reply
 from bot.runtime import Runtime
-from tests.fakes.botapi import FakeBotApi, SentMessage
+from botapi_fake import FakeBotApi, SentMessage
 
 NAME = "telegram_e2e"
 TOKEN = "424242:AABenchTokenForTheFakeBotApi_xyz"

@@ -24,7 +24,7 @@ from bench.telegram_e2e import (
 from bench.traffic import Action
 from bot.settings import ROOT
 from bot.telegram.handlers import SORRY
-from tests.fakes.botapi import SentMessage
+from botapi_fake import SentMessage
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 SUMMARY_KEYS = {"n", "mean", "p50", "p95", "p99", "max"}

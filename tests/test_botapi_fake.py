@@ -31,7 +31,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from tests.fakes.botapi import FakeBotApi
+from botapi_fake import FakeBotApi
 
 TOKEN = "123:ABC"
 USER = 555

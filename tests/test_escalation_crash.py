@@ -37,7 +37,7 @@ from telegram import Bot
 from bot.escalation.cards import REPEAT_LINE
 from bot.escalation.relay import Relay, TelegramAlertSender
 from bot.storage import Database, Escalation, OutboxMessage
-from tests.fakes.botapi import FakeBotApi
+from botapi_fake import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "515151:AAFakeCrashTokenForTests_abcdefgh"

@@ -41,7 +41,7 @@ from bot.escalation.relay import (
     alert_bot,
 )
 from bot.storage import AuditEntry, Escalation, OutboxMessage, Setting
-from tests.fakes.botapi import FakeBotApi
+from botapi_fake import FakeBotApi
 
 TOKEN = "424242:AAFakeTokenForTests_abcdefghijk"
 PROTECTION = -4001  # a basic group

@@ -22,7 +22,7 @@ from bot.escalation import Cases, EscalationLane, Relay, TelegramAlertSender, al
 from bot.events import Inbound, Kind, Reply
 from bot.storage import Database
 from bot.triage import Verdict, answers
-from tests.fakes.botapi import FakeBotApi
+from botapi_fake import FakeBotApi
 
 TOKEN = "424242:AAFakeTokenForTests_abcdefghijk"
 PROTECTION = -1001234567890

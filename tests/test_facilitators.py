@@ -13,8 +13,8 @@ from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
 from bot.settings import Settings
 from bot.telegram import assemble
+from botapi_fake import FakeBotApi
 from tests.fakes.application import polling
-from tests.fakes.botapi import FakeBotApi
 
 pytestmark = pytest.mark.rasa
 FACILITATOR = 4242

@@ -24,8 +24,8 @@ from bot.settings import Settings
 from bot.storage import Database
 from bot.storage import database as database_module
 from bot.telegram import assemble
+from botapi_fake import FakeBotApi
 from tests.fakes.application import polling
-from tests.fakes.botapi import FakeBotApi
 
 CHILD = 987654321
 PROTECTION = -1001234567890

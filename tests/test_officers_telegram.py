@@ -23,8 +23,8 @@ from bot.settings import Settings
 from bot.storage import AuditEntry, Escalation, Setting
 from bot.telegram import assemble
 from bot.telegram.officers import OfficerHandlers
+from botapi_fake import FakeBotApi
 from tests.fakes.application import polling
-from tests.fakes.botapi import FakeBotApi
 
 TOKEN = "424242:AAFakeTokenForTests_abcdefghijk"
 PROTECTION = -1001234567890

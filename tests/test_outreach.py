@@ -42,7 +42,7 @@ from bot.awareness.tables import (
 from bot.campaigns.launch import CampaignRegistry
 from bot.settings import Settings
 from bot.storage import Base, Database
-from tests.fakes.botapi import FakeBotApi
+from botapi_fake import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "515152:AAFakeOutreachTokenForTests_abcdefgh"

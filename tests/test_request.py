@@ -13,7 +13,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.telegram.request import AiohttpRequest
-from tests.fakes.botapi import FakeBotApi
+from botapi_fake import FakeBotApi
 
 CHILD = 7_000_000_001
 

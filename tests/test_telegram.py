@@ -22,8 +22,8 @@ from bot.telegram import assemble
 from bot.telegram.contact import CASE_CLOSED, FROM_OFFICER
 from bot.telegram.handlers import SORRY
 from bot.triage import answers
+from botapi_fake import FakeBotApi
 from tests.fakes.application import polling
-from tests.fakes.botapi import FakeBotApi
 
 pytestmark = pytest.mark.rasa
 CHILD = 987654321

@@ -18,7 +18,7 @@ from bot.runtime import Runtime, engine_for
 from bot.settings import Settings
 from bot.telegram import assemble
 from bot.telegram.application import webhook_options
-from tests.fakes.botapi import FakeBotApi
+from botapi_fake import FakeBotApi
 
 pytestmark = pytest.mark.rasa
 CHILD = 987654321

@@ -1,1 +1,3 @@
-"""In-process fakes of external services used by the end-to-end tests."""
+"""Fakes only the tests use: the assistant of the unit tier (`assistant`), and an Application
+polling the Bot API fake (`application`; the fake itself is the top-level botapi_fake, which
+the benchmark shares)."""
