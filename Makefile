@@ -1,6 +1,7 @@
 # The documented commands. Each sets up what it needs on a fresh checkout.
 #   make run    start the bot (Telegram with TELEGRAM_BOT_TOKEN, else a terminal chat)
 #   make test   lint, validate the Rasa data, train if needed, run the whole test suite
+#   make test-fast   the unit tier only (tests/unit): no model, no PostgreSQL, under a minute
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
@@ -23,6 +24,7 @@ RASA_DATA := --data nlu stories --domain domain --config config.yml
 help:
 	@echo "make run       start the bot (terminal chat when TELEGRAM_BOT_TOKEN is unset)"
 	@echo "make test      set up, lint, validate, train if needed, run every test"
+	@echo "make test-fast the unit tier only (tests/unit): no lint, no training, under a minute"
 	@echo "make train     train the Rasa model if config, domain or data changed"
 	@echo "make validate  rasa data validate --fail-on-warnings"
 	@echo "make crossval  rasa test nlu cross-validation (writes results/)"
@@ -90,8 +92,14 @@ crossval: setup
 bench: setup train
 	$(PY) -m bench.run
 
+# Every tier: tests/unit, tests/integration (the trained model, PostgreSQL when
+# TEST_POSTGRES_URL is set, the Bot API fake over HTTP, Chromium) and tests/quality (floors).
 test: setup lint validate train
 	$(PY) -m pytest
+
+# The unit tier: the fake assistant and SQLite, nothing trained, nothing linted.
+test-fast: setup
+	$(PY) -m pytest tests/unit
 
 clean:
 	rm -rf $(VENV) models results .pytest_cache

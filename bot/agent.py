@@ -270,8 +270,9 @@ class RasaAssistant:
         """The model's own NLU components on the text, one after another: what Rasa's graph
         runner does for a parse, without its scheduler (dask) and the processor's
         bookkeeping, which were a third of a parse's CPU. Texts starting with "/" go through
-        Rasa itself, whose RegexMessageHandler reads them as intents; tests/test_agent.py
-        checks that both give the same result on every training and held-out text."""
+        Rasa itself, whose RegexMessageHandler reads them as intents;
+        tests/integration/test_agent.py checks that both give the same result on every
+        training and held-out text."""
         from rasa.shared.nlu.training_data.message import Message
 
         messages = [Message(data={"text": text})]

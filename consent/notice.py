@@ -5,7 +5,7 @@ them, the purposes, who receives the data, the child's rights and how to use the
 PRODHAB), plus what is kept and for how long. Every sentence is a gettext msgid in
 consent/texts.py, beside the assent texts; the organisation's name and contact come from
 settings (ORGANISATION_NAME, ORGANISATION_CONTACT), never from here. What it says about
-storage is pinned to the code by tests/test_promises.py and tests/test_privacy_notice.py.
+storage is pinned to the code by tests/unit/test_promises.py and tests/unit/test_privacy_notice.py.
 """
 
 from __future__ import annotations

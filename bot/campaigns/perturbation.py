@@ -18,7 +18,8 @@ How:
     published value, however often it is asked for; one person more gives a new, uniformly
     random cell key, so a change the reader cannot predict.
 
-The ptable (documented in campaigns/README.md, pinned by tests/test_campaign_releases.py):
+The ptable (documented in campaigns/README.md, pinned by
+tests/integration/test_campaign_releases.py):
   - LARGEST_CHANGE = 3: no published value is more than 3 away from the true count.
   - For counts of 13 and more (where no threshold is near) the change is -3..+3 with the
     probabilities CHANGES below: mean 0, VARIANCE 408/256 (about 1.6); a change of 0 in 3

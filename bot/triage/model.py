@@ -235,7 +235,7 @@ class _Compiled:
     do, times one weight matrix holding the escalate, urgency and subject heads and the six
     category rows. Why: one message through the estimators took about 2 ms, mostly input
     validation and `idf_` rebuilt on every call; this takes a fraction of that. Identical
-    numbers are tested (tests/test_triage_model.py)."""
+    numbers are tested (tests/unit/test_triage_model.py)."""
 
     def __init__(self, model: TriageModel) -> None:
         import numpy as np

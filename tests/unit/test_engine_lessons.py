@@ -1,4 +1,5 @@
-"""Lessons reached from the menu or in free words, worded for the child's band."""
+"""Lessons reached from the menu, worded for the child's band (reached in free words:
+tests/integration/test_engine_understanding.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import pytest
 from bot.engine import STALE_BUTTON, Inbound, Kind
 from bot.runtime import engine_for
 
-pytestmark = pytest.mark.rasa
 CHILD = "c" * 32
 
 
@@ -18,13 +18,6 @@ def engine(assistant, database):
 
 async def press(engine, data):
     return await engine.handle(Inbound(CHILD, Kind.BUTTON, data))
-
-
-async def test_menu_button_and_free_words_open_the_lesson_list(engine):
-    by_button = await press(engine, "r:aprender")
-    by_words = await engine.handle(Inbound(CHILD, Kind.TEXT, "quiero ver las lecciones"))
-    assert by_button == by_words
-    assert by_button[0].buttons[0][0].data.startswith("l:o:")
 
 
 async def test_a_lesson_uses_the_band_the_child_gave_when_assenting(engine):

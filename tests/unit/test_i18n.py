@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import re
 import shutil
 from datetime import date, datetime, timedelta
@@ -29,6 +30,23 @@ from bot.triage.answers import replies
 from consent.document import render
 
 START = datetime(2026, 3, 1, 12, 0, 0)
+_EXTRACTED: dict[tuple[str, str, str], object] = {}
+_extract = i18n.extract
+
+
+@pytest.fixture(autouse=True)
+def extract_once(monkeypatch):
+    """Each domain's sources are extracted once for this module: Babel takes seconds to read
+    them, and no test here edits them (a test that points i18n at other sources changes the
+    key). Every call gets its own copy, since update() adds to the template it is given."""
+
+    def extract(domain: str = i18n.DOMAIN):
+        key = (domain, str(i18n.ROOT), repr(i18n.CATALOGS.get(domain)))
+        if key not in _EXTRACTED:
+            _EXTRACTED[key] = _extract(domain)
+        return copy.deepcopy(_EXTRACTED[key])
+
+    monkeypatch.setattr(i18n, "extract", extract)
 
 
 def test_every_user_facing_string_is_in_the_catalog_and_translated():

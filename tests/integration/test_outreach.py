@@ -44,7 +44,7 @@ from bot.settings import Settings
 from bot.storage import Base, Database
 from botapi_fake import FakeBotApi
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "515152:AAFakeOutreachTokenForTests_abcdefgh"
 # Chat ids long enough that finding one in the output cannot be a coincidence.
 FIRST_CHAT = 7_310_000_001

@@ -1,6 +1,7 @@
 """What a failed send means (bot.delivery.classify). The PTB errors the relay and the
-broadcasts meet are pinned through them (tests/test_escalation_relay.py,
-tests/test_outreach.py); these are the cases neither reaches through the Bot API fake."""
+broadcasts meet are pinned through them (tests/integration/test_escalation_relay.py,
+tests/integration/test_outreach.py); these are the cases neither reaches through the Bot API
+fake."""
 
 from __future__ import annotations
 

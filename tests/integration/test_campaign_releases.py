@@ -36,9 +36,9 @@ from bot.campaigns.results import TOTAL, Results, published, read_counts, tabula
 from bot.campaigns.survey import Surveys
 from bot.campaigns.tables import ANY, AnswerCounter, Release, ReleaseCounter
 from bot.storage import Database
-from tests.test_campaign_results import campaign as one_table_campaign
-from tests.test_campaign_results import equations_of
-from tests.test_campaign_results import question as one_question
+from tests.unit.test_campaign_results import campaign as one_table_campaign
+from tests.unit.test_campaign_results import equations_of
+from tests.unit.test_campaign_results import question as one_question
 
 NOW = datetime(2027, 1, 15, 12, 0)
 ALWAYS = lambda campaign: True  # noqa: E731 - a consent receipt exists

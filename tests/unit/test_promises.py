@@ -17,20 +17,18 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from bot.awareness.schema import load_lessons
-from bot.engine import ERASED, ERASED_CONTACT, STALE_BUTTON, Engine, Inbound, Kind
+from bot.engine import ERASED, Engine, Inbound, Kind
 from bot.escalation import Cases, Disclosure
 from bot.escalation.cards import render_card
 from bot.escalation.cases import CONTACT_ENDED, EXCERPT_RETENTION
 from bot.runtime import engine_for
 from bot.settings import EXCERPT_RETENTION_MAX_DAYS, ROOT, Settings, SettingsError
-from bot.storage import Escalation, OutboxMessage
+from bot.storage import Escalation
 from bot.triage import answers
 from consent import texts
 from consent.models import ConsentReceipt
 
 CHILD = "c" * 32
-OTHER = "o" * 32
-CHAT = 42
 DISCLOSURE = "un señor me pide fotos sin ropa"
 
 
@@ -133,47 +131,6 @@ def test_a_wrong_answer_to_the_assent_check_is_never_called_nearly_right():
 # -- /borrar and /salir ------------------------------------------------------------------
 
 
-async def accept_contact(engine: Engine, user: str = CHILD) -> int:
-    replies = await engine.handle(Inbound(user, Kind.TEXT, DISCLOSURE, reach=CHAT))
-    data = replies[-1].buttons[0][0].data
-    accepted = await engine.handle(Inbound(user, Kind.BUTTON, data, reach=CHAT))
-    assert accepted[0].text == answers.CONTACT_ACCEPTED
-    return int(data.rsplit(":", 1)[1])
-
-
-def outbox_kinds(database, case_id: int) -> list[str]:
-    with database.session() as session:
-        return list(
-            session.scalars(
-                select(OutboxMessage.kind)
-                .where(OutboxMessage.escalation_id == case_id)
-                .order_by(OutboxMessage.id)
-            )
-        )
-
-
-@pytest.mark.rasa
-async def test_borrar_drops_the_chat_id_of_an_open_case_and_says_nobody_can_write_here(
-    assistant, database
-):
-    engine = engine_for(assistant, database)
-    case_id = await accept_contact(engine)
-    cases = Cases(database)
-    assert cases.contact(case_id) is not None
-    replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "borrar", reach=CHAT))
-    assert ERASED_CONTACT in replies[0].text
-    assert "ya no puede escribirle aquí" in ERASED_CONTACT
-    with database.session() as session:
-        case = session.get(Escalation, case_id)
-        assert (case.contact_chat_id, case.status) == (None, "open")
-    assert cases.contact(case_id) is None  # an officer's reply is refused, not lost
-    assert outbox_kinds(database, case_id)[-1] == CONTACT_ENDED  # and the officers are told
-    # The child's next words reach the assistant, not an officer who can no longer answer.
-    later = await engine.handle(Inbound(CHILD, Kind.TEXT, "hola", reach=CHAT))
-    assert later[0].text != answers.FORWARDED
-
-
-@pytest.mark.rasa
 async def test_borrar_says_what_stays_on_the_phone_and_how_to_delete_the_chat(assistant, database):
     engine = engine_for(assistant, database)
     replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "borrar"))
@@ -183,7 +140,6 @@ async def test_borrar_says_what_stays_on_the_phone_and_how_to_delete_the_chat(as
     assert "siguen en su teléfono" in said and "«Eliminar chat»" in said
 
 
-@pytest.mark.rasa
 async def test_salir_says_finished_things_stay_when_a_receipt_exists(assistant, database):
     engine = engine_for(assistant, database)
     await engine.handle(Inbound(CHILD, Kind.COMMAND, "start"))
@@ -198,29 +154,6 @@ async def test_salir_says_finished_things_stay_when_a_receipt_exists(assistant, 
 
 
 # -- contact with a protection person ----------------------------------------------------
-
-
-@pytest.mark.rasa
-async def test_the_child_can_stop_a_protection_person_writing(assistant, database):
-    engine = Engine(assistant, Cases(database))
-    replies = await engine.handle(Inbound(CHILD, Kind.TEXT, DISCLOSURE, reach=CHAT))
-    accept = replies[-1].buttons[0][0].data
-    accepted = await engine.handle(Inbound(CHILD, Kind.BUTTON, accept, reach=CHAT))
-    [[stop]] = accepted[0].buttons
-    assert stop.label == answers.STOP_CONTACT
-    case_id = int(stop.data.rsplit(":", 1)[1])
-    # Another child's press changes nothing.
-    assert (await engine.handle(Inbound(OTHER, Kind.BUTTON, stop.data)))[0].text == STALE_BUTTON
-    assert Cases(database).contact(case_id) is not None
-    stopped = await engine.handle(Inbound(CHILD, Kind.BUTTON, stop.data))
-    assert stopped[0].text == answers.CONTACT_STOPPED
-    assert Cases(database).contact(case_id) is None
-    with database.session() as session:
-        assert session.get(Escalation, case_id).status == "open"  # the case stays
-    assert outbox_kinds(database, case_id)[-1] == CONTACT_ENDED
-    assert (await engine.handle(Inbound(CHILD, Kind.BUTTON, stop.data)))[0].text == STALE_BUTTON
-    later = await engine.handle(Inbound(CHILD, Kind.TEXT, "hola", reach=CHAT))
-    assert later[0].text != answers.FORWARDED
 
 
 def test_the_officers_card_says_the_contact_ended_and_the_case_is_still_open(database):
@@ -247,7 +180,6 @@ def test_texts_about_a_protection_person_promise_no_time_they_cannot_keep():
     assert "lo antes posible" in responses()["utter_faq_horario_bot"]
 
 
-@pytest.mark.rasa
 async def test_help_command_offers_the_help_button_and_says_ayuda_reaches_a_person(
     assistant, database
 ):

@@ -18,7 +18,7 @@ import textstat
 
 from bot.awareness.schema import load_lessons
 from consent import texts
-from tests.test_promises import catalog_texts, responses
+from tests.unit.test_promises import catalog_texts, responses
 
 FLOOR = 80.0  # Fernández-Huerta "fácil"
 MIN_WORDS = 12

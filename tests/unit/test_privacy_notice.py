@@ -45,7 +45,6 @@ def test_the_organisation_comes_from_the_settings(monkeypatch):
     assert "Fundación" not in (ROOT / "consent" / "notice.py").read_text(encoding="utf-8")
 
 
-@pytest.mark.rasa
 async def test_privacidad_speaks_in_the_words_of_the_childs_band(assistant, database):
     engine = engine_for(assistant, database, responsible=("Fundación Ejemplo", "datos@ejemplo.org"))
     unknown = await engine.handle(Inbound(CHILD, Kind.COMMAND, "privacidad"))

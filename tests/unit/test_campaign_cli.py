@@ -15,7 +15,7 @@ from bot.campaigns import launch
 from bot.campaigns.launch import CampaignRegistry, UnknownCampaign, deep_link
 from bot.campaigns.schema import CAMPAIGNS_DIR
 from bot.storage import Database
-from tests.test_campaign_schema import VALID
+from tests.unit.test_campaign_schema import VALID
 
 EXAMPLE = CAMPAIGNS_DIR / "seguridad-en-linea.yml"
 

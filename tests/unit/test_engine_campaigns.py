@@ -16,7 +16,6 @@ from bot.runtime import engine_for
 from bot.settings import ROOT
 from consent import texts
 
-pytestmark = pytest.mark.rasa
 CHILD = "c" * 32
 EXAMPLE = load_campaign(ROOT / "campaigns" / "seguridad-en-linea.yml")
 
@@ -98,19 +97,6 @@ async def test_typed_text_during_a_survey_shows_the_question_again(engine, regis
     replies = await assent(engine)
     again = await engine.handle(Inbound(CHILD, Kind.TEXT, "no entiendo"))
     assert again[-1].text == replies[-1].text
-
-
-async def test_a_disclosure_during_a_survey_is_escalated_and_never_counted(
-    engine, registry, database
-):
-    registry.open(EXAMPLE.id)
-    await assent(engine)
-    from bot.triage import answers
-
-    replies = await engine.handle(Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa"))
-    assert answers.TOLD in replies[0].text
-    with database.session() as session:
-        assert session.scalars(select(AnswerCounter)).all() == []
 
 
 async def test_participar_opens_the_only_open_campaign(engine, registry):

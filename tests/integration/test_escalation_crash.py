@@ -1,6 +1,6 @@
 """kill -9 at random moments: every case committed to the database still reaches officers.
 
-Each trial starts tests/crash_worker.py, which opens cases in a loop and runs the relay
+Each trial starts tests/integration/crash_worker.py, which opens cases in a loop and runs the relay
 against the Bot API fake served by this process, and SIGKILLs it 0.05-0.8 s after it is
 ready (a seeded RNG picks the moment; the fake also injects 429s, 5xx and slow answers that
 deliver or not, so kills land mid-send too). A fresh relay in this process, on a clock that
@@ -39,7 +39,7 @@ from bot.escalation.relay import Relay, TelegramAlertSender
 from bot.storage import Database, Escalation, OutboxMessage
 from botapi_fake import FakeBotApi
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "515151:AAFakeCrashTokenForTests_abcdefgh"
 SEED = 20260301
 TRIALS = {"sqlite": 50, "postgres": 20}
@@ -147,7 +147,7 @@ async def _run_worker(api: FakeBotApi, url: str, trial: Trial) -> None:
     }
     worker = await asyncio.create_subprocess_exec(
         sys.executable,
-        str(ROOT / "tests" / "crash_worker.py"),
+        str(ROOT / "tests" / "integration" / "crash_worker.py"),
         cwd=ROOT,
         env=env,
         stdout=asyncio.subprocess.PIPE,

@@ -1,7 +1,7 @@
 """Crash-test worker: opens cases in a loop while a Relay delivers them, until it is killed.
 
-Started by tests/test_escalation_crash.py, which SIGKILLs it at a random moment. It prints
-"ready" on stdout once its Bot is initialised and its relay is running. It imports only
+Started by tests/integration/test_escalation_crash.py, which SIGKILLs it at a random moment.
+It prints "ready" on stdout once its Bot is initialised and its relay is running. It imports only
 bot.storage, bot.escalation and telegram (no Rasa: start-up must stay well under a second).
 
 Environment: CRASH_DATABASE_URL, CRASH_API_BASE_URL (the fake's ".../bot"), CRASH_TOKEN,
