@@ -93,9 +93,10 @@ bench: setup train
 	$(PY) -m bench.run
 
 # Every tier: tests/unit, tests/integration (the trained model, PostgreSQL when
-# TEST_POSTGRES_URL is set, the Bot API fake over HTTP, Chromium) and tests/quality (floors).
+# TEST_POSTGRES_URL is set, the Bot API fake over HTTP, Chromium) and tests/quality (floors);
+# --every-database runs the unit tier's database tests on PostgreSQL too.
 test: setup lint validate train
-	$(PY) -m pytest
+	$(PY) -m pytest --every-database
 
 # The unit tier: the fake assistant and SQLite, nothing trained, nothing linted.
 test-fast: setup

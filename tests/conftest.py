@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,6 +19,15 @@ from bot.storage import Database
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--every-database",
+        action="store_true",
+        help="run the unit tier's database tests on PostgreSQL too, as the other tiers' "
+        "(make test does; make test-fast keeps the unit tier on SQLite)",
+    )
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
     """A migrated, empty database of each kind; each PostgreSQL test gets its own schema."""
@@ -27,6 +37,14 @@ def database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
         yield db
         db.dispose()
         return
+    with postgres_database() as db:
+        yield db
+
+
+@contextmanager
+def postgres_database() -> Iterator[Database]:
+    """A migrated, empty PostgreSQL database in a schema of its own, dropped afterwards;
+    the test is skipped when TEST_POSTGRES_URL is not set."""
     if not POSTGRES_URL:
         pytest.skip("TEST_POSTGRES_URL is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
     schema = f"t_{uuid.uuid4().hex[:12]}"
