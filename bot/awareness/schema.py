@@ -40,6 +40,7 @@ from pathlib import Path
 import yaml
 
 from bot.datafiles import DataFileError, NodeReader, line_of, load_yaml, plain, suggest, yml_files
+from bot.flows.codec import CALLBACK_DATA_LIMIT
 from bot.i18n import N_, _s, _sn
 from bot.settings import ROOT
 from consent.bands import Bands, BandsError, load_bands
@@ -68,7 +69,6 @@ BOOL_WORDS = {"true": True, "false": False}
 #   l:o:<lesson>                open a lesson (its messages for the child's band)
 #   l:q:<lesson>                start, or start again, the lesson's quiz
 #   l:a:<lesson>:<q>:<o>        answer question <q> (1-based) with option <o> (1-based)
-CALLBACK_DATA_LIMIT = 64
 MENU_DATA = "l:m"
 
 
