@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, text
 
 from bot.awareness.outreach import Outreach
 from bot.campaigns.tables import Participation
@@ -140,7 +140,5 @@ async def test_rows_kept_on_purpose_hold_no_pseudonym(database):
             connection.execute(text("SELECT COUNT(*) FROM consent_code_attempts")).scalar_one() == 1
         )
         # The case stays for its officer, unlinked: no pseudonym, no chat id.
-        case = connection.execute(
-            select(text("user, contact_chat_id")).select_from(text("escalations"))
-        ).one()
+        case = connection.execute(text('SELECT "user", contact_chat_id FROM escalations')).one()
     assert tuple(case) == ("unlinked", None)
