@@ -20,12 +20,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.awareness.schema import MENU_DATA, Lesson, answer_data, open_data, quiz_data
+from bot.awareness.schema import BUTTONS, MENU_DATA, Lesson, answer_data, open_data, quiz_data
 from bot.events import Button, Reply
-from bot.flows import Codec, Flow, Turn
+from bot.flows import Flow, Turn
 from bot.i18n import _
 
-BUTTONS = Codec("l", r"m|[oq]:[a-z0-9-]{2,30}|a:[a-z0-9-]{2,30}:[1-9]:[1-9]")
 ABANDONED_AFTER = 2 * 60 * 60.0  # seconds: an unfinished quiz is dropped
 
 MENU = _("📚 Lecciones cortas para aprender a cuidarse. ¿Cuál quiere ver?")
