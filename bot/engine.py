@@ -2,32 +2,35 @@
 
 It knows nothing of Telegram or terminals. Adapters turn what they receive into an
 `Inbound` (keyed by a pseudonym, never a raw id) and render the `Reply` list it returns.
-The order of work for each event is fixed by the safety design:
-  1. safety triage of free text (escalation; in an open case the child agreed to be
-     contacted in, their words go to the officer of that case instead),
-  2. the consent gate (workshop codes, assent),
-  3. an active survey,
-  4. otherwise the Rasa assistant (chat, awareness, FAQ).
+The order of work for each event is fixed by the safety design, and is the engine's own:
+  1. safety triage of free text (escalation; the "Necesito ayuda" button; the child's
+     answers about a case, bot.flows.cases),
+  2. an open case the child agreed to be contacted in: their words go to its officer,
+  3. the consent gate (a typed workshop code; consent.gate),
+  4. the active flow (a survey waiting for a button shows its question again),
+  5. otherwise the Rasa assistant (chat, awareness, FAQ).
+Everything else is a flow (bot.flows), found in an ordered registry: a button goes to the
+flow whose prefix it carries, a command or an assistant intent to the flow that claims it.
+/salir makes every flow forget the person; /borrar makes every flow erase them, then
+unlinks their cases (the one holder with messages of its own) and the assistant forgets.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from bot.awareness import outreach
-from bot.awareness.lessons import Lessons
-from bot.awareness.outreach import Outreach
-from bot.campaigns.model import Campaign
-from bot.campaigns.survey import CHOOSE, NONE_OPEN, Step, Surveys
 from bot.escalation import Cases, Disclosure
 from bot.events import Button, Inbound, Kind, Parse, Reply
+from bot.flows import Codec, Flow, Flows, Turn
+from bot.flows.cases import CaseAnswers, MiddleAnswers
 from bot.i18n import _
 from bot.logs import describe
-from bot.triage import CATEGORY_NAMES, Triage, Verdict, answers
-from consent import GENERAL, ConsentFlow, Outcome
+from bot.storage import Escalation
+from bot.triage import Triage, Verdict, answers
+from consent import ConsentFlow
+from consent.gate import ConsentGate
 from consent.notice import notice
 
 logger = logging.getLogger(__name__)
@@ -45,33 +48,19 @@ class Assistant(Protocol):
     async def forget(self, user: str) -> None: ...
 
 
-class Campaigns(Protocol):
-    """Which campaigns children can take part in now (bot.campaigns.launch.CampaignRegistry)."""
-
-    def live(self, campaign_id: str) -> Campaign | None: ...
-
-    def open_campaigns(self) -> list[Campaign]: ...
-
-
-# Telegram commands mapped to the Rasa intents that answer them.
+# Commands the engine answers itself, mapped to the Rasa intents that answer them; /start
+# is the consent gate's when there is one. Flows add their own (bot.flows).
 COMMAND_INTENTS = {
     "start": "saludar",
     "ayuda": "ver_ayuda",
     "salir": "salir",
 }
-COMMANDS = (*COMMAND_INTENTS, "borrar", "privacidad", "noticias", "baja")
-
+ENGINE_COMMANDS = ("ayuda", "salir", "borrar", "privacidad")
 # Rasa buttons carry "r:<intent>"; anything else that claims to be one is forged or stale.
-RASA_BUTTON = re.compile(r"r:([a-z_]{1,60})")
-# A choice among open campaigns: "p:<campaign id>".
-CAMPAIGN_BUTTON = re.compile(r"p:([a-z0-9][a-z0-9-]{1,40})")
-CLOSED = _("Esa consulta ya no está abierta. ¡Gracias por su interés!")
-# The child's answers after a disclosure, "t:<answer>:<case>": to "¿Entendí bien?" (yes, no)
-# and to "¿Quiere que una persona de protección le escriba aquí?" (contact, nocontact).
-TRIAGE_BUTTON = re.compile(r"t:(yes|no|contact|nocontact):([1-9][0-9]{0,11})")
-# The answer to the middle question "¿Le está pasando a usted o a alguien que conoce?",
-# "q:<me|other|no>:<category>": the category is triage's guess, for the case a yes opens.
-MIDDLE_BUTTON = re.compile(r"q:(me|other|no):([a-z_]{1,24})")
+ASSISTANT_BUTTONS = Codec("r", r"[a-z_]{1,60}")
+# The tables with a person key the engine itself clears on /borrar: Cases.unlink keeps each
+# case for its officer, but neither the pseudonym nor the chat id (docs/dpia.md).
+ERASES = frozenset({Escalation.__tablename__})
 
 NOT_TEXT = _(
     "Gracias por escribir. 💬 Por ahora solo puedo leer mensajes de texto. "
@@ -120,21 +109,25 @@ class Engine:
         assistant: Assistant,
         cases: Cases | None = None,
         on_case_opened: Callable[[], None] = lambda: None,
-        consent: ConsentFlow | None = None,
-        surveys: Surveys | None = None,
-        campaigns: Campaigns | None = None,
-        lessons: Lessons | None = None,
-        outreach: Outreach | None = None,
+        consent: ConsentGate | ConsentFlow | None = None,
+        flows: Iterable[Flow] = (),
         responsible: tuple[str | None, str | None] = (None, None),
     ) -> None:
+        """`consent` is the gate (a bare ConsentFlow gets one that shows the menu after
+        it); `flows` are the features after it, in order (bot.runtime.engine_for)."""
         self.assistant = assistant
         self.responsible = responsible  # the organisation and its contact, for /privacidad
         self.cases = cases
-        self.consent = consent
-        self.surveys = surveys
-        self.campaigns = campaigns
-        self.lessons = lessons
-        self.outreach = outreach
+        self.consent = ConsentGate(consent) if isinstance(consent, ConsentFlow) else consent
+        own: list[Flow] = (
+            [MiddleAnswers()] if cases is None else [CaseAnswers(cases), MiddleAnswers()]
+        )
+        gate: list[Flow] = [] if self.consent is None else [self.consent]
+        self.flows = Flows(
+            [*own, *gate, *flows],
+            reserved_prefixes=(ASSISTANT_BUTTONS.prefix,),
+            reserved_commands=ENGINE_COMMANDS,
+        )
         self.on_case_opened = on_case_opened  # wakes the relay, so an alert leaves at once
         # Called with (urgency, category) when a case could not be recorded: the lane sends
         # a minimal card straight to the protection chat (bot.escalation.relay).
@@ -152,26 +145,28 @@ class Engine:
             return await self._button(event)
         return await self._text(event)
 
+    def _turn(self, event: Inbound) -> Turn:
+        return Turn(
+            event,
+            menu=lambda: self.assistant.respond(event.user, "ver_menu"),
+            escalate=lambda verdict, excerpt: self._escalate(event, verdict, excerpt),
+            wake=lambda: self.on_case_opened(),  # read when called: the lane sets it later
+        )
+
     async def _command(self, event: Inbound) -> list[Reply]:
         command = event.text.lower()
-        if command not in COMMANDS:
-            return [Reply(UNKNOWN_COMMAND)]
         if command == "borrar":
             return await self._erase(event.user)
         if command == "privacidad":
             return [Reply("\n\n".join(self._privacy_notice(event.user)))]
-        if command in ("noticias", "baja"):
-            return [Reply(self._news(event, subscribe=command == "noticias"))]
-        if self.consent is not None and command == "start":
-            outcome = self.consent.start(event.user, event.argument or GENERAL)
-            return await self._after_consent(event.user, outcome)
+        flow = self.flows.for_command(command)
+        if flow is not None:
+            return await flow.command(self._turn(event))
+        if command not in COMMAND_INTENTS:
+            return [Reply(UNKNOWN_COMMAND)]
         if command == "salir":  # nothing partial is kept: no half consent, no half survey
-            if self.consent is not None:
-                self.consent.stop(event.user)
-            if self.surveys is not None:
-                self.surveys.abandon(event.user)
-            if self.lessons is not None:
-                self.lessons.forget(event.user)
+            for flow in self.flows:
+                flow.forget(event.user)
         return await self.assistant.respond(event.user, COMMAND_INTENTS[command])
 
     def _privacy_notice(self, user: str) -> list[str]:
@@ -179,72 +174,19 @@ class Engine:
         not known reads the youngest band's words (in doubt, the younger status applies)."""
         variant = "nino"
         if self.consent is not None:
-            band = self.consent.bands.get(self.consent.band(user) or "")
+            consent = self.consent.consent
+            band = consent.bands.get(consent.band(user) or "")
             variant = band.texts if band is not None else variant
         return notice(variant, *self.responsible)
 
-    def _news(self, event: Inbound, subscribe: bool) -> str:
-        """/noticias and /baja: occasional awareness messages, only to a private chat."""
-        if self.outreach is None or (subscribe and (event.reach is None or event.reach <= 0)):
-            return outreach.NOT_HERE
-        if subscribe:
-            assert event.reach is not None
-            new = self.outreach.subscribe(event.user, event.reach)
-            return outreach.SUBSCRIBED if new else outreach.ALREADY_SUBSCRIBED
-        removed = self.outreach.unsubscribe(event.user)
-        return outreach.UNSUBSCRIBED if removed else outreach.NOT_SUBSCRIBED
-
-    async def _menu(self, user: str) -> list[Reply]:
-        return await self.assistant.respond(user, "ver_menu")
-
-    async def _after_consent(self, user: str, outcome: Outcome) -> list[Reply]:
-        """After assent to a campaign the survey starts at once; else back to the menu."""
-        if not outcome.finished:
-            return outcome.replies
-        if outcome.consented and outcome.campaign not in (None, GENERAL) and outcome.band:
-            step = self._start_survey(user, outcome.campaign, outcome.band)
-            return await self._after_step(
-                user, Step([*outcome.replies, *step.replies], step.finished)
-            )
-        return [*outcome.replies, *await self._menu(user)]
-
-    def _start_survey(self, user: str, campaign_id: str, band: str) -> Step:
-        campaign = self.campaigns.live(campaign_id) if self.campaigns is not None else None
-        if campaign is None or self.surveys is None:
-            return Step([Reply(CLOSED)], finished=True)
-        return self.surveys.start(user, campaign, band)
-
-    async def _after_step(self, user: str, step: Step) -> list[Reply]:
-        return [*step.replies, *await self._menu(user)] if step.finished else step.replies
-
-    async def _participate(self, user: str) -> list[Reply]:
-        """ "Participar en una consulta": the open campaigns that need no workshop code."""
-        open_now = [
-            campaign
-            for campaign in (self.campaigns.open_campaigns() if self.campaigns else [])
-            if not campaign.access_code
-        ]
-        if not open_now or self.consent is None:
-            return [Reply(NONE_OPEN)]
-        if len(open_now) == 1:
-            return await self._after_consent(user, self.consent.start(user, open_now[0].id))
-        buttons = tuple((Button(c.title, f"p:{c.id}"),) for c in open_now)
-        return [Reply(CHOOSE, buttons)]
-
-    def _may_record(self, user: str) -> Callable[[str], bool]:
-        """Survey answers are counted only under a valid consent receipt."""
-        return lambda campaign: (
-            self.consent is not None and self.consent.receipt(user, campaign) is not None
-        )
-
     async def _erase(self, user: str) -> list[Reply]:
-        """/borrar: every per-person row, and anything the assistant holds for the person."""
+        """/borrar: every flow erases what it keeps of the person, their cases are unlinked,
+        and the assistant forgets them. Each eraser is one transaction: a failure is told,
+        and /borrar again finishes the rest."""
         try:
-            count = self.consent.erase(user) if self.consent is not None else 0
-            count += self.surveys.erase(user) if self.surveys is not None else 0
-            count += self.outreach.erase(user) if self.outreach is not None else 0
-            if self.lessons is not None:
-                self.lessons.forget(user)
+            count = 0
+            for flow in self.flows:
+                count += flow.erase(user)
             unlinked = self.cases.unlink(user) if self.cases is not None else None
         except Exception as error:  # noqa: BLE001 - say so; nothing was half-done (one transaction each)
             logger.error("could not erase a user's rows: %s", describe(error))
@@ -259,55 +201,30 @@ class Engine:
         return [Reply("\n".join(lines))]
 
     async def _button(self, event: Inbound) -> list[Reply]:
-        answer = TRIAGE_BUTTON.fullmatch(event.text)
-        if answer is not None:
-            return self._case_answer(event, answer.group(1), int(answer.group(2)))
-        middle = MIDDLE_BUTTON.fullmatch(event.text)
-        if middle is not None and middle.group(2) in CATEGORY_NAMES:
-            return self._middle_answer(event, middle.group(1), middle.group(2))
-        if event.text.startswith("c:"):
-            outcome = self.consent.press(event.user, event.text) if self.consent else None
-            if outcome is None:
-                logger.info("refused a consent button that is forged or stale")
-                return [Reply(STALE_BUTTON)]
-            return await self._after_consent(event.user, outcome)
-        if event.text.startswith("s:"):
-            step = (
-                self.surveys.press(event.user, event.text, self._may_record(event.user))
-                if self.surveys is not None
-                else None
-            )
-            if step is None:
-                logger.info("refused a survey button that is forged or stale")
-                return [Reply(STALE_BUTTON)]
-            return await self._after_step(event.user, step)
-        chosen = CAMPAIGN_BUTTON.fullmatch(event.text)
-        if chosen is not None and self.consent is not None:
-            outcome = self.consent.start(event.user, chosen.group(1))
-            return await self._after_consent(event.user, outcome)
-        if event.text == "r:participar":
-            return await self._participate(event.user)
-        if event.text == "r:aprender" and self.lessons is not None:
-            return self.lessons.menu()
-        if event.text.startswith("l:") and self.lessons is not None:
-            band = self.consent.band(event.user) if self.consent is not None else None
-            replies = self.lessons.press(event.user, event.text, band)
+        turn = self._turn(event)
+        flow = self.flows.for_button(event.text)
+        if flow is not None:
+            replies = await flow.press(turn)
             if replies is None:
-                logger.info("refused a lesson button that is forged or stale")
+                logger.info("refused a %s button that is forged or stale", flow.name)
                 return [Reply(STALE_BUTTON)]
             return replies
-        stop = answers.STOP_CONTACT_DATA.fullmatch(event.text)
-        if stop is not None:
-            return self._case_answer(event, "stop", int(stop.group(1)))
-        if event.text == "r:pedir_ayuda":
+        fields = ASSISTANT_BUTTONS.parse(event.text)
+        if fields is None:
+            logger.info("refused a button with unknown data")
+            return [Reply(STALE_BUTTON)]
+        intent = fields[0]
+        claimed = self.flows.for_intent(intent)
+        if claimed is not None:
+            return await claimed.answer(turn, intent)
+        if intent == "pedir_ayuda":
             # Pressing "Necesito ayuda" is asking for a person: the same path as the word AYUDA.
             verdict = Verdict(True, "high", "help_request", "self")
             return self._escalate(event, verdict, "[botón «Necesito ayuda»]")
-        match = RASA_BUTTON.fullmatch(event.text)
-        if match is None or match.group(1) not in self.assistant.intents:
+        if intent not in self.assistant.intents:
             logger.info("refused a button with unknown data")
             return [Reply(STALE_BUTTON)]
-        return await self.assistant.respond(event.user, match.group(1))
+        return await self.assistant.respond(event.user, intent)
 
     async def _text(self, event: Inbound) -> list[Reply]:
         # A leading "/" would make Rasa read the text as an intent name: never let a child's
@@ -341,24 +258,24 @@ class Engine:
         return [Reply(NOT_TEXT), *replies] if media else replies
 
     async def _answer(self, event: Inbound, text: str, parse: Parse | None) -> list[Reply]:
-        """The answer to a message that alerted nobody: the consent gate, an active survey,
-        or the assistant."""
+        """The answer to a message that alerted nobody: the consent gate, the active flow,
+        the flow that claims the intent, or the assistant."""
         if event.kind is Kind.EDITED:
             return [Reply(EDITED)]
+        turn = self._turn(event)
         if self.consent is not None:
-            outcome = self.consent.code(event.user, text)
-            if outcome is not None:
-                return await self._after_consent(event.user, outcome)
-        if self.surveys is not None and self.surveys.active(event.user):
-            step = self.surveys.remind(event.user)
-            if step is not None:
-                return step.replies
+            replies = await self.consent.code(turn, text)
+            if replies is not None:
+                return replies
+        for flow in self.flows:
+            reminder = flow.remind(event.user)
+            if reminder is not None:
+                return reminder
         if parse is None:
             return [Reply(answers.TROUBLE)]
-        if parse.intent == "participar":
-            return await self._participate(event.user)
-        if parse.intent == "aprender" and self.lessons is not None:
-            return self.lessons.menu()
+        claimed = self.flows.for_intent(parse.intent)
+        if claimed is not None:
+            return await claimed.answer(turn, parse.intent)
         return await self.assistant.respond(event.user, parse.intent)
 
     def _escalate(self, event: Inbound, verdict: Verdict, excerpt: str) -> list[Reply]:
@@ -385,44 +302,6 @@ class Engine:
                 logger.info("escalation recorded: %s %s", verdict.urgency, verdict.category)
                 self.on_case_opened()
         return answers.replies(verdict, case_id, can_contact=event.reach is not None)
-
-    def _middle_answer(self, event: Inbound, answer: str, category: str) -> list[Reply]:
-        """ "Sí" to "¿Le está pasando a usted o a alguien que conoce?" opens a case at once,
-        as a disclosure would; "No" changes nothing. The question's message is not stored, so
-        the officer's card says what the child answered instead."""
-        if answer == "no":
-            return [Reply(answers.MIDDLE_NO)]
-        subject = "other" if answer == "other" and category != "help_request" else "self"
-        verdict = Verdict(True, "high", category, subject)
-        excerpt = answers.MIDDLE_EXCERPT_OTHER if subject == "other" else answers.MIDDLE_EXCERPT
-        return self._escalate(event, verdict, excerpt)
-
-    def _case_answer(self, event: Inbound, answer: str, case_id: int) -> list[Reply]:
-        """The child's answer to a question about their own case; anyone else's press, or a
-        press for a closed case, changes nothing."""
-        if self.cases is None:
-            return [Reply(STALE_BUTTON)]
-        if answer in ("yes", "no"):
-            accepted = self.cases.confirm(case_id, event.user, understood=answer == "yes")
-            reply = answers.CONFIRMED if answer == "yes" else answers.CORRECTED
-        elif answer == "contact" and event.reach is not None:
-            accepted = self.cases.accept_contact(case_id, event.user, event.reach)
-            reply = answers.CONTACT_ACCEPTED
-        elif answer == "nocontact":
-            accepted = self.cases.decline_contact(case_id, event.user)
-            reply = answers.CONTACT_DECLINED
-        elif answer == "stop":
-            accepted = self.cases.end_contact(case_id, event.user)
-            reply = answers.CONTACT_STOPPED
-        else:
-            accepted = False
-        if not accepted:
-            logger.info("refused a case button that is not the sender's or not open")
-            return [Reply(STALE_BUTTON)]
-        self.on_case_opened()  # wake the relay: the officer learns of the answer now
-        if answer == "contact":
-            return [Reply(reply, answers.stop_contact_button(case_id))]
-        return [Reply(reply)]
 
     def _contact_case(self, user: str) -> int | None:
         if self.cases is None:

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import agent, logs
-from bot.awareness.lessons import Lessons
+from bot.awareness.lessons import Lessons, LessonsFlow
+from bot.awareness.news import NewsFlow
 from bot.awareness.outreach import Outreach
 from bot.awareness.schema import load_lessons
+from bot.campaigns.flow import CampaignChoice, SurveyFlow
 from bot.campaigns.launch import CampaignRegistry
 from bot.campaigns.survey import Surveys
 from bot.engine import Assistant, Engine
@@ -27,6 +29,7 @@ from bot.privacy import Pseudonymizer, check_key, key_source, load_key
 from bot.settings import Settings
 from bot.storage import Database
 from consent import GENERAL, ConsentFlow, Scope
+from consent.gate import ConsentGate
 
 logger = logging.getLogger(__name__)
 
@@ -96,21 +99,26 @@ def engine_for(
     campaigns: CampaignRegistry | None = None,
     responsible: tuple[str | None, str | None] = (None, None),
 ) -> Engine:
-    """The engine as it runs: triage and cases, the consent gate, campaigns and their
-    surveys, the Rasa assistant; `responsible` names the organisation and its contact in
-    the privacy notice."""
+    """The engine as it runs: triage and cases, then its flows in order (the consent gate,
+    campaigns and their surveys, lessons, news subscriptions), the Rasa assistant;
+    `responsible` names the organisation and its contact in the privacy notice."""
     campaigns = campaigns if campaigns is not None else CampaignRegistry(database)
 
     def scope(campaign_id: str) -> Scope | None:
         return Scope() if campaign_id == GENERAL else campaigns.scope(campaign_id)
 
+    consent = ConsentFlow(database, scopes=scope)
+    surveys = SurveyFlow(Surveys(database), consent)
+    choice = CampaignChoice(consent, campaigns, surveys)
     return Engine(
         assistant,
         Cases(database),
-        consent=ConsentFlow(database, scopes=scope),
-        surveys=Surveys(database),
-        campaigns=campaigns,
-        lessons=Lessons(load_lessons()),
-        outreach=Outreach(database),
+        consent=ConsentGate(consent, then=choice.after_consent),
+        flows=[
+            surveys,
+            choice,
+            LessonsFlow(Lessons(load_lessons()), band=consent.band),
+            NewsFlow(Outreach(database)),
+        ],
         responsible=responsible,
     )

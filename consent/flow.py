@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,13 +20,14 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from bot.events import Button, Reply
+from bot.flows.codec import Codec
 from bot.storage import Database
 from consent import texts
 from consent.bands import Band, Bands, load_bands
 from consent.models import CodeAttempts, ConsentReceipt, ConsentSession
 
-BUTTON = re.compile(
-    r"c:(band|younger|older|read|q|yes|no|fixband)(?::([0-9]{1,2}(?:-[0-9]{1,2})?))?"
+BUTTONS = Codec(
+    "c", r"(?:band|younger|older|read|q|yes|no|fixband)(?::[0-9]{1,2}(?:-[0-9]{1,2})?)?"
 )
 CODE_FAILURES_ALLOWED = 5
 CODE_WINDOW = timedelta(minutes=15)
@@ -176,16 +176,16 @@ class ConsentFlow:
 
     def press(self, user: str, data: str) -> Outcome | None:
         """A "c:..." button; None when it is forged, stale or not for the current step."""
-        match = BUTTON.fullmatch(data)
+        fields = BUTTONS.parse(data)
         with self.database.session() as session:
             row = session.get(ConsentSession, user)
-            if match is None or row is None:
+            if fields is None or row is None:
                 return None
             scope = self.scopes(row.campaign)
             if scope is None:  # the campaign closed while the child was deciding
                 session.delete(row)
                 return Outcome([Reply(texts.CLOSED)], finished=True)
-            action, argument = match.group(1), match.group(2)
+            action, argument = fields[0], (fields[1] if len(fields) > 1 else None)
             if action == "fixband" and row.step in ("assent", "question", "decision"):
                 row.step, row.band, row.wrong_answers = "band", None, 0
                 return Outcome([self._band_question()])
@@ -294,9 +294,11 @@ class ConsentFlow:
         return self.clock().date()
 
     def _band_question(self) -> Reply:
-        rows = [(Button(self.bands.younger_label, "c:younger"),)]
-        rows += [(Button(band.label, f"c:band:{band.id}"),) for band in self.bands.bands]
-        rows.append((Button(self.bands.older_label, "c:older"),))
+        rows = [(Button(self.bands.younger_label, BUTTONS.encode("younger")),)]
+        rows += [
+            (Button(band.label, BUTTONS.encode("band", band.id)),) for band in self.bands.bands
+        ]
+        rows.append((Button(self.bands.older_label, BUTTONS.encode("older")),))
         return Reply(texts.ASK_BAND, tuple(rows))
 
     def _assent(self, band: Band, scope: Scope) -> list[Reply]:
@@ -308,7 +310,10 @@ class ConsentFlow:
         replies.append(
             Reply(
                 last,
-                ((Button(texts.READ_BUTTON, "c:read"),), (Button(texts.CHANGE_BAND, "c:fixband"),)),
+                (
+                    (Button(texts.READ_BUTTON, BUTTONS.encode("read")),),
+                    (Button(texts.CHANGE_BAND, BUTTONS.encode("fixband")),),
+                ),
             )
         )
         return replies
@@ -318,7 +323,8 @@ class ConsentFlow:
         return Reply(
             question.text,
             tuple(
-                (Button(option, f"c:q:{index}"),) for index, option in enumerate(question.options)
+                (Button(option, BUTTONS.encode("q", index)),)
+                for index, option in enumerate(question.options)
             ),
         )
 
@@ -326,7 +332,7 @@ class ConsentFlow:
         return Reply(
             texts.ASK_CONSENT,
             (
-                (Button(texts.YES, "c:yes"), Button(texts.NO, "c:no")),
-                (Button(texts.CHANGE_BAND, "c:fixband"),),
+                (Button(texts.YES, BUTTONS.encode("yes")), Button(texts.NO, BUTTONS.encode("no"))),
+                (Button(texts.CHANGE_BAND, BUTTONS.encode("fixband")),),
             ),
         )

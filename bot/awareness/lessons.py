@@ -6,34 +6,25 @@ were right) lives in memory, in this process, and is dropped at the end of the q
 `forget` (/salir, /borrar) or after ABANDONED_AFTER. It is an awareness quiz, not a survey:
 no answer is ever counted or stored.
 
-Button data ("l:...", grammar in bot.awareness.schema) comes back from the client, so it is
-parsed strictly; a press that is forged, for an unknown lesson, or for a question that is
-not the one on screen returns None, and the engine says the button no longer works.
+Button data ("l:...", grammar in bot.awareness.schema, codec `BUTTONS`) comes back from
+the client, so it is parsed strictly; a press that is forged, for an unknown lesson, or for
+a question that is not the one on screen returns None, and the engine says the button no
+longer works. `LessonsFlow` plugs the lessons into the engine (bot.flows).
 
 Every text shown comes from the lesson files, except the few fixed labels below (gettext).
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.awareness.schema import (
-    CALLBACK_DATA_LIMIT,
-    MENU_DATA,
-    Lesson,
-    answer_data,
-    open_data,
-    quiz_data,
-)
+from bot.awareness.schema import BUTTONS, MENU_DATA, Lesson, answer_data, open_data, quiz_data
 from bot.events import Button, Reply
+from bot.flows import Flow, Turn
 from bot.i18n import _
 
-PREFIX = "l:"
-LESSON_BUTTON = re.compile(r"l:([oq]):([a-z0-9-]{2,30})")
-ANSWER_BUTTON = re.compile(r"l:a:([a-z0-9-]{2,30}):([1-9]):([1-9])")
 ABANDONED_AFTER = 2 * 60 * 60.0  # seconds: an unfinished quiz is dropped
 
 MENU = _("📚 Lecciones cortas para aprender a cuidarse. ¿Cuál quiere ver?")
@@ -72,7 +63,7 @@ class Lessons:
     @staticmethod
     def owns(data: str) -> bool:
         """Whether button data is meant for this flow (then `press` decides if it is valid)."""
-        return data.startswith(PREFIX)
+        return BUTTONS.owns(data)
 
     # -- what the child sees ------------------------------------------------------------------
 
@@ -88,22 +79,18 @@ class Lessons:
     def press(self, user: str, data: str, band: str | None) -> list[Reply] | None:
         """A lesson button; None when it is forged, stale or for an unknown lesson.
         `band` is the child's age band id (None when unknown): it picks the messages."""
-        if len(data.encode()) > CALLBACK_DATA_LIMIT:
+        fields = BUTTONS.parse(data)
+        if fields is None:
             return None
         if data == MENU_DATA:
             return self.menu()
-        chosen = LESSON_BUTTON.fullmatch(data)
-        if chosen is not None:
-            action, lesson_id = chosen.groups()
-            lesson = self.lessons.get(lesson_id)
+        if fields[0] in ("o", "q"):
+            lesson = self.lessons.get(fields[1])
             if lesson is None:
                 return None
-            return self._open(lesson, band) if action == "o" else self._start(user, lesson)
-        answer = ANSWER_BUTTON.fullmatch(data)
-        if answer is not None:
-            lesson_id, question, option = answer.groups()
-            return self._answer(user, lesson_id, int(question) - 1, int(option) - 1)
-        return None
+            return self._open(lesson, band) if fields[0] == "o" else self._start(user, lesson)
+        _answer, lesson_id, question, option = fields
+        return self._answer(user, lesson_id, int(question) - 1, int(option) - 1)
 
     def active(self, user: str) -> bool:
         """Whether the person has a quiz on screen (not abandoned)."""
@@ -177,3 +164,26 @@ class Lessons:
         now = self.clock()
         for user in [u for u, p in self._progress.items() if now - p.touched > ABANDONED_AFTER]:
             del self._progress[user]
+
+
+class LessonsFlow(Flow):
+    """The lessons as a flow: "l:" buttons and the intent `aprender`; it keeps no rows, so
+    /borrar only forgets a quiz in progress. `band` gives the child's age band (from their
+    consent receipt), which picks the lesson's words."""
+
+    name = "lessons"
+    buttons = BUTTONS
+    intents = frozenset({"aprender"})
+
+    def __init__(self, lessons: Lessons, band: Callable[[str], str | None]) -> None:
+        self.lessons = lessons
+        self.band = band
+
+    async def press(self, turn: Turn) -> list[Reply] | None:
+        return self.lessons.press(turn.user, turn.event.text, self.band(turn.user))
+
+    async def answer(self, turn: Turn, intent: str) -> list[Reply]:
+        return self.lessons.menu()
+
+    def forget(self, user: str) -> None:
+        self.lessons.forget(user)

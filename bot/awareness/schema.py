@@ -40,6 +40,7 @@ from pathlib import Path
 import yaml
 
 from bot.datafiles import DataFileError, NodeReader, line_of, load_yaml, plain, suggest, yml_files
+from bot.flows.codec import CALLBACK_DATA_LIMIT, Codec
 from bot.i18n import N_, _s, _sn
 from bot.settings import ROOT
 from consent.bands import Bands, BandsError, load_bands
@@ -63,26 +64,26 @@ BOOL_WORDS = {"true": True, "false": False}
 
 # -- Button data ---------------------------------------------------------------------------
 # Telegram's callback_data holds 1-64 bytes and comes back from the client, so it is parsed
-# strictly (bot.awareness.lessons). The grammar:
+# strictly (`BUTTONS.parse`, in bot.awareness.lessons). The grammar:
 #   l:m                         the lesson menu
 #   l:o:<lesson>                open a lesson (its messages for the child's band)
 #   l:q:<lesson>                start, or start again, the lesson's quiz
 #   l:a:<lesson>:<q>:<o>        answer question <q> (1-based) with option <o> (1-based)
-CALLBACK_DATA_LIMIT = 64
-MENU_DATA = "l:m"
+BUTTONS = Codec("l", r"m|[oq]:[a-z0-9-]{2,30}|a:[a-z0-9-]{2,30}:[1-9]:[1-9]")
+MENU_DATA = BUTTONS.encode("m")
 
 
 def open_data(lesson: str) -> str:
-    return f"l:o:{lesson}"
+    return BUTTONS.encode("o", lesson)
 
 
 def quiz_data(lesson: str) -> str:
-    return f"l:q:{lesson}"
+    return BUTTONS.encode("q", lesson)
 
 
 def answer_data(lesson: str, question: int, option: int) -> str:
     """`question` and `option` are 1-based, as shown to the child."""
-    return f"l:a:{lesson}:{question}:{option}"
+    return BUTTONS.encode("a", lesson, question, option)
 
 
 def longest_data(lesson: str) -> str:

@@ -31,6 +31,7 @@ from bot.campaigns.model import (
     Wording,
 )
 from bot.datafiles import DataFileError, NodeReader, line_of, load_yaml, suggest, yml_files
+from bot.flows.codec import CALLBACK_DATA_LIMIT
 from bot.i18n import N_, _s, _sn
 from bot.settings import ROOT
 from consent.bands import Bands, load_bands
@@ -59,7 +60,6 @@ RELEASE_EVERY_RANGE = (10, 100_000)
 
 # Button data for an answer; Telegram's callback_data holds 1-64 bytes.
 ANSWER_DATA = "s:{question}:{option}"
-CALLBACK_DATA_LIMIT = 64
 
 # Words a child reads on the implicit buttons (the consent texts promise this exact label).
 SKIP_LABEL = "Prefiero no responder"

@@ -14,7 +14,6 @@ question); a press is accepted only for the question on screen.
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,13 +28,14 @@ from bot.campaigns.model import SKIP, Campaign, Question
 from bot.campaigns.perturbation import KEYS
 from bot.campaigns.tables import ANY, AnswerCounter, Participation
 from bot.events import Button, Reply
+from bot.flows.codec import Codec
 from bot.i18n import _
 from bot.logs import describe
 from bot.storage import Database
 
 logger = logging.getLogger(__name__)
 
-BUTTON = re.compile(r"s:([a-z0-9_]{1,20}):([a-z0-9_]{1,12})")
+BUTTONS = Codec("s", r"[a-z0-9_]{1,20}:[a-z0-9_]{1,12}")
 DONE = "done"
 ABANDONED_AFTER = timedelta(hours=2)  # an unfinished survey is dropped, counting nothing
 
@@ -117,12 +117,12 @@ class Surveys:
         """A survey button; None when it is forged, stale or for another question.
         `may_record(campaign)` is asked at the end: answers are added only with a valid
         consent receipt for that campaign."""
-        match = BUTTON.fullmatch(data)
-        if match is None or not self.active(user):
+        fields = BUTTONS.parse(data)
+        if fields is None or not self.active(user):
             return None
         progress = self._progress[user]
         question = progress.campaign.question(progress.question)
-        question_id, option_id = match.groups()
+        question_id, option_id = fields
         if question is None or question_id != question.id:
             return None
         progress.touched = self.clock()
@@ -211,10 +211,10 @@ class Surveys:
             label = option.text.for_band(progress.band)
             if question.type == "multiple" and option.id != SKIP:
                 label = ("✅ " if option.id in progress.ticked else "▫️ ") + label
-            rows.append((Button(label, f"s:{question.id}:{option.id}"),))
+            rows.append((Button(label, BUTTONS.encode(question.id, option.id)),))
         text = question.text.for_band(progress.band)
         if question.type == "multiple":
-            rows.append((Button(READY, f"s:{question.id}:{DONE}"),))
+            rows.append((Button(READY, BUTTONS.encode(question.id, DONE)),))
             text = f"{text}\n{PICK_MANY}"
         return Reply(text, tuple(rows), replace=replace)
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from bot.flows.codec import CALLBACK_DATA_LIMIT
 from bot.i18n import N_, _s, staff_datetime, staff_number
 from bot.storage import Escalation
 
 Buttons = list[list[tuple[str, str]]]
 
-CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 # Staff texts: marked here, translated (STAFF_LANGUAGE) when a card is rendered.
 REPEAT_LINE = N_("🔁 Reenvío: puede que ya lo haya recibido")
 HEADER = {

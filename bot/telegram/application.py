@@ -8,6 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 
+from bot.campaigns.flow import CampaignChoice
 from bot.campaigns.launch import CampaignRegistry
 from bot.escalation import EscalationLane
 from bot.escalation.officers import Officers
@@ -47,7 +48,8 @@ def assemble(parts: Runtime) -> BotApplication:
     application = build_application(parts.settings)
     lane = parts.telegram_lane()
     adapter = TelegramAdapter(parts.engine, parts.pseudonymize, parts.database)
-    campaigns = parts.engine.campaigns
+    choice = parts.engine.flows.find(CampaignChoice)
+    campaigns = choice.campaigns if choice is not None else None
     if isinstance(campaigns, CampaignRegistry):
         register_facilitator_commands(
             application,

@@ -3,14 +3,22 @@ to tell more; the helplines; a chance to say the bot understood wrong (UNICEF)."
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from bot.events import Button, Reply
+from bot.flows.codec import Codec
 from bot.i18n import _
 
 if TYPE_CHECKING:  # bot.triage imports this module
     from bot.triage import Verdict
+
+# The child's answers about their case, "t:<answer>:<case>": to "¿Entendí bien?" (yes, no),
+# to "¿Quiere que una persona de protección le escriba aquí?" (contact, nocontact), and the
+# button that ends that contact (stop).
+CASE_BUTTONS = Codec("t", r"(?:yes|no|contact|nocontact|stop):[1-9][0-9]{0,11}")
+# The answer to the middle question, "q:<me|other|no>:<category>": the category is triage's
+# guess, for the case a yes opens.
+MIDDLE_BUTTONS = Codec("q", r"(?:me|other|no):[a-z_]{1,24}")
 
 HELPLINES = _("📞 PANI: 1147 (gratis) · 🚨 Emergencias: 911")
 THANKS_SELF = _(
@@ -46,7 +54,6 @@ CONTACT_ACCEPTED = _(
 # The child stays in control: this button, under CONTACT_ACCEPTED and under every message
 # an officer sends, ends the contact ("t:stop:<case>"; Cases.end_contact).
 STOP_CONTACT = _("Ya no quiero que me escriban")
-STOP_CONTACT_DATA = re.compile(r"t:stop:([1-9][0-9]{0,11})")
 CONTACT_STOPPED = _(
     "Listo. La persona de protección ya no le va a escribir aquí: el bot borró cómo "
     "escribirle. Su pedido de ayuda sigue con ella. Si quiere que le escriban otra vez, "
@@ -96,8 +103,11 @@ def middle_question(category: str) -> Reply:
     return Reply(
         MIDDLE,
         (
-            (Button(MIDDLE_ME, f"q:me:{category}"), Button(MIDDLE_OTHER, f"q:other:{category}")),
-            (Button(MIDDLE_NOT, f"q:no:{category}"),),
+            (
+                Button(MIDDLE_ME, MIDDLE_BUTTONS.encode("me", category)),
+                Button(MIDDLE_OTHER, MIDDLE_BUTTONS.encode("other", category)),
+            ),
+            (Button(MIDDLE_NOT, MIDDLE_BUTTONS.encode("no", category)),),
         ),
     )
 
@@ -121,7 +131,12 @@ def replies(verdict: Verdict, case_id: int | None, can_contact: bool) -> list[Re
         answer.append(
             Reply(
                 ASK,
-                ((Button(YES, f"t:yes:{case_id}"), Button(NOT_THAT, f"t:no:{case_id}")),),
+                (
+                    (
+                        Button(YES, CASE_BUTTONS.encode("yes", case_id)),
+                        Button(NOT_THAT, CASE_BUTTONS.encode("no", case_id)),
+                    ),
+                ),
             )
         )
         if can_contact:
@@ -129,8 +144,8 @@ def replies(verdict: Verdict, case_id: int | None, can_contact: bool) -> list[Re
                 Reply(
                     CONTACT,
                     (
-                        (Button(WRITE_ME, f"t:contact:{case_id}"),),
-                        (Button(NO_THANKS, f"t:nocontact:{case_id}"),),
+                        (Button(WRITE_ME, CASE_BUTTONS.encode("contact", case_id)),),
+                        (Button(NO_THANKS, CASE_BUTTONS.encode("nocontact", case_id)),),
                     ),
                 )
             )
@@ -139,4 +154,4 @@ def replies(verdict: Verdict, case_id: int | None, can_contact: bool) -> list[Re
 
 def stop_contact_button(case_id: int) -> tuple[tuple[Button, ...], ...]:
     """The one-button keyboard that lets the child end a protection person's contact."""
-    return ((Button(STOP_CONTACT, f"t:stop:{case_id}"),),)
+    return ((Button(STOP_CONTACT, CASE_BUTTONS.encode("stop", case_id)),),)

@@ -17,6 +17,7 @@ from sqlalchemy import MetaData, select
 from bot import logs
 from bot.engine import Inbound, Reply
 from bot.escalation import Cases, Disclosure
+from bot.flows import Flows
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -43,7 +44,7 @@ class RecordingEngine:
 
     def __init__(self, cases: Cases) -> None:
         self.cases = cases
-        self.campaigns = None  # no facilitator commands in these tests
+        self.flows = Flows([])  # no campaigns: no facilitator commands in these tests
         self.events: list[Inbound] = []
         self.on_case_opened = lambda: None
 

@@ -1,0 +1,36 @@
+"""News subscriptions as a flow: /noticias and /baja, and what /borrar erases of them.
+
+Occasional awareness messages go only to a private chat: /noticias where no private chat
+can be kept (a group, the terminal chat) says so. The rows and the broadcasts that use
+them are `Outreach`'s (bot.awareness.outreach).
+"""
+
+from __future__ import annotations
+
+from bot.awareness import outreach
+from bot.awareness.outreach import Outreach
+from bot.awareness.tables import BroadcastDelivery, Subscription
+from bot.events import Reply
+from bot.flows import Flow, Turn
+
+
+class NewsFlow(Flow):
+    name = "news"
+    commands = frozenset({"noticias", "baja"})
+    erases = frozenset({Subscription.__tablename__, BroadcastDelivery.__tablename__})
+
+    def __init__(self, subscriptions: Outreach) -> None:
+        self.subscriptions = subscriptions
+
+    async def command(self, turn: Turn) -> list[Reply]:
+        event = turn.event
+        if event.text.lower() == "baja":
+            removed = self.subscriptions.unsubscribe(event.user)
+            return [Reply(outreach.UNSUBSCRIBED if removed else outreach.NOT_SUBSCRIBED)]
+        if event.reach is None or event.reach <= 0:
+            return [Reply(outreach.NOT_HERE)]
+        new = self.subscriptions.subscribe(event.user, event.reach)
+        return [Reply(outreach.SUBSCRIBED if new else outreach.ALREADY_SUBSCRIBED)]
+
+    def erase(self, user: str) -> int:
+        return self.subscriptions.erase(user)
