@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from bot import agent, logs
 from bot.awareness.lessons import Lessons
-from bot.awareness.outreach import Outreach
 from bot.awareness.schema import load_lessons
+from bot.broadcasts import Outreach
 from bot.campaigns.launch import CampaignRegistry
 from bot.campaigns.survey import Surveys
 from bot.engine import Assistant, Engine

@@ -16,8 +16,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot import i18n
-from bot.awareness.outreach import BroadcastInfo, _summary
+from bot.broadcasts import BroadcastInfo
 from bot.campaigns import results
+from bot.cli.broadcast import summary
 from bot.escalation.cards import render_card
 from bot.escalation.officers import ActionResult, status_line
 from bot.settings import ROOT, STAFF_LANGUAGES
@@ -320,10 +321,10 @@ def test_a_count_of_one_reads_in_the_singular_in_spanish(staff_in_spanish):
         "el envío 'prueba' mandaría este mensaje a 3 personas suscritas:"
     )
     # Each count of a broadcast's summary agrees with its own noun.
-    assert _summary(_broadcast(sent=1, dropped=0, failed=2)) == (
+    assert summary(_broadcast(sent=1, dropped=0, failed=2)) == (
         "1 enviado, 0 dados de baja (bloquearon el bot: se les quitó la suscripción), 2 fallidos"
     )
-    assert _summary(_broadcast(sent=5, dropped=1, failed=1)) == (
+    assert summary(_broadcast(sent=5, dropped=1, failed=1)) == (
         "5 enviados, 1 dado de baja (bloqueó el bot: se le quitó la suscripción), 1 fallido"
     )
 
@@ -336,7 +337,7 @@ def test_a_count_of_one_reads_in_the_singular_in_english(staff_in_english):
     assert _counted(WOULD_SEND, 3) == (
         "broadcast 'prueba' would send this message to 3 subscribers:"
     )
-    assert _summary(_broadcast(sent=1, dropped=0, failed=2)) == (
+    assert summary(_broadcast(sent=1, dropped=0, failed=2)) == (
         "1 sent, 0 dropped (blocked the bot: unsubscribed), 2 failed"
     )
 
@@ -371,7 +372,9 @@ FACILITATOR_MODULES = (
     "bot/campaigns/results.py",
     "bot/awareness/schema.py",
     "bot/awareness/lessons.py",
-    "bot/awareness/outreach.py",
+    "bot/broadcasts/*.py",
+    "bot/awareness/invitation.py",
+    "bot/campaigns/invitation.py",
     "bot/referrals.py",
     "consent/bands.py",
 )
