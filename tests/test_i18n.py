@@ -368,6 +368,7 @@ FACILITATOR_MODULES = (
     "bot/storage/database.py",
     "bot/datafiles.py",
     "bot/campaigns/launch.py",
+    "bot/campaigns/posters.py",
     "bot/campaigns/schema.py",
     "bot/campaigns/results.py",
     "bot/awareness/schema.py",

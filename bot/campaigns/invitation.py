@@ -10,12 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.campaigns.launch import (
-    STATUS_WORDS,
-    CampaignRegistry,
-    deep_link,
-    unknown_campaign_message,
-)
+from bot.campaigns.launch import STATUS_WORDS, CampaignRegistry, unknown_campaign_message
+from bot.campaigns.posters import deep_link
 from bot.campaigns.schema import CAMPAIGNS_DIR, CampaignError, load_campaigns
 from bot.i18n import _, _s
 
