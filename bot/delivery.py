@@ -15,7 +15,7 @@ description can quote the message):
 ==========================  ====================================================
 
 What to do about each is the sender's policy and stays with it: the relay
-(bot.escalation.relay) delivers alerts at least once, a broadcast (bot.awareness.outreach)
+(bot.escalation.relay) delivers alerts at least once, a broadcast (bot.broadcasts.sending)
 at most once. Both send through a Bot of their own, made by `own_bot`.
 """
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from bot import agent, logs
 from bot.awareness.lessons import Lessons, LessonsFlow
-from bot.awareness.news import NewsFlow
-from bot.awareness.outreach import Outreach
 from bot.awareness.schema import load_lessons
+from bot.broadcasts import Outreach
+from bot.broadcasts.news import NewsFlow
 from bot.campaigns.flow import CampaignChoice, SurveyFlow
 from bot.campaigns.launch import CampaignRegistry
 from bot.campaigns.survey import Surveys

@@ -13,29 +13,9 @@ last) and "Respuestas" (n, the respondents), whose columns are the age bands and
 and one row of completions. What leaves `tabulate` is already suppressed: a hidden cell
 holds no number at all, so no renderer can leak one.
 
-Small-cell suppression
-----------------------
-1. Primary: every count from 1 to 9 is hidden. 0 is shown: the issue says "any count from
-   1 to 9" (DESIGN's "under 10" would also hide zeros), and a true zero names nobody.
-2. Complementary: the figures are tied by sums a reader can redo: each row adds up across
-   the bands to its Total; for single, scale and yes_no questions the options (SKIP
-   included) of a column add up to that column's n (a multiple-choice answer may pick
-   several options, so only the band -> Total sums hold); the completions add up to their
-   Total. Beyond one table, two more ties are assumed known when the numbers satisfy them,
-   since treating an extra true equation as known only hides more: respondent and
-   completion counts of the same band that are equal are taken to be the same people
-   (they are, when counters are written at completion), and a question shown only after
-   some answers has as many respondents as those answers had.
-   An equation with exactly one hidden term gives that term away by subtraction, so for
-   such an equation the smallest published non-zero member is hidden too (else its total,
-   else a published zero). Repeat until no equation has exactly one hidden term.
-3. One equation at a time is not the whole story: hidden cells can still be solved from
-   several equations together (two closed groups of hidden cells joined by a single
-   hidden cell). So when step 2 is stable, the system of all equations is solved for the
-   hidden cells (a hidden cell is recoverable exactly when it is zero in every solution of
-   the homogeneous system, checked with an SVD null space); if any is recoverable, the
-   term chosen as in step 2 from one of its equations is hidden and step 2 resumes.
-   Every round hides one more figure, so it ends.
+Small-cell suppression is bot.campaigns.suppression's: which figures to hide, given the
+sums a reader can redo (`_equations` here lists them for a campaign).
+
 Options or bands found in the counters but not in the campaign file get rows and columns
 of their own: dropping them would publish them as n minus the rest.
 
@@ -83,6 +63,7 @@ from bot.campaigns import releases
 from bot.campaigns.model import SKIP, Campaign, Question
 from bot.campaigns.perturbation import LARGEST_CHANGE, cell_key, perturb
 from bot.campaigns.releases import ReleaseInfo
+from bot.campaigns.suppression import SMALLEST_SHOWN, Equation, Key, suppress
 from bot.campaigns.tables import ANY, AnswerCounter
 from bot.i18n import N_, _s, staff_locale
 
@@ -92,7 +73,6 @@ if TYPE_CHECKING:
     from bot.storage import Database
 
 HIDDEN = "<10"
-SMALLEST_SHOWN = 10
 MIN_N_FOR_PERCENT = 30
 # Labels and the note are data in CSV and JSON (the Spanish, as here); the table and the
 # charts translate them for the staff language when they are drawn.
@@ -132,7 +112,6 @@ DATES = N_("Del {opens} al {closes}")
 PEOPLE = N_("Personas (total)")
 
 Counts = Mapping[tuple[str, str, str], int]  # (question, option, band) -> count
-Key = tuple[str, str, str]  # (question or "*", option or "*", band or TOTAL)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -220,16 +199,6 @@ def _row_label(question: Question, option_id: str) -> str:
     return SKIP_LABEL if option_id == SKIP else option_id
 
 
-@dataclass(frozen=True)
-class _Equation:
-    members: tuple[Key, ...]
-    total: Key
-
-    @property
-    def terms(self) -> tuple[Key, ...]:
-        return (*self.members, self.total)
-
-
 def _figures(campaign: Campaign, counts: Counts, bands: list[str]) -> dict[Key, int]:
     """Every figure that would be published, unsuppressed: counters plus the Total column.
     With `counts` holding cell keys instead, the cell key of every figure (the Total's is
@@ -254,17 +223,17 @@ def _cell_keys(
 
 def _equations(
     campaign: Campaign, counts: Counts, bands: list[str], values: dict[Key, int]
-) -> list[_Equation]:
+) -> list[Equation]:
     """The sums a reader can redo (see the module docstring)."""
     columns = [*bands, TOTAL]
-    equations = [_Equation(tuple((ANY, ANY, b) for b in bands), (ANY, ANY, TOTAL))]
+    equations = [Equation(tuple((ANY, ANY, b) for b in bands), (ANY, ANY, TOTAL))]
     for question in campaign.questions:
         q, rows = question.id, _row_ids(question, counts)
         for row in [*rows, ANY]:
-            equations.append(_Equation(tuple((q, row, b) for b in bands), (q, row, TOTAL)))
+            equations.append(Equation(tuple((q, row, b) for b in bands), (q, row, TOTAL)))
         if question.type in PARTITIONS:
             for c in columns:
-                equations.append(_Equation(tuple((q, r, c) for r in rows), (q, ANY, c)))
+                equations.append(Equation(tuple((q, r, c) for r in rows), (q, ANY, c)))
     # Equal counts of people of one band (respondents, completions): the same people.
     people: dict[tuple[str, int], list[Key]] = defaultdict(list)
     for key in [(ANY, ANY, c) for c in columns] + [
@@ -272,7 +241,7 @@ def _equations(
     ]:
         people[(key[2], values[key])].append(key)
     for same in people.values():
-        equations += [_Equation((a,), b) for a, b in pairwise(same)]
+        equations += [Equation((a,), b) for a, b in pairwise(same)]
     # A question shown only after some answers: as many respondents as those answers had.
     for question in campaign.questions:
         condition = question.show_if
@@ -285,70 +254,8 @@ def _equations(
         for c in columns:
             members = tuple((parent.id, a, c) for a in answers)
             if members and sum(values[m] for m in members) == values[(question.id, ANY, c)]:
-                equations.append(_Equation(members, (question.id, ANY, c)))
+                equations.append(Equation(members, (question.id, ANY, c)))
     return equations
-
-
-def _complement(equation: _Equation, values: dict[Key, int], hidden: set[Key]) -> Key | None:
-    """The term of an equation to hide next: its smallest published non-zero member, else
-    its total, else a published zero (it still closes the sum)."""
-    published = [m for m in equation.members if m not in hidden]
-    nonzero = [m for m in published if values[m] > 0]
-    if nonzero:
-        return min(nonzero, key=lambda m: values[m])
-    if equation.total not in hidden:
-        return equation.total
-    return published[0] if published else None
-
-
-def recoverable(equations: Iterable[_Equation], hidden: set[Key]) -> list[Key]:
-    """Hidden figures that the equations determine exactly, whatever the others are."""
-    import numpy as np
-
-    order = sorted(hidden)
-    index = {key: i for i, key in enumerate(order)}
-    rows = []
-    for equation in equations:
-        row = np.zeros(len(order))
-        for key, sign in [(m, 1.0) for m in equation.members] + [(equation.total, -1.0)]:
-            if key in index:
-                row[index[key]] += sign
-        if row.any():
-            rows.append(row)
-    if not rows:
-        return []
-    matrix = np.array(rows)
-    _, singular, vh = np.linalg.svd(matrix)
-    rank = int((singular > 1e-9 * max(matrix.shape) * singular.max()).sum())
-    null = vh[rank:]  # a basis of the solutions of the homogeneous system
-    return [key for key, i in index.items() if not np.any(np.abs(null[:, i]) > 1e-9)]
-
-
-def suppress(values: dict[Key, int], equations: list[_Equation]) -> set[Key]:
-    """The figures to hide: primary, then complementary until nothing can be recomputed."""
-    hidden = {key for key, value in values.items() if 0 < value < SMALLEST_SHOWN}
-    involving: dict[Key, list[_Equation]] = defaultdict(list)
-    for equation in equations:
-        for key in equation.terms:
-            involving[key].append(equation)
-
-    def smallest_complement(pool: Iterable[_Equation]) -> Key | None:
-        candidates = [c for e in pool if (c := _complement(e, values, hidden)) is not None]
-        return min(candidates, key=lambda c: values[c], default=None)
-
-    while True:
-        lone = next((e for e in equations if sum(k in hidden for k in e.terms) == 1), None)
-        if lone is not None:
-            extra = _complement(lone, values, hidden)
-        elif not (solved := recoverable(equations, hidden)):
-            return hidden
-        else:  # hide next to a recoverable cell; failing that, next to any hidden one
-            extra = smallest_complement(e for key in solved for e in involving[key])
-            if extra is None:
-                extra = smallest_complement(e for key in hidden for e in involving[key])
-        if extra is None:
-            return hidden
-        hidden.add(extra)
 
 
 def tabulate(

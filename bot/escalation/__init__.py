@@ -8,7 +8,8 @@ protection chat acknowledged them.
 
 from bot.escalation.cases import Cases, Disclosure
 from bot.escalation.lane import EscalationLane
-from bot.escalation.relay import Relay, TelegramAlertSender, TerminalAlertSender, alert_bot
+from bot.escalation.relay import Relay
+from bot.escalation.senders import TelegramAlertSender, TerminalAlertSender, alert_bot
 
 __all__ = [
     "Cases",

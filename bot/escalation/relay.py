@@ -6,7 +6,8 @@ delivery depends on: every timer is a column (`next_attempt_at`), so a restarted
 one in another process) picks up exactly where a killed one stopped.
 
 Escalations never wait behind other traffic. The relay serves only lane "escalation" and
-sends through its own `AlertSender`, built on its own `telegram.Bot` (see `alert_bot`), not
+sends through its own `AlertSender`, built on its own `telegram.Bot` (see
+bot.escalation.senders' `alert_bot`), not
 the Application's bot: that one answers children through a rate limiter whose queue a
 burst of replies could fill. The relay sends to one chat, so it stays far below Telegram's
 limits on its own, and it honours `retry_after` itself.
@@ -55,18 +56,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol, TextIO
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
 
 from bot.delivery import (
     ChatMoved,
@@ -75,10 +72,9 @@ from bot.delivery import (
     Rejected,
     RetryLater,
     Transient,
-    classify,
-    own_bot,
 )
 from bot.escalation.cards import CATEGORY, OTHER_CATEGORY, URGENCY, Buttons, render_card
+from bot.escalation.senders import AlertSender
 from bot.i18n import N_, _s
 from bot.storage import AuditEntry, Database, Escalation, OutboxMessage, Setting
 
@@ -107,76 +103,6 @@ def unrecorded_card(urgency: str, category: str) -> str:
     category_label = _s(CATEGORY.get(category, OTHER_CATEGORY))
     line = _s(UNRECORDED_LINE).format(urgency=urgency_label, category=category_label)
     return f"{_s(UNRECORDED_HEADER)}\n{line}\n\n{_s(UNRECORDED_BODY)}"
-
-
-# ------------------------------------------------------------------------------ senders
-
-
-class AlertSender(Protocol):
-    async def send(self, chat_id: int, text: str, buttons: Buttons) -> None:
-        """Deliver one card; return only once the chat has it, else raise a DeliveryError."""
-
-
-def alert_bot(token: str, api_base_url: str | None = None, timeout: float = 5.0) -> Bot:
-    """The relay's own Bot (`bot.delivery.own_bot`): use it inside ``async with``."""
-    return own_bot(token, api_base_url, 4, timeout)
-
-
-class TelegramAlertSender:
-    """Sends cards with a `telegram.Bot`; a failure is raised as a `bot.delivery` error.
-
-    Each phase of the request (connect, write, read, pool) may take `timeout` seconds and the
-    whole send at most twice that, so a send never holds the relay longer than its lease.
-    """
-
-    def __init__(self, bot: Bot, timeout: float = 5.0) -> None:
-        self.bot = bot
-        self.timeout = timeout
-
-    async def send(self, chat_id: int, text: str, buttons: Buttons) -> None:
-        markup = (
-            InlineKeyboardMarkup(
-                [
-                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                    for row in buttons
-                ]
-            )
-            if buttons
-            else None
-        )
-        t = self.timeout
-        try:
-            await asyncio.wait_for(
-                self.bot.send_message(
-                    chat_id=chat_id,
-                    text=text,
-                    reply_markup=markup,
-                    connect_timeout=t,
-                    write_timeout=t,
-                    read_timeout=t,
-                    pool_timeout=t,
-                ),
-                timeout=2 * t,
-            )
-        except (TelegramError, asyncio.TimeoutError) as error:
-            # `from None`: a PTB error's text may quote Telegram's description; drop it.
-            raise classify(error) from None
-
-
-class TerminalAlertSender:
-    """Terminal mode (no protection chat configured): prints the card for the operator."""
-
-    FRAME = N_("=== ALERTA PARA PROTECCIÓN ===")
-
-    def __init__(self, stream: TextIO | None = None) -> None:
-        self.stream = stream
-
-    async def send(self, chat_id: int, text: str, buttons: Buttons) -> None:
-        stream = self.stream if self.stream is not None else sys.stderr
-        labels = "  ".join(f"[{label}]" for row in buttons for label, _data in row)
-        frame = _s(self.FRAME)
-        stream.write(f"\n{frame}\n{text}\n{labels}\n{'=' * len(frame)}\n")
-        stream.flush()
 
 
 # -------------------------------------------------------------------------------- relay

@@ -10,7 +10,7 @@
 - `bot.flows.cases`: the engine's own flows, the child's answers about a disclosure.
 
 Each feature's flow lives in the feature's package (consent.gate, bot.campaigns.flow,
-bot.awareness.lessons, bot.awareness.news); bot.runtime.engine_for registers them.
+bot.awareness.lessons, bot.broadcasts.news); bot.runtime.engine_for registers them.
 """
 
 from bot.flows.codec import CALLBACK_DATA_LIMIT, Codec

@@ -35,11 +35,9 @@ from bot.escalation.relay import (
     Rejected,
     Relay,
     RetryLater,
-    TelegramAlertSender,
-    TerminalAlertSender,
     Transient,
-    alert_bot,
 )
+from bot.escalation.senders import TelegramAlertSender, TerminalAlertSender, alert_bot
 from bot.storage import AuditEntry, Escalation, OutboxMessage, Setting
 from botapi_fake import FakeBotApi
 

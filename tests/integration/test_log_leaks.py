@@ -4,6 +4,7 @@ logged (the records, and the lines the project's own handler and formatter write
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import io
 import logging
@@ -15,7 +16,8 @@ from telegram import Bot
 from telegram.error import InvalidToken
 from telegram.request import HTTPXRequest
 
-from bot import cli, logs
+from bot import logs
+from bot.cli import run as run_command
 from bot.engine import Engine, Inbound, Kind, Reply
 from bot.escalation import Cases
 from bot.privacy import Pseudonymizer
@@ -190,7 +192,7 @@ def test_an_invalid_token_at_start_up_is_explained_without_the_token(logged, mon
     monkeypatch.setattr(runtime, "build", lambda settings: None)
     monkeypatch.setattr(telegram, "assemble", lambda parts: None)
     monkeypatch.setattr(telegram, "run", rejected)
-    assert cli._run(Settings(telegram_token=TOKEN)) == 2
+    assert run_command.run(argparse.Namespace(), Settings(telegram_token=TOKEN)) == 2
     printed = capsys.readouterr()
     assert "TELEGRAM_BOT_TOKEN" in printed.err
     assert_clean(printed.out + printed.err + logged())

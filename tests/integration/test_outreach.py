@@ -23,25 +23,27 @@ from sqlalchemy import BigInteger, Integer, String, delete, func, select
 from telegram import Bot
 
 from bot import cli
-from bot.awareness import outreach as outreach_module
-from bot.awareness.outreach import (
-    CAMPAIGN_INVITATION,
-    FOOTER,
-    Broadcaster,
-    BroadcastError,
-    Outreach,
-    ProgressBar,
-    Tally,
-)
 from bot.awareness.tables import (
     PENDING,
     Broadcast,
     BroadcastDelivery,
     Subscription,
 )
+from bot.broadcasts import (
+    Broadcaster,
+    BroadcastError,
+    Outreach,
+    ProgressBar,
+    Tally,
+    compose,
+)
+from bot.broadcasts.texts import FOOTER
+from bot.campaigns.invitation import CAMPAIGN_INVITATION
 from bot.campaigns.launch import CampaignRegistry
+from bot.cli import broadcast as broadcast_command
 from bot.settings import Settings
 from bot.storage import Base, Database
+from bot.telegram.broadcasts import TelegramSender
 from botapi_fake import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -191,8 +193,8 @@ async def test_every_subscriber_gets_exactly_one_message_ending_with_how_to_stop
 ):
     subscribers = chats(6)
     outreach = subscribe_all(database, subscribers)
-    broadcast = outreach.create("b1", outreach_module.compose("Una lección nueva."))
-    tally = await Broadcaster(database, bot, rate=25).run(broadcast.id)
+    broadcast = outreach.create("b1", compose("Una lección nueva."))
+    tally = await Broadcaster(database, TelegramSender(bot), rate=25).run(broadcast.id)
     assert (tally.sent, tally.dropped, tally.failed, tally.total) == (6, 0, 0, 6)
     for chat_id in subscribers.values():
         [message] = api.messages_to(chat_id)
@@ -210,7 +212,7 @@ async def test_no_second_holds_more_messages_than_the_rate(database, api, bot, i
     subscribers = chats(11)
     outreach = subscribe_all(database, subscribers)
     broadcast = outreach.create("b1", "hola")
-    await Broadcaster(database, bot, rate=5, in_flight=in_flight).run(broadcast.id)
+    await Broadcaster(database, TelegramSender(bot), rate=5, in_flight=in_flight).run(broadcast.id)
     assert sorted(m.chat_id for m in api.sent) == sorted(subscribers.values())
     assert window_peak([m.sent_at for m in api.sent]) <= 5
 
@@ -218,7 +220,7 @@ async def test_no_second_holds_more_messages_than_the_rate(database, api, bot, i
 async def test_two_messages_to_one_chat_are_at_least_a_second_apart(database, api, bot):
     outreach = subscribe_all(database, {"ps_a": FIRST_CHAT, "ps_b": FIRST_CHAT, "ps_c": 99})
     broadcast = outreach.create("b1", "hola")
-    await Broadcaster(database, bot, rate=25, in_flight=3).run(broadcast.id)
+    await Broadcaster(database, TelegramSender(bot), rate=25, in_flight=3).run(broadcast.id)
     first, second = api.messages_to(FIRST_CHAT)
     assert second.sent_at - first.sent_at >= 1.0
     assert len(api.messages_to(99)) == 1
@@ -230,7 +232,7 @@ async def test_a_chat_that_blocked_the_bot_is_dropped_and_unsubscribed(database,
     api.block_chat(blocked_chat)
     outreach = subscribe_all(database, subscribers)
     broadcast = outreach.create("b1", "hola")
-    tally = await Broadcaster(database, bot, rate=25).run(broadcast.id)
+    tally = await Broadcaster(database, TelegramSender(bot), rate=25).run(broadcast.id)
     assert (tally.sent, tally.dropped) == (3, 1)
     assert api.messages_to(blocked_chat) == []
     assert not outreach.is_subscribed(blocked_user)
@@ -247,7 +249,7 @@ async def test_a_429_is_waited_out_then_the_message_is_sent_once(database, api, 
     outreach = subscribe_all(database, subscribers)
     broadcast = outreach.create("b1", "hola")
     started = time.monotonic()
-    tally = await Broadcaster(database, bot, rate=25).run(broadcast.id)
+    tally = await Broadcaster(database, TelegramSender(bot), rate=25).run(broadcast.id)
     assert tally.sent == 3
     [message] = api.messages_to(first_chat)
     assert message.sent_at - started >= 1.0
@@ -261,7 +263,7 @@ async def test_a_migrated_chat_gets_the_message_at_its_new_id(database, api, bot
     api.fail_next("sendMessage", status=400, migrate_to_chat_id=new_chat, chat_id=FIRST_CHAT)
     outreach = subscribe_all(database, {"ps_ana": FIRST_CHAT})
     broadcast = outreach.create("b1", "hola")
-    tally = await Broadcaster(database, bot, rate=25).run(broadcast.id)
+    tally = await Broadcaster(database, TelegramSender(bot), rate=25).run(broadcast.id)
     assert tally.sent == 1 and len(api.messages_to(new_chat)) == 1
     assert rows(database, Subscription)[0][:2] == ("ps_ana", new_chat)
 
@@ -270,7 +272,7 @@ async def test_a_rejected_message_fails_and_the_subscription_stays(database, api
     api.fail_next("sendMessage", status=400, description="Bad Request: chat not found")
     outreach = subscribe_all(database, {"ps_ana": FIRST_CHAT})
     broadcast = outreach.create("b1", "hola")
-    tally = await Broadcaster(database, bot, rate=25).run(broadcast.id)
+    tally = await Broadcaster(database, TelegramSender(bot), rate=25).run(broadcast.id)
     assert (tally.sent, tally.failed) == (0, 1)
     assert outreach.is_subscribed("ps_ana")
     assert len(api.calls_to("sendMessage")) == 1  # a 400 is not retried
@@ -282,7 +284,9 @@ async def test_network_errors_are_retried_and_given_up_after_the_cap(database, a
     api.fail_next("sendMessage", status=500, times=10, chat_id=broken)
     outreach = subscribe_all(database, {"ps_a": flaky, "ps_b": broken})
     broadcast = outreach.create("b1", "hola")
-    broadcaster = Broadcaster(database, bot, rate=25, max_failures=3, backoff_base=0.01)
+    broadcaster = Broadcaster(
+        database, TelegramSender(bot), rate=25, max_failures=3, backoff_base=0.01
+    )
     tally = await broadcaster.run(broadcast.id)
     assert (tally.sent, tally.failed) == (1, 1)
     assert len(api.messages_to(flaky)) == 1 and api.messages_to(broken) == []
@@ -296,7 +300,7 @@ async def test_a_subscriber_who_left_before_their_turn_gets_nothing(database, ap
     broadcast = outreach.create("b1", "hola")
     with database.session() as session:  # left between the snapshot and the send
         session.execute(delete(Subscription).where(Subscription.user == "ps_b"))
-    tally = await Broadcaster(database, bot, rate=25).run(broadcast.id)
+    tally = await Broadcaster(database, TelegramSender(bot), rate=25).run(broadcast.id)
     assert (tally.sent, tally.skipped) == (1, 1)
     assert api.messages_to(FIRST_CHAT + 1) == []
 
@@ -307,7 +311,7 @@ async def test_a_broadcast_stopped_mid_send_resumes_and_repeats_only_the_one_in_
     subscribers = chats(10)
     outreach = subscribe_all(database, subscribers)
     broadcast = outreach.create("b1", "hola")
-    run = asyncio.create_task(Broadcaster(database, bot, rate=20).run(broadcast.id))
+    run = asyncio.create_task(Broadcaster(database, TelegramSender(bot), rate=20).run(broadcast.id))
     await api.wait_for_sent(3)
     # The 4th message is delivered, but Telegram's answer is late: stop the run right then,
     # as a crash would, with that message sent and not yet recorded.
@@ -327,7 +331,7 @@ async def test_a_broadcast_stopped_mid_send_resumes_and_repeats_only_the_one_in_
     assert [subscribers[user] for (user,) in unsettled] == [in_flight.chat_id]
     assert len(outreach.pending(broadcast.id)) == 7
 
-    tally = await Broadcaster(database, bot, rate=20).run(broadcast.id)
+    tally = await Broadcaster(database, TelegramSender(bot), rate=20).run(broadcast.id)
     counts = {chat_id: len(api.messages_to(chat_id)) for chat_id in subscribers.values()}
     assert counts == {c: 2 if c == in_flight.chat_id else 1 for c in subscribers.values()}
     assert (tally.total, tally.sent) == (10, 10)
@@ -340,13 +344,15 @@ async def test_a_stop_request_records_the_message_in_flight_so_resume_repeats_no
     outreach = subscribe_all(database, subscribers)
     broadcast = outreach.create("b1", "hola")
     stop = asyncio.Event()
-    run = asyncio.create_task(Broadcaster(database, bot, rate=20).run(broadcast.id, stop))
+    run = asyncio.create_task(
+        Broadcaster(database, TelegramSender(bot), rate=20).run(broadcast.id, stop)
+    )
     await api.wait_for_sent(3)
     stop.set()  # what Ctrl-C does in the CLI
     tally = await run
     assert outreach.find("b1").finished_at is None  # type: ignore[union-attr]
     assert len(outreach.pending(broadcast.id)) == 8 - tally.sent
-    await Broadcaster(database, bot, rate=20).run(broadcast.id)
+    await Broadcaster(database, TelegramSender(bot), rate=20).run(broadcast.id)
     assert sorted(m.chat_id for m in api.sent) == sorted(subscribers.values())
     assert outreach.find("b1").finished_at is not None  # type: ignore[union-attr]
 
@@ -438,6 +444,7 @@ def test_cli_without_the_lessons_module_says_lessons_are_not_available(
     cli_env, capsys, monkeypatch
 ):
     monkeypatch.setitem(sys.modules, "bot.awareness.schema", None)  # import fails
+    monkeypatch.setitem(sys.modules, "bot.awareness.invitation", None)  # and what needs it
     assert cli.main(["broadcast", "--lesson", "que-es-la-trata", "--dry-run"]) == 2
     assert "lessons are not available" in capsys.readouterr().err
 
@@ -458,13 +465,13 @@ def test_cli_campaign_invitation_needs_a_live_campaign_and_carries_its_link(cli_
     settings = Settings(database_url=cli_env, telegram_bot_username="VozSeguraBot")
     in_dates = lambda: datetime(2027, 1, 15, 18, 0)  # noqa: E731
     args = _args(campaign="seguridad-en-linea")
-    assert outreach_module.command(args, settings, clock=in_dates) == 2
+    assert broadcast_command.run(args, settings, clock=in_dates) == 2
     assert "is not live today (status: draft" in capsys.readouterr().err
-    assert outreach_module.command(args, Settings(database_url=cli_env), clock=in_dates) == 2
+    assert broadcast_command.run(args, Settings(database_url=cli_env), clock=in_dates) == 2
     assert "TELEGRAM_BOT_USERNAME" in capsys.readouterr().err
 
     CampaignRegistry(Database(cli_env), clock=in_dates).open("seguridad-en-linea")
-    assert outreach_module.command(args, settings, clock=in_dates) == 0
+    assert broadcast_command.run(args, settings, clock=in_dates) == 0
     expected = CAMPAIGN_INVITATION.format(
         title="Seguridad en línea y ofertas de trabajo",
         link="https://t.me/VozSeguraBot?start=seguridad-en-linea",

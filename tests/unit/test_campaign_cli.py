@@ -12,8 +12,10 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from bot import cli
 from bot.campaigns import launch
-from bot.campaigns.launch import CampaignRegistry, UnknownCampaign, deep_link
+from bot.campaigns.launch import CampaignRegistry, UnknownCampaign
+from bot.campaigns.posters import deep_link
 from bot.campaigns.schema import CAMPAIGNS_DIR
+from bot.cli import campaigns as campaigns_command
 from bot.storage import Database
 from tests.unit.test_campaign_schema import VALID
 
@@ -46,7 +48,8 @@ def folder(tmp_path, monkeypatch):
     (campaigns / "seguridad-en-linea.yml").write_text(
         EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8"
     )
-    monkeypatch.setattr(launch, "CAMPAIGNS_DIR", campaigns)
+    monkeypatch.setattr(launch, "CAMPAIGNS_DIR", campaigns)  # the registry's default
+    monkeypatch.setattr(campaigns_command, "CAMPAIGNS_DIR", campaigns)  # the commands'
     return campaigns
 
 

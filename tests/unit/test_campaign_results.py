@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from bot.campaigns import results
+from bot.campaigns import results, suppression
 from bot.campaigns.model import SKIP, Campaign, Condition, Option, Question, Wording
 from bot.campaigns.results import (
     HIDDEN,
@@ -211,7 +211,7 @@ def test_a_cell_recoverable_only_from_several_sums_together_is_hidden_too():
     values = results._figures(campaign([q], bands), counts, list(bands))
     equations = results._equations(campaign([q], bands), counts, list(bands), values)
     assert all(sum(k in primary for k in e.terms) != 1 for e in equations)
-    assert ("q", "a", "16-17") in results.recoverable(equations, set(primary))
+    assert ("q", "a", "16-17") in suppression.recoverable(equations, set(primary))
 
     published = tabulate(campaign([q], bands), counts)
     table = shown(published, "q")

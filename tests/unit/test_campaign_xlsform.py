@@ -11,10 +11,10 @@ import pytest
 from openpyxl import Workbook
 
 from bot import cli
-from bot.campaigns import launch
 from bot.campaigns.model import SKIP
 from bot.campaigns.schema import load_campaign
 from bot.campaigns.xlsform import XLSFormError, import_xlsform
+from bot.cli import campaigns as campaigns_command
 
 SURVEY_HEADER = ("type", "name", "label::es", "label::es (9-12)", "relevant", "parameters")
 SURVEY = [
@@ -179,7 +179,7 @@ def test_the_cli_writes_campaigns_id_yml_and_refuses_to_overwrite(
 ):
     folder = tmp_path / "campaigns"
     folder.mkdir()
-    monkeypatch.setattr(launch, "CAMPAIGNS_DIR", folder)
+    monkeypatch.setattr(campaigns_command, "CAMPAIGNS_DIR", folder)
     form = xlsform(tmp_path / "form.xlsx")
 
     assert cli.main(["campaigns", "import", str(form)]) == 0
@@ -371,7 +371,7 @@ def test_the_cli_prints_a_refusal_and_exits_1_writing_nothing(
 ):
     folder = tmp_path / "campaigns"
     folder.mkdir()
-    monkeypatch.setattr(launch, "CAMPAIGNS_DIR", folder)
+    monkeypatch.setattr(campaigns_command, "CAMPAIGNS_DIR", folder)
     rows = [question_row("select_multiple redes", "redes"), question_row("geopoint", "donde")]
     form = xlsform(tmp_path / "form.xlsx", survey=[SURVEY_HEADER, *rows])
 

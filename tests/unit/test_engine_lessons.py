@@ -36,7 +36,7 @@ async def test_forged_lesson_button_is_refused(engine):
 
 
 async def test_news_opt_in_and_out_only_from_a_private_chat(engine):
-    from bot.awareness import outreach
+    from bot.broadcasts import texts as outreach
 
     async def command(name, reach=42):
         return (await engine.handle(Inbound(CHILD, Kind.COMMAND, name, reach=reach)))[0].text

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import inspect, text
 
-from bot.awareness.outreach import Outreach
+from bot.broadcasts import Outreach
 from bot.campaigns.tables import Participation
 from bot.engine import ERASES, Inbound, Kind, Parse, Reply
 from bot.runtime import engine_for

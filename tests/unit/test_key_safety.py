@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import agent, cli, rotation, runtime
-from bot.awareness.outreach import Outreach
+from bot.broadcasts import Outreach
 from bot.campaigns.tables import Participation
 from bot.escalation import Cases, Disclosure
 from bot.privacy import Pseudonymizer, check_key, fingerprint, load_key, stored_fingerprint

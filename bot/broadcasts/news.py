@@ -2,14 +2,14 @@
 
 Occasional awareness messages go only to a private chat: /noticias where no private chat
 can be kept (a group, the terminal chat) says so. The rows and the broadcasts that use
-them are `Outreach`'s (bot.awareness.outreach).
+them are `Outreach`'s (bot.broadcasts.subscriptions).
 """
 
 from __future__ import annotations
 
-from bot.awareness import outreach
-from bot.awareness.outreach import Outreach
 from bot.awareness.tables import BroadcastDelivery, Subscription
+from bot.broadcasts import texts
+from bot.broadcasts.subscriptions import Outreach
 from bot.events import Reply
 from bot.flows import Flow, Turn
 
@@ -26,11 +26,11 @@ class NewsFlow(Flow):
         event = turn.event
         if event.text.lower() == "baja":
             removed = self.subscriptions.unsubscribe(event.user)
-            return [Reply(outreach.UNSUBSCRIBED if removed else outreach.NOT_SUBSCRIBED)]
+            return [Reply(texts.UNSUBSCRIBED if removed else texts.NOT_SUBSCRIBED)]
         if event.reach is None or event.reach <= 0:
-            return [Reply(outreach.NOT_HERE)]
+            return [Reply(texts.NOT_HERE)]
         new = self.subscriptions.subscribe(event.user, event.reach)
-        return [Reply(outreach.SUBSCRIBED if new else outreach.ALREADY_SUBSCRIBED)]
+        return [Reply(texts.SUBSCRIBED if new else texts.ALREADY_SUBSCRIBED)]
 
     def erase(self, user: str) -> int:
         return self.subscriptions.erase(user)

@@ -1,20 +1,7 @@
-"""Campaigns imported from an ODK/Kobo XLSForm (`python -m bot campaigns import form.xlsx`).
-
-This module owns the mapping from an XLSForm's sheets to a campaign file:
-- `settings`: `form_id` becomes the id (lowercase, `_` as `-`), `title` the title,
-  `version` the consent version when given;
-- `survey`: `select_one`/`select_multiple` become `single`/`multiple` (a list of exactly
-  yes and no becomes `yes_no`; a `range` from 1 to 5 becomes `scale`), `relevant` becomes
-  `show_if` when it is `${q} = 'x'` or `selected(${q}, 'x')` (several joined by `or` on
-  the same question), groups without a condition are flattened;
-- `choices`: a list's rows become the options;
-- `label` (or `label::es`) is the default wording, `label::es (9-12)` a band's wording.
-
-A type that would identify a child (free text, places, pictures, sound, files, codes,
-phone numbers, dates, numbers such as an age) or that the bot cannot ask (calculations,
-notes, repeats) is refused with its sheet, row and a fix: the form is changed by its
-author, never quietly dropped. The written YAML is read back by the campaign validator
-(bot.campaigns.schema) before it is kept, so an import never leaves an invalid file.
+"""Reading an XLSForm (.xlsx) into a campaign, as a dict in the campaign file's shape
+(`_Importer`), or refusing it with its sheet, row and a fix (`XLSFormError`). Which types it
+refuses, and why, is bot/campaigns/xlsform/types.py; the mapping is in the package's
+docstring.
 """
 
 from __future__ import annotations
@@ -27,8 +14,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.campaigns.model import SKIP
 from bot.campaigns.schema import (
     CAMPAIGN_ID,
@@ -37,75 +22,22 @@ from bot.campaigns.schema import (
     OPTION_ID,
     QUESTION_ID,
     RESERVED_OPTION_IDS,
-    CampaignError,
-    load_campaign,
+)
+from bot.campaigns.xlsform.types import (
+    IDENTIFYING,
+    IDENTIFYING_FIX,
+    SKIPPED_METADATA,
+    UNASKABLE,
+    UNASKABLE_DEFAULT_FIX,
+    UNASKABLE_FIX,
 )
 from bot.datafiles import DataFileError, suggest
-from bot.i18n import N_, _s, _sn
+from bot.i18n import _s, _sn
 from consent.bands import load_bands
 
-# Types whose answer could identify a child, and the reason told to the facilitator.
-IDENTIFYING = {
-    "text": N_("un texto libre puede llevar un nombre, un número o un lugar"),
-    "geopoint": N_("una ubicación dice dónde está la persona"),
-    "geotrace": N_("una ubicación dice dónde está la persona"),
-    "geoshape": N_("una ubicación dice dónde está la persona"),
-    "image": N_("una foto puede mostrar a la persona"),
-    "audio": N_("una grabación lleva la voz de la persona"),
-    "background-audio": N_("una grabación lleva la voz de la persona"),
-    "video": N_("un video puede mostrar a la persona"),
-    "file": N_("un archivo puede decir quién lo envió"),
-    "barcode": N_("un código puede ser el de un carné o un documento"),
-    "tel": N_("un número de teléfono identifica a la persona"),
-    "date": N_("una fecha, como la de nacimiento, puede identificar a la persona"),
-    "datetime": N_("una fecha, como la de nacimiento, puede identificar a la persona"),
-    "time": N_("una hora exacta puede identificar a la persona"),
-    "integer": N_("un número, como la edad exacta, puede identificar a la persona"),
-    "decimal": N_("un número, como la edad exacta, puede identificar a la persona"),
-    "phonenumber": N_("un número de teléfono identifica a la persona"),
-    "deviceid": N_("el identificador del teléfono identifica a la persona"),
-    "simserial": N_("el identificador del teléfono identifica a la persona"),
-    "subscriberid": N_("el identificador del teléfono identifica a la persona"),
-    "username": N_("un nombre de usuario identifica a la persona"),
-    "email": N_("un correo identifica a la persona"),
-}
-IDENTIFYING_FIX = N_(
-    "borre la fila, o pregunte con select_one y pocas opciones generales (la franja de edad "
-    "ya la pregunta el bot)"
-)
-# Types the bot cannot ask with buttons.
-UNASKABLE = {
-    "calculate": N_("el bot no hace cálculos entre preguntas"),
-    "hidden": N_("el bot no guarda valores ocultos"),
-    "note": N_("el bot no muestra notas entre preguntas"),
-    "acknowledge": N_("el bot no muestra notas entre preguntas"),
-    "trigger": N_("el bot no muestra notas entre preguntas"),
-    "begin_repeat": N_("el bot no repite preguntas"),
-    "end_repeat": N_("el bot no repite preguntas"),
-    "rank": N_("el bot no pide ordenar opciones"),
-    "select_one_from_file": N_("el bot no lee opciones de otro archivo"),
-    "select_multiple_from_file": N_("el bot no lee opciones de otro archivo"),
-    "xml-external": N_("el bot no lee datos de otro archivo"),
-    "csv-external": N_("el bot no lee datos de otro archivo"),
-    "range": N_("el bot solo pregunta escalas del 1 al 5"),
-    "begin_group": N_("el grupo tiene una condición que el bot no puede pasar a sus preguntas"),
-}
-UNASKABLE_FIX = {
-    "note": N_(
-        "pase su texto a 'description' (hoja settings) o a la etiqueta de la pregunta "
-        "siguiente, y borre la fila"
-    ),
-    "range": N_("use start=1 end=5 en 'parameters', o una pregunta select_one"),
-    "begin_group": N_(
-        "borre el 'relevant' del grupo, o quite el 'relevant' propio de las preguntas del grupo"
-    ),
-}
-UNASKABLE_DEFAULT_FIX = N_("borre la fila, o cambie la pregunta a select_one o select_multiple")
-# Rows the bot never records anything for (when a form was started or sent): skipped.
-SKIPPED_METADATA = ("start", "end", "today", "audit", "start-geopoint")
 YES_WORDS, NO_WORDS = ("si", "sí", "yes", "1", "true"), ("no", "0", "false")
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
-# `label`, `label::es`, `label::Español (es)`; with a band: `label::es (9-12)`.
+
 LABEL_COLUMN = re.compile(
     r"label(?:::\s*(?P<language>[^()]*?)\s*(?:\((?P<code>[a-z]{2,3})\))?)?\s*"
     r"(?:\(\s*(?P<band>\d+\s*-\s*\d+)\s*\))?",
@@ -665,59 +597,3 @@ class _Importer:
             if answer not in answers:
                 answers.append(answer)
         return {"question": target, "answer": answers[0] if len(answers) == 1 else answers}
-
-
-# PyYAML ships no types (types-PyYAML is not installed), so SafeDumper is Any to mypy.
-class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
-    """Writes a wording shared by two questions' options twice, not as a YAML alias that a
-    facilitator would not recognise."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def as_yaml(campaign: dict[str, Any], source: Path) -> str:
-    """The campaign file: a header saying where it came from and what to revise, then the
-    campaign in the key order of campaigns/README.md."""
-    header = [
-        _s("Importada de {file} con python -m bot campaigns import.").format(file=source.name),
-        _s(
-            "Revise 'description', 'opens', 'closes', 'audience' y 'consent_version': el XLSForm "
-            "no los trae (vea campaigns/README.md)."
-        ),
-    ]
-    if "access_code" in campaign:
-        header.append(
-            _s(
-                "'access_code' es un código al azar porque la consulta incluye 9-12: cámbielo "
-                "por el del taller."
-            )
-        )
-    comments = "".join(f"# {line}\n" for line in header)
-    body: str = yaml.dump(campaign, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    return comments + body
-
-
-def import_xlsform(source: Path | str, out: Path | str | None, folder: Path) -> Path:
-    """Write the campaign file of an XLSForm (to `out`, or `folder`/<id>.yml) and return
-    its path. Raises XLSFormError (sheet, row, fix) for what cannot be imported, and
-    CampaignError if the file exists already or the result does not validate; nothing is
-    kept then."""
-    source = Path(source)
-    campaign = _Importer(source).read()
-    target = Path(out) if out is not None else folder / f"{campaign['id']}.yml"
-    if target.exists():
-        raise CampaignError(
-            target,
-            None,
-            _s("el archivo ya existe"),
-            _s("bórrelo, o escoja otro con --out"),
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(as_yaml(campaign, source), encoding="utf-8")
-    try:
-        load_campaign(target)
-    except CampaignError:
-        target.unlink()
-        raise
-    return target

@@ -1,0 +1,66 @@
+"""Broadcasts on Telegram: the broadcast's own `Bot` and the `TelegramSender` that
+bot.broadcasts' Broadcaster sends through.
+
+Broadcasts never starve escalations. A broadcast sends through its own `telegram.Bot` (own
+HTTP connection pool, no shared rate-limiter queue), normally from its own process, never
+through the Application's bot that answers children or the relay's bot that carries alerts
+to the protection officers. Telegram counts all three against one per-bot budget of about
+30 messages a second: the default rate of 25 leaves the rest to the running bot, and a 429
+makes the broadcast, not the alerts, wait it out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from bot.broadcasts.sending import Stopped
+from bot.i18n import _s
+
+if TYPE_CHECKING:  # telegram is imported where it is used: `python -m bot` starts faster
+    from telegram import Bot
+
+
+def broadcast_bot(
+    token: str, api_base_url: str | None = None, in_flight: int = 1, timeout: float = 10.0
+) -> Bot:
+    """A Bot for broadcasts only: room for `in_flight` sends and one more."""
+    from bot.delivery import own_bot
+
+    bot: Bot = own_bot(token, api_base_url, in_flight + 1, timeout)
+    return bot
+
+
+class TelegramSender:
+    """bot.broadcasts' Sender on a `telegram.Bot`: each phase of a request may take
+    `timeout` seconds, the whole send twice that; a failure is raised as bot.delivery
+    classifies it, without Telegram's text (it can quote the message)."""
+
+    def __init__(self, bot: Bot, timeout: float = 10.0) -> None:
+        self.bot = bot
+        self.timeout = timeout
+
+    async def send(self, chat_id: int, text: str) -> None:
+        from telegram.error import InvalidToken, TelegramError
+
+        from bot.delivery import classify
+
+        t = self.timeout
+        try:
+            await asyncio.wait_for(
+                self.bot.send_message(
+                    chat_id=chat_id,
+                    text=text,
+                    connect_timeout=t,
+                    write_timeout=t,
+                    read_timeout=t,
+                    pool_timeout=t,
+                ),
+                timeout=2 * t,
+            )
+        except InvalidToken:
+            raise Stopped(
+                _s("Telegram rechazó TELEGRAM_BOT_TOKEN (¿lo revocaron?); no se envió nada más")
+            ) from None
+        except (TelegramError, asyncio.TimeoutError) as error:
+            raise classify(error) from None
