@@ -28,7 +28,8 @@ from typing import TextIO
 
 from bot.campaigns.schema import CampaignError
 from bot.i18n import _s
-from bot.settings import Settings, SettingsError
+from bot.i18n import configure as configure_i18n
+from bot.settings import Settings, SettingsError, error_language
 from bot.storage import DatabaseUnavailable
 from consent import BandsError
 
@@ -354,6 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
+        configure_i18n(
+            staff_language=settings.staff_language, children_language=settings.children_language
+        )
         if args.command == "run":
             return _run(settings)
         if args.command == "chat":
@@ -386,7 +390,8 @@ def main(argv: list[str] | None = None) -> int:
             return broadcast_command(args, settings)
         return _migrate(settings)
     except SettingsError as error:
-        print(_s("error de configuración: {error}").format(error=error), file=sys.stderr)
+        message = _s("error de configuración: {error}", error_language())
+        print(message.format(error=error), file=sys.stderr)
         return 2
     except (CampaignError, BandsError) as error:
         print(_s("error en los datos: {error}").format(error=error), file=sys.stderr)
