@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import ROOT
+from bot import ROOT as ROOT  # re-exported: most modules read it from here
 from bot.i18n import _s as _staff
 
 STAFF_LANGUAGES = ("es", "en")  # bot.i18n.STAFF_LOCALES has one locale for each
