@@ -7,6 +7,10 @@ an adapter.
 """
 
 import os as _os
+from pathlib import Path as _Path
+
+# The repository root: data files (domain/, nlu/, locales/, campaigns/, ...) are read from it.
+ROOT = _Path(__file__).resolve().parent.parent
 
 # One thread per BLAS/OpenMP pool. Why: on two cores, numpy's and scikit-learn's thread
 # pools spin against each other and against the event loop; training the model spent

@@ -52,15 +52,17 @@ def import_skops_first() -> None:
 def training_inputs() -> list[Path]:
     """Everything training reads: Rasa's config, domain and data, the triage model's
     labelled lines (bot.triage.model.training_sources), and the code that turns a message
-    into the triage model's features (the model and the rule layer the stacker weighs), so
-    a change to either retrains rather than loading a model built on other features."""
+    into the triage model's features and labels (the model, the rule layer the stacker
+    weighs, and the categories' registry that says which intents disclose what), so a change
+    to any retrains rather than loading a model built on other features."""
     from bot.triage.model import training_sources
 
     files = [CONFIG]
     for folder in (DOMAIN, *TRAINING_DATA):
         files.extend(sorted(folder.rglob("*.yml")))
     triage_code = ROOT / "bot" / "triage"
-    features = [triage_code / "model.py", *sorted(triage_code.glob("rules*.py"))]
+    features = [triage_code / "model.py", triage_code / "categories.py"]
+    features += sorted(triage_code.glob("rules*.py"))
     features += sorted((triage_code / "rules").glob("*.py"))
     return [*files, *training_sources(ROOT), *features]
 

@@ -24,19 +24,25 @@ catalogs (.mo) are built by `make` (`make i18n`), never committed; without one, 
 falls back to the msgid, which is the Spanish.
 
 Dates and numbers shown to staff are formatted by Babel for `staff_locale()` (es_CR, or en).
+
+This module never reads the environment: the entry point reads `Settings` once and calls
+`configure(staff_language=..., children_language=...)`; until then both are Spanish. Why
+here and not on every call: a setting has one reader (bot.settings), and bot.settings may
+import this module for its own error messages without an import circle. A children's text
+kept in a module constant is translated when its module is imported, in the catalog in
+force then (Spanish is the only children's catalog, and its msgids are the Spanish text).
 """
 
 from __future__ import annotations
 
 import functools
 import gettext
-import os
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.settings import ROOT
+from bot import ROOT
 
 if TYPE_CHECKING:  # Babel is imported where used: the bot's start needs only gettext
     from babel.messages.catalog import Catalog
@@ -48,12 +54,26 @@ STAFF_DOMAIN = "staff"
 STAFF_LOCALES = {"es": "es_CR", "en": "en"}
 
 
+# What `configure` set; the defaults hold until an entry point calls it.
+_children_language = "es"
+_staff_language = "es"
+
+
 def translator(language: str | None = None, domain: str = DOMAIN) -> gettext.NullTranslations:
-    language = language or os.environ.get("VOZ_LANGUAGE", "es")
+    language = language or _children_language
     return gettext.translation(domain, localedir=LOCALES, languages=[language], fallback=True)
 
 
 _translations = translator()
+
+
+def configure(*, staff_language: str = "es", children_language: str = "es") -> None:
+    """Set the two languages from the settings (STAFF_LANGUAGE, VOZ_LANGUAGE), once, at the
+    entry point; called with no arguments it restores the defaults (Spanish)."""
+    global _children_language, _staff_language, _translations
+    _staff_language = staff_language.strip().lower() or "es"
+    _children_language = children_language.strip() or "es"
+    _translations = translator()
 
 
 def _(message: str) -> str:
@@ -62,10 +82,9 @@ def _(message: str) -> str:
 
 
 def staff_language() -> str:
-    """STAFF_LANGUAGE, read when a text is shown (Settings refuses a value not in
-    STAFF_LOCALES at start); anything unknown here reads as Spanish."""
-    language = os.environ.get("STAFF_LANGUAGE", "").strip().lower() or "es"
-    return language if language in STAFF_LOCALES else "es"
+    """The staff language `configure` set (Settings refuses a value not in STAFF_LOCALES at
+    start); anything unknown here reads as Spanish."""
+    return _staff_language if _staff_language in STAFF_LOCALES else "es"
 
 
 def staff_locale() -> str:

@@ -1,7 +1,9 @@
 """Runtime configuration, read once from the environment (and an optional `.env` file).
 
 Every setting the bot reads is named here, so the README's configuration table and
-`.env.example` have one place to stay true to.
+`.env.example` have one place to stay true to. Nothing else in bot/ reads these variables:
+the entry point reads `Settings.from_env()` once and passes the values down (the two
+languages to `bot.i18n.configure`, the rest to `bot.runtime.build` and the commands).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bot import ROOT as ROOT  # re-exported: most modules read it from here
+from bot.i18n import _s as _staff
+
 STAFF_LANGUAGES = ("es", "en")  # bot.i18n.STAFF_LOCALES has one locale for each
 
 
@@ -20,12 +24,16 @@ class SettingsError(ValueError):
     staff language (whoever runs the bot is staff)."""
 
 
-def _s(message: str) -> str:
-    """The staff catalog's translation; imported when called, since bot.i18n imports ROOT
-    from this module."""
-    from bot.i18n import _s as staff
+def error_language() -> str:
+    """The language of a settings error: STAFF_LANGUAGE as the environment has it now, since
+    these errors are raised while the settings are read, before bot.i18n can be configured
+    with them (an unknown language reads as Spanish)."""
+    language = os.environ.get("STAFF_LANGUAGE", "").strip().lower()
+    return language if language in STAFF_LANGUAGES else "es"
 
-    return staff(message)
+
+def _s(message: str) -> str:
+    return _staff(message, error_language())
 
 
 def load_dotenv(path: Path) -> None:
@@ -184,6 +192,8 @@ class Settings:
     facilitator_ids: frozenset[int] = frozenset()
     # Language of what officers and facilitators read (the `staff` catalog); never children's.
     staff_language: str = "es"
+    # The children's catalog (`messages`, VOZ_LANGUAGE): locales/<lang>; Spanish is the source.
+    children_language: str = "es"
     log_level: str = "INFO"
 
     @classmethod
@@ -271,5 +281,6 @@ class Settings:
             organisation_contact=env("ORGANISATION_CONTACT", "").strip() or None,
             facilitator_ids=_int_set("FACILITATOR_IDS"),
             staff_language=staff_language,
+            children_language=env("VOZ_LANGUAGE", "").strip() or "es",
             log_level=log_level,
         )

@@ -99,13 +99,28 @@ def staff_catalogs(tmp_path_factory) -> Path:
     return copy
 
 
+@pytest.fixture(autouse=True)
+def default_languages() -> Iterator[None]:
+    """bot.i18n's languages are set once by the entry point (`i18n.configure`): every test
+    starts from the defaults, and one that configures them (or runs `python -m bot`'s main
+    in-process, which does) leaves no language behind for the next."""
+    from bot import i18n
+
+    i18n.configure()
+    yield
+    i18n.configure()
+
+
 @pytest.fixture
 def staff_in_english(staff_catalogs, monkeypatch) -> None:
-    """STAFF_LANGUAGE=en over freshly compiled catalogs: what a facilitator reads, in English."""
+    """STAFF_LANGUAGE=en over freshly compiled catalogs: what a facilitator reads, in English,
+    whether the test calls the code directly (configured as the entry point does) or runs
+    the command line's main (which reads STAFF_LANGUAGE)."""
     from bot import i18n
 
     monkeypatch.setattr(i18n, "LOCALES", staff_catalogs)
     monkeypatch.setenv("STAFF_LANGUAGE", "en")
+    i18n.configure(staff_language="en")
 
 
 @pytest.fixture
@@ -115,3 +130,4 @@ def staff_in_spanish(staff_catalogs, monkeypatch) -> None:
 
     monkeypatch.setattr(i18n, "LOCALES", staff_catalogs)
     monkeypatch.delenv("STAFF_LANGUAGE", raising=False)
+    i18n.configure()

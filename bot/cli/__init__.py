@@ -25,7 +25,8 @@ from types import ModuleType
 
 from bot.campaigns.schema import CampaignError
 from bot.i18n import _s
-from bot.settings import Settings, SettingsError
+from bot.i18n import configure as configure_i18n
+from bot.settings import Settings, SettingsError, error_language
 from bot.storage import DatabaseUnavailable
 from consent import BandsError
 
@@ -66,10 +67,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser(registered).parse_args(argv)
     try:
         settings = Settings.from_env()
+        configure_i18n(
+            staff_language=settings.staff_language, children_language=settings.children_language
+        )
         code: int = registered[args.command].run(args, settings)
         return code
     except SettingsError as error:
-        print(_s("error de configuración: {error}").format(error=error), file=sys.stderr)
+        message = _s("error de configuración: {error}", error_language())
+        print(message.format(error=error), file=sys.stderr)
         return 2
     except (CampaignError, BandsError) as error:
         print(_s("error en los datos: {error}").format(error=error), file=sys.stderr)

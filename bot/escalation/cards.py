@@ -14,6 +14,7 @@ from datetime import datetime
 from bot.flows.codec import CALLBACK_DATA_LIMIT
 from bot.i18n import N_, _s, staff_datetime, staff_number
 from bot.storage import Escalation
+from bot.triage.categories import CATEGORIES, URGENCIES
 
 Buttons = list[list[tuple[str, str]]]
 
@@ -29,15 +30,9 @@ HEADER = {
     "contact_ended": N_("🔕 Contacto terminado en el caso"),
 }
 REPLY_HINT = N_("Para escribirle, responda a este mensaje (Responder) en este grupo.")
-URGENCY = {"emergency": N_("🚨 EMERGENCIA"), "high": N_("⚠️ Alta")}
-CATEGORY = {
-    "trafficking": N_("Trata de personas"),
-    "sexual_exploitation": N_("Explotación sexual"),
-    "online_grooming": N_("Acoso sexual en línea (grooming)"),
-    "abuse": N_("Abuso o maltrato"),
-    "self_harm": N_("Autolesión o riesgo de suicidio"),
-    "help_request": N_("Pide ayuda"),
-}
+# The urgencies' and categories' names are the registry's (bot.triage.categories).
+URGENCY: dict[str, str] = {urgency.label: urgency.card for urgency in URGENCIES}
+CATEGORY: dict[str, str] = {category.label: category.card for category in CATEGORIES}
 OTHER_CATEGORY = N_("Otra situación")
 SUBJECT = {
     "self": N_("le pasa a quien escribe"),

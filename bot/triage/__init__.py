@@ -7,6 +7,8 @@ Runs first on every free-text message, in every state. Three parts decide togeth
     cues and the patterns kept because the model alone missed disclosures without them;
   - without a triage model (a model file missing, a test's fake assistant), the Rasa NLU
     disclosure intents (`revelar_*`, `pedir_ayuda`) stand in for it.
+The kinds of harm, their intents and their urgencies are named once, in
+`bot.triage.categories`.
 A miss can cost a child's safety; a false alarm costs an officer minutes. Between the two
 lies the middle answer: a message the model is unsure of, or an FAQ question about a kind
 of harm, gets its answer and then "¿Le está pasando a usted o a alguien que conoce?"
@@ -18,27 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.events import Parse
-from bot.triage.model import DISCLOSURE_INTENTS, Scores, TriageModel
+from bot.triage.categories import DISCLOSURE_INTENTS, HELP_REQUEST, LABELS, SENSITIVE_FAQ
+from bot.triage.model import Scores, TriageModel
 from bot.triage.rules import RuleVerdict, assess, normalize
 
 INTENT_CATEGORIES = DISCLOSURE_INTENTS  # Rasa's disclosure intents and their categories
-CATEGORY_NAMES = frozenset(INTENT_CATEGORIES.values())
-# FAQ questions about a kind of harm: a child may ask them because it is happening to them,
-# so the answer ends with the middle question (unless triage already alerted).
-SENSITIVE_FAQ = {
-    "faq_que_es_sextorsion": "online_grooming",
-    "faq_amenaza_publicar_fotos": "online_grooming",
-    "faq_si_piden_fotos": "online_grooming",
-    "faq_senales_grooming": "online_grooming",
-    "faq_que_es_grooming": "online_grooming",
-    "faq_cita_con_alguien_de_internet": "online_grooming",
-    "faq_que_es_explotacion_sexual": "sexual_exploitation",
-    "faq_regalos_de_adultos": "sexual_exploitation",
-    "faq_retienen_documentos": "trafficking",
-    "faq_senales_de_trata": "trafficking",
-    "faq_trabajo_infantil": "trafficking",
-    "faq_secretos": "abuse",
-}
+CATEGORY_NAMES = LABELS
+# SENSITIVE_FAQ: FAQ questions about a kind of harm. A child may ask them because it is
+# happening to them, so the answer ends with the middle question (unless triage alerted).
 # Without a triage model: the share of the Rasa model's belief that must fall on disclosure
 # intents (summed, since a confusion between two kinds of harm still needs an officer).
 MODEL_THRESHOLD = 0.45
@@ -54,8 +43,7 @@ SENSITIVE_FAQ_CONFIDENCE = 0.5
 class Verdict:
     escalate: bool
     urgency: str  # emergency | high | none
-    category: str  # trafficking | sexual_exploitation | online_grooming | abuse | self_harm |
-    #                help_request | none
+    category: str  # a label of bot.triage.categories, or none
     subject: str  # self | other | none
     # Not an alert, but ask "¿Le está pasando a usted o a alguien que conoce?"; `category`
     # then names the likeliest kind of harm, for the case a "Sí" opens.
@@ -88,7 +76,7 @@ def disclosure_belief(parse: Parse | None) -> tuple[float, str]:
 
 def _safe_word(rules: RuleVerdict) -> Verdict:
     urgency = "emergency" if rules.danger_now else "high"
-    category = rules.category if rules.category != "none" else "help_request"
+    category = rules.category if rules.category != "none" else HELP_REQUEST
     return Verdict(True, urgency, category, "self" if rules.subject == "none" else rules.subject)
 
 
@@ -105,7 +93,7 @@ def _without_model(rules: RuleVerdict, parse: Parse | None) -> Verdict:
         return NONE
     urgency = "emergency" if rules.danger_now else "high"
     subject = rules.subject if rules.subject != "none" else "self"
-    if category == "help_request":
+    if category == HELP_REQUEST:
         subject = "self"
     return Verdict(True, urgency, category, subject)
 
@@ -119,7 +107,7 @@ def _with_model(rules: RuleVerdict, scores: Scores, model: TriageModel) -> Verdi
         return NONE
     category = scores.category
     emergency = rules.danger_now or scores.emergency >= limits.emergency
-    if category == "help_request":
+    if category == HELP_REQUEST:
         subject = "self"
     else:
         subject = "other" if scores.other >= 0.5 else "self"

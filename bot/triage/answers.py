@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bot.events import Button, Reply
 from bot.flows.codec import Codec
 from bot.i18n import _
+from bot.triage import categories
 
 if TYPE_CHECKING:  # bot.triage imports this module
     from bot.triage import Verdict
@@ -37,7 +38,9 @@ NOT_TOLD = _(
     "No pude avisar todavía a una persona de protección. Por favor, llame al PANI al 1147 "
     "o al 911 si hay peligro."
 )
-HELP_REQUEST = _("Aquí estoy. 💛 Pedir ayuda está muy bien.")
+# A category's own first line (the registry's `opening`) takes the place of the thanks: a
+# plea for help is answered "Aquí estoy".
+HELP_REQUEST = categories.BY_LABEL[categories.HELP_REQUEST].opening or THANKS_SELF
 ASK = _("¿Entendí bien?")
 CONFIRMED = _("Gracias por decírmelo. Se lo paso a la persona de protección.") + " " + HELPLINES
 CORRECTED = _(
@@ -115,8 +118,9 @@ def middle_question(category: str) -> Reply:
 def replies(verdict: Verdict, case_id: int | None, can_contact: bool) -> list[Reply]:
     """The answer to a disclosure; `case_id` is None when the case could not be recorded.
     `can_contact` says whether the channel lets a protection person write back."""
-    if verdict.category == "help_request":
-        opening = HELP_REQUEST
+    category = categories.BY_LABEL.get(verdict.category)
+    if category is not None and category.opening is not None:
+        opening = category.opening
     elif verdict.subject == "other":
         opening = THANKS_OTHER
     else:

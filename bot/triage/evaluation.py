@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
-from bot.triage import Verdict
-from bot.triage.rules import Category, Subject
+from bot.triage import Verdict, categories
+from bot.triage.rules import Subject
 
-CATEGORIES: tuple[str, ...] = get_args(Category)  # one list of labels, the rule layer's
-URGENCIES = ("emergency", "high", "none")
+# The labels of bot.triage.categories, strongest first, then "none".
+CATEGORIES: tuple[str, ...] = (*categories.SEVERITY, "none")
+URGENCIES: tuple[str, ...] = (*(urgency.label for urgency in categories.URGENCIES), "none")
 SUBJECTS: tuple[str, ...] = get_args(Subject)
 
 
@@ -194,13 +195,8 @@ def evaluate(
     )
 
 
-_SHORT = {
-    "trafficking": "traff",
-    "sexual_exploitation": "sexex",
-    "online_grooming": "groom",
-    "abuse": "abuse",
-    "self_harm": "selfh",
-    "help_request": "help",
+_SHORT: dict[str, str] = {
+    **{category.label: category.short for category in categories.CATEGORIES},
     "none": "none",
 }
 

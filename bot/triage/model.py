@@ -4,8 +4,8 @@ triage-labelled line.
 It owns four linear heads over the same sparse features of normalized text (character
 n-grams 2-5 within words, word unigrams and bigrams, TF-IDF):
   - escalate: how much the words look like a disclosure;
-  - category (six kinds of harm), urgency (emergency or high) and subject (self or other),
-    each trained on the disclosures that carry that label;
+  - category (the kinds of harm of bot.triage.categories), urgency (emergency or high) and
+    subject (self or other), each trained on the disclosures that carry that label;
 and a small stacker that weighs the escalate head's score with what else is known of the
 message: the rule layer's alarm, frame and danger-now cue, the Rasa intents' belief in a
 disclosure, an FAQ question or chat, and the message's length. The stacker's output is
@@ -26,7 +26,8 @@ someone the model never read, which is what a child's message is.
 
 Training data (see eval/AUTHORS.md): the JSON lines under triage/ (format of
 eval/README.md), the development sets eval/triage_dev.jsonl and eval/triage_fresh.jsonl,
-and the Rasa NLU examples (disclosure intents as disclosures of their category, every other
+and the Rasa NLU examples (disclosure intents, `bot.triage.categories.DISCLOSURE_INTENTS`, as
+disclosures of their category, every other
 intent as a non-disclosure). The stacker learns only from the JSON lines: the Rasa model
 was trained on the NLU examples, so its belief about them says nothing of new words.
 eval/triage_heldout.jsonl and eval/blind/ are never read here.
@@ -47,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.events import Parse
+from bot.triage.categories import DISCLOSURE_INTENTS, HELP_REQUEST
 from bot.triage.rules import RuleVerdict, assess, normalize
 
 ALERT_RECALL = 0.985
@@ -59,17 +61,6 @@ CHAT_INTENTS = frozenset(
     "charla afirmar negar saludar agradecer despedirse participar aprender ver_menu "
     "ver_ayuda preguntar_que_es_bot preguntar_informacion salir".split()
 )
-
-# Rasa intents whose examples are disclosures of a category; every other intent's examples
-# are non-disclosures (questions, chat, survey answers). bot.triage reads the same mapping.
-DISCLOSURE_INTENTS = {
-    "revelar_trata": "trafficking",
-    "revelar_explotacion_sexual": "sexual_exploitation",
-    "revelar_grooming": "online_grooming",
-    "revelar_abuso": "abuse",
-    "revelar_autolesion": "self_harm",
-    "pedir_ayuda": "help_request",
-}
 
 
 @dataclass(frozen=True)
@@ -320,7 +311,7 @@ def nlu_examples(folder: Path) -> list[Example]:
                     continue
                 text = text[2:].strip()
                 category = DISCLOSURE_INTENTS.get(intent)
-                subject = "self" if category == "help_request" else None
+                subject = "self" if category == HELP_REQUEST else None
                 examples.append(Example(text, category is not None, category, None, subject, "nlu"))
     return examples
 

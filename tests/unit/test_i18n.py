@@ -225,6 +225,7 @@ def english_staff(tmp_path, monkeypatch):
     _copy_locales(tmp_path, monkeypatch)
     i18n.compile_catalogs()
     monkeypatch.setenv("STAFF_LANGUAGE", "en")
+    i18n.configure(staff_language="en")  # as the entry point does with Settings
     yield
     i18n._staff_translations.cache_clear()
 

@@ -1,8 +1,9 @@
-"""What the rule layer says about one message: the category, subject and guard vocabularies,
-the order of severity among categories, and the verdict itself.
+"""What the rule layer says about one message: the subject and guard vocabularies, and the
+verdict itself.
 
-`Category` and `_SEVERITY` keep all seven category names although the rules now match only
-abuse and self-harm: the trained model, the evaluation and the engine speak of all of them.
+The categories and their order of severity are the registry's (bot.triage.categories): the
+rules now match only abuse and self-harm, but they pick among all of them, as the trained
+model, the evaluation and the engine speak of all of them.
 """
 
 from __future__ import annotations
@@ -10,28 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Category = Literal[
-    "trafficking",
-    "sexual_exploitation",
-    "online_grooming",
-    "abuse",
-    "self_harm",
-    "help_request",
-    "none",
-]
+from bot.triage.categories import SEVERITY, CategoryLabel
+
+Category = CategoryLabel
 Subject = Literal["self", "other", "none"]
 Guard = Literal["hypothetical", "informational", "figurative", "homework", "news", "everyday"]
 
 # Strongest first: when a message matches several families, the one most likely to need a
 # specialised response (and the most severe legal frame) names the case.
-_SEVERITY: tuple[Category, ...] = (
-    "trafficking",
-    "sexual_exploitation",
-    "online_grooming",
-    "abuse",
-    "self_harm",
-    "help_request",
-)
+_SEVERITY: tuple[Category, ...] = SEVERITY
 
 
 @dataclass(frozen=True)
