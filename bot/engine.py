@@ -168,6 +168,7 @@ class Engine:
         if command == "salir":  # nothing partial is kept: no half consent, no half survey
             if self.consent is not None:
                 self.consent.stop(event.user)
+                self.consent.chosen.forget(event.user)
             if self.surveys is not None:
                 self.surveys.abandon(event.user)
             if self.lessons is not None:
@@ -241,6 +242,7 @@ class Engine:
         """/borrar: every per-person row, and anything the assistant holds for the person."""
         try:
             count = self.consent.erase(user) if self.consent is not None else 0
+            count += self.consent.chosen.erase(user) if self.consent is not None else 0
             count += self.surveys.erase(user) if self.surveys is not None else 0
             count += self.outreach.erase(user) if self.outreach is not None else 0
             if self.lessons is not None:

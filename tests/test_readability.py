@@ -40,7 +40,7 @@ def for_the_youngest() -> list[tuple[str, str]]:
     for lesson in load_lessons().values():
         where = f"content/ lesson {lesson.id}"
         found += [(where, message) for message in lesson.messages_for(YOUNGEST)]
-        for question in lesson.quiz:
+        for question in lesson.quiz_for(YOUNGEST):
             found.append((where, question.text))
             found += [(where, option.feedback) for option in question.options]
     return found
