@@ -504,7 +504,12 @@ def main(argv: list[str] | None = None) -> int:
                 "ok: {lesson} ({count} preguntas de quiz)",
                 count,
             )
-        print(line.format(lesson=lesson.id, count=count, bands=", ".join(lesson.variants)))
+        said = line.format(lesson=lesson.id, count=count, bands=", ".join(lesson.variants))
+        if lesson.quizzes:  # "ok: x (3 preguntas de quiz, quiz propio para 9-12)"
+            said = said.removesuffix(")") + _s(", quiz propio para {bands})").format(
+                bands=", ".join(lesson.quizzes)
+            )
+        print(said)
     return 0
 
 
