@@ -40,7 +40,7 @@ class Assistant(Protocol):
 
     async def parse(self, text: str) -> Parse: ...
 
-    async def respond(self, user: str, intent: str) -> list[Reply]: ...
+    async def respond(self, user: str, intent: str, band: str | None = None) -> list[Reply]: ...
 
     async def forget(self, user: str) -> None: ...
 
@@ -292,8 +292,7 @@ class Engine:
         if event.text == "r:aprender" and self.lessons is not None:
             return self.lessons.menu()
         if event.text.startswith("l:") and self.lessons is not None:
-            band = self.consent.band(event.user) if self.consent is not None else None
-            replies = self.lessons.press(event.user, event.text, band)
+            replies = self.lessons.press(event.user, event.text, self._band(event.user))
             if replies is None:
                 logger.info("refused a lesson button that is forged or stale")
                 return [Reply(STALE_BUTTON)]
@@ -309,7 +308,7 @@ class Engine:
         if match is None or match.group(1) not in self.assistant.intents:
             logger.info("refused a button with unknown data")
             return [Reply(STALE_BUTTON)]
-        return await self.assistant.respond(event.user, match.group(1))
+        return await self.assistant.respond(event.user, match.group(1), self._band(event.user))
 
     async def _text(self, event: Inbound) -> list[Reply]:
         # A leading "/" would make Rasa read the text as an intent name: never let a child's
@@ -361,7 +360,11 @@ class Engine:
             return await self._participate(event.user)
         if parse.intent == "aprender" and self.lessons is not None:
             return self.lessons.menu()
-        return await self.assistant.respond(event.user, parse.intent)
+        return await self.assistant.respond(event.user, parse.intent, self._band(event.user))
+
+    def _band(self, user: str) -> str | None:
+        """The child's age band (consent.ConsentFlow.band), which words lessons and FAQ."""
+        return self.consent.band(user) if self.consent is not None else None
 
     def _escalate(self, event: Inbound, verdict: Verdict, excerpt: str) -> list[Reply]:
         """Commit the case and its alert, then answer the child; the answer never waits on

@@ -98,7 +98,7 @@ async def test_text_cannot_choose_an_intent_with_a_leading_slash(assistant):
             seen.append(text)
             return await assistant.parse(text)
 
-        async def respond(self, user, intent):
+        async def respond(self, user, intent, band=None):
             return await assistant.respond(user, intent)
 
     await Engine(Recording()).handle(Inbound(USER, Kind.TEXT, "//salir"))
