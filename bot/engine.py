@@ -89,7 +89,8 @@ UNKNOWN_COMMAND = _(
 )
 ERASED = _(
     "Listo. Borré lo que este bot guardaba sobre usted (registros borrados: {count}): si "
-    "aceptó participar en consultas, dónde iba en ellas y si pidió mensajes con /noticias.\n"
+    "aceptó participar en consultas, dónde iba en ellas, la edad que eligió y si pidió "
+    "mensajes con /noticias.\n"
     "Lo que no se puede borrar: los totales de las consultas que ya respondió, porque no "
     "dicen quién respondió.\n"
     "Los mensajes de este chat siguen en su teléfono: el bot no puede borrarlos. Para "
