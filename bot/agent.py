@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 CONFIG = ROOT / "config.yml"
 DOMAIN = ROOT / "domain"
 TRAINING_DATA = (ROOT / "nlu", ROOT / "stories")
+# The output channel the script is collected on; responses without a `channel` serve it.
+DEFAULT_CHANNEL = "collector"
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -293,7 +295,10 @@ class RasaAssistant:
         store = getattr(store, "_tracker_store", store)  # Rasa wraps it in a fail-safe store
         getattr(store, "store", {}).pop(sender, None)
 
-    async def respond(self, user: str, intent: str) -> list[Reply]:
+    async def respond(self, user: str, intent: str, band: str | None = None) -> list[Reply]:
+        """What Rasa answers to `intent`. `band` is the child's age band id, if known: a
+        response's variation for that band (`channel: "9-12"` in domain/) is chosen over
+        the default ones, where it has one (Rasa's own channel filter does the choosing)."""
         if intent not in self.intents:
             intent = "nlu_fallback"
         script = self._scripts.get(intent)
@@ -303,7 +308,8 @@ class RasaAssistant:
         for response, sent in script:
             generated = None
             if response is not None:
-                generated = await self._agent.nlg.generate(response, self._blank, "collector")
+                channel = band or DEFAULT_CHANNEL
+                generated = await self._agent.nlg.generate(response, self._blank, channel)
             messages.append(generated or sent)
         return _replies(messages)
 

@@ -43,7 +43,7 @@ class Assistant(Protocol):
 
     async def parse(self, text: str) -> Parse: ...
 
-    async def respond(self, user: str, intent: str) -> list[Reply]: ...
+    async def respond(self, user: str, intent: str, band: str | None = None) -> list[Reply]: ...
 
     async def forget(self, user: str) -> None: ...
 
@@ -78,7 +78,8 @@ UNKNOWN_COMMAND = _(
 )
 ERASED = _(
     "Listo. Borré lo que este bot guardaba sobre usted (registros borrados: {count}): si "
-    "aceptó participar en consultas, dónde iba en ellas y si pidió mensajes con /noticias.\n"
+    "aceptó participar en consultas, dónde iba en ellas, la edad que eligió y si pidió "
+    "mensajes con /noticias.\n"
     "Lo que no se puede borrar: los totales de las consultas que ya respondió, porque no "
     "dicen quién respondió.\n"
     "Los mensajes de este chat siguen en su teléfono: el bot no puede borrarlos. Para "
@@ -148,7 +149,7 @@ class Engine:
     def _turn(self, event: Inbound) -> Turn:
         return Turn(
             event,
-            menu=lambda: self.assistant.respond(event.user, "ver_menu"),
+            menu=lambda: self.assistant.respond(event.user, "ver_menu", self._band(event.user)),
             escalate=lambda verdict, excerpt: self._escalate(event, verdict, excerpt),
             wake=lambda: self.on_case_opened(),  # read when called: the lane sets it later
         )
@@ -224,7 +225,7 @@ class Engine:
         if intent not in self.assistant.intents:
             logger.info("refused a button with unknown data")
             return [Reply(STALE_BUTTON)]
-        return await self.assistant.respond(event.user, intent)
+        return await self.assistant.respond(event.user, intent, self._band(event.user))
 
     async def _text(self, event: Inbound) -> list[Reply]:
         # A leading "/" would make Rasa read the text as an intent name: never let a child's
@@ -276,7 +277,11 @@ class Engine:
         claimed = self.flows.for_intent(parse.intent)
         if claimed is not None:
             return await claimed.answer(turn, parse.intent)
-        return await self.assistant.respond(event.user, parse.intent)
+        return await self.assistant.respond(event.user, parse.intent, self._band(event.user))
+
+    def _band(self, user: str) -> str | None:
+        """The child's age band (consent.ConsentFlow.band), which words lessons and FAQ."""
+        return self.consent.consent.band(user) if self.consent is not None else None
 
     def _escalate(self, event: Inbound, verdict: Verdict, excerpt: str) -> list[Reply]:
         """Commit the case and its alert, then answer the child; the answer never waits on

@@ -9,11 +9,12 @@ raw id, and only those are re-keyed:
 - cases where the child agreed to be contacted and that are still open
   (`escalations.contact_chat_id`), so the conversation with the officer goes on.
 
-Every other per-person row is erased, as /borrar would: consent sessions and receipts,
-workshop-code attempts, survey participation markers (a child may then take a survey again
-and be counted twice: counters are anonymous and cannot be corrected), and every other case
-is unlinked (kept for the officers, keyed by no one). The audit log keeps the officers'
-old pseudonyms: it is append-only history. Finally the new key's fingerprint is recorded.
+Every other per-person row is erased, as /borrar would: consent sessions and receipts, the
+band chosen in a conversation, workshop-code attempts, survey participation markers (a
+child may then take a survey again and be counted twice: counters are anonymous and cannot
+be corrected), and every other case is unlinked (kept for the officers, keyed by no one).
+The audit log keeps the officers' old pseudonyms: it is append-only history. Finally the
+new key's fingerprint is recorded.
 
 The old key, when the operator still has it, is checked against the database's fingerprint
 (rotating away from a key the database never used is refused) and confirms each re-keyed
@@ -35,7 +36,7 @@ from bot.i18n import _s
 from bot.privacy import Pseudonymizer, fingerprint, record_fingerprint, stored_fingerprint
 from bot.settings import SettingsError
 from bot.storage import AuditEntry, Database, Escalation
-from consent.models import CodeAttempts, ConsentReceipt, ConsentSession
+from consent.models import ChosenBand, CodeAttempts, ConsentReceipt, ConsentSession
 
 CHANNEL = "telegram"
 
@@ -106,7 +107,7 @@ def _rotate(
         for case in rekeyed_cases:
             renamed[case.user] = new(CHANNEL, case.contact_chat_id)
         erased = 0
-        for table in (ConsentSession, ConsentReceipt, CodeAttempts, Participation):
+        for table in (ConsentSession, ConsentReceipt, ChosenBand, CodeAttempts, Participation):
             erased += session.execute(delete(table)).rowcount or 0
         erased += (
             session.execute(

@@ -1,4 +1,5 @@
-"""Consent: age bands, assent in words fit for each band, receipts, and withdrawal.
+"""Consent: age bands, assent in words fit for each band, receipts, and withdrawal; and
+the band a child picked, kept for their conversation (consent.chosen) to word what they read.
 
 Nothing about a child may be recorded for a consultation without a valid receipt: one
 for that campaign under the current text of the child's band. A "no" is respected at once

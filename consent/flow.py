@@ -4,8 +4,10 @@
 
 `code` only for workshop campaigns. Every step is a row in consent_sessions (so a restart
 loses nothing); a receipt is written only on an explicit yes, and the session row is
-deleted when the flow ends either way. Buttons carry "c:<action>[:<argument>]" and are
-accepted only in the step that showed them: a forged or stale press changes nothing.
+deleted when the flow ends either way. The band the child picks is also kept on its own as
+conversation state (consent.chosen), whatever they answer next: it words what they read.
+Buttons carry "c:<action>[:<argument>]" and are accepted only in the step that showed
+them: a forged or stale press changes nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bot.flows.codec import Codec
 from bot.storage import Database
 from consent import texts
 from consent.bands import Band, Bands, load_bands
+from consent.chosen import ChosenBands
 from consent.models import CodeAttempts, ConsentReceipt, ConsentSession
 
 BUTTONS = Codec(
@@ -75,6 +78,8 @@ class ConsentFlow:
         self.database = database
         self.bands = bands or load_bands()
         self.clock = clock
+        # The band picked at /start, for the whole conversation, with or without a receipt.
+        self.chosen = ChosenBands(database, clock)
         # Campaign id -> what it asks assent for; campaigns (their own package) supply this.
         self.scopes = scopes or (lambda campaign: Scope() if campaign == GENERAL else None)
 
@@ -104,7 +109,12 @@ class ConsentFlow:
         return texts.version(band.texts, f"{scope.version}\0{scope.describe(band.id)}")
 
     def band(self, user: str) -> str | None:
-        """The band the child gave with their latest receipt (to word lessons for them)."""
+        """The child's band, to word what they read: the one chosen in this conversation,
+        else the one given with their latest receipt, else None (not known: the reader
+        then uses the words for the youngest, or the default words)."""
+        chosen = self.chosen.band(user)
+        if chosen is not None:
+            return chosen
         with self.database.session() as session:
             band: str | None = session.scalars(
                 select(ConsentReceipt.band)
@@ -191,6 +201,7 @@ class ConsentFlow:
                 return Outcome([self._band_question()])
             if row.step == "band" and action in ("younger", "older"):
                 session.delete(row)
+                self.chosen.forget(user, session)  # outside every band: no band's words
                 return Outcome(
                     [Reply(texts.YOUNGER if action == "younger" else texts.OLDER)], finished=True
                 )
@@ -198,6 +209,7 @@ class ConsentFlow:
                 band = self.bands.get(argument or "")
                 if band is None:
                     return None
+                self.chosen.remember(user, band.id, session)
                 if scope.bands is not None and band.id not in scope.bands:
                     session.delete(row)
                     return Outcome([Reply(texts.NOT_FOR_BAND)], finished=True)

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from bot.events import Reply
 from bot.flows import Flow, Turn
 from consent.flow import BUTTONS, GENERAL, ConsentFlow, Outcome
-from consent.models import ConsentReceipt, ConsentSession
+from consent.models import ChosenBand, ConsentReceipt, ConsentSession
 
 Continue = Callable[[Turn, Outcome], Awaitable[list[Reply]]]
 
@@ -32,7 +32,9 @@ class ConsentGate(Flow):
     commands = frozenset({"start"})
     # Wrong-code counters (consent_code_attempts) are keyed by a one-way token, not the
     # pseudonym, and stay on purpose: see ConsentFlow.erase.
-    erases = frozenset({ConsentSession.__tablename__, ConsentReceipt.__tablename__})
+    erases = frozenset(
+        {ConsentSession.__tablename__, ConsentReceipt.__tablename__, ChosenBand.__tablename__}
+    )
 
     def __init__(self, consent: ConsentFlow, then: Continue = menu_when_finished) -> None:
         self.consent = consent
@@ -52,7 +54,9 @@ class ConsentGate(Flow):
         return None if outcome is None else await self.then(turn, outcome)
 
     def forget(self, user: str) -> None:
+        """/salir: no half consent, and the band chosen for this conversation goes too."""
         self.consent.stop(user)
+        self.consent.chosen.forget(user)
 
     def erase(self, user: str) -> int:
-        return self.consent.erase(user)
+        return self.consent.erase(user) + self.consent.chosen.erase(user)

@@ -48,3 +48,16 @@ class CodeAttempts(Base):
     campaign = Column(String(64), primary_key=True)
     failures = Column(Integer, nullable=False, default=0)
     window_start = Column(DateTime, nullable=False)
+
+
+class ChosenBand(Base):
+    """The band a child chose at /start: conversation state with an expiry (consent.chosen).
+
+    A table of its own, never a column beside an answer or a receipt: it says which words a
+    child reads, not what they answered or agreed to."""
+
+    __tablename__ = "chosen_bands"
+
+    user = Column(String(64), primary_key=True)  # pseudonym
+    band = Column(String(8), nullable=False)
+    expires_at = Column(DateTime, nullable=False, index=True)

@@ -1,10 +1,10 @@
 """The lessons flow: a menu of lessons, a lesson's messages for the child's age band, and
-its quiz, one question at a time, with inline buttons.
+its quiz for that band, one question at a time, with inline buttons.
 
-It is deterministic and keeps nothing: quiz progress (which question is on screen, how many
-were right) lives in memory, in this process, and is dropped at the end of the quiz, on
-`forget` (/salir, /borrar) or after ABANDONED_AFTER. It is an awareness quiz, not a survey:
-no answer is ever counted or stored.
+It is deterministic and keeps nothing: quiz progress (which quiz, which question is on
+screen, how many were right) lives in memory, in this process, and is dropped at the end
+of the quiz, on `forget` (/salir, /borrar) or after ABANDONED_AFTER. It is an awareness
+quiz, not a survey: no answer is ever counted or stored.
 
 Button data ("l:...", grammar in bot.awareness.schema, codec `BUTTONS`) comes back from
 the client, so it is parsed strictly; a press that is forged, for an unknown lesson, or for
@@ -20,7 +20,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.awareness.schema import BUTTONS, MENU_DATA, Lesson, answer_data, open_data, quiz_data
+from bot.awareness.schema import (
+    BUTTONS,
+    MENU_DATA,
+    Lesson,
+    QuizQuestion,
+    answer_data,
+    open_data,
+    quiz_data,
+)
 from bot.events import Button, Reply
 from bot.flows import Flow, Turn
 from bot.i18n import _
@@ -42,6 +50,7 @@ SUMMARY = _("Respondió bien {right} de {total}. ¡Gracias por hacer el quiz! �
 @dataclass
 class _Progress:
     lesson: str
+    band: str | None  # whose quiz: the band's when the quiz started, to its end
     question: int  # 0-based: the question on screen
     right: int
     touched: float
@@ -78,7 +87,8 @@ class Lessons:
 
     def press(self, user: str, data: str, band: str | None) -> list[Reply] | None:
         """A lesson button; None when it is forged, stale or for an unknown lesson.
-        `band` is the child's age band id (None when unknown): it picks the messages."""
+        `band` is the child's age band id (None when unknown): it picks the messages and
+        the quiz."""
         fields = BUTTONS.parse(data)
         if fields is None:
             return None
@@ -88,7 +98,7 @@ class Lessons:
             lesson = self.lessons.get(fields[1])
             if lesson is None:
                 return None
-            return self._open(lesson, band) if fields[0] == "o" else self._start(user, lesson)
+            return self._open(lesson, band) if fields[0] == "o" else self._start(user, lesson, band)
         _answer, lesson_id, question, option = fields
         return self._answer(user, lesson_id, int(question) - 1, int(option) - 1)
 
@@ -114,10 +124,10 @@ class Lessons:
         )
         return [Reply(text) for text in messages[:-1]] + [Reply(messages[-1], last)]
 
-    def _start(self, user: str, lesson: Lesson) -> list[Reply]:
+    def _start(self, user: str, lesson: Lesson, band: str | None) -> list[Reply]:
         self._drop_abandoned()
-        self._progress[user] = _Progress(lesson.id, 0, 0, self.clock())
-        return [self._ask(lesson, 0)]
+        self._progress[user] = _Progress(lesson.id, band, 0, 0, self.clock())
+        return [self._ask(lesson.id, lesson.quiz_for(band), 0)]
 
     def _answer(self, user: str, lesson_id: str, index: int, chosen: int) -> list[Reply] | None:
         if not self.active(user):
@@ -126,7 +136,8 @@ class Lessons:
         lesson = self.lessons.get(lesson_id)
         if lesson is None or progress.lesson != lesson_id or progress.question != index:
             return None
-        question = lesson.quiz[index]
+        quiz = lesson.quiz_for(progress.band)
+        question = quiz[index]
         if not 0 <= chosen < len(question.options):
             return None
         option = question.options[chosen]
@@ -138,12 +149,12 @@ class Lessons:
             f"{question.text}\n\n{YOUR_ANSWER.format(answer=option.text)}\n\n{option.feedback}",
             replace=True,
         )
-        if index + 1 < len(lesson.quiz):
+        if index + 1 < len(quiz):
             progress.question = index + 1
-            return [feedback, self._ask(lesson, index + 1)]
+            return [feedback, self._ask(lesson.id, quiz, index + 1)]
         del self._progress[user]
         summary = Reply(
-            SUMMARY.format(right=progress.right, total=len(lesson.quiz)),
+            SUMMARY.format(right=progress.right, total=len(quiz)),
             (
                 (Button(REPEAT_QUIZ, quiz_data(lesson.id)),),
                 (Button(BACK, MENU_DATA),),
@@ -151,11 +162,11 @@ class Lessons:
         )
         return [feedback, summary]
 
-    def _ask(self, lesson: Lesson, index: int) -> Reply:
-        question = lesson.quiz[index]
-        heading = QUESTION_NUMBER.format(number=index + 1, total=len(lesson.quiz))
+    def _ask(self, lesson_id: str, quiz: tuple[QuizQuestion, ...], index: int) -> Reply:
+        question = quiz[index]
+        heading = QUESTION_NUMBER.format(number=index + 1, total=len(quiz))
         rows = tuple(
-            (Button(option.text, answer_data(lesson.id, index + 1, number)),)
+            (Button(option.text, answer_data(lesson_id, index + 1, number)),)
             for number, option in enumerate(question.options, start=1)
         )
         return Reply(f"{heading}\n\n{question.text}", (*rows, (Button(BACK, MENU_DATA),)))

@@ -12,15 +12,20 @@ A lesson file:
     title: ¿Qué es la trata?           # the button in the lesson menu
     messages:                          # 3-6 short messages; the last one mentions AYUDA
       - ...
-    variants:                          # optional: a band's own messages, instead of `messages`
-      "9-12":
-        - ...
     quiz:                              # 2-3 questions
       - text: ¿...?
         options:                       # 2-4 options, exactly one `correct: true`
           - text: ...
             correct: true
             feedback: ...              # what the child reads after choosing it
+    variants:                          # optional: a band's own words
+      "9-12":
+        messages:                      # instead of `messages` (3-6, the last mentions AYUDA)
+          - ...
+        quiz:                          # instead of `quiz` (the same rules)
+          - ...
+      "13-15":                         # a plain list: the band's own messages only
+        - ...
 
 The rules are written out for facilitators in content/README.md. The button data grammar
 lives here too (see "Button data"), so that loading can prove every button fits Telegram's
@@ -58,6 +63,7 @@ OPTION_LIMIT = 45  # characters: options are button labels; phones cut longer on
 SAFE_WORD = re.compile(r"\bAYUDA\b")
 
 LESSON_KEYS = ("id", "title", "messages", "variants", "quiz")
+VARIANT_KEYS = ("messages", "quiz")  # what a band's variant may give instead of the default
 QUESTION_KEYS = ("text", "options")
 OPTION_KEYS = ("text", "correct", "feedback")
 BOOL_WORDS = {"true": True, "false": False}
@@ -121,10 +127,15 @@ class Lesson:
     variants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # band id -> messages
     source: Path | None = field(default=None, compare=False)
     line: int | None = field(default=None, compare=False)  # the line of `id:` in `source`
+    quizzes: Mapping[str, tuple[QuizQuestion, ...]] = field(default_factory=dict)  # band -> quiz
 
     def messages_for(self, band: str | None) -> tuple[str, ...]:
         """The band's own messages, or the default when there is no band or no variant."""
         return self.variants.get(band or "", self.messages)
+
+    def quiz_for(self, band: str | None) -> tuple[QuizQuestion, ...]:
+        """The band's own quiz, or the default when there is no band or no variant."""
+        return self.quizzes.get(band or "", self.quiz)
 
 
 class LessonError(DataFileError):
@@ -178,6 +189,7 @@ class _Reader(NodeReader):
         messages = self.messages(self.required(top, root, "messages", the_lesson), "'messages'")
 
         variants: dict[str, tuple[str, ...]] = {}
+        quizzes: dict[str, tuple[QuizQuestion, ...]] = {}
         if "variants" in top:
             variants_node = top["variants"][1]
             fields = (
@@ -209,19 +221,14 @@ class _Reader(NodeReader):
                             ),
                         ),
                     )
-                variants[band] = self.messages(
-                    value_node, _s("los mensajes para la franja '{band}'").format(band=band)
-                )
+                self.variant(band, key_node, value_node, variants, quizzes)
 
-        quiz_node = self.required(top, root, "quiz", the_lesson)
-        questions = self.sequence(
-            quiz_node, "'quiz'", _s("pregunta"), QUESTIONS, items=_s("preguntas")
-        )
-        quiz = tuple(self.question(node, number) for number, node in enumerate(questions, start=1))
+        quiz = self.quiz(self.required(top, root, "quiz", the_lesson), None)
 
         for data in (MENU_DATA, open_data(lesson_id), quiz_data(lesson_id)) + tuple(
             answer_data(lesson_id, q, o)
-            for q, question in enumerate(quiz, start=1)
+            for each in (quiz, *quizzes.values())
+            for q, question in enumerate(each, start=1)
             for o in range(1, len(question.options) + 1)
         ):  # cannot fail with the id rule; kept so that a change to the grammar cannot slip
             if len(data.encode()) > CALLBACK_DATA_LIMIT:
@@ -232,7 +239,59 @@ class _Reader(NodeReader):
                     ).format(data=repr(data), limit=CALLBACK_DATA_LIMIT),
                     _s("acorte el id de la lección"),
                 )
-        return Lesson(lesson_id, title, messages, quiz, variants, self.path, line_of(id_node))
+        return Lesson(
+            lesson_id, title, messages, quiz, variants, self.path, line_of(id_node), quizzes
+        )
+
+    def variant(
+        self,
+        band: str,
+        key_node: yaml.Node,
+        node: yaml.Node,
+        variants: dict[str, tuple[str, ...]],
+        quizzes: dict[str, tuple[QuizQuestion, ...]],
+    ) -> None:
+        """A band's own words: a plain list is its messages (the first form lesson files
+        had); 'messages:' and 'quiz:' below the band give either or both."""
+        messages_what = _s("los mensajes para la franja '{band}'").format(band=band)
+        if isinstance(node, yaml.SequenceNode):
+            variants[band] = self.messages(node, messages_what)
+            return
+        what = _s("la franja '{band}' en {what}").format(band=band, what="'variants'")
+        fix = _s(
+            "ponga debajo 'messages:' con los mensajes de la franja, 'quiz:' con su quiz, o "
+            "ambos (o quite la franja)"
+        )
+        if self.is_null(node) or (
+            isinstance(node, yaml.MappingNode)
+            and all(self.is_null(value) for _key, value in node.value)
+        ):
+            raise self.fail(
+                key_node, _s("{what} no tiene ni mensajes ni quiz").format(what=what), fix
+            )
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(
+                node,
+                _s("{what} debe ser una lista de mensajes, o 'messages:' y 'quiz:'").format(
+                    what=what
+                ),
+                fix,
+            )
+        fields = self.mapping(node, what, VARIANT_KEYS)
+        if "messages" in fields:
+            variants[band] = self.messages(
+                self.required(fields, node, "messages", what), messages_what
+            )
+        if "quiz" in fields:
+            quizzes[band] = self.quiz(self.required(fields, node, "quiz", what), band)
+
+    def quiz(self, node: yaml.Node, band: str | None) -> tuple[QuizQuestion, ...]:
+        """The default quiz (`band` None) or a band's own."""
+        what = "'quiz'" if band is None else _s("el quiz para la franja '{band}'").format(band=band)
+        questions = self.sequence(node, what, _s("pregunta"), QUESTIONS, items=_s("preguntas"))
+        return tuple(
+            self.question(item, number, band) for number, item in enumerate(questions, start=1)
+        )
 
     def lesson_id(self, node: yaml.Node) -> str:
         value = self.text(node, _s("el id de la lección"), 1000)
@@ -287,8 +346,14 @@ class _Reader(NodeReader):
             )
         return messages
 
-    def question(self, node: yaml.Node, number: int) -> QuizQuestion:
-        what = _s("la pregunta {number} del quiz").format(number=number)
+    def question(self, node: yaml.Node, number: int, band: str | None = None) -> QuizQuestion:
+        what = (
+            _s("la pregunta {number} del quiz").format(number=number)
+            if band is None
+            else _s("la pregunta {number} del quiz para la franja '{band}'").format(
+                number=number, band=band
+            )
+        )
         fields = self.mapping(node, what, QUESTION_KEYS)
         text = self.text(
             self.required(fields, node, "text", what),
@@ -440,7 +505,12 @@ def main(argv: list[str] | None = None) -> int:
                 "ok: {lesson} ({count} preguntas de quiz)",
                 count,
             )
-        print(line.format(lesson=lesson.id, count=count, bands=", ".join(lesson.variants)))
+        said = line.format(lesson=lesson.id, count=count, bands=", ".join(lesson.variants))
+        if lesson.quizzes:  # "ok: x (3 preguntas de quiz, quiz propio para 9-12)"
+            said = said.removesuffix(")") + _s(", quiz propio para {bands})").format(
+                bands=", ".join(lesson.quizzes)
+            )
+        print(said)
     return 0
 
 

@@ -1,9 +1,9 @@
 """A stand-in for the Rasa assistant (the engine's `Assistant` protocol) for unit tests.
 
 It answers an intent the way the trained model does, from the same data: the rule in
-stories/ for that intent, in the words of the responses in domain/ (the first variation of
-each), and the rule for `nlu_fallback` for an intent it does not know. It understands only
-the exact texts it is told (`understands`), and nothing else: every other text parses as
+stories/ for that intent, in the words of the responses in domain/ (the band's own variation,
+else the first of each), and the rule for `nlu_fallback` for an intent it does not know. It
+understands only the exact texts it is told (`understands`), and nothing else: every other text parses as
 `nlu_fallback`. It has no triage model, so triage runs on the rule layer and on the intents
 it reports (bot.triage). So a test on it pins what the engine does, not what Rasa understands;
 tests of understanding use the real model (tests/integration).
@@ -70,15 +70,24 @@ class FakeAssistant:
             return Parse(FALLBACK, 0.0, ())
         return Parse(intent, 1.0, ((intent, 1.0),))
 
-    async def respond(self, user: str, intent: str) -> list[Reply]:
+    async def respond(self, user: str, intent: str, band: str | None = None) -> list[Reply]:
         if intent not in self.intents or intent not in self._actions:
             intent = FALLBACK
         messages = [
-            self._responses[action][0]
+            self._variation(self._responses[action], band)
             for action in self._actions[intent]
             if action in self._responses  # action_restart and the like say nothing
         ]
         return _replies(messages)
+
+    @staticmethod
+    def _variation(variations: list[dict[str, Any]], band: str | None) -> dict[str, Any]:
+        """The band's own variation (`channel: "9-12"`) where it has one, else the first
+        variation for no channel, as Rasa's channel filter chooses (bot.agent)."""
+        for variation in variations:
+            if band is not None and variation.get("channel") == band:
+                return variation
+        return next(v for v in variations if "channel" not in v)
 
     async def forget(self, user: str) -> None:
         self.forgotten.append(user)

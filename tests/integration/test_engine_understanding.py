@@ -117,7 +117,7 @@ async def test_text_cannot_choose_an_intent_with_a_leading_slash(assistant):
             seen.append(text)
             return await assistant.parse(text)
 
-        async def respond(self, user, intent):
+        async def respond(self, user, intent, band=None):
             return await assistant.respond(user, intent)
 
     await Engine(Recording()).handle(Inbound(USER, Kind.TEXT, "//salir"))
@@ -147,9 +147,10 @@ async def test_borrar_leaves_no_row_keyed_by_the_pseudonym_in_any_table(assistan
     await consent(engine)
     await engine.handle(Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", reach=42))
     await engine.handle(Inbound(CHILD, Kind.COMMAND, "noticias", reach=42))
-    assert len(rows_mentioning(database, CHILD)) == 3  # the receipt, the case, the subscription
+    # The receipt, the band chosen for the conversation, the case, the subscription.
+    assert len(rows_mentioning(database, CHILD)) == 4
     replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "borrar"))
-    assert "registros borrados: 3" in replies[0].text
+    assert "registros borrados: 4" in replies[0].text
     assert "sigue con la persona de protección" in replies[0].text
     assert rows_mentioning(database, CHILD) == []
     with database.session() as session:  # the case itself stays for the officer

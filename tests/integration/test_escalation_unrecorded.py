@@ -39,7 +39,7 @@ class RulesOnly:
     async def parse(self, text: str):  # type: ignore[no-untyped-def]
         raise RuntimeError("NLU down")
 
-    async def respond(self, user: str, intent: str) -> list[Reply]:
+    async def respond(self, user: str, intent: str, band: str | None = None) -> list[Reply]:
         return []
 
     async def forget(self, user: str) -> None:

@@ -74,7 +74,7 @@ class BrokenNlu:
     async def parse(self, text):
         raise RuntimeError(f"could not featurize {text!r}")
 
-    async def respond(self, user, intent):
+    async def respond(self, user, intent, band=None):
         return [Reply("respuesta")]
 
     async def forget(self, user):

@@ -40,7 +40,7 @@ class SlowNlu:
         await asyncio.sleep(0.05)
         raise RuntimeError("no NLU in this test")
 
-    async def respond(self, user, intent):
+    async def respond(self, user, intent, band=None):
         return []
 
     async def forget(self, user):

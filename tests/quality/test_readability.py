@@ -1,7 +1,8 @@
 """Children of 9 to 12 read texts at "fácil" or better on the Fernández-Huerta index.
 
-Every text a 9-12 child can be shown is measured: the Rasa responses (FAQ and chat, shared
-by every band), the children's catalog (less what only older bands read: their assent and
+Every text a 9-12 child can be shown is measured: the Rasa responses (FAQ and chat) as a
+9-12 child gets them (a response's `channel: "9-12"` variation where it has one), the
+children's catalog (less what only older bands read: their assent and
 privacy texts), and the lessons as a 9-12 child reads them, quizzes included. The index
 (textstat, Spanish) is 206.84 - 60 x syllables per word - 1.02 x words per sentence;
 80-90 is "fácil", 90-100 "muy fácil". It is meant for running prose: on a line of a few
@@ -15,10 +16,12 @@ out) or no longer exists: the list only shrinks.
 from __future__ import annotations
 
 import textstat
+import yaml
 
 from bot.awareness.schema import load_lessons
+from bot.settings import ROOT
 from consent import texts
-from tests.unit.test_promises import catalog_texts, responses
+from tests.unit.test_promises import catalog_texts
 
 FLOOR = 80.0  # Fernández-Huerta "fácil"
 MIN_WORDS = 12
@@ -28,6 +31,19 @@ BACKLOG = (
 )
 
 
+def responses_for(band: str) -> dict[str, str]:
+    """Every Rasa response as a child of `band` gets it, by name: its variations for the
+    band's channel where it has some (bot.agent.RasaAssistant.respond), else the others."""
+    found: dict[str, str] = {}
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        domain = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for name, variations in (domain.get("responses") or {}).items():
+            own = [v["text"] for v in variations if v.get("channel") == band]
+            default = [v["text"] for v in variations if not v.get("channel")]
+            found[name] = " ".join(own or default)
+    return found
+
+
 def for_the_youngest() -> list[tuple[str, str]]:
     """(where, text) for every text a 9-12 child can be shown."""
     older_only: set[str] = set()
@@ -35,12 +51,12 @@ def for_the_youngest() -> list[tuple[str, str]]:
         question = texts.QUESTIONS[variant]
         older_only |= {*texts.ASSENT[variant], *texts.NOTICE[variant], question.explanation}
         older_only |= {question.text, *question.options}
-    found = [(f"domain/ {name}", text) for name, text in responses().items()]
+    found = [(f"domain/ {name}", text) for name, text in responses_for(YOUNGEST).items()]
     found += [("locales/es messages.po", t) for t in catalog_texts() if t not in older_only]
     for lesson in load_lessons().values():
         where = f"content/ lesson {lesson.id}"
         found += [(where, message) for message in lesson.messages_for(YOUNGEST)]
-        for question in lesson.quiz:
+        for question in lesson.quiz_for(YOUNGEST):
             found.append((where, question.text))
             found += [(where, option.feedback) for option in question.options]
     return found

@@ -54,10 +54,11 @@ def lesson_texts() -> list[str]:
     for lesson in load_lessons().values():
         for band in (None, "9-12", "13-15", "16-17", "18-24"):
             found.extend(lesson.messages_for(band))
-        for question in lesson.quiz:
-            found.append(question.text)
-            for option in question.options:
-                found.extend((option.text, option.feedback))
+        for band in (None, "9-12", "13-15", "16-17", "18-24"):
+            for question in lesson.quiz_for(band):
+                found.append(question.text)
+                for option in question.options:
+                    found.extend((option.text, option.feedback))
     return found
 
 
