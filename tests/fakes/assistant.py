@@ -4,9 +4,9 @@ It answers an intent the way the trained model does, from the same data: the rul
 stories/ for that intent, in the words of the responses in domain/ (the band's own variation,
 else the first of each), and the rule for `nlu_fallback` for an intent it does not know. It
 understands only the exact texts it is told (`understands`), and nothing else: every other
-text parses as `nlu_fallback`. It has no triage model, so triage runs on the rule layer and on the intents
-it reports (bot.triage). So a test on it pins what the engine does, not what Rasa understands;
-tests of understanding use the real model (tests/integration).
+text parses as `nlu_fallback`. It has no triage model, so triage runs on the rule layer and on
+the intents it reports (bot.triage). So a test on it pins what the engine does, not what Rasa
+understands; tests of understanding use the real model (tests/integration).
 """
 
 from __future__ import annotations
