@@ -159,15 +159,16 @@ class Triage:
         return pieces.most_urgent(self._assess_nth(part, parse, n) for n, part in enumerate(parts))
 
     async def assess_async(self, text: str, parse: Parse | None) -> Verdict:
-        """`assess` on the understanding thread, a piece per hop: other children's
-        messages are understood between two pieces of a long one."""
+        """`assess` on the understanding thread, a piece per hop, each behind the ordinary
+        work waiting there: other children's messages go between two pieces of a long one."""
         from bot.understanding import off_loop
 
         parts = pieces.pieces(text)
         if len(parts) == 1:
             return await off_loop(self.assess_piece, text, parse)
         verdicts = [
-            await off_loop(self._assess_nth, part, parse, n) for n, part in enumerate(parts)
+            await off_loop(self._assess_nth, part, parse, n, behind=True)
+            for n, part in enumerate(parts)
         ]
         return pieces.most_urgent(verdicts)
 
