@@ -12,12 +12,12 @@ before that end, at the start of a word: any passage of up to `OVERLAP` characte
 disclosure told in a sentence or two) lies whole in some piece, wherever it falls. The
 message's verdict is its most urgent piece's (`most_urgent`).
 
-Chosen by measurement (bench/README.md, `python -m bench.run --scenario adversarial`): `CAP`
-at 512 keeps the rules' quadratic part small (a 512-character piece of the worst text
-measured, leetspeak self-harm words with no punctuation, about 25 ms; 1,024 characters took
-four times that) while a piece still holds several sentences, so the per-piece overhead (a
-Rasa parse and the model, about 5 ms) is paid about ten times per 4,096 characters, not
-thirty. `OVERLAP` at 200 holds whole 98.6% of the 2,073 labelled disclosures (triage/,
+Chosen by measurement (the rule layer alone, one machine, on texts of each length): a
+piece of 512 characters of the worst text measured, leetspeak self-harm words with no
+punctuation, took about 25 ms and one of 1,024 four times that, while ordinary text grows
+linearly; below 512 the per-piece overhead (a Rasa parse and the model, a few ms each) is
+paid more often than it saves. Whole 4,096-character messages are measured by
+`python -m bench.run --scenario adversarial` (bench/results-adversarial.json). `OVERLAP` at 200 holds whole 98.6% of the 2,073 labelled disclosures (triage/,
 eval/; the longest held-out one has 188 characters), and a longer one still has its
 alarming words in some piece.
 """
