@@ -28,13 +28,22 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench import SCHEMA, harness, stacks, targets, telegram_e2e, understanding  # noqa: E402
+from bench import (  # noqa: E402
+    SCHEMA,
+    adversarial,
+    harness,
+    stacks,
+    targets,
+    telegram_e2e,
+    understanding,
+)
 from bot.telegram.application import install_event_loop  # noqa: E402
 
 SCENARIOS = {
     telegram_e2e.NAME: telegram_e2e,
     stacks.NAME: stacks,
     understanding.NAME: understanding,
+    adversarial.NAME: adversarial,
 }
 QUICK = {"children": 5, "seconds": 3.0}
 # `telegram_e2e`'s loads when neither --children nor --max-rate is given: at Telegram's own
@@ -87,6 +96,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--concurrency", type=int, default=8, help="stacks: senders in the closed loop"
     )
     parser.add_argument(
+        "--adversaries",
+        type=int,
+        default=4,
+        help="adversarial: senders of 4,096-character messages beside the children (default 4)",
+    )
+    parser.add_argument(
+        "--phase-seconds",
+        type=float,
+        help="adversarial: seconds of each phase (default 15; quick 3)",
+    )
+    parser.add_argument(
         "--database",
         metavar="URL",
         default=os.environ.get("BENCH_DATABASE_URL") or None,
@@ -105,6 +125,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         load = {"children": args.children or 50, "max_rate": args.max_rate or 30}
         args.loads = {"custom": load}
     args.seconds = args.seconds if args.seconds is not None else (3.0 if args.quick else 30.0)
+    if args.phase_seconds is None:
+        args.phase_seconds = 3.0 if args.quick else 15.0
     if args.stack_seconds is None:
         args.stack_seconds = 2.0 if args.quick else 20.0
     too_few = any(load["children"] < 1 for load in args.loads.values())
@@ -170,12 +192,24 @@ def run_understanding(args: argparse.Namespace, kind: str) -> list[dict[str, Any
     return [understanding.run(args.quick)]
 
 
+def run_adversarial(args: argparse.Namespace, kind: str) -> list[dict[str, Any]]:
+    children = args.children or (QUICK["children"] if args.quick else 30)
+    return [
+        adversarial.run(children, args.adversaries, args.phase_seconds, tuple(args.gap), args.quick)
+    ]
+
+
 RUNNERS = {
     telegram_e2e.NAME: run_telegram_e2e,
     stacks.NAME: run_stacks,
     understanding.NAME: run_understanding,
+    adversarial.NAME: run_adversarial,
 }
-ONCE = {stacks.NAME, understanding.NAME}  # scenarios that use no database of the run's
+ONCE = {
+    stacks.NAME,
+    understanding.NAME,
+    adversarial.NAME,
+}  # scenarios that use no database of the run's
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
             "seed": args.seed,
             "stack_seconds": args.stack_seconds,
             "concurrency": args.concurrency,
+            "adversaries": args.adversaries,
+            "phase_seconds": args.phase_seconds,
             "databases": kinds,
         },
         "duration_s": round(time.monotonic() - began, 1),

@@ -92,6 +92,21 @@ def check(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 rows.append(_row(target, None, f"<= {limit:g}", None, "not timed in quick mode"))
             else:
                 rows.append(_row(target, round(value, 2), f"<= {limit:g}", value <= limit))
+    hostile = next((r for r in results if r["scenario"] == "adversarial"), None)
+    if hostile is not None:  # issue 15 item 2
+        value = hostile["understanding_4096_p95_ms"]
+        limit = hostile["targets"]["understanding_4096_p95_ms"]
+        rows.append(_row("4,096 chars: parse + triage p95", value, f"<= {limit:g}", value <= limit))
+        ratio = hostile["ratios"]["thread_adversarial_over_quiet_p95"]
+        rows.append(
+            _row(
+                "long senders: others' p95 x quiet",
+                ratio,
+                "<= 2",
+                None if ratio is None else ratio <= 2,
+                "understanding thread",
+            )
+        )
     return rows
 
 

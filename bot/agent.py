@@ -21,13 +21,15 @@ import asyncio
 import hashlib
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from bot.engine import Button, Parse, Reply
 from bot.settings import ROOT
+from bot.triage import pieces
 from bot.triage.model import TriageModel
+from bot.understanding import off_loop
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +142,16 @@ def train(model_dir: Path, force: bool = False) -> Path:
     return target
 
 
+def _parse_of(result: dict[str, Any]) -> Parse:
+    intent = result.get("intent") or {}
+    ranking = tuple(
+        (entry["name"], float(entry["confidence"])) for entry in result.get("intent_ranking") or []
+    )
+    return Parse(
+        intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0), ranking
+    )
+
+
 def _replies(responses: list[dict[str, Any]] | None) -> list[Reply]:
     replies = []
     for response in responses or []:
@@ -233,6 +245,11 @@ class RasaAssistant:
         self._scripts: dict[str, tuple[tuple[str | None, dict[str, Any]], ...]] = {}
         self._blank = DialogueStateTracker("voz-script", domain.slots)
         self._nlu = nlu_components(agent)
+        # What triage parses the pieces of a long message with (None: the model's graph is
+        # not the plain chain `parse_now` runs, and pieces are triaged without a parse).
+        self.parse_piece: Callable[[str], Parse] | None = (
+            self.parse_now if self._nlu is not None else None
+        )
 
     @classmethod
     def load(cls, model: Path, triage: bool = True) -> RasaAssistant:
@@ -256,19 +273,23 @@ class RasaAssistant:
         return assistant
 
     async def parse(self, text: str) -> Parse:
-        text = text.strip()  # as Rasa's UserMessage does
+        """The NLU parse, on the understanding thread (bot/understanding.py) so the event
+        loop stays free. A message longer than a triage piece is parsed on its first piece
+        (bot.triage.pieces): that is what the assistant answers, and triage parses the
+        other pieces itself (`parse_now`)."""
+        text = pieces.first(text.strip())  # strip: as Rasa's UserMessage does
         if self._nlu is not None and text and not text.startswith("/"):
-            result = self._run_nlu(text)
-        else:
-            result = await self._agent.parse_message(text)
-        intent = result.get("intent") or {}
-        ranking = tuple(
-            (entry["name"], float(entry["confidence"]))
-            for entry in result.get("intent_ranking") or []
-        )
-        return Parse(
-            intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0), ranking
-        )
+            return await off_loop(self.parse_now, text)
+        return _parse_of(await self._agent.parse_message(text))
+
+    def parse_now(self, text: str) -> Parse:
+        """The parse of a text not starting with "/", on the calling thread: triage calls it
+        for each piece of a long message, on the understanding thread."""
+        text = text.strip()
+        if self._nlu is None or not text or text.startswith("/"):
+            # Rasa's own parse, which reads "/intent", is a coroutine of the event loop.
+            raise ValueError("parse_now parses plain text with the model's NLU chain only")
+        return _parse_of(self._run_nlu(text))
 
     def _run_nlu(self, text: str) -> dict[str, Any]:
         """The model's own NLU components on the text, one after another: what Rasa's graph

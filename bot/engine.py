@@ -135,7 +135,9 @@ class Engine:
         self.on_alert_unrecorded: Callable[[str, str], None] = lambda _urgency, _category: None
         # The triage model travels with the Rasa model it was trained with (bot.agent); a
         # test's fake assistant has none, and triage then reads the Rasa intents.
-        self.triage = Triage(getattr(assistant, "triage_model", None))
+        self.triage = Triage(
+            getattr(assistant, "triage_model", None), getattr(assistant, "parse_piece", None)
+        )
 
     async def handle(self, event: Inbound) -> list[Reply]:
         if event.kind is Kind.UNSUPPORTED and not event.text.strip():
@@ -238,7 +240,7 @@ class Engine:
         except Exception as error:  # noqa: BLE001 - triage must still run if Rasa fails
             logger.error("NLU parse failed; triaging without the Rasa intents: %s", describe(error))
             parse = None
-        verdict = self.triage.assess(text, parse)
+        verdict = await self.triage.assess_async(text, parse)  # off the event loop
         case_id = self._contact_case(event.user)
         if case_id is not None:
             # An officer is already on this child's case: everything goes to them through the

@@ -64,10 +64,22 @@ def describe(error: BaseException | None) -> str:
     return f"{name} at {' < '.join(reversed(where))}" if where else name
 
 
+# python-telegram-bot logs an update it could not read whole, at CRITICAL ("Received data
+# was ..."): a child's words, name and ids. Such a record keeps its first words only.
+RECEIVED_DATA = "Received data was"
+
+
 class RedactTokens(logging.Filter):
-    """Masks bot tokens in the message, the traceback and the stack of any record."""
+    """Masks bot tokens in the message, the traceback and the stack of any record, and drops
+    the raw updates python-telegram-bot quotes (`RECEIVED_DATA`)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("telegram") and RECEIVED_DATA in str(record.msg):
+            record.msg = str(record.msg).split(RECEIVED_DATA)[0] + RECEIVED_DATA + " (not shown)"
+            record.args = None
+            if record.exc_info:
+                record.exc_text = describe(record.exc_info[1])
+                record.exc_info = None
         message = record.getMessage()
         if TOKEN_PATTERN.search(message):
             record.msg = mask(message)

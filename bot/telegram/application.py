@@ -19,26 +19,26 @@ from bot.telegram.facilitators import FacilitatorCommands, register_facilitator_
 from bot.telegram.handlers import BotApplication, TelegramAdapter, register_handlers
 from bot.telegram.officers import OfficerHandlers, register_officer_handlers
 from bot.telegram.request import AiohttpRequest
-from bot.telegram.updates import PerChatUpdateProcessor
+from bot.telegram.updates import PerChatUpdateProcessor, ReadingBot
 
 
 def build_application(settings: Settings) -> BotApplication:
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    builder = (
-        ApplicationBuilder()
-        .token(settings.telegram_token)
+    # The Bot is made here rather than by the builder, to be a ReadingBot (updates.py).
+    root = (settings.telegram_api_base_url or "https://api.telegram.org").rstrip("/")
+    bot = ReadingBot(
+        settings.telegram_token,
+        base_url=f"{root}/bot",
+        base_file_url=f"{root}/file/bot",
+        # PTB's defaults (256 connections for sending, one for getUpdates), over aiohttp.
+        request=AiohttpRequest(connection_pool_size=256),
+        get_updates_request=AiohttpRequest(connection_pool_size=1),
         # Telegram's own limits (TELEGRAM_MAX_RATE, 30 msg/s by default, overall; 20/min
         # per group), with retries that honour retry_after.
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3))
-        .concurrent_updates(PerChatUpdateProcessor())
-        # PTB's defaults (256 connections for sending, one for getUpdates), over aiohttp.
-        .request(AiohttpRequest(connection_pool_size=256))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        rate_limiter=AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3),
     )
-    if settings.telegram_api_base_url:
-        root = settings.telegram_api_base_url.rstrip("/")
-        builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
+    builder = ApplicationBuilder().bot(bot).concurrent_updates(PerChatUpdateProcessor())
     return builder.build()
 
 

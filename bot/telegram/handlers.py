@@ -13,7 +13,6 @@ from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
     ContextTypes,
-    ExtBot,
     JobQueue,
     MessageHandler,
     TypeHandler,
@@ -25,14 +24,15 @@ from bot.i18n import _
 from bot.logs import describe
 from bot.privacy import Pseudonymizer
 from bot.storage import Database
+from bot.telegram.updates import ReadingBot
 
 logger = logging.getLogger(__name__)
 
 # The Application that bot.telegram.application.build_application makes: PTB's default
-# context, data and job queue types, and an ExtBot whose rate limiter (AIORateLimiter) takes
-# an int (retries) per call.
+# context, data and job queue types, and a ReadingBot (an ExtBot that reads polled updates one
+# by one, bot.telegram.updates).
 BotApplication: TypeAlias = Application[
-    ExtBot[int],
+    ReadingBot,
     ContextTypes.DEFAULT_TYPE,
     dict[Any, Any],
     dict[Any, Any],

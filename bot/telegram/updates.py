@@ -1,4 +1,5 @@
-"""Concurrent handling of updates, in order within each chat.
+"""Concurrent handling of updates, in order within each chat; and updates that cannot be
+read are skipped, not retried forever.
 
 python-telegram-bot handles updates one at a time by default. Then a child's disclosure
 waits behind every other child's replies, which the rate limiter paces at Telegram's
@@ -10,11 +11,14 @@ as soon as it arrives, while the messages of one chat keep their order.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import BaseUpdateProcessor, ExtBot
+
+logger = logging.getLogger(__name__)
 
 MAX_CONCURRENT_UPDATES = 256
 
@@ -57,3 +61,25 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to release."""
+
+
+class ReadingBot(ExtBot[Any]):
+    """An ExtBot whose polled updates are read one by one (see the module docstring)."""
+
+    async def _post(self, endpoint: str, data: Any = None, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, data, **kwargs)
+        if endpoint != "getUpdates" or not isinstance(result, list):
+            return result
+        return [self.readable(raw) for raw in result]
+
+    def readable(self, raw: Any) -> Any:
+        """The raw update if python-telegram-bot can read it, else an empty one of its id."""
+        try:
+            Update.de_json(raw, self)
+        except Exception as error:  # noqa: BLE001 - any failure: skip it, keep polling
+            update_id = raw.get("update_id") if isinstance(raw, dict) else None
+            if not isinstance(update_id, int):
+                raise  # without an id polling cannot move past it anyway
+            logger.warning("skipped an update that could not be read (%s)", type(error).__name__)
+            return {"update_id": update_id}
+        return raw

@@ -13,16 +13,27 @@ A miss can cost a child's safety; a false alarm costs an officer minutes. Betwee
 lies the middle answer: a message the model is unsure of, or an FAQ question about a kind
 of harm, gets its answer and then "¿Le está pasando a usted o a alguien que conoce?"
 (`Verdict.ask`); a "Sí" opens a case at once. Alerts stay reserved for disclosures.
+
+A message longer than `pieces.CAP` is triaged in overlapping pieces, each with its own Rasa
+parse, and gets its most urgent piece's verdict (bot/triage/pieces.py says why and how).
+`Triage.assess_async` does the work on the understanding thread (bot/understanding.py), one
+piece at a time, so a long message never holds the event loop.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.events import Parse
+from bot.logs import describe
+from bot.triage import pieces
 from bot.triage.categories import DISCLOSURE_INTENTS, HELP_REQUEST, LABELS, SENSITIVE_FAQ
 from bot.triage.model import Scores, TriageModel
 from bot.triage.rules import RuleVerdict, assess, normalize
+
+logger = logging.getLogger(__name__)
 
 INTENT_CATEGORIES = DISCLOSURE_INTENTS  # Rasa's disclosure intents and their categories
 CATEGORY_NAMES = LABELS
@@ -115,12 +126,53 @@ def _with_model(rules: RuleVerdict, scores: Scores, model: TriageModel) -> Verdi
 
 
 class Triage:
-    """The triage of one message: `assess(text, parse)`, with or without a triage model."""
+    """The triage of one message: `assess(text, parse)`, with or without a triage model.
 
-    def __init__(self, model: TriageModel | None = None) -> None:
+    `nlu` parses a piece of a long message (`RasaAssistant.parse_piece`); without it (a test's
+    fake assistant) pieces after the first are triaged without a parse. The parse given to
+    `assess` is the first piece's, as `RasaAssistant.parse` makes it."""
+
+    def __init__(
+        self,
+        model: TriageModel | None = None,
+        nlu: Callable[[str], Parse | None] | None = None,
+    ) -> None:
         self.model = model
+        self.nlu = nlu
 
     def assess(self, text: str, parse: Parse | None) -> Verdict:
+        parts = pieces.pieces(text)
+        if len(parts) == 1:
+            return self.assess_piece(text, parse)
+        return pieces.most_urgent(self._assess_nth(part, parse, n) for n, part in enumerate(parts))
+
+    async def assess_async(self, text: str, parse: Parse | None) -> Verdict:
+        """`assess` on the understanding thread, a piece per hop, each behind the ordinary
+        work waiting there: other children's messages go between two pieces of a long one."""
+        from bot.understanding import off_loop
+
+        parts = pieces.pieces(text)
+        if len(parts) == 1:
+            return await off_loop(self.assess_piece, text, parse)
+        verdicts = [
+            await off_loop(self._assess_nth, part, parse, n, behind=True)
+            for n, part in enumerate(parts)
+        ]
+        return pieces.most_urgent(verdicts)
+
+    def _assess_nth(self, part: str, first_parse: Parse | None, n: int) -> Verdict:
+        if n == 0 or self.nlu is None:
+            return self.assess_piece(part, first_parse if n == 0 else None)
+        plain = part.lstrip("/").strip()  # a "/" would make Rasa read an intent name
+        try:
+            parse = self.nlu(plain) if plain else None
+        except Exception as error:  # noqa: BLE001 - triage must still run if Rasa fails
+            logger.error("NLU parse of a piece failed; triaging it without: %s", describe(error))
+            parse = None
+        return self.assess_piece(part, parse)
+
+    def assess_piece(self, text: str, parse: Parse | None) -> Verdict:
+        """One message, or one piece of a long one, as it is."""
         rules = assess(text)
         if rules.safe_word:
             return _safe_word(rules)

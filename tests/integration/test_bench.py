@@ -61,6 +61,7 @@ def test_results_file_describes_machine_code_and_parameters(results):
         *(("telegram_e2e", kind) for kind in expected),
         ("stacks", None),
         ("understanding", None),
+        ("adversarial", None),
     ]
     assert results["ok"] is True
 

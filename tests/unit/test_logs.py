@@ -30,3 +30,26 @@ def test_libraries_that_log_text_or_urls_are_quiet_even_at_debug():
             assert not logging.getLogger(name).isEnabledFor(logging.INFO)
     finally:
         logs.configure("INFO")
+
+
+def test_an_update_python_telegram_bot_could_not_read_is_not_quoted():
+    """PTB logs such an update whole, at CRITICAL (its webhook handler still does)."""
+    update = {"message": {"text": "me pega mi tío Pelusa", "chat": {"id": 987654321}}}
+    try:
+        raise TypeError(f"cannot read {update!r}")
+    except TypeError as error:
+        failure = (TypeError, error, error.__traceback__)
+    record = logging.LogRecord(
+        "telegram.ext.Updater",
+        logging.CRITICAL,
+        __file__,
+        1,
+        "Something went wrong processing the data received from Telegram. "
+        "Received data was *not* processed! Received data was: %r",
+        (update,),
+        failure,
+    )
+    logs.RedactTokens().filter(record)
+    shown = logs.SafeFormatter(logs.FORMAT).format(record)
+    assert "Received data was (not shown)" in shown and "TypeError" in shown
+    assert "Pelusa" not in shown and "987654321" not in shown
