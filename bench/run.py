@@ -29,7 +29,7 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from bench import SCHEMA, harness, stacks, targets, telegram_e2e, understanding  # noqa: E402
-from bot.telegram.application import install_event_loop  # noqa: E402
+from bot.channels.telegram.application import install_event_loop  # noqa: E402
 
 SCENARIOS = {
     telegram_e2e.NAME: telegram_e2e,

@@ -35,7 +35,7 @@ from consent import BandsError
 
 def _chat(settings: Settings) -> int:
     from bot import runtime
-    from bot.shell import Shell
+    from bot.channels.terminal import Shell
 
     parts = runtime.build(settings)
     user = parts.pseudonymize("terminal", getpass.getuser())
@@ -62,7 +62,7 @@ def _run(settings: Settings) -> int:
     from telegram.error import InvalidToken
 
     from bot import runtime
-    from bot.telegram import assemble, run
+    from bot.channels.telegram import assemble, run
 
     try:
         run(assemble(runtime.build(settings)), settings)

@@ -115,7 +115,7 @@ def own_bot(token: str, api_base_url: str | None, pool_size: int, timeout: float
     Each phase of a request (connect, write, read, pool) may take `timeout` seconds."""
     from telegram import Bot
 
-    from bot.telegram.request import AiohttpRequest
+    from bot.channels.telegram.request import AiohttpRequest
 
     request = AiohttpRequest(
         connection_pool_size=pool_size,

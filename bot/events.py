@@ -35,7 +35,7 @@ class Inbound:
 @dataclass(frozen=True)
 class Button:
     label: str
-    data: str  # callback data: at most 64 bytes, parsed strictly when it comes back
+    data: str  # at most bot.channels.BUTTON_DATA_LIMIT bytes, parsed strictly when it comes back
 
 
 @dataclass(frozen=True)

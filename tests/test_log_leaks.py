@@ -16,6 +16,7 @@ from telegram.error import InvalidToken
 from telegram.request import HTTPXRequest
 
 from bot import cli, logs
+from bot.channels.telegram import assemble
 from bot.engine import Engine, Inbound, Kind, Reply
 from bot.escalation import Cases
 from bot.privacy import Pseudonymizer
@@ -23,7 +24,6 @@ from bot.runtime import Runtime, engine_for
 from bot.settings import Settings
 from bot.storage import Database
 from bot.storage import database as database_module
-from bot.telegram import assemble
 from tests.fakes.application import polling
 from tests.fakes.botapi import FakeBotApi
 
@@ -182,7 +182,8 @@ async def test_an_invalid_token_is_masked_in_message_and_traceback(logged):
 
 
 def test_an_invalid_token_at_start_up_is_explained_without_the_token(logged, monkeypatch, capsys):
-    from bot import runtime, telegram
+    from bot import runtime
+    from bot.channels import telegram
 
     def rejected(*_args):
         raise InvalidToken(f"The token `{TOKEN}` was rejected by the server.")

@@ -1,8 +1,8 @@
 """End to end on Telegram: officers press the buttons of alert cards.
 
-The bot is wired by `bot.telegram.assemble` (as `python -m bot run` does) and long-polls the
-Bot API fake over real HTTP; only the children's engine is a stub that records what reaches
-it, so these tests need no Rasa model. Every test runs on SQLite and on PostgreSQL.
+The bot is wired by `bot.channels.telegram.assemble` (as `python -m bot run` does) and
+long-polls the Bot API fake over real HTTP; only the children's engine is a stub that records
+what reaches it, so these tests need no Rasa model. Every test runs on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import pytest_asyncio
 from sqlalchemy import MetaData, select
 
 from bot import logs
+from bot.channels.telegram import assemble
+from bot.channels.telegram.officers import OfficerHandlers
 from bot.engine import Inbound, Reply
 from bot.escalation import Cases, Disclosure
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage import AuditEntry, Escalation, Setting
-from bot.telegram import assemble
-from bot.telegram.officers import OfficerHandlers
 from tests.fakes.application import polling
 from tests.fakes.botapi import FakeBotApi
 

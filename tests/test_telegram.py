@@ -13,14 +13,14 @@ from sqlalchemy import MetaData, select
 from telegram import Update
 
 from bot import logs
+from bot.channels.telegram import assemble
+from bot.channels.telegram.contact import CASE_CLOSED, FROM_OFFICER
+from bot.channels.telegram.handlers import SORRY
 from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
 from bot.settings import ROOT, Settings
 from bot.storage import Escalation, OutboxMessage
-from bot.telegram import assemble
-from bot.telegram.contact import CASE_CLOSED, FROM_OFFICER
-from bot.telegram.handlers import SORRY
 from bot.triage import answers
 from tests.fakes.application import polling
 from tests.fakes.botapi import FakeBotApi

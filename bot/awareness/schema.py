@@ -23,8 +23,8 @@ A lesson file:
             feedback: ...              # what the child reads after choosing it
 
 The rules are written out for facilitators in content/README.md. The button data grammar
-lives here too (see "Button data"), so that loading can prove every button fits Telegram's
-64 bytes.
+lives here too (see "Button data"), so that loading can prove every button fits every channel
+(`bot.channels.BUTTON_DATA_LIMIT`: Telegram's 64 bytes).
 
 `python -m bot.awareness.schema [FILE ...]` checks the given files, or every lesson.
 """
@@ -39,6 +39,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.channels import BUTTON_DATA_LIMIT as CALLBACK_DATA_LIMIT
 from bot.datafiles import DataFileError, NodeReader, line_of, load_yaml, plain, suggest, yml_files
 from bot.i18n import N_, _s, _sn
 from bot.settings import ROOT
@@ -62,13 +63,13 @@ OPTION_KEYS = ("text", "correct", "feedback")
 BOOL_WORDS = {"true": True, "false": False}
 
 # -- Button data ---------------------------------------------------------------------------
-# Telegram's callback_data holds 1-64 bytes and comes back from the client, so it is parsed
+# Button data must fit every channel (`bot.channels.BUTTON_DATA_LIMIT`: Telegram's
+# callback_data holds 1-64 bytes) and comes back from the client, so it is parsed
 # strictly (bot.awareness.lessons). The grammar:
 #   l:m                         the lesson menu
 #   l:o:<lesson>                open a lesson (its messages for the child's band)
 #   l:q:<lesson>                start, or start again, the lesson's quiz
 #   l:a:<lesson>:<q>:<o>        answer question <q> (1-based) with option <o> (1-based)
-CALLBACK_DATA_LIMIT = 64
 MENU_DATA = "l:m"
 
 

@@ -29,6 +29,7 @@ from bot.campaigns.model import (
     Question,
     Wording,
 )
+from bot.channels import BUTTON_DATA_LIMIT as CALLBACK_DATA_LIMIT
 from bot.datafiles import DataFileError, NodeReader, line_of, load_yaml, suggest, yml_files
 from bot.i18n import N_, _s, _sn
 from bot.settings import ROOT
@@ -56,9 +57,8 @@ ACCESS_CODE_LENGTH = (4, 32)
 # release adds fewer people than a published cell may hold.
 RELEASE_EVERY_RANGE = (10, 100_000)
 
-# Button data for an answer; Telegram's callback_data holds 1-64 bytes.
+# Button data for an answer; it must fit every channel (`bot.channels.BUTTON_DATA_LIMIT`).
 ANSWER_DATA = "s:{question}:{option}"
-CALLBACK_DATA_LIMIT = 64
 
 # Words a child reads on the implicit buttons (the consent texts promise this exact label).
 SKIP_LABEL = "Prefiero no responder"

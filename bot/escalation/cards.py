@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from bot.channels import BUTTON_DATA_LIMIT
 from bot.i18n import N_, _s, staff_datetime, staff_number
 from bot.storage import Escalation
 
 Buttons = list[list[tuple[str, str]]]
 
-CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 # Staff texts: marked here, translated (STAFF_LANGUAGE) when a card is rendered.
 REPEAT_LINE = N_("🔁 Reenvío: puede que ya lo haya recibido")
 HEADER = {
@@ -60,8 +60,8 @@ def buttons_for(case_id: int) -> Buttons:
     ]
     for row in rows:
         for _label, data in row:
-            if not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
-                raise ValueError(f"callback data must be 1-{CALLBACK_DATA_LIMIT} bytes")
+            if not 1 <= len(data.encode()) <= BUTTON_DATA_LIMIT:
+                raise ValueError(f"callback data must be 1-{BUTTON_DATA_LIMIT} bytes")
     return rows
 
 

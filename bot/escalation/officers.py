@@ -4,7 +4,7 @@ Every press of an officer on a card of an existing case ends here, and is audite
 append-only log with the officer's pseudonym (never a Telegram id) as the actor: every
 accepted press, and the first refused press of each (case, officer, action), so repeated
 presses on a closed case write no more rows. Presses refused before this point (not an
-officer, not the case on the card, malformed data) write nothing (`bot.telegram.officers`
+officer, not the case on the card, malformed data) write nothing (`bot.channels.telegram.officers`
 counts them).
 
 Valid transitions::

@@ -18,10 +18,10 @@ from telegram import Bot, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
+from bot.channels.telegram.handlers import markup
 from bot.escalation import Cases
 from bot.i18n import N_, _, _s
 from bot.privacy import Pseudonymizer
-from bot.telegram.handlers import markup
 from bot.triage import answers
 
 logger = logging.getLogger(__name__)

@@ -44,10 +44,10 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
+from bot.channels.telegram.contact import tell_child_case_closed
 from bot.escalation.cards import Buttons, buttons_for_status
 from bot.escalation.officers import Action, ActionResult, Officers, status_prefixes
 from bot.i18n import N_, _s
-from bot.telegram.contact import tell_child_case_closed
 
 logger = logging.getLogger(__name__)
 

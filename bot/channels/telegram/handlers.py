@@ -17,6 +17,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.telegram.limits import CALLBACK_DATA_LIMIT
 from bot.engine import Button, Engine, Inbound, Kind, Reply
 from bot.i18n import _
 from bot.logs import describe
@@ -29,7 +30,6 @@ SORRY = _(
     "Perdón, tuve un problema para responderle. 🙏 Intente de nuevo en un momento.\n"
     "Si está en peligro, llame al 911. PANI: 1147 (gratis)."
 )
-CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -214,7 +214,7 @@ def register_handlers(application: Application, adapter: TelegramAdapter) -> Non
     application.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGE, adapter.on_message)
     )
-    # Children's buttons only: "e:" data is an officer's card button (bot/telegram/officers.py).
+    # Children's buttons only: "e:" data is an officer's card button (officers.py).
     application.add_handler(CallbackQueryHandler(adapter.on_button, pattern=r"^(?!e:)"))
     application.add_handler(TypeHandler(Update, adapter.mark_done), group=1)
     application.add_error_handler(adapter.on_error)
