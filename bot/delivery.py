@@ -1,138 +1,18 @@
-"""What a failed send to Telegram means, for every part of the bot that sends on its own.
-
-python-telegram-bot raises one exception per failure, in a hierarchy with traps: a
-`BadRequest` is a `NetworkError`, a `ChatMigrated` is not a `BadRequest`, and
-`RetryAfter.retry_after` is seconds or a timedelta depending on PTB_TIMEDELTA. `classify`
-reads it once, here, into one of five failures that carry no Telegram text (its
-description can quote the message):
-
-==========================  ====================================================
-`RetryLater` (429)          flood control: wait `after` seconds
-`ChatMoved` (400)           the group became a supergroup: `new_chat_id`
-`Refused` (403)             the bot was blocked, or removed from the chat
-`Rejected` (400)            Telegram will never accept this request as it is
-`Transient`                 5xx, network, timeout, anything else: the outcome is unknown
-==========================  ====================================================
-
-What to do about each is the sender's policy and stays with it: the relay
-(bot.escalation.relay) delivers alerts at least once, a broadcast (bot.awareness.outreach)
-at most once. Both send through a Bot of their own, made by `own_bot`.
+"""Kept only for bot/awareness/outreach.py, until broadcasts move to bot/broadcasts/: what a
+failure means is `bot.channels.delivery`, Telegram's errors and Bots are
+`bot.channels.telegram.delivery`. Delete this module once nothing imports it.
 """
 
-from __future__ import annotations
+from bot.channels.delivery import ChatMoved, DeliveryError, Refused, Rejected, RetryLater, Transient
+from bot.channels.telegram.delivery import classify, own_bot
 
-import asyncio
-import warnings
-from datetime import timedelta
-
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TimedOut,
-)
-
-
-class DeliveryError(Exception):
-    """A send failed. Carries no Telegram text: only what a sender needs to decide."""
-
-    code: int | str | None = None
-
-    def describe(self) -> str:
-        """What may be stored or logged: the class name and the code, nothing else."""
-        return (
-            f"{type(self).__name__} {self.code}" if self.code is not None else type(self).__name__
-        )
-
-
-class RetryLater(DeliveryError):
-    """429: flood control; try again after `after` seconds."""
-
-    code = 429
-
-    def __init__(self, after: float) -> None:
-        super().__init__(f"retry after {after:g} s")
-        self.after = max(float(after), 0.0)
-
-
-class ChatMoved(DeliveryError):
-    """400 with migrate_to_chat_id: the group became a supergroup with a new id."""
-
-    code = 400
-
-    def __init__(self, new_chat_id: int) -> None:
-        super().__init__("chat migrated")
-        self.new_chat_id = int(new_chat_id)
-
-
-class Refused(DeliveryError):
-    """403: the bot was removed from the chat or blocked."""
-
-    code = 403
-
-
-class Rejected(DeliveryError):
-    """Any other 400: Telegram will never accept this request as it is."""
-
-    code = 400
-
-
-class Transient(DeliveryError):
-    """5xx, a network error or a timeout: the outcome is unknown, trying again may work."""
-
-    def __init__(self, code: int | str | None = None) -> None:
-        super().__init__("transient failure")
-        self.code = code
-
-
-def classify(error: Exception) -> DeliveryError:
-    """The failure a PTB error (or an asyncio timeout around a send) stands for. Raise the
-    result ``from None``: the PTB error's text must not travel with it."""
-    if isinstance(error, RetryAfter):
-        with warnings.catch_warnings():  # PTB 22: int-vs-timedelta deprecation notice
-            warnings.simplefilter("ignore")
-            after = error.retry_after
-        return RetryLater(after.total_seconds() if isinstance(after, timedelta) else float(after))
-    if isinstance(error, ChatMigrated):
-        return ChatMoved(int(error.new_chat_id))
-    if isinstance(error, Forbidden):
-        return Refused()
-    if isinstance(error, BadRequest):  # a NetworkError subclass in PTB: must come before it
-        return Rejected()
-    if isinstance(error, (TimedOut, asyncio.TimeoutError)):
-        return Transient("TimedOut")
-    if isinstance(error, NetworkError):  # 5xx and connection failures
-        return Transient("NetworkError")
-    return Transient(type(error).__name__)  # InvalidToken, Conflict, ...
-
-
-def own_bot(token: str, api_base_url: str | None, pool_size: int, timeout: float):  # type: ignore[no-untyped-def]
-    """A `telegram.Bot` with its own connection pool and no rate limiter queue, so what it
-    sends never waits behind the replies to children. `api_base_url` is
-    TELEGRAM_API_BASE_URL, the server root without "/bot". Use it inside ``async with``.
-    Each phase of a request (connect, write, read, pool) may take `timeout` seconds."""
-    from telegram import Bot
-
-    from bot.channels.telegram.request import AiohttpRequest
-
-    request = AiohttpRequest(
-        connection_pool_size=pool_size,
-        connect_timeout=timeout,
-        read_timeout=timeout,
-        write_timeout=timeout,
-        pool_timeout=timeout,
-    )
-    # It never polls; without its own getUpdates request, Bot would build an httpx one.
-    polling = AiohttpRequest(connection_pool_size=1)
-    if api_base_url:
-        root = api_base_url.rstrip("/")
-        return Bot(
-            token,
-            base_url=f"{root}/bot",
-            base_file_url=f"{root}/file/bot",
-            request=request,
-            get_updates_request=polling,
-        )
-    return Bot(token, request=request, get_updates_request=polling)
+__all__ = [
+    "ChatMoved",
+    "DeliveryError",
+    "Refused",
+    "Rejected",
+    "RetryLater",
+    "Transient",
+    "classify",
+    "own_bot",
+]

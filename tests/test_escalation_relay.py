@@ -27,19 +27,12 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.channels.delivery import ChatMoved, Refused, Rejected, RetryLater, Transient
+from bot.channels.telegram.alerts import TelegramAlertSender, alert_bot
+from bot.channels.terminal.alerts import TerminalAlertSender
 from bot.escalation import Cases, Disclosure
 from bot.escalation.cards import REPEAT_LINE, render_card
-from bot.escalation.relay import (
-    ChatMoved,
-    Refused,
-    Rejected,
-    Relay,
-    RetryLater,
-    TelegramAlertSender,
-    TerminalAlertSender,
-    Transient,
-    alert_bot,
-)
+from bot.escalation.relay import Relay
 from bot.storage import AuditEntry, Escalation, OutboxMessage, Setting
 from tests.fakes.botapi import FakeBotApi
 

@@ -17,8 +17,9 @@ from contextlib import asynccontextmanager, contextmanager
 
 import pytest
 
+from bot.channels.telegram.alerts import TelegramAlertSender, alert_bot
 from bot.engine import Engine
-from bot.escalation import Cases, EscalationLane, Relay, TelegramAlertSender, alert_bot
+from bot.escalation import Cases, EscalationLane, Relay
 from bot.events import Inbound, Kind, Reply
 from bot.storage import Database
 from bot.triage import Verdict, answers

@@ -6,10 +6,11 @@ delivery depends on: every timer is a column (`next_attempt_at`), so a restarted
 one in another process) picks up exactly where a killed one stopped.
 
 Escalations never wait behind other traffic. The relay serves only lane "escalation" and
-sends through its own `AlertSender`, built on its own `telegram.Bot` (see `alert_bot`), not
-the Application's bot: that one answers children through a rate limiter whose queue a
-burst of replies could fill. The relay sends to one chat, so it stays far below Telegram's
-limits on its own, and it honours `retry_after` itself.
+sends through its own `AlertSender`, which the channel of the officers' chat provides
+(`bot.channels.telegram.alerts`: a Bot of its own, not the Application's bot, which answers
+children through a rate limiter whose queue a burst of replies could fill). The relay sends
+to one chat, so it stays far below Telegram's limits on its own, and it honours
+`retry_after` itself.
 
 One delivery attempt of one outbox row:
 
@@ -23,7 +24,7 @@ A kill -9 between 1 and 3 leaves the row unsent with ``attempts > 0``: once the 
 is sent again, with a first line telling the officer it may be a repeat
 (``repeat = attempts before this one > 0``).
 
-What a failure (as `bot.delivery.classify` names it) does:
+What a failure (a `bot.channels.delivery` error, as the sender raises it) does:
 
 ==========================  ===============================================================
 429 `RetryLater`            retry after `retry_after`; nothing more goes to that chat before
@@ -55,28 +56,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol, TextIO
+from typing import Protocol
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
 
-from bot.delivery import (
+from bot.channels.delivery import (
     ChatMoved,
     DeliveryError,
     Refused,
     Rejected,
     RetryLater,
     Transient,
-    classify,
-    own_bot,
 )
 from bot.escalation.cards import CATEGORY, OTHER_CATEGORY, URGENCY, Buttons, render_card
 from bot.i18n import N_, _s
@@ -113,70 +109,13 @@ def unrecorded_card(urgency: str, category: str) -> str:
 
 
 class AlertSender(Protocol):
-    async def send(self, chat_id: int, text: str, buttons: Buttons) -> None:
-        """Deliver one card; return only once the chat has it, else raise a DeliveryError."""
-
-
-def alert_bot(token: str, api_base_url: str | None = None, timeout: float = 5.0) -> Bot:
-    """The relay's own Bot (`bot.delivery.own_bot`): use it inside ``async with``."""
-    return own_bot(token, api_base_url, 4, timeout)
-
-
-class TelegramAlertSender:
-    """Sends cards with a `telegram.Bot`; a failure is raised as a `bot.delivery` error.
-
-    Each phase of the request (connect, write, read, pool) may take `timeout` seconds and the
-    whole send at most twice that, so a send never holds the relay longer than its lease.
-    """
-
-    def __init__(self, bot: Bot, timeout: float = 5.0) -> None:
-        self.bot = bot
-        self.timeout = timeout
+    """How cards reach the officers' chat; each channel that officers use provides one
+    (`bot.channels.telegram.alerts`, `bot.channels.terminal.alerts`). `chat_id` is the chat
+    as configured (PROTECTION_CHAT_ID) or as a `ChatMoved` failure renamed it."""
 
     async def send(self, chat_id: int, text: str, buttons: Buttons) -> None:
-        markup = (
-            InlineKeyboardMarkup(
-                [
-                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                    for row in buttons
-                ]
-            )
-            if buttons
-            else None
-        )
-        t = self.timeout
-        try:
-            await asyncio.wait_for(
-                self.bot.send_message(
-                    chat_id=chat_id,
-                    text=text,
-                    reply_markup=markup,
-                    connect_timeout=t,
-                    write_timeout=t,
-                    read_timeout=t,
-                    pool_timeout=t,
-                ),
-                timeout=2 * t,
-            )
-        except (TelegramError, asyncio.TimeoutError) as error:
-            # `from None`: a PTB error's text may quote Telegram's description; drop it.
-            raise classify(error) from None
-
-
-class TerminalAlertSender:
-    """Terminal mode (no protection chat configured): prints the card for the operator."""
-
-    FRAME = N_("=== ALERTA PARA PROTECCIÓN ===")
-
-    def __init__(self, stream: TextIO | None = None) -> None:
-        self.stream = stream
-
-    async def send(self, chat_id: int, text: str, buttons: Buttons) -> None:
-        stream = self.stream if self.stream is not None else sys.stderr
-        labels = "  ".join(f"[{label}]" for row in buttons for label, _data in row)
-        frame = _s(self.FRAME)
-        stream.write(f"\n{frame}\n{text}\n{labels}\n{'=' * len(frame)}\n")
-        stream.flush()
+        """Deliver one card; return only once the chat has it, else raise a
+        `bot.channels.delivery.DeliveryError` (never the platform's own error)."""
 
 
 # -------------------------------------------------------------------------------- relay
@@ -237,7 +176,7 @@ class Relay:
     """Delivers due outbox rows of lane "escalation"; see the module docstring.
 
     `protection_chat_id` None means terminal mode: the sender gets chat id 0 and is expected
-    to be a `TerminalAlertSender`. `clock` returns naive UTC.
+    to be a `bot.channels.terminal.alerts.TerminalAlertSender`. `clock` returns naive UTC.
     """
 
     def __init__(

@@ -1,0 +1,63 @@
+"""Alert cards on Telegram: the escalation relay's `AlertSender` and its own Bot.
+
+The relay (`bot.escalation.relay`) decides when and where a card goes; this module only turns
+one card into one `sendMessage` through a Bot that is not the Application's, and a failure
+into a `bot.channels.delivery` error without Telegram's text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TelegramError
+
+from bot.channels.telegram.delivery import classify, own_bot
+from bot.escalation.cards import Buttons
+
+
+def alert_bot(token: str, api_base_url: str | None = None, timeout: float = 5.0) -> Bot:
+    """The relay's own Bot (`bot.channels.telegram.delivery.own_bot`): use it inside
+    ``async with``."""
+    return own_bot(token, api_base_url, 4, timeout)
+
+
+class TelegramAlertSender:
+    """Sends cards with a `telegram.Bot`; a failure is raised as a `bot.channels.delivery` error.
+
+    Each phase of the request (connect, write, read, pool) may take `timeout` seconds and the
+    whole send at most twice that, so a send never holds the relay longer than its lease.
+    """
+
+    def __init__(self, bot: Bot, timeout: float = 5.0) -> None:
+        self.bot = bot
+        self.timeout = timeout
+
+    async def send(self, chat_id: int, text: str, buttons: Buttons) -> None:
+        markup = (
+            InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                    for row in buttons
+                ]
+            )
+            if buttons
+            else None
+        )
+        t = self.timeout
+        try:
+            await asyncio.wait_for(
+                self.bot.send_message(
+                    chat_id=chat_id,
+                    text=text,
+                    reply_markup=markup,
+                    connect_timeout=t,
+                    write_timeout=t,
+                    read_timeout=t,
+                    pool_timeout=t,
+                ),
+                timeout=2 * t,
+            )
+        except (TelegramError, asyncio.TimeoutError) as error:
+            # `from None`: a PTB error's text may quote Telegram's description; drop it.
+            raise classify(error) from None
