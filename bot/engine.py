@@ -185,11 +185,11 @@ class Engine:
 
     def _news(self, event: Inbound, subscribe: bool) -> str:
         """/noticias and /baja: occasional awareness messages, only to a private chat."""
-        if self.outreach is None or (subscribe and (event.reach is None or event.reach <= 0)):
+        if self.outreach is None or (subscribe and event.address is None):
             return outreach.NOT_HERE
         if subscribe:
-            assert event.reach is not None
-            new = self.outreach.subscribe(event.user, event.reach)
+            assert event.address is not None
+            new = self.outreach.subscribe(event.user, event.address)
             return outreach.SUBSCRIBED if new else outreach.ALREADY_SUBSCRIBED
         removed = self.outreach.unsubscribe(event.user)
         return outreach.UNSUBSCRIBED if removed else outreach.NOT_SUBSCRIBED
@@ -384,7 +384,7 @@ class Engine:
             else:
                 logger.info("escalation recorded: %s %s", verdict.urgency, verdict.category)
                 self.on_case_opened()
-        return answers.replies(verdict, case_id, can_contact=event.reach is not None)
+        return answers.replies(verdict, case_id, can_contact=event.address is not None)
 
     def _middle_answer(self, event: Inbound, answer: str, category: str) -> list[Reply]:
         """ "Sí" to "¿Le está pasando a usted o a alguien que conoce?" opens a case at once,
@@ -405,8 +405,8 @@ class Engine:
         if answer in ("yes", "no"):
             accepted = self.cases.confirm(case_id, event.user, understood=answer == "yes")
             reply = answers.CONFIRMED if answer == "yes" else answers.CORRECTED
-        elif answer == "contact" and event.reach is not None:
-            accepted = self.cases.accept_contact(case_id, event.user, event.reach)
+        elif answer == "contact" and event.address is not None:
+            accepted = self.cases.accept_contact(case_id, event.user, event.address)
             reply = answers.CONTACT_ACCEPTED
         elif answer == "nocontact":
             accepted = self.cases.decline_contact(case_id, event.user)

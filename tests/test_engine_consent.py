@@ -22,11 +22,11 @@ def engine(assistant, database):
 
 
 async def press(engine, data: str):
-    return await engine.handle(Inbound(CHILD, Kind.BUTTON, data, reach=42))
+    return await engine.handle(Inbound(CHILD, Kind.BUTTON, data, address="telegram:42"))
 
 
 async def consent(engine) -> None:
-    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", reach=42))
+    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", address="telegram:42"))
     for data in ("c:band:16-17", "c:read", "c:q:0", "c:yes"):
         await press(engine, data)
 
@@ -79,8 +79,10 @@ async def test_salir_in_the_middle_keeps_nothing_and_old_buttons_go_stale(engine
 
 async def test_borrar_leaves_no_row_keyed_by_the_pseudonym_in_any_table(engine, database):
     await consent(engine)
-    await engine.handle(Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", reach=42))
-    await engine.handle(Inbound(CHILD, Kind.COMMAND, "noticias", reach=42))
+    await engine.handle(
+        Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", address="telegram:42")
+    )
+    await engine.handle(Inbound(CHILD, Kind.COMMAND, "noticias", address="telegram:42"))
     assert len(rows_mentioning(database, CHILD)) == 3  # the receipt, the case, the subscription
     replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "borrar"))
     assert "registros borrados: 3" in replies[0].text

@@ -580,7 +580,7 @@ def _case(**fields) -> Escalation:
         status="open",
         child_confirmed=None,
         contact_requested=True,
-        contact_chat_id=987654321,
+        contact_address="telegram:987654321",
     )
     values.update(fields)
     return Escalation(**values)

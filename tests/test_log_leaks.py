@@ -80,7 +80,9 @@ class BrokenNlu:
 
 
 def disclose(engine: Engine) -> list[Reply]:
-    return asyncio.run(engine.handle(Inbound(PSEUDONYM, Kind.TEXT, DISCLOSURE, reach=CHILD)))
+    return asyncio.run(
+        engine.handle(Inbound(PSEUDONYM, Kind.TEXT, DISCLOSURE, address=f"telegram:{CHILD}"))
+    )
 
 
 def test_rasa_failing_on_a_disclosure_logs_no_text(logged, database):

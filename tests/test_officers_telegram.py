@@ -82,7 +82,7 @@ async def open_case_and_get_card(api, database, contact: bool = True):
     if contact:
         with database.session() as session:
             case = session.get(Escalation, case_id)
-            case.contact_requested, case.contact_chat_id = True, CHILD_CHAT
+            case.contact_requested, case.contact_address = True, f"telegram:{CHILD_CHAT}"
     api.engine.on_case_opened()  # wakes the relay, as the engine does
     [card] = await api.wait_for_sent(1, chat_id=PROTECTION)
     return case_id, card
@@ -171,7 +171,7 @@ async def test_resolving_a_taken_case_removes_the_buttons_and_the_childs_chat_id
     assert labels(edited) == []
     with database.session() as session:
         case = session.get(Escalation, case_id)
-        assert (case.status, case.contact_chat_id) == ("resolved", None)
+        assert (case.status, case.contact_address) == ("resolved", None)
         assert case.resolved_at is not None
 
 

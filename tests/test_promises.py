@@ -134,9 +134,9 @@ def test_a_wrong_answer_to_the_assent_check_is_never_called_nearly_right():
 
 
 async def accept_contact(engine: Engine, user: str = CHILD) -> int:
-    replies = await engine.handle(Inbound(user, Kind.TEXT, DISCLOSURE, reach=CHAT))
+    replies = await engine.handle(Inbound(user, Kind.TEXT, DISCLOSURE, address=f"telegram:{CHAT}"))
     data = replies[-1].buttons[0][0].data
-    accepted = await engine.handle(Inbound(user, Kind.BUTTON, data, reach=CHAT))
+    accepted = await engine.handle(Inbound(user, Kind.BUTTON, data, address=f"telegram:{CHAT}"))
     assert accepted[0].text == answers.CONTACT_ACCEPTED
     return int(data.rsplit(":", 1)[1])
 
@@ -160,16 +160,18 @@ async def test_borrar_drops_the_chat_id_of_an_open_case_and_says_nobody_can_writ
     case_id = await accept_contact(engine)
     cases = Cases(database)
     assert cases.contact(case_id) is not None
-    replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "borrar", reach=CHAT))
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.COMMAND, "borrar", address=f"telegram:{CHAT}")
+    )
     assert ERASED_CONTACT in replies[0].text
     assert "ya no puede escribirle aquí" in ERASED_CONTACT
     with database.session() as session:
         case = session.get(Escalation, case_id)
-        assert (case.contact_chat_id, case.status) == (None, "open")
+        assert (case.contact_address, case.status) == (None, "open")
     assert cases.contact(case_id) is None  # an officer's reply is refused, not lost
     assert outbox_kinds(database, case_id)[-1] == CONTACT_ENDED  # and the officers are told
     # The child's next words reach the assistant, not an officer who can no longer answer.
-    later = await engine.handle(Inbound(CHILD, Kind.TEXT, "hola", reach=CHAT))
+    later = await engine.handle(Inbound(CHILD, Kind.TEXT, "hola", address=f"telegram:{CHAT}"))
     assert later[0].text != answers.FORWARDED
 
 
@@ -203,9 +205,9 @@ async def test_salir_says_finished_things_stay_when_a_receipt_exists(assistant, 
 @pytest.mark.rasa
 async def test_the_child_can_stop_a_protection_person_writing(assistant, database):
     engine = Engine(assistant, Cases(database))
-    replies = await engine.handle(Inbound(CHILD, Kind.TEXT, DISCLOSURE, reach=CHAT))
+    replies = await engine.handle(Inbound(CHILD, Kind.TEXT, DISCLOSURE, address=f"telegram:{CHAT}"))
     accept = replies[-1].buttons[0][0].data
-    accepted = await engine.handle(Inbound(CHILD, Kind.BUTTON, accept, reach=CHAT))
+    accepted = await engine.handle(Inbound(CHILD, Kind.BUTTON, accept, address=f"telegram:{CHAT}"))
     [[stop]] = accepted[0].buttons
     assert stop.label == answers.STOP_CONTACT
     case_id = int(stop.data.rsplit(":", 1)[1])
@@ -219,7 +221,7 @@ async def test_the_child_can_stop_a_protection_person_writing(assistant, databas
         assert session.get(Escalation, case_id).status == "open"  # the case stays
     assert outbox_kinds(database, case_id)[-1] == CONTACT_ENDED
     assert (await engine.handle(Inbound(CHILD, Kind.BUTTON, stop.data)))[0].text == STALE_BUTTON
-    later = await engine.handle(Inbound(CHILD, Kind.TEXT, "hola", reach=CHAT))
+    later = await engine.handle(Inbound(CHILD, Kind.TEXT, "hola", address=f"telegram:{CHAT}"))
     assert later[0].text != answers.FORWARDED
 
 

@@ -76,6 +76,7 @@ from bot.awareness.tables import (
     BroadcastDelivery,
     Subscription,
 )
+from bot.channels.telegram import address as telegram_address
 from bot.i18n import _, _s, _sn
 
 if TYPE_CHECKING:  # telegram is imported where it is used: `python -m bot` starts faster
@@ -197,19 +198,19 @@ class Outreach:
 
     # -- the child's commands ---------------------------------------------------------------
 
-    def subscribe(self, user: str, chat_id: int) -> bool:
+    def subscribe(self, user: str, address: str) -> bool:
         """/noticias: True if subscribed now, False if already subscribed. Only a private
         chat may subscribe (a positive id): a group's members must never get a child's
         messages."""
-        if int(chat_id) <= 0:
+        if not telegram_address.is_private(address):
             raise ValueError("only a private chat (positive chat id) can subscribe")
         try:
             with self.database.session() as session:
                 row = session.get(Subscription, user)
                 if row is not None:
-                    row.chat_id = int(chat_id)  # unchanged for a private chat; kept current
+                    row.address = address  # unchanged for a private chat; kept current
                     return False
-                session.add(Subscription(user=user, chat_id=int(chat_id), since=self._today()))
+                session.add(Subscription(user=user, address=address, since=self._today()))
         except IntegrityError:  # the same child's second /noticias, at the same moment
             return False
         return True
@@ -634,8 +635,8 @@ class Broadcaster:
         if the child unsubscribed (their row is deleted) or the row is no longer pending."""
         key = (BroadcastDelivery.broadcast_id == broadcast_id, BroadcastDelivery.user == user)
         with self.database.session() as session:
-            chat_id = session.scalar(select(Subscription.chat_id).where(Subscription.user == user))
-            if chat_id is None:
+            address = session.scalar(select(Subscription.address).where(Subscription.user == user))
+            if address is None:
                 session.execute(delete(BroadcastDelivery).where(*key))
                 return None
             claimed = session.execute(
@@ -644,7 +645,7 @@ class Broadcaster:
                 .values(attempts=BroadcastDelivery.attempts + 1)
                 .execution_options(synchronize_session=False)
             ).rowcount
-        return int(chat_id) if claimed else None
+        return telegram_address.chat_id(address) if claimed else None
 
     def _settle(self, broadcast_id: int, user: str, status: str, chat_id: int) -> str:
         """Record Telegram's answer, in one transaction with the totals (and, for a chat
@@ -674,7 +675,8 @@ class Broadcaster:
             if status == DROPPED:
                 session.execute(
                     delete(Subscription).where(
-                        Subscription.user == user, Subscription.chat_id == chat_id
+                        Subscription.user == user,
+                        Subscription.address == telegram_address.chat_address(chat_id),
                     )
                 )
         return status
@@ -684,7 +686,7 @@ class Broadcaster:
             session.execute(
                 update(Subscription)
                 .where(Subscription.user == user)
-                .values(chat_id=new_chat_id)
+                .values(address=telegram_address.chat_address(new_chat_id))
                 .execution_options(synchronize_session=False)
             )
 

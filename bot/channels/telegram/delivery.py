@@ -27,6 +27,7 @@ import asyncio
 import warnings
 from datetime import timedelta
 
+from telegram import Bot
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -67,13 +68,11 @@ def classify(error: Exception) -> DeliveryError:
     return Transient(type(error).__name__)  # InvalidToken, Conflict, ...
 
 
-def own_bot(token: str, api_base_url: str | None, pool_size: int, timeout: float):  # type: ignore[no-untyped-def]
+def own_bot(token: str, api_base_url: str | None, pool_size: int, timeout: float) -> Bot:
     """A `telegram.Bot` with its own connection pool and no rate limiter queue, so what it
     sends never waits behind the replies to children. `api_base_url` is
     TELEGRAM_API_BASE_URL, the server root without "/bot". Use it inside ``async with``.
     Each phase of a request (connect, write, read, pool) may take `timeout` seconds."""
-    from telegram import Bot
-
     from bot.channels.telegram.request import AiohttpRequest
 
     request = AiohttpRequest(

@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -17,6 +18,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.telegram.address import chat_address
 from bot.channels.telegram.limits import CALLBACK_DATA_LIMIT
 from bot.engine import Button, Engine, Inbound, Kind, Reply
 from bot.i18n import _
@@ -63,12 +65,13 @@ class TelegramAdapter:
         return self.pseudonymize("telegram", update.effective_user.id)
 
     def event(self, update: Update, kind: Kind, text: str, argument: str = "") -> Inbound:
-        """The engine's view of an update: a pseudonym, and the chat id only as `reach`, for
-        the case where the child asks a protection person to write back."""
+        """The engine's view of an update: a pseudonym, and the chat only as an opaque
+        address, for a child who asks a protection person to write back or subscribes. Only a
+        private chat has one: a group's members must never get what is meant for a child."""
         chat = update.effective_chat
-        return Inbound(
-            self.user_key(update), kind, text, argument, reach=chat.id if chat is not None else None
-        )
+        private = chat is not None and chat.type == ChatType.PRIVATE
+        address = chat_address(chat.id) if chat is not None and private else None
+        return Inbound(self.user_key(update), kind, text, argument, address=address)
 
     async def send(self, message: Message, replies: list[Reply], pressed: bool = False) -> None:
         """Queue the replies for the chat of `message`, in order after earlier ones; a reply
