@@ -37,7 +37,7 @@ from bench import (  # noqa: E402
     telegram_e2e,
     understanding,
 )
-from bot.telegram.application import install_event_loop  # noqa: E402
+from bot.channels.telegram.application import install_event_loop  # noqa: E402
 
 SCENARIOS = {
     telegram_e2e.NAME: telegram_e2e,

@@ -16,7 +16,7 @@ arrived.
 
 How the bot works, and so how replies are told apart: updates of different chats are
 handled concurrently, those of one chat one at a time in the order received
-(`bot.telegram.updates.PerChatUpdateProcessor`). A handler asks the engine for the replies
+(`bot.channels.telegram.updates.PerChatUpdateProcessor`). A handler asks the engine for the replies
 and only queues them (`TelegramAdapter.send`): they are sent after the handler returned,
 by a background task per update chained after the previous one of the same chat, paced by
 the rate limiter. So in each chat the replies arrive in blocks, one per handled update, in
@@ -328,7 +328,7 @@ class LoopLag:
 
 def _build_application(parts: Runtime) -> Application:
     """The Application exactly as `python -m bot run` assembles it."""
-    from bot.telegram import assemble
+    from bot.channels.telegram import assemble
 
     return assemble(parts)
 
@@ -344,7 +344,7 @@ async def _receive(conn: Connection) -> Any:
 def telegram_side(conn: Connection, params: Parameters, chats: list[int]) -> None:
     """The process that plays Telegram: runs the fake Bot API and the children until the
     bot's process says stop, then sends back what was pushed and what the bot sent."""
-    from bot.telegram.application import install_event_loop
+    from bot.channels.telegram.application import install_event_loop
 
     install_event_loop()
     asyncio.run(_telegram(conn, params, chats))
@@ -510,7 +510,7 @@ def _attribute(
     """Cut each child's chat into one block per handled update, in handling order, each
     checked message by message against the engine's replies for it. Returns the answer of
     each update and what did not line up (empty when attribution is exact)."""
-    from bot.telegram.handlers import SORRY
+    from bot.channels.telegram.handlers import SORRY
 
     problems = list(stamps.stray)
     by_chat: dict[int, list[SentMessage]] = defaultdict(list)

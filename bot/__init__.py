@@ -2,8 +2,8 @@
 gets their disclosures to a protection officer.
 
 Packages are named after the nouns of the domain: engine, agent (Rasa), triage,
-storage, telegram, shell, cli. Adapters depend on the engine; the engine never imports
-an adapter.
+storage, channels (telegram, terminal), cli. Channels depend on the engine; the engine never
+imports a channel.
 """
 
 import os as _os

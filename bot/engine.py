@@ -308,7 +308,7 @@ class Engine:
             else:
                 logger.info("escalation recorded: %s %s", verdict.urgency, verdict.category)
                 self.on_case_opened()
-        return answers.replies(verdict, case_id, can_contact=event.reach is not None)
+        return answers.replies(verdict, case_id, can_contact=event.address is not None)
 
     def _contact_case(self, user: str) -> int | None:
         if self.cases is None:

@@ -1,7 +1,7 @@
 """The values that cross the engine's boundary: events in, replies out.
 
 Adapters build `Inbound` events keyed by a pseudonym and render `Reply` lists; nothing in
-them is specific to Telegram or a terminal.
+them is specific to Telegram or a terminal (a chat is an opaque address).
 """
 
 from __future__ import annotations
@@ -26,16 +26,17 @@ class Inbound:
     kind: Kind
     text: str = ""  # message text or caption, command name without "/", or callback data
     argument: str = ""  # what follows a command (the /start deep-link payload); a content type
-    # How to reach this person again (the Telegram chat id), or None where that is not
-    # possible (terminal). Used only if the child asks a protection person to write to
-    # them; never logged, never stored otherwise.
-    reach: int | None = field(default=None, repr=False)
+    # How to reach this person again in a private chat: an opaque channel address
+    # ("telegram:123456789", see bot.channels), or None where that is not possible (the
+    # terminal, a group). Kept only if the child asks a protection person to write to them or
+    # subscribes to /noticias; never logged.
+    address: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
 class Button:
     label: str
-    data: str  # callback data: at most 64 bytes, parsed strictly when it comes back
+    data: str  # at most bot.channels.BUTTON_DATA_LIMIT bytes, parsed strictly when it comes back
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ QUIET_LOGGERS = (
     "telegram",
     "apscheduler",
     "sanic",
-    "aiohttp",  # the bots' HTTP client (bot/telegram/request.py) and the webhook server
+    "aiohttp",  # the bots' HTTP client (bot/channels/telegram/request.py) and the webhook server
     "tensorflow",
     "absl",
     "matplotlib",

@@ -2,12 +2,12 @@
 
 What is true, and so what this does: a pseudonym is an HMAC of a raw Telegram id, and the
 raw id is not kept, so most rows cannot be re-keyed by anyone. Only two kinds of row keep a
-raw id, and only those are re-keyed:
+raw id (an address "<channel>:<id>" of a private chat, whose id is the child's user id, so
+the HMAC of the address is the child's pseudonym), and only those are re-keyed:
 
-- awareness subscriptions (`subscriptions.chat_id`, a private chat, whose id is the child's
-  user id), with their pending broadcast deliveries;
+- awareness subscriptions (`subscriptions.address`), with their pending broadcast deliveries;
 - cases where the child agreed to be contacted and that are still open
-  (`escalations.contact_chat_id`), so the conversation with the officer goes on.
+  (`escalations.contact_address`), so the conversation with the officer goes on.
 
 Every other per-person row is erased, as /borrar would: consent sessions and receipts, the
 band chosen in a conversation, workshop-code attempts, survey participation markers (a
@@ -38,7 +38,11 @@ from bot.settings import SettingsError
 from bot.storage import AuditEntry, Database, Escalation
 from consent.models import ChosenBand, CodeAttempts, ConsentReceipt, ConsentSession
 
-CHANNEL = "telegram"
+
+def _person(pseudonymize: Pseudonymizer, address: str) -> str:
+    """The pseudonym of the person whose private chat `address` is."""
+    channel, _, raw = address.partition(":")
+    return pseudonymize(channel, raw)
 
 
 @dataclass(frozen=True)
@@ -88,12 +92,12 @@ def _rotate(
         renamed: dict[str, str] = {}
         subscriptions = list(session.scalars(select(Subscription)))
         for subscription in subscriptions:
-            if old is None or old(CHANNEL, subscription.chat_id) == subscription.user:
-                renamed[subscription.user] = new(CHANNEL, subscription.chat_id)
+            if old is None or _person(old, subscription.address) == subscription.user:
+                renamed[subscription.user] = _person(new, subscription.address)
         contact_cases = list(
             session.scalars(
                 select(Escalation).where(
-                    Escalation.contact_chat_id.is_not(None),
+                    Escalation.contact_address.is_not(None),
                     Escalation.status.in_(OPEN),
                     Escalation.user != "unlinked",
                 )
@@ -102,10 +106,10 @@ def _rotate(
         rekeyed_cases = [
             case
             for case in contact_cases
-            if old is None or old(CHANNEL, case.contact_chat_id) == case.user
+            if old is None or _person(old, case.contact_address) == case.user
         ]
         for case in rekeyed_cases:
-            renamed[case.user] = new(CHANNEL, case.contact_chat_id)
+            renamed[case.user] = _person(new, case.contact_address)
         erased = 0
         for table in (ConsentSession, ConsentReceipt, ChosenBand, CodeAttempts, Participation):
             erased += session.execute(delete(table)).rowcount or 0

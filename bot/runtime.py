@@ -16,14 +16,7 @@ from bot.campaigns.flow import CampaignChoice, SurveyFlow
 from bot.campaigns.launch import CampaignRegistry
 from bot.campaigns.survey import Surveys
 from bot.engine import Assistant, Engine
-from bot.escalation import (
-    Cases,
-    EscalationLane,
-    Relay,
-    TelegramAlertSender,
-    TerminalAlertSender,
-    alert_bot,
-)
+from bot.escalation import Cases, EscalationLane, Relay
 from bot.escalation.timers import Timers
 from bot.privacy import Pseudonymizer, check_key, key_source, load_key
 from bot.settings import Settings
@@ -43,12 +36,16 @@ class Runtime:
 
     def terminal_lane(self) -> EscalationLane:
         """Alerts printed in the terminal (stderr) instead of sent: the local default."""
+        from bot.channels.terminal.alerts import TerminalAlertSender
+
         relay = Relay(self.database, TerminalAlertSender(), None, None)
         return self._attach(EscalationLane(relay))
 
     def telegram_lane(self) -> EscalationLane:
         """Alerts sent to the protection chat through a Bot of their own; reminders and the
         fallback contact for cases nobody takes in time."""
+        from bot.channels.telegram.alerts import TelegramAlertSender, alert_bot
+
         settings = self.settings
         assert settings.telegram_token is not None
         bot = alert_bot(settings.telegram_token, settings.telegram_api_base_url)

@@ -28,8 +28,8 @@ A lesson file:
         - ...
 
 The rules are written out for facilitators in content/README.md. The button data grammar
-lives here too (see "Button data"), so that loading can prove every button fits Telegram's
-64 bytes.
+lives here too (see "Button data"), so that loading can prove every button fits every channel
+(`bot.channels.BUTTON_DATA_LIMIT`: Telegram's 64 bytes).
 
 `python -m bot.awareness.schema [FILE ...]` checks the given files, or every lesson.
 """
@@ -69,7 +69,8 @@ OPTION_KEYS = ("text", "correct", "feedback")
 BOOL_WORDS = {"true": True, "false": False}
 
 # -- Button data ---------------------------------------------------------------------------
-# Telegram's callback_data holds 1-64 bytes and comes back from the client, so it is parsed
+# Button data must fit every channel (`bot.channels.BUTTON_DATA_LIMIT`: Telegram's
+# callback_data holds 1-64 bytes) and comes back from the client, so it is parsed
 # strictly (`BUTTONS.parse`, in bot.awareness.lessons). The grammar:
 #   l:m                         the lesson menu
 #   l:o:<lesson>                open a lesson (its messages for the child's band)

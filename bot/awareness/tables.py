@@ -13,7 +13,7 @@ totals on `broadcasts` stay.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Text
 
 from bot.storage.models import Base
 
@@ -21,12 +21,13 @@ PENDING, SENT, FAILED, DROPPED = "pending", "sent", "failed", "dropped"
 
 
 class Subscription(Base):
-    """This pseudonym asked for awareness messages (/noticias), in this private chat."""
+    """This pseudonym asked for awareness messages (/noticias), in this private chat (an
+    opaque channel address, `bot.channels`)."""
 
     __tablename__ = "subscriptions"
 
     user = Column(String(64), primary_key=True)  # the child's pseudonym
-    chat_id = Column(BigInteger, nullable=False)
+    address = Column(String(64), nullable=False)
     since = Column(Date, nullable=False)
 
 

@@ -6,11 +6,11 @@ sent by a facilitator (`python -m bot broadcast`, bot/cli/broadcast.py).
 - `subscriptions`: `Outreach`, the subscription and broadcast rows, and the weekly promise;
 - `pacing`: the limits and the `Pacer` that keeps sends within them;
 - `sending`: the `Broadcaster`, and the `Sender` protocol a channel implements
-  (bot/telegram/broadcasts.py for Telegram);
+  (bot/channels/telegram/broadcasts.py for Telegram);
 - `progress`: the facilitator's progress bar.
 
 The tables are bot/awareness/tables.py's. Nothing here imports `telegram` itself: a send's
-failures are bot.delivery's values (RetryLater, Refused, ...), raised by the channel.
+failures are bot.channels.delivery's values (RetryLater, Refused, ...), raised by the channel.
 """
 
 from bot.broadcasts.pacing import DEFAULT_RATE, TELEGRAM_RATE, Pacer, duration

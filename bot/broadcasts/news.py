@@ -27,9 +27,9 @@ class NewsFlow(Flow):
         if event.text.lower() == "baja":
             removed = self.subscriptions.unsubscribe(event.user)
             return [Reply(texts.UNSUBSCRIBED if removed else texts.NOT_SUBSCRIBED)]
-        if event.reach is None or event.reach <= 0:
+        if event.address is None:  # only a private chat has an address (bot.events)
             return [Reply(texts.NOT_HERE)]
-        new = self.subscriptions.subscribe(event.user, event.reach)
+        new = self.subscriptions.subscribe(event.user, event.address)
         return [Reply(texts.SUBSCRIBED if new else texts.ALREADY_SUBSCRIBED)]
 
     def erase(self, user: str) -> int:

@@ -1,9 +1,9 @@
 """Sending one broadcast: the `Broadcaster` walks its pending rows through a `Sender`,
 within the `Pacer`'s limits, and records each answer; `Tally` is where it stands.
 
-The sender is a small protocol of this package: a channel (bot/telegram/broadcasts.py for
-Telegram) sends one text to one chat and raises one of bot.delivery's failures, or `Stopped`
-when nothing more can be sent. What a failure does to one message:
+The sender is a small protocol of this package: a channel (bot/channels/telegram/broadcasts.py
+for Telegram) sends one text to one chat and raises one of bot.channels.delivery's failures, or
+`Stopped` when nothing more can be sent. What a failure does to one message:
 
 ==============================  ===========================================================
 `RetryLater` (429)              the whole broadcast waits `after` (Telegram's flood control
@@ -47,6 +47,7 @@ from bot.awareness.tables import (
 )
 from bot.broadcasts.pacing import DEFAULT_RATE, TELEGRAM_RATE, Pacer
 from bot.broadcasts.subscriptions import Outreach
+from bot.channels.telegram import address as telegram_address
 
 if TYPE_CHECKING:
     from bot.storage import Database
@@ -58,7 +59,7 @@ MAX_MOVES = 3  # a chat migrates once (group -> supergroup); more means somethin
 
 class Sender(Protocol):
     """Sends one text to one private chat. Returns when it was delivered; raises a
-    bot.delivery failure (`RetryLater`, `ChatMoved`, `Refused`, `Rejected`, `Transient`)
+    bot.channels.delivery failure (`RetryLater`, `ChatMoved`, `Refused`, `Rejected`, `Transient`)
     when it was not, and `Stopped` when nothing more can be sent."""
 
     async def send(self, chat_id: int, text: str) -> None: ...
@@ -171,7 +172,7 @@ class Broadcaster:
     async def _deliver(self, broadcast_id: int, user: str, text: str) -> str | None:
         """One subscriber's message, through every retry. Returns the status recorded, or
         None if the subscriber left (or the row was settled elsewhere)."""
-        from bot.delivery import ChatMoved, DeliveryError, Refused, Rejected, RetryLater
+        from bot.channels.delivery import ChatMoved, DeliveryError, Refused, Rejected, RetryLater
 
         failures = moves = 0
         while True:
@@ -220,8 +221,8 @@ class Broadcaster:
         if the child unsubscribed (their row is deleted) or the row is no longer pending."""
         key = (BroadcastDelivery.broadcast_id == broadcast_id, BroadcastDelivery.user == user)
         with self.database.session() as session:
-            chat_id = session.scalar(select(Subscription.chat_id).where(Subscription.user == user))
-            if chat_id is None:
+            address = session.scalar(select(Subscription.address).where(Subscription.user == user))
+            if address is None:
                 session.execute(delete(BroadcastDelivery).where(*key))
                 return None
             claimed = session.execute(
@@ -230,7 +231,7 @@ class Broadcaster:
                 .values(attempts=BroadcastDelivery.attempts + 1)
                 .execution_options(synchronize_session=False)
             ).rowcount
-        return int(chat_id) if claimed else None
+        return telegram_address.chat_id(address) if claimed else None
 
     def _settle(self, broadcast_id: int, user: str, status: str, chat_id: int) -> str:
         """Record Telegram's answer, in one transaction with the totals (and, for a chat
@@ -260,7 +261,8 @@ class Broadcaster:
             if status == DROPPED:
                 session.execute(
                     delete(Subscription).where(
-                        Subscription.user == user, Subscription.chat_id == chat_id
+                        Subscription.user == user,
+                        Subscription.address == telegram_address.chat_address(chat_id),
                     )
                 )
         return status
@@ -270,6 +272,6 @@ class Broadcaster:
             session.execute(
                 update(Subscription)
                 .where(Subscription.user == user)
-                .values(chat_id=new_chat_id)
+                .values(address=telegram_address.chat_address(new_chat_id))
                 .execution_options(synchronize_session=False)
             )

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.awareness.tables import PENDING, Broadcast, BroadcastDelivery, Subscription
 from bot.broadcasts.texts import BroadcastError, check_name
+from bot.channels.telegram import address as telegram_address
 from bot.i18n import _s
 
 if TYPE_CHECKING:
@@ -52,19 +53,19 @@ class Outreach:
 
     # -- the child's commands ---------------------------------------------------------------
 
-    def subscribe(self, user: str, chat_id: int) -> bool:
+    def subscribe(self, user: str, address: str) -> bool:
         """/noticias: True if subscribed now, False if already subscribed. Only a private
         chat may subscribe (a positive id): a group's members must never get a child's
         messages."""
-        if int(chat_id) <= 0:
+        if not telegram_address.is_private(address):
             raise ValueError("only a private chat (positive chat id) can subscribe")
         try:
             with self.database.session() as session:
                 row = session.get(Subscription, user)
                 if row is not None:
-                    row.chat_id = int(chat_id)  # unchanged for a private chat; kept current
+                    row.address = address  # unchanged for a private chat; kept current
                     return False
-                session.add(Subscription(user=user, chat_id=int(chat_id), since=self._today()))
+                session.add(Subscription(user=user, address=address, since=self._today()))
         except IntegrityError:  # the same child's second /noticias, at the same moment
             return False
         return True

@@ -58,7 +58,7 @@ ACCESS_CODE_LENGTH = (4, 32)
 # release adds fewer people than a published cell may hold.
 RELEASE_EVERY_RANGE = (10, 100_000)
 
-# Button data for an answer; Telegram's callback_data holds 1-64 bytes.
+# Button data for an answer; it must fit every channel (`bot.channels.BUTTON_DATA_LIMIT`).
 ANSWER_DATA = "s:{question}:{option}"
 
 # Words a child reads on the implicit buttons (the consent texts promise this exact label).

@@ -3,7 +3,7 @@ invitation (--lesson) or a live campaign's (--campaign), to every subscriber, ea
 ending with how to stop (/baja); --resume NAME finishes one that was stopped, --dry-run
 shows what would be sent, to how many.
 
-The work is bot.broadcasts' (rows, pacing, sending) and bot.telegram.broadcasts' (the
+The work is bot.broadcasts' (rows, pacing, sending) and bot.channels.telegram.broadcasts' (the
 broadcast's own Bot); this module reads the options, says what happens, and turns Ctrl-C
 into a gentle stop: the first Ctrl-C (or SIGTERM) starts no new message and records the
 one in flight, so nothing is repeated on resume; a second stops at once, like a crash.
@@ -218,7 +218,7 @@ def _send(
     """Open the broadcast's own Bot, create the broadcast if `new`, send, report."""
     from telegram.error import InvalidToken, TelegramError
 
-    from bot.telegram.broadcasts import TelegramSender, broadcast_bot
+    from bot.channels.telegram.broadcasts import TelegramSender, broadcast_bot
 
     assert settings.telegram_token is not None
     bar = ProgressBar()

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def chat(settings: Settings) -> int:
     """The terminal chat, as the operator's own login (pseudonymised like any child)."""
     from bot import runtime
-    from bot.shell import Shell
+    from bot.channels.terminal import Shell
 
     parts = runtime.build(settings)
     user = parts.pseudonymize("terminal", getpass.getuser())

@@ -28,8 +28,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from telegram.error import InvalidToken
 
     from bot import runtime
-    from bot.telegram import assemble
-    from bot.telegram import run as run_telegram
+    from bot.channels.telegram import assemble
+    from bot.channels.telegram import run as run_telegram
 
     try:
         run_telegram(assemble(runtime.build(settings)), settings)

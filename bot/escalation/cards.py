@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot.flows.codec import CALLBACK_DATA_LIMIT
+from bot.channels import BUTTON_DATA_LIMIT
 from bot.i18n import N_, _s, staff_datetime, staff_number
 from bot.storage import Escalation
 from bot.triage.categories import CATEGORIES, URGENCIES
@@ -55,8 +55,8 @@ def buttons_for(case_id: int) -> Buttons:
     ]
     for row in rows:
         for _label, data in row:
-            if not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
-                raise ValueError(f"callback data must be 1-{CALLBACK_DATA_LIMIT} bytes")
+            if not 1 <= len(data.encode()) <= BUTTON_DATA_LIMIT:
+                raise ValueError(f"callback data must be 1-{BUTTON_DATA_LIMIT} bytes")
     return rows
 
 

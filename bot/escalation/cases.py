@@ -31,7 +31,7 @@ _CONTACT_CASE = (
     .where(
         Escalation.user == bindparam("user"),
         or_(*(Escalation.status == status for status in OPEN)),
-        Escalation.contact_chat_id.is_not(None),
+        Escalation.contact_address.is_not(None),
     )
     .order_by(Escalation.id.desc())
     .limit(1)
@@ -56,10 +56,11 @@ class Unlinked:
 
 @dataclass(frozen=True)
 class Contact:
-    """Where an officer's reply for a case goes: the child's chat, while the case is open."""
+    """Where an officer's reply for a case goes: the child's chat (an opaque channel address,
+    resolved by `bot.channels`), while the case is open."""
 
     case_id: int
-    chat_id: int
+    address: str
 
 
 def _queue(
@@ -130,15 +131,15 @@ class Cases:
             _queue(session, case.id, "update", action, self.clock())
             return True
 
-    def accept_contact(self, case_id: int, user: str, chat_id: int) -> bool:
-        """The child agreed that an officer writes to them here. The chat id is the one raw
-        id the system keeps, and only while the case is open."""
+    def accept_contact(self, case_id: int, user: str, address: str) -> bool:
+        """The child agreed that an officer writes to them here. The chat's address is the
+        one raw id the system keeps, and only while the case is open."""
         with self.database.session() as session:
             case = self._own_open_case(session, case_id, user)
             if case is None:
                 return False
             case.contact_requested = True
-            case.contact_chat_id = chat_id
+            case.contact_address = address
             _queue(session, case.id, "contact", "contact_accepted", self.clock())
             return True
 
@@ -149,9 +150,9 @@ class Cases:
         or has no contact to end."""
         with self.database.session() as session:
             case = self._own_open_case(session, case_id, user)
-            if case is None or case.contact_chat_id is None:
+            if case is None or case.contact_address is None:
                 return False
-            case.contact_chat_id = None
+            case.contact_address = None
             _queue(session, case.id, CONTACT_ENDED, "contact_stopped", self.clock())
             return True
 
@@ -185,9 +186,9 @@ class Cases:
         """Where to send an officer's reply, if the case is open and the child agreed."""
         with self.database.session() as session:
             case = session.get(Escalation, case_id)
-            if case is None or case.status not in OPEN or case.contact_chat_id is None:
+            if case is None or case.status not in OPEN or case.contact_address is None:
                 return None
-            return Contact(int(case.id), int(case.contact_chat_id))
+            return Contact(int(case.id), str(case.contact_address))
 
     def record_officer_message(self, case_id: int, officer: str) -> None:
         with self.database.session() as session:
@@ -212,8 +213,8 @@ class Cases:
                 session.add(
                     AuditEntry(escalation_id=case.id, at=now, actor="system", action="unlinked")
                 )
-                if case.contact_chat_id is not None:
-                    case.contact_chat_id = None
+                if case.contact_address is not None:
+                    case.contact_address = None
                     contacts += 1
                     if case.status in OPEN:
                         _queue(session, case.id, CONTACT_ENDED, "contact_erased", now)

@@ -1,13 +1,14 @@
 """The escalation lane: the relay running beside the bot, from start to shutdown.
 
-It owns its own `telegram.Bot` (when on Telegram) and runs on its own thread with its own
-event loop, so alerts never queue behind replies to children: not in the rate limiter, and
-not in the bot's event loop either, where under load hundreds of children's updates wait
-their turn (measured: with one loop, a card took 8.5 s p50 from commit to Telegram at 66
-messages/s). The thread shares the interpreter with the bot, so it still gets CPU time
-every few milliseconds however busy the bot is. On stop it makes one last pass, so an
-alert committed just before shutdown is not left waiting for the next start (it would be
-delivered then anyway).
+It owns the connection its sender uses (on Telegram, a `telegram.Bot` of its own: see
+`bot.channels.telegram.alerts`) and runs on its own thread with its own event loop, so
+alerts never queue behind replies to children: not in the rate limiter, and not in the
+bot's event loop either, where under load hundreds of children's updates wait their turn
+(measured: with one loop, a card took 8.5 s p50 from commit to Telegram at 66 messages/s).
+The thread shares the interpreter with the bot, so it still gets CPU time every few
+milliseconds however busy the bot is. On stop it makes one last pass, so an alert committed
+just before shutdown is not left waiting for the next start (it would be delivered then
+anyway).
 
 With `timers`, the lane also checks every `timer_interval` seconds for cases nobody took in
 time and queues their reminder or fallback card (`bot.escalation.timers`), then wakes the
@@ -19,8 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-
-from telegram import Bot
+from typing import Protocol
 
 from bot.escalation.relay import Relay
 from bot.escalation.timers import Timers
@@ -28,17 +28,26 @@ from bot.escalation.timers import Timers
 logger = logging.getLogger(__name__)
 
 
+class Connection(Protocol):
+    """What the lane opens before the first pass and closes after the last, on its own loop
+    (a `telegram.Bot` is one)."""
+
+    async def initialize(self) -> None: ...
+
+    async def shutdown(self) -> None: ...
+
+
 class EscalationLane:
     def __init__(
         self,
         relay: Relay,
-        bot: Bot | None = None,
+        connection: Connection | None = None,
         idle: float = 1.0,
         timers: Timers | None = None,
         timer_interval: float = 5.0,
     ) -> None:
         self.relay = relay
-        self.bot = bot
+        self.connection = connection
         self.idle = idle
         self.timers = timers
         self.timer_interval = timer_interval
@@ -63,7 +72,7 @@ class EscalationLane:
     def alert_unrecorded(self, urgency: str, category: str) -> None:
         """An alert could not be recorded: send its minimal card (`Relay.send_unrecorded`)
         on the lane's loop. Safe from any thread; returns at once. With the lane stopped
-        there is no Bot to send with: the alert is counted lost."""
+        there is no connection to send with: the alert is counted lost."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
             try:
@@ -80,8 +89,8 @@ class EscalationLane:
         )
 
     async def start(self) -> None:
-        """Start the lane's thread; returns once its Bot is initialised (or raises what
-        initialising raised, e.g. a bad token)."""
+        """Start the lane's thread; returns once its connection is open (or raises what
+        opening raised, e.g. a bad token)."""
         self._started.clear()
         self._failure = None
         self._thread = threading.Thread(target=self._main, name="escalation-lane", daemon=True)
@@ -93,7 +102,7 @@ class EscalationLane:
             raise self._failure
 
     async def stop(self) -> None:
-        """Stop the passes, make the last one, close the Bot, and join the thread."""
+        """Stop the passes, make the last one, close the connection, and join the thread."""
         loop, stop, thread = self._loop, self._stop, self._thread
         if thread is None:
             return
@@ -109,8 +118,8 @@ class EscalationLane:
         self._loop = asyncio.get_running_loop()
         self._stop = stop = asyncio.Event()
         try:
-            if self.bot is not None:
-                await self.bot.initialize()
+            if self.connection is not None:
+                await self.connection.initialize()
         except BaseException as error:  # noqa: BLE001 - handed to start(), which raises it
             self._failure = error
             self._started.set()
@@ -126,8 +135,8 @@ class EscalationLane:
             except Exception as error:  # noqa: BLE001 - the next start delivers what is left
                 logger.error("last relay pass failed (%s)", type(error).__name__)
         finally:
-            if self.bot is not None:
-                await self.bot.shutdown()
+            if self.connection is not None:
+                await self.connection.shutdown()
             self._loop = None
 
     async def check_timers(self) -> int:

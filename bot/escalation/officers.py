@@ -4,7 +4,7 @@ Every press of an officer on a card of an existing case ends here, and is audite
 append-only log with the officer's pseudonym (never a Telegram id) as the actor: every
 accepted press, and the first refused press of each (case, officer, action), so repeated
 presses on a closed case write no more rows. Presses refused before this point (not an
-officer, not the case on the card, malformed data) write nothing (`bot.telegram.officers`
+officer, not the case on the card, malformed data) write nothing (`bot.channels.telegram.officers`
 counts them).
 
 Valid transitions::
@@ -18,7 +18,7 @@ changes nothing but the audit log (once). A transition is one conditional UPDATE
 <allowed>``), so two officers pressing at the same moment cannot both take a case: one is
 accepted, the other told it was already taken.
 
-Closing a case (resolve, false) sets `resolved_at` and deletes `contact_chat_id` in the same
+Closing a case (resolve, false) sets `resolved_at` and deletes `contact_address` in the same
 transaction: the child's chat id may live only while the case is open. The result carries
 the deleted chat id once, so the Telegram side can tell the child the case was closed.
 """
@@ -98,9 +98,9 @@ class ActionResult:
     status: str | None
     reason: str | None
     status_line: str = ""
-    # Closing a case the child agreed to be contacted in: the chat id it just deleted, so
+    # Closing a case the child agreed to be contacted in: the address it just deleted, so
     # the child can be told once that nobody will write any more. Never logged or stored.
-    closed_contact: int | None = field(default=None, repr=False)
+    closed_contact: str | None = field(default=None, repr=False)
 
     @property
     def exists(self) -> bool:
@@ -137,9 +137,9 @@ class Officers:
             values: dict[str, object] = {"status": to}
             contact = None
             if to in CLOSED:
-                values.update(resolved_at=now, contact_chat_id=None)
+                values.update(resolved_at=now, contact_address=None)
                 contact = session.scalar(
-                    select(Escalation.contact_chat_id)
+                    select(Escalation.contact_address)
                     .where(Escalation.id == case_id, Escalation.status.in_(allowed_from))
                     .with_for_update()
                 )

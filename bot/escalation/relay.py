@@ -6,11 +6,11 @@ delivery depends on: every timer is a column (`next_attempt_at`), so a restarted
 one in another process) picks up exactly where a killed one stopped.
 
 Escalations never wait behind other traffic. The relay serves only lane "escalation" and
-sends through its own `AlertSender`, built on its own `telegram.Bot` (see
-bot.escalation.senders' `alert_bot`), not
-the Application's bot: that one answers children through a rate limiter whose queue a
-burst of replies could fill. The relay sends to one chat, so it stays far below Telegram's
-limits on its own, and it honours `retry_after` itself.
+sends through its own `AlertSender`, which the channel of the officers' chat provides
+(`bot.channels.telegram.alerts`: a Bot of its own, not the Application's bot, which answers
+children through a rate limiter whose queue a burst of replies could fill). The relay sends
+to one chat, so it stays far below Telegram's limits on its own, and it honours
+`retry_after` itself.
 
 One delivery attempt of one outbox row:
 
@@ -24,7 +24,7 @@ A kill -9 between 1 and 3 leaves the row unsent with ``attempts > 0``: once the 
 is sent again, with a first line telling the officer it may be a repeat
 (``repeat = attempts before this one > 0``).
 
-What a failure (as `bot.delivery.classify` names it) does:
+What a failure (a `bot.channels.delivery` error, as the sender raises it) does:
 
 ==========================  ===============================================================
 429 `RetryLater`            retry after `retry_after`; nothing more goes to that chat before
@@ -60,12 +60,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from bot.delivery import (
+from bot.channels.delivery import (
     ChatMoved,
     DeliveryError,
     Refused,
@@ -74,7 +75,6 @@ from bot.delivery import (
     Transient,
 )
 from bot.escalation.cards import CATEGORY, OTHER_CATEGORY, URGENCY, Buttons, render_card
-from bot.escalation.senders import AlertSender
 from bot.i18n import N_, _s
 from bot.storage import AuditEntry, Database, Escalation, OutboxMessage, Setting
 
@@ -103,6 +103,19 @@ def unrecorded_card(urgency: str, category: str) -> str:
     category_label = _s(CATEGORY.get(category, OTHER_CATEGORY))
     line = _s(UNRECORDED_LINE).format(urgency=urgency_label, category=category_label)
     return f"{_s(UNRECORDED_HEADER)}\n{line}\n\n{_s(UNRECORDED_BODY)}"
+
+
+# ------------------------------------------------------------------------------ senders
+
+
+class AlertSender(Protocol):
+    """How cards reach the officers' chat; each channel that officers use provides one
+    (`bot.channels.telegram.alerts`, `bot.channels.terminal.alerts`). `chat_id` is the chat
+    as configured (PROTECTION_CHAT_ID) or as a `ChatMoved` failure renamed it."""
+
+    async def send(self, chat_id: int, text: str, buttons: Buttons) -> None:
+        """Deliver one card; return only once the chat has it, else raise a
+        `bot.channels.delivery.DeliveryError` (never the platform's own error)."""
 
 
 # -------------------------------------------------------------------------------- relay
@@ -163,7 +176,7 @@ class Relay:
     """Delivers due outbox rows of lane "escalation"; see the module docstring.
 
     `protection_chat_id` None means terminal mode: the sender gets chat id 0 and is expected
-    to be a `TerminalAlertSender`. `clock` returns naive UTC.
+    to be a `bot.channels.terminal.alerts.TerminalAlertSender`. `clock` returns naive UTC.
     """
 
     def __init__(

@@ -36,8 +36,8 @@ class CaseAnswers(Flow):
         if answer in ("yes", "no"):
             accepted = self.cases.confirm(case_id, user, understood=answer == "yes")
             reply = answers.CONFIRMED if answer == "yes" else answers.CORRECTED
-        elif answer == "contact" and turn.event.reach is not None:
-            accepted = self.cases.accept_contact(case_id, user, turn.event.reach)
+        elif answer == "contact" and turn.event.address is not None:
+            accepted = self.cases.accept_contact(case_id, user, turn.event.address)
             reply = answers.CONTACT_ACCEPTED
         elif answer == "nocontact":
             accepted = self.cases.decline_contact(case_id, user)

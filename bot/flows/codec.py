@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import re
 
-CALLBACK_DATA_LIMIT = 64  # bytes: Telegram's limit on callback_data
+from bot.channels import BUTTON_DATA_LIMIT
+
+# What button data must fit: the smallest limit of every channel (Telegram's 64 bytes).
+CALLBACK_DATA_LIMIT = BUTTON_DATA_LIMIT
 SEPARATOR = ":"
 _PREFIX = re.compile(r"[a-z]{1,3}")
 

@@ -43,8 +43,9 @@ class Escalation(Base):
     """A disclosure that a protection officer must see: one case.
 
     `excerpt` is the only message text the system keeps, because an officer needs it to act;
-    it is deleted after the retention period. `contact_chat_id` is the one raw chat id the
-    system keeps: only while the case is open and only if the child asked to be contacted.
+    it is deleted after the retention period. `contact_address` (the child's chat, as an opaque
+    channel address) is the one raw id the system keeps: only while the case is open and only
+    if the child asked to be contacted.
     """
 
     __tablename__ = "escalations"
@@ -61,7 +62,7 @@ class Escalation(Base):
     status = Column(String(16), nullable=False, default="open")  # open|taken|resolved|false_alarm
     child_confirmed = Column(Boolean)  # the child's answer to "¿Entendí bien?"
     contact_requested = Column(Boolean, nullable=False, default=False)
-    contact_chat_id = Column(BigInteger)
+    contact_address = Column(String(64))  # an opaque channel address (bot.channels)
     resolved_at = Column(DateTime)
 
     @property

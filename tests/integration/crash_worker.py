@@ -16,7 +16,9 @@ import random
 
 from telegram import Bot
 
-from bot.escalation import Cases, Disclosure, Relay, TelegramAlertSender
+from bot.channels.telegram.alerts import TelegramAlertSender
+from bot.escalation import Cases, Disclosure
+from bot.escalation.relay import Relay
 from bot.storage import Database
 
 CATEGORIES = ("trafficking", "sexual_exploitation", "online_grooming", "abuse", "self_harm")

@@ -22,8 +22,8 @@ from bench.telegram_e2e import (
     _figures,
 )
 from bench.traffic import Action
+from bot.channels.telegram.handlers import SORRY
 from bot.settings import ROOT
-from bot.telegram.handlers import SORRY
 from botapi_fake import SentMessage
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")

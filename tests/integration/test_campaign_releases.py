@@ -325,7 +325,7 @@ def test_facilitators_resultados_shows_the_latest_release_or_says_when_the_first
     sqlite_database, staff_in_spanish
 ):
     from bot.campaigns.launch import CampaignRegistry
-    from bot.telegram.facilitators import FacilitatorCommands
+    from bot.channels.telegram.facilitators import FacilitatorCommands
 
     camp = survey_campaign()
     registry = CampaignRegistry(sqlite_database, campaigns={camp.id: camp}, clock=lambda: NOW)

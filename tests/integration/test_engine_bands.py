@@ -52,11 +52,11 @@ def engine(assistant, database, clock):
 
 
 async def press(engine, data: str):
-    return await engine.handle(Inbound(CHILD, Kind.BUTTON, data, reach=42))
+    return await engine.handle(Inbound(CHILD, Kind.BUTTON, data, address="telegram:42"))
 
 
 async def decline(engine, band: str) -> None:
-    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", reach=42))
+    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", address="telegram:42"))
     for data in (f"c:band:{band}", "c:read", f"c:q:{RIGHT}"):
         await press(engine, data)
     assert (await press(engine, "c:no"))[0].text == texts.THANKS_NO
@@ -66,7 +66,10 @@ async def what_the_child_reads(engine) -> dict[str, list[str]]:
     """The lesson's messages, its quiz's first question, and an FAQ answer."""
     lesson = [reply.text for reply in await press(engine, f"l:o:{LESSON}")]
     quiz = [reply.text for reply in await press(engine, f"l:q:{LESSON}")]
-    faq = [r.text for r in await engine.handle(Inbound(CHILD, Kind.TEXT, QUESTION, reach=42))]
+    faq = [
+        r.text
+        for r in await engine.handle(Inbound(CHILD, Kind.TEXT, QUESTION, address="telegram:42"))
+    ]
     return {"lesson": lesson, "quiz": quiz, "faq": faq}
 
 
@@ -107,7 +110,7 @@ async def test_after_the_idle_expiry_the_band_is_forgotten(engine, clock):
 @pytest.mark.parametrize("command", ["salir", "borrar"])
 async def test_salir_and_borrar_forget_the_band(engine, database, command):
     await decline(engine, "9-12")
-    await engine.handle(Inbound(CHILD, Kind.COMMAND, command, reach=42))
+    await engine.handle(Inbound(CHILD, Kind.COMMAND, command, address="telegram:42"))
     assert engine.consent.band(CHILD) is None
     assert await what_the_child_reads(engine) == worded_for(None)
     assert rows_holding(database, CHILD) == []
@@ -115,7 +118,7 @@ async def test_salir_and_borrar_forget_the_band(engine, database, command):
 
 async def test_borrar_counts_the_band_among_the_erased_rows(engine):
     await decline(engine, "9-12")
-    (reply,) = await engine.handle(Inbound(CHILD, Kind.COMMAND, "borrar", reach=42))
+    (reply,) = await engine.handle(Inbound(CHILD, Kind.COMMAND, "borrar", address="telegram:42"))
     assert "(registros borrados: 1)" in reply.text
 
 

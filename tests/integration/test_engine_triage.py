@@ -135,7 +135,7 @@ async def test_the_triage_model_still_triages_when_rasa_fails(assistant, databas
 async def test_contact_is_offered_only_where_a_person_can_write_back(assistant, database):
     engine = Engine(assistant, Cases(database))
     on_telegram = await engine.handle(
-        Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", reach=42)
+        Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", address="telegram:42")
     )
     assert on_telegram[-1].text == answers.CONTACT
     in_terminal = await engine.handle(Inbound(OTHER, Kind.TEXT, "un señor me pide fotos sin ropa"))
@@ -150,15 +150,15 @@ async def test_in_an_open_case_the_childs_words_go_to_the_officer_not_the_assist
 ):
     engine = Engine(assistant, Cases(database))
     replies = await engine.handle(
-        Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", reach=42)
+        Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", address="telegram:42")
     )
     accept = replies[-1].buttons[0][0].data
-    assert text_of(await engine.handle(Inbound(CHILD, Kind.BUTTON, accept, reach=42))) == (
-        answers.CONTACT_ACCEPTED
-    )
-    assert text_of(await engine.handle(Inbound(CHILD, Kind.TEXT, "hola", reach=42))) == (
-        answers.FORWARDED
-    )
+    assert text_of(
+        await engine.handle(Inbound(CHILD, Kind.BUTTON, accept, address="telegram:42"))
+    ) == (answers.CONTACT_ACCEPTED)
+    assert text_of(
+        await engine.handle(Inbound(CHILD, Kind.TEXT, "hola", address="telegram:42"))
+    ) == (answers.FORWARDED)
     with database.session() as session:
         bodies = session.scalars(
             select(OutboxMessage.body).where(OutboxMessage.kind == "message")
@@ -171,11 +171,18 @@ async def test_in_an_open_case_danger_now_goes_to_the_officer_and_says_call_911(
 ):
     engine = Engine(assistant, Cases(database))
     replies = await engine.handle(
-        Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", reach=42)
+        Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", address="telegram:42")
     )
-    await engine.handle(Inbound(CHILD, Kind.BUTTON, replies[-1].buttons[0][0].data, reach=42))
+    await engine.handle(
+        Inbound(CHILD, Kind.BUTTON, replies[-1].buttons[0][0].data, address="telegram:42")
+    )
     urgent = await engine.handle(
-        Inbound(CHILD, Kind.TEXT, "me tienen encerrada en un cuarto y no me dejan salir", reach=42)
+        Inbound(
+            CHILD,
+            Kind.TEXT,
+            "me tienen encerrada en un cuarto y no me dejan salir",
+            address="telegram:42",
+        )
     )
     assert [r.text for r in urgent] == [answers.EMERGENCY, answers.FORWARDED]
     assert counts(database)[0] == 1  # the same case, not a new one

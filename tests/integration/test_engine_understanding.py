@@ -35,14 +35,14 @@ def texts(replies) -> str:
     return "\n".join(reply.text for reply in replies)
 
 
-async def press(engine, data, reach=None):
-    return await engine.handle(Inbound(CHILD, Kind.BUTTON, data, reach=reach))
+async def press(engine, data, address=None):
+    return await engine.handle(Inbound(CHILD, Kind.BUTTON, data, address=address))
 
 
 async def consent(engine) -> None:
-    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", reach=42))
+    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", address="telegram:42"))
     for data in ("c:band:16-17", "c:read", "c:q:0", "c:yes"):
-        await press(engine, data, reach=42)
+        await press(engine, data, address="telegram:42")
 
 
 async def assent(engine, band="13-15"):
@@ -66,9 +66,9 @@ def rows_mentioning(database, needle: str) -> list[str]:
 
 
 async def accept_contact(engine: Engine, user: str = CHILD) -> int:
-    replies = await engine.handle(Inbound(user, Kind.TEXT, DISCLOSURE, reach=CHAT))
+    replies = await engine.handle(Inbound(user, Kind.TEXT, DISCLOSURE, address=f"telegram:{CHAT}"))
     data = replies[-1].buttons[0][0].data
-    accepted = await engine.handle(Inbound(user, Kind.BUTTON, data, reach=CHAT))
+    accepted = await engine.handle(Inbound(user, Kind.BUTTON, data, address=f"telegram:{CHAT}"))
     assert accepted[0].text == answers.CONTACT_ACCEPTED
     return int(data.rsplit(":", 1)[1])
 
@@ -145,8 +145,10 @@ async def test_a_disclosure_during_a_survey_is_escalated_and_never_counted(datab
 async def test_borrar_leaves_no_row_keyed_by_the_pseudonym_in_any_table(assistant, database):
     engine = engine_for(assistant, database)
     await consent(engine)
-    await engine.handle(Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", reach=42))
-    await engine.handle(Inbound(CHILD, Kind.COMMAND, "noticias", reach=42))
+    await engine.handle(
+        Inbound(CHILD, Kind.TEXT, "un señor me pide fotos sin ropa", address="telegram:42")
+    )
+    await engine.handle(Inbound(CHILD, Kind.COMMAND, "noticias", address="telegram:42"))
     # The receipt, the band chosen for the conversation, the case, the subscription.
     assert len(rows_mentioning(database, CHILD)) == 4
     replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "borrar"))
@@ -175,7 +177,9 @@ async def test_borrar_drops_the_chat_id_of_an_open_case_and_says_nobody_can_writ
     case_id = await accept_contact(engine)
     cases = Cases(database)
     assert cases.contact(case_id) is not None
-    replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "borrar", reach=CHAT))
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.COMMAND, "borrar", address=f"telegram:{CHAT}")
+    )
     assert ERASED_CONTACT in replies[0].text
     assert "ya no puede escribirle aquí" in ERASED_CONTACT
     with database.session() as session:
@@ -184,15 +188,15 @@ async def test_borrar_drops_the_chat_id_of_an_open_case_and_says_nobody_can_writ
     assert cases.contact(case_id) is None  # an officer's reply is refused, not lost
     assert outbox_kinds(database, case_id)[-1] == CONTACT_ENDED  # and the officers are told
     # The child's next words reach the assistant, not an officer who can no longer answer.
-    later = await engine.handle(Inbound(CHILD, Kind.TEXT, "hola", reach=CHAT))
+    later = await engine.handle(Inbound(CHILD, Kind.TEXT, "hola", address=f"telegram:{CHAT}"))
     assert later[0].text != answers.FORWARDED
 
 
 async def test_the_child_can_stop_a_protection_person_writing(assistant, database):
     engine = Engine(assistant, Cases(database))
-    replies = await engine.handle(Inbound(CHILD, Kind.TEXT, DISCLOSURE, reach=CHAT))
+    replies = await engine.handle(Inbound(CHILD, Kind.TEXT, DISCLOSURE, address=f"telegram:{CHAT}"))
     accept = replies[-1].buttons[0][0].data
-    accepted = await engine.handle(Inbound(CHILD, Kind.BUTTON, accept, reach=CHAT))
+    accepted = await engine.handle(Inbound(CHILD, Kind.BUTTON, accept, address=f"telegram:{CHAT}"))
     [[stop]] = accepted[0].buttons
     assert stop.label == answers.STOP_CONTACT
     case_id = int(stop.data.rsplit(":", 1)[1])
@@ -206,5 +210,5 @@ async def test_the_child_can_stop_a_protection_person_writing(assistant, databas
         assert session.get(Escalation, case_id).status == "open"  # the case stays
     assert outbox_kinds(database, case_id)[-1] == CONTACT_ENDED
     assert (await engine.handle(Inbound(CHILD, Kind.BUTTON, stop.data)))[0].text == STALE_BUTTON
-    later = await engine.handle(Inbound(CHILD, Kind.TEXT, "hola", reach=CHAT))
+    later = await engine.handle(Inbound(CHILD, Kind.TEXT, "hola", address=f"telegram:{CHAT}"))
     assert later[0].text != answers.FORWARDED

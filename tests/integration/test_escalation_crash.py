@@ -34,8 +34,9 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from telegram import Bot
 
-from bot.escalation import Relay, TelegramAlertSender
+from bot.channels.telegram.alerts import TelegramAlertSender
 from bot.escalation.cards import REPEAT_LINE
+from bot.escalation.relay import Relay
 from bot.storage import Database, Escalation, OutboxMessage
 from botapi_fake import FakeBotApi
 

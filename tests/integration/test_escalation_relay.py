@@ -27,17 +27,12 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.channels.delivery import ChatMoved, Refused, Rejected, RetryLater, Transient
+from bot.channels.telegram.alerts import TelegramAlertSender, alert_bot
+from bot.channels.terminal.alerts import TerminalAlertSender
 from bot.escalation import Cases, Disclosure
 from bot.escalation.cards import REPEAT_LINE, render_card
-from bot.escalation.relay import (
-    ChatMoved,
-    Refused,
-    Rejected,
-    Relay,
-    RetryLater,
-    Transient,
-)
-from bot.escalation.senders import TelegramAlertSender, TerminalAlertSender, alert_bot
+from bot.escalation.relay import Relay
 from bot.storage import AuditEntry, Escalation, OutboxMessage, Setting
 from botapi_fake import FakeBotApi
 
@@ -585,7 +580,7 @@ def _case(**fields) -> Escalation:
         status="open",
         child_confirmed=None,
         contact_requested=True,
-        contact_chat_id=987654321,
+        contact_address="telegram:987654321",
     )
     values.update(fields)
     return Escalation(**values)

@@ -17,8 +17,9 @@ from contextlib import asynccontextmanager, contextmanager
 
 import pytest
 
+from bot.channels.telegram.alerts import TelegramAlertSender, alert_bot
 from bot.engine import Engine
-from bot.escalation import Cases, EscalationLane, Relay, TelegramAlertSender, alert_bot
+from bot.escalation import Cases, EscalationLane, Relay
 from bot.events import Inbound, Kind, Reply
 from bot.storage import Database
 from bot.triage import Verdict, answers
@@ -112,7 +113,9 @@ async def test_an_alert_that_cannot_be_recorded_reaches_the_protection_chat_as_a
             ),
         ):
             api.fail_next("sendMessage", status=502, chat_id=PROTECTION)  # retried
-            replies = await engine.handle(Inbound(CHILD, Kind.TEXT, WORDS, reach=987654321))
+            replies = await engine.handle(
+                Inbound(CHILD, Kind.TEXT, WORDS, address="telegram:987654321")
+            )
             [card] = await api.wait_for_sent(1, chat_id=PROTECTION, timeout=15)
 
     assert replies == not_told()  # the child's answer is unchanged: helplines, not "told"
@@ -152,7 +155,7 @@ async def test_a_minimal_card_the_protection_chat_refuses_goes_to_the_fallback(t
             ),
         ):
             api.block_chat(PROTECTION)
-            await engine.handle(Inbound(CHILD, Kind.TEXT, WORDS, reach=987654321))
+            await engine.handle(Inbound(CHILD, Kind.TEXT, WORDS, address="telegram:987654321"))
             [card] = await api.wait_for_sent(1, chat_id=FALLBACK, timeout=15)
     assert card.text.startswith("🆘 Alerta sin registrar")
     assert relay.unrecorded == {"alerts": 1, "delivered": 1}
@@ -165,7 +168,9 @@ async def test_a_minimal_card_nobody_can_receive_is_counted_lost(tmp_path, caplo
             lane_and_engine(api, database, fallback=None) as (engine, relay),
         ):
             api.fail_next("sendMessage", status=500, times=3)
-            replies = await engine.handle(Inbound(CHILD, Kind.TEXT, WORDS, reach=987654321))
+            replies = await engine.handle(
+                Inbound(CHILD, Kind.TEXT, WORDS, address="telegram:987654321")
+            )
             for _ in range(200):  # until the three attempts are spent
                 if relay.unrecorded["lost"]:
                     break

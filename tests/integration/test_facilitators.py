@@ -8,11 +8,11 @@ import asyncio
 import pytest
 import pytest_asyncio
 
+from bot.channels.telegram import assemble
 from bot.engine import UNKNOWN_COMMAND
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
 from bot.settings import Settings
-from bot.telegram import assemble
 from botapi_fake import FakeBotApi
 from tests.fakes.application import polling
 

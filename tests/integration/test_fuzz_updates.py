@@ -27,13 +27,13 @@ from hypothesis import strategies as st
 from telegram import Update
 
 from bot import logs
+from bot.channels.telegram import assemble
+from bot.channels.telegram.handlers import SORRY
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
 from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.models import ProcessedUpdate
-from bot.telegram import assemble
-from bot.telegram.handlers import SORRY
 from botapi_fake import FakeBotApi
 from tests.fakes.application import polling
 

@@ -17,6 +17,7 @@ from telegram.error import InvalidToken
 from telegram.request import HTTPXRequest
 
 from bot import logs
+from bot.channels.telegram import assemble
 from bot.cli import run as run_command
 from bot.engine import Engine, Inbound, Kind, Reply
 from bot.escalation import Cases
@@ -25,7 +26,6 @@ from bot.runtime import Runtime, engine_for
 from bot.settings import Settings
 from bot.storage import Database
 from bot.storage import database as database_module
-from bot.telegram import assemble
 from botapi_fake import FakeBotApi
 from tests.fakes.application import polling
 
@@ -82,7 +82,9 @@ class BrokenNlu:
 
 
 def disclose(engine: Engine) -> list[Reply]:
-    return asyncio.run(engine.handle(Inbound(PSEUDONYM, Kind.TEXT, DISCLOSURE, reach=CHILD)))
+    return asyncio.run(
+        engine.handle(Inbound(PSEUDONYM, Kind.TEXT, DISCLOSURE, address=f"telegram:{CHILD}"))
+    )
 
 
 def test_rasa_failing_on_a_disclosure_logs_no_text(logged, database):
@@ -184,7 +186,8 @@ async def test_an_invalid_token_is_masked_in_message_and_traceback(logged):
 
 
 def test_an_invalid_token_at_start_up_is_explained_without_the_token(logged, monkeypatch, capsys):
-    from bot import runtime, telegram
+    from bot import runtime
+    from bot.channels import telegram
 
     def rejected(*_args):
         raise InvalidToken(f"The token `{TOKEN}` was rejected by the server.")

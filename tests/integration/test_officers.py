@@ -51,7 +51,7 @@ def open_case(database, clock, status: str = "open", contact: bool = True) -> in
         case = session.get(Escalation, case_id)
         case.status = status
         if contact:
-            case.contact_requested, case.contact_chat_id = True, CHILD_CHAT
+            case.contact_requested, case.contact_address = True, f"telegram:{CHILD_CHAT}"
     return case_id
 
 
@@ -102,7 +102,7 @@ def test_take_keeps_the_contact_chat_id_while_the_case_stays_open(database, offi
     case_id = open_case(database, clock)
     officers.act(case_id, "take", OFFICER)
     case = load(database, case_id)
-    assert case.contact_chat_id == CHILD_CHAT and case.resolved_at is None
+    assert case.contact_address == f"telegram:{CHILD_CHAT}" and case.resolved_at is None
 
 
 @pytest.mark.parametrize("start", ["open", "taken"])
@@ -114,7 +114,7 @@ def test_closing_a_case_sets_resolved_at_and_deletes_the_contact_chat_id(
     clock.advance(minutes=20)
     assert officers.act(case_id, action, OFFICER).accepted
     case = load(database, case_id)
-    assert case.contact_chat_id is None
+    assert case.contact_address is None
     assert case.resolved_at == clock.now
     assert case.contact_requested is True  # the fact stays; only the raw id goes
 
@@ -142,10 +142,10 @@ def test_invalid_transition_is_refused_changes_nothing_and_is_audited(
     result = officers.act(case_id, action, OFFICER)
     assert not result.accepted and result.reason == reason and result.status == start
     after = load(database, case_id)
-    assert (after.status, after.resolved_at, after.contact_chat_id) == (
+    assert (after.status, after.resolved_at, after.contact_address) == (
         before.status,
         before.resolved_at,
-        before.contact_chat_id,
+        before.contact_address,
     )
     assert audit(database, case_id) == [(OFFICER, f"refused_{action}")]
 

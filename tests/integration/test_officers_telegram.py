@@ -1,8 +1,8 @@
 """End to end on Telegram: officers press the buttons of alert cards.
 
-The bot is wired by `bot.telegram.assemble` (as `python -m bot run` does) and long-polls the
-Bot API fake over real HTTP; only the children's engine is a stub that records what reaches
-it, so these tests need no Rasa model. Every test runs on SQLite and on PostgreSQL.
+The bot is wired by `bot.channels.telegram.assemble` (as `python -m bot run` does) and
+long-polls the Bot API fake over real HTTP; only the children's engine is a stub that records
+what reaches it, so these tests need no Rasa model. Every test runs on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import pytest_asyncio
 from sqlalchemy import MetaData, select
 
 from bot import logs
+from bot.channels.telegram import assemble
+from bot.channels.telegram.officers import OfficerHandlers
 from bot.engine import Inbound, Reply
 from bot.escalation import Cases, Disclosure
 from bot.flows import Flows
@@ -22,8 +24,6 @@ from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage import AuditEntry, Escalation, Setting
-from bot.telegram import assemble
-from bot.telegram.officers import OfficerHandlers
 from botapi_fake import FakeBotApi
 from tests.fakes.application import polling
 
@@ -83,7 +83,7 @@ async def open_case_and_get_card(api, database, contact: bool = True):
     if contact:
         with database.session() as session:
             case = session.get(Escalation, case_id)
-            case.contact_requested, case.contact_chat_id = True, CHILD_CHAT
+            case.contact_requested, case.contact_address = True, f"telegram:{CHILD_CHAT}"
     api.engine.on_case_opened()  # wakes the relay, as the engine does
     [card] = await api.wait_for_sent(1, chat_id=PROTECTION)
     return case_id, card
@@ -172,7 +172,7 @@ async def test_resolving_a_taken_case_removes_the_buttons_and_the_childs_chat_id
     assert labels(edited) == []
     with database.session() as session:
         case = session.get(Escalation, case_id)
-        assert (case.status, case.contact_chat_id) == ("resolved", None)
+        assert (case.status, case.contact_address) == ("resolved", None)
         assert case.resolved_at is not None
 
 

@@ -40,10 +40,10 @@ from bot.broadcasts import (
 from bot.broadcasts.texts import FOOTER
 from bot.campaigns.invitation import CAMPAIGN_INVITATION
 from bot.campaigns.launch import CampaignRegistry
+from bot.channels.telegram.broadcasts import TelegramSender
 from bot.cli import broadcast as broadcast_command
 from bot.settings import Settings
 from bot.storage import Base, Database
-from bot.telegram.broadcasts import TelegramSender
 from botapi_fake import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +65,7 @@ def chats(count: int) -> dict[str, int]:
 def subscribe_all(database: Database, subscribers: dict[str, int]) -> Outreach:
     outreach = Outreach(database)
     for user, chat_id in subscribers.items():
-        assert outreach.subscribe(user, chat_id)
+        assert outreach.subscribe(user, f"telegram:{chat_id}")
     return outreach
 
 
@@ -113,17 +113,17 @@ def window_peak(times: list[float], width: float = 1.0) -> int:
 
 def test_subscribe_keeps_only_the_pseudonym_the_chat_id_and_the_day(database):
     outreach = Outreach(database, clock=lambda: datetime(2026, 12, 3, 15, 0))
-    assert outreach.subscribe("ps_ana", FIRST_CHAT) is True
-    assert outreach.subscribe("ps_ana", FIRST_CHAT) is False  # already
-    assert rows(database, Subscription) == [("ps_ana", FIRST_CHAT, date(2026, 12, 3))]
-    assert [c.name for c in Subscription.__table__.columns] == ["user", "chat_id", "since"]
+    assert outreach.subscribe("ps_ana", f"telegram:{FIRST_CHAT}") is True
+    assert outreach.subscribe("ps_ana", f"telegram:{FIRST_CHAT}") is False  # already
+    assert rows(database, Subscription) == [("ps_ana", f"telegram:{FIRST_CHAT}", date(2026, 12, 3))]
+    assert [c.name for c in Subscription.__table__.columns] == ["user", "address", "since"]
     assert outreach.is_subscribed("ps_ana") and not outreach.is_subscribed("ps_otro")
-    assert rows_holding(database, FIRST_CHAT) == ["subscriptions.chat_id"]
+    assert rows_holding(database, f"telegram:{FIRST_CHAT}") == ["subscriptions.address"]
 
 
 def test_only_a_private_chat_can_subscribe(database):
     with pytest.raises(ValueError, match="private chat"):
-        Outreach(database).subscribe("ps_ana", -1001234567890)
+        Outreach(database).subscribe("ps_ana", "telegram:-1001234567890")
     assert rows(database, Subscription) == []
 
 
@@ -265,7 +265,7 @@ async def test_a_migrated_chat_gets_the_message_at_its_new_id(database, api, bot
     broadcast = outreach.create("b1", "hola")
     tally = await Broadcaster(database, TelegramSender(bot), rate=25).run(broadcast.id)
     assert tally.sent == 1 and len(api.messages_to(new_chat)) == 1
-    assert rows(database, Subscription)[0][:2] == ("ps_ana", new_chat)
+    assert rows(database, Subscription)[0][:2] == ("ps_ana", f"telegram:{new_chat}")
 
 
 async def test_a_rejected_message_fails_and_the_subscription_stays(database, api, bot):

@@ -1,4 +1,4 @@
-"""Every Bot of ours sends through `bot.telegram.request.AiohttpRequest`: what reaches
+"""Every Bot of ours sends through `bot.channels.telegram.request.AiohttpRequest`: what reaches
 Telegram, and what a failure of the connection becomes (the errors python-telegram-bot's own
 client raises, which the relay and the broadcast classify)."""
 
@@ -12,7 +12,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.telegram.request import AiohttpRequest
+from bot.channels.telegram.request import AiohttpRequest
 from botapi_fake import FakeBotApi
 
 CHILD = 7_000_000_001

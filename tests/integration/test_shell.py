@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
+from bot.channels.terminal import Shell
 from bot.engine import Kind
 from bot.runtime import engine_for
 from bot.settings import ROOT
-from bot.shell import Shell
 
 pytestmark = pytest.mark.rasa
 

@@ -13,14 +13,14 @@ from sqlalchemy import MetaData, select
 from telegram import Update
 
 from bot import logs
+from bot.channels.telegram import assemble
+from bot.channels.telegram.contact import CASE_CLOSED, FROM_OFFICER
+from bot.channels.telegram.handlers import SORRY
 from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
 from bot.settings import ROOT, Settings
 from bot.storage import Escalation, OutboxMessage
-from bot.telegram import assemble
-from bot.telegram.contact import CASE_CLOSED, FROM_OFFICER
-from bot.telegram.handlers import SORRY
 from bot.triage import answers
 from botapi_fake import FakeBotApi
 from tests.fakes.application import polling
@@ -262,7 +262,7 @@ async def test_no_message_reaches_the_child_after_the_case_is_closed(telegram, d
     alert, _contact = await disclose_and_accept_contact(telegram)
     with database.session() as session:  # closing a case forgets the child's chat id
         case = session.get(Escalation, 1)
-        case.status, case.contact_chat_id = "resolved", None
+        case.status, case.contact_address = "resolved", None
     telegram.push_group_text(PROTECTION, OFFICER, "Hola", reply_to_message_id=alert.message_id)
     answer = (await telegram.wait_for_sent(3, chat_id=PROTECTION))[2]
     assert answer.text.startswith("No se envió")
@@ -276,7 +276,7 @@ async def test_the_child_is_told_once_when_an_officer_closes_the_case(telegram, 
     closed = (await telegram.wait_for_sent(5, chat_id=CHILD))[4]
     assert closed.text == CASE_CLOSED and "AYUDA" in closed.text and "911" in closed.text
     with database.session() as session:
-        assert session.get(Escalation, 1).contact_chat_id is None
+        assert session.get(Escalation, 1).contact_address is None
     # A second press changes nothing and tells the child nothing more.
     telegram.push_callback(OFFICER, "e:false:1", alert.message_id, chat_id=PROTECTION)
     await asyncio.sleep(0.3)

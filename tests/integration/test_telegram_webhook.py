@@ -13,11 +13,11 @@ import pytest_asyncio
 from telegram import Update
 from telegram.ext import TypeHandler
 
+from bot.channels.telegram import assemble
+from bot.channels.telegram.application import webhook_options
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
 from bot.settings import Settings
-from bot.telegram import assemble
-from bot.telegram.application import webhook_options
 from botapi_fake import FakeBotApi
 
 pytestmark = pytest.mark.rasa

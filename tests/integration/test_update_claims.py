@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from telegram import Bot, Update
 from telegram.ext import ApplicationHandlerStop
 
+from bot.channels.telegram.handlers import TelegramAdapter
 from bot.engine import Engine
 from bot.escalation import Cases
 from bot.privacy import Pseudonymizer
 from bot.storage import Database, Escalation
 from bot.storage.database import CLAIM_TIMEOUT
-from bot.telegram.handlers import TelegramAdapter
 
 CHILD = 987654321
 UPDATE = {

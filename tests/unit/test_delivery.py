@@ -1,7 +1,6 @@
-"""What a failed send means (bot.delivery.classify). The PTB errors the relay and the
-broadcasts meet are pinned through them (tests/integration/test_escalation_relay.py,
-tests/integration/test_outreach.py); these are the cases neither reaches through the Bot API
-fake."""
+"""What a failed send means (bot.channels.telegram.delivery.classify). The PTB errors the
+relay and the broadcasts meet are pinned through them (tests/test_escalation_relay.py,
+tests/test_outreach.py); these are the cases neither reaches through the Bot API fake."""
 
 from __future__ import annotations
 
@@ -10,7 +9,8 @@ import asyncio
 import pytest
 from telegram.error import Conflict
 
-from bot.delivery import Transient, classify
+from bot.channels.delivery import Transient
+from bot.channels.telegram.delivery import classify
 
 
 @pytest.mark.parametrize(

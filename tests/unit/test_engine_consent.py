@@ -22,11 +22,11 @@ def engine(assistant, database):
 
 
 async def press(engine, data: str):
-    return await engine.handle(Inbound(CHILD, Kind.BUTTON, data, reach=42))
+    return await engine.handle(Inbound(CHILD, Kind.BUTTON, data, address="telegram:42"))
 
 
 async def consent(engine) -> None:
-    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", reach=42))
+    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", address="telegram:42"))
     for data in ("c:band:16-17", "c:read", "c:q:0", "c:yes"):
         await press(engine, data)
 

@@ -38,10 +38,10 @@ async def test_forged_lesson_button_is_refused(engine):
 async def test_news_opt_in_and_out_only_from_a_private_chat(engine):
     from bot.broadcasts import texts as outreach
 
-    async def command(name, reach=42):
-        return (await engine.handle(Inbound(CHILD, Kind.COMMAND, name, reach=reach)))[0].text
+    async def command(name, address="telegram:42"):
+        return (await engine.handle(Inbound(CHILD, Kind.COMMAND, name, address=address)))[0].text
 
-    assert await command("noticias", reach=None) == outreach.NOT_HERE  # the terminal chat
+    assert await command("noticias", address=None) == outreach.NOT_HERE  # the terminal chat
     assert await command("noticias") == outreach.SUBSCRIBED
     assert await command("noticias") == outreach.ALREADY_SUBSCRIBED
     assert await command("baja") == outreach.UNSUBSCRIBED

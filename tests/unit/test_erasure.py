@@ -39,7 +39,7 @@ class FakeAssistant:
     async def parse(self, text: str) -> Parse:
         return Parse("saludar", 0.99, (("saludar", 0.99),))
 
-    async def respond(self, user: str, intent: str) -> list[Reply]:
+    async def respond(self, user: str, intent: str, band: str | None = None) -> list[Reply]:
         return [Reply(f"<{intent}>")]
 
     async def forget(self, user: str) -> None:
@@ -54,7 +54,7 @@ def person_keys(database) -> dict[str, list[str]]:
         columns = [
             column["name"]
             for column in inspector.get_columns(table)
-            if column["name"] == "user" or column["name"].endswith("chat_id")
+            if column["name"] == "user" or column["name"].endswith(("chat_id", "address"))
         ]
         if columns:
             found[table] = columns
@@ -62,13 +62,19 @@ def person_keys(database) -> dict[str, list[str]]:
 
 
 def rows_linking(database, table: str, columns: list[str]) -> int:
-    """How many rows of `table` hold X's pseudonym or chat id in a person-key column."""
-    where = " OR ".join(
-        f'"{c}" = :chat' if c.endswith("chat_id") else f'"{c}" = :user' for c in columns
-    )
+    """How many rows of `table` hold X's pseudonym, chat id or address in a person-key
+    column."""
+
+    def match(column: str) -> str:
+        if column.endswith("chat_id"):
+            return f'"{column}" = :chat'
+        return f'"{column}" = :address' if column.endswith("address") else f'"{column}" = :user'
+
+    where = " OR ".join(match(c) for c in columns)
+    values = {"user": X, "chat": CHAT, "address": f"telegram:{CHAT}"}
     with database.engine.connect() as connection:
         return connection.execute(
-            text(f'SELECT COUNT(*) FROM "{table}" WHERE {where}'), {"user": X, "chat": CHAT}
+            text(f'SELECT COUNT(*) FROM "{table}" WHERE {where}'), values
         ).scalar_one()
 
 
@@ -87,11 +93,13 @@ async def give_x_a_row_everywhere(database, engine) -> None:
     assert consent.press(X, "c:yes").consented  # a receipt
     consent.start(X, "taller")  # a session, in the code step
     consent.code(X, "equivocada")  # a wrong-code counter
-    await engine.handle(Inbound(X, Kind.TEXT, "AYUDA", reach=CHAT))  # a case
+    await engine.handle(Inbound(X, Kind.TEXT, "AYUDA", address=f"telegram:{CHAT}"))  # a case
     with database.session() as session:
         case_id = session.scalar(text("SELECT MAX(id) FROM escalations"))
-    await engine.handle(Inbound(X, Kind.BUTTON, f"t:contact:{case_id}", reach=CHAT))
-    await engine.handle(Inbound(X, Kind.COMMAND, "noticias", reach=CHAT))  # a subscription
+    await engine.handle(Inbound(X, Kind.BUTTON, f"t:contact:{case_id}", address=f"telegram:{CHAT}"))
+    await engine.handle(
+        Inbound(X, Kind.COMMAND, "noticias", address=f"telegram:{CHAT}")
+    )  # a subscription
     Outreach(database).create("semana-1", "Hola")  # a pending delivery to X
     with database.session() as session:
         session.add(Participation(campaign="consulta", user=X, completed_on=date.today()))
@@ -139,6 +147,6 @@ async def test_rows_kept_on_purpose_hold_no_pseudonym(database):
         assert (
             connection.execute(text("SELECT COUNT(*) FROM consent_code_attempts")).scalar_one() == 1
         )
-        # The case stays for its officer, unlinked: no pseudonym, no chat id.
-        case = connection.execute(text('SELECT "user", contact_chat_id FROM escalations')).one()
+        # The case stays for its officer, unlinked: no pseudonym, no address.
+        case = connection.execute(text('SELECT "user", contact_address FROM escalations')).one()
     assert tuple(case) == ("unlinked", None)

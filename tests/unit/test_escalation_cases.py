@@ -32,7 +32,7 @@ def test_opening_commits_the_case_its_alert_and_an_audit_entry_together(database
     with database.session() as session:
         case = session.get(Escalation, case_id)
         assert (case.status, case.user, len(case.excerpt)) == ("open", CHILD, 500)
-        assert case.contact_chat_id is None and case.case_number == "VS-000001"
+        assert case.contact_address is None and case.case_number == "VS-000001"
         assert session.scalars(select(AuditEntry.action)).all() == ["opened"]
     assert kinds(database) == ["alert"]
 
@@ -40,12 +40,12 @@ def test_opening_commits_the_case_its_alert_and_an_audit_entry_together(database
 def test_only_the_child_of_an_open_case_can_accept_contact(database):
     cases = Cases(database)
     case_id = cases.open(CHILD, DISCLOSURE, "texto")
-    assert not cases.accept_contact(case_id, OTHER, 42)
-    assert not cases.accept_contact(case_id + 1, CHILD, 42)
+    assert not cases.accept_contact(case_id, OTHER, "telegram:42")
+    assert not cases.accept_contact(case_id + 1, CHILD, "telegram:42")
     assert cases.contact_case(CHILD) is None
-    assert cases.accept_contact(case_id, CHILD, 42)
+    assert cases.accept_contact(case_id, CHILD, "telegram:42")
     assert cases.contact_case(CHILD) == case_id
-    assert cases.contact(case_id).chat_id == 42
+    assert cases.contact(case_id).address == "telegram:42"
     assert kinds(database) == ["alert", "contact"]
 
 
@@ -54,7 +54,7 @@ def test_contact_case_is_the_childs_latest_open_one_they_agreed_to(database):
     first, second, not_agreed = (cases.open(CHILD, DISCLOSURE, "texto") for _ in range(3))
     others = cases.open(OTHER, DISCLOSURE, "texto")
     for case_id, user in ((first, CHILD), (second, CHILD), (others, OTHER)):
-        assert cases.accept_contact(case_id, user, 42)
+        assert cases.accept_contact(case_id, user, "telegram:42")
     assert cases.contact_case(CHILD) == second  # not `not_agreed`, though it is newer
     with database.session() as session:
         session.get(Escalation, second).status = "taken"
@@ -78,7 +78,7 @@ def test_declining_contact_keeps_no_chat_id(database):
 def test_a_closed_case_gives_no_contact_and_takes_no_answers(database):
     cases = Cases(database)
     case_id = cases.open(CHILD, DISCLOSURE, "texto")
-    cases.accept_contact(case_id, CHILD, 42)
+    cases.accept_contact(case_id, CHILD, "telegram:42")
     with database.session() as session:
         session.get(Escalation, case_id).status = "resolved"
     assert cases.contact(case_id) is None
@@ -104,7 +104,7 @@ def test_excerpts_are_erased_thirty_days_after_resolution_not_before(database):
 def test_undelivered_child_messages_of_a_closed_case_are_erased(database):
     cases = Cases(database)
     case_id = cases.open(CHILD, DISCLOSURE, "texto")
-    cases.accept_contact(case_id, CHILD, 42)
+    cases.accept_contact(case_id, CHILD, "telegram:42")
     cases.forward(case_id, "un mensaje")
     with database.session() as session:
         session.get(Escalation, case_id).status = "resolved"

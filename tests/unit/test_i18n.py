@@ -19,13 +19,13 @@ import pytest
 from bot import i18n
 from bot.broadcasts import BroadcastInfo
 from bot.campaigns import results
+from bot.channels.telegram.contact import FROM_OFFICER
+from bot.channels.telegram.officers import with_status
 from bot.cli.broadcast import summary
 from bot.escalation.cards import render_card
 from bot.escalation.officers import ActionResult, status_line
 from bot.settings import ROOT, STAFF_LANGUAGES
 from bot.storage import Escalation
-from bot.telegram.contact import FROM_OFFICER
-from bot.telegram.officers import with_status
 from bot.triage import Verdict
 from bot.triage.answers import replies
 from consent.document import render

@@ -60,10 +60,10 @@ def populate(database):
     contact, a consent receipt and a survey marker (neither keeps a raw id)."""
     old = Pseudonymizer(OLD)
     child, other = old("telegram", CHILD), old("telegram", OTHER)
-    Outreach(database).subscribe(child, CHILD)
+    Outreach(database).subscribe(child, f"telegram:{CHILD}")
     cases = Cases(database)
     contact = cases.open(child, Disclosure("high", "abuse", "self"), "texto")
-    assert cases.accept_contact(contact, child, CHILD)
+    assert cases.accept_contact(contact, child, f"telegram:{CHILD}")
     plain = cases.open(other, Disclosure("high", "abuse", "self"), "texto")
     with database.session() as session:
         session.add(

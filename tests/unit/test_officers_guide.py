@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
+from bot.channels.telegram.contact import FROM_OFFICER
 from bot.escalation.cards import BUTTONS, HEADER, REPEAT_LINE, URGENCY
 from bot.settings import EXCERPT_RETENTION_MAX_DAYS, ROOT, Settings
 from bot.storage import Escalation
-from bot.telegram.contact import FROM_OFFICER
 from bot.triage import answers
 
 GUIDE = " ".join((ROOT / "docs" / "officers.md").read_text(encoding="utf-8").split())

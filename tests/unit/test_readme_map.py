@@ -28,7 +28,7 @@ def map_rows() -> list[tuple[list[str], str]]:
             continue
         paths: list[str] = []
         for token in TICKED.findall(cells[0]):
-            if "/" not in token and paths:  # `officers.py` after `bot/telegram/facilitators.py`
+            if "/" not in token and paths:  # `b.py` after `dir/a.py`
                 token = str(Path(paths[0]).parent / token)
             paths.append(token)
         rows.append((paths, cells[1]))

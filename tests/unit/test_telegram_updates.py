@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Chat, Message, Update
 
-from bot.telegram.updates import PerChatUpdateProcessor
+from bot.channels.telegram.updates import PerChatUpdateProcessor
 
 
 def update(update_id: int, chat_id: int) -> Update:
@@ -44,7 +44,7 @@ def test_the_bot_runs_on_uvloop_event_loops_once_installed():
 
     import uvloop
 
-    from bot.telegram.application import install_event_loop
+    from bot.channels.telegram.application import install_event_loop
 
     before = asyncio.get_event_loop_policy()
     try:

@@ -13,10 +13,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.escalation import Cases, Disclosure, EscalationLane, Relay, TerminalAlertSender
+from bot.channels.delivery import Refused
+from bot.channels.terminal.alerts import TerminalAlertSender
+from bot.escalation import Cases, Disclosure, EscalationLane, Relay
 from bot.escalation.cards import Buttons
 from bot.escalation.officers import Officers
-from bot.escalation.relay import Refused
 from bot.escalation.timers import Timers
 from bot.storage import AuditEntry, OutboxMessage
 

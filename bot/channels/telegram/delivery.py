@@ -1,4 +1,6 @@
-"""What a failed send to Telegram means, for every part of the bot that sends on its own.
+"""What a failed send to Telegram means: python-telegram-bot's errors read into the
+channel-neutral failures of `bot.channels.delivery`, and the Bots that senders of their own
+(the escalation relay, broadcasts) send through.
 
 python-telegram-bot raises one exception per failure, in a hierarchy with traps: a
 `BadRequest` is a `NetworkError`, a `ChatMigrated` is not a `BadRequest`, and
@@ -15,7 +17,7 @@ description can quote the message):
 ==========================  ====================================================
 
 What to do about each is the sender's policy and stays with it: the relay
-(bot.escalation.relay) delivers alerts at least once, a broadcast (bot.broadcasts.sending)
+(bot.escalation.relay) delivers alerts at least once, a broadcast (bot.awareness.outreach)
 at most once. Both send through a Bot of their own, made by `own_bot`.
 """
 
@@ -24,8 +26,8 @@ from __future__ import annotations
 import asyncio
 import warnings
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
+from telegram import Bot
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -35,60 +37,14 @@ from telegram.error import (
     TimedOut,
 )
 
-if TYPE_CHECKING:
-    from telegram import Bot
-
-
-class DeliveryError(Exception):
-    """A send failed. Carries no Telegram text: only what a sender needs to decide."""
-
-    code: int | str | None = None
-
-    def describe(self) -> str:
-        """What may be stored or logged: the class name and the code, nothing else."""
-        return (
-            f"{type(self).__name__} {self.code}" if self.code is not None else type(self).__name__
-        )
-
-
-class RetryLater(DeliveryError):
-    """429: flood control; try again after `after` seconds."""
-
-    code = 429
-
-    def __init__(self, after: float) -> None:
-        super().__init__(f"retry after {after:g} s")
-        self.after = max(float(after), 0.0)
-
-
-class ChatMoved(DeliveryError):
-    """400 with migrate_to_chat_id: the group became a supergroup with a new id."""
-
-    code = 400
-
-    def __init__(self, new_chat_id: int) -> None:
-        super().__init__("chat migrated")
-        self.new_chat_id = int(new_chat_id)
-
-
-class Refused(DeliveryError):
-    """403: the bot was removed from the chat or blocked."""
-
-    code = 403
-
-
-class Rejected(DeliveryError):
-    """Any other 400: Telegram will never accept this request as it is."""
-
-    code = 400
-
-
-class Transient(DeliveryError):
-    """5xx, a network error or a timeout: the outcome is unknown, trying again may work."""
-
-    def __init__(self, code: int | str | None = None) -> None:
-        super().__init__("transient failure")
-        self.code = code
+from bot.channels.delivery import (
+    ChatMoved,
+    DeliveryError,
+    Refused,
+    Rejected,
+    RetryLater,
+    Transient,
+)
 
 
 def classify(error: Exception) -> DeliveryError:
@@ -117,9 +73,7 @@ def own_bot(token: str, api_base_url: str | None, pool_size: int, timeout: float
     sends never waits behind the replies to children. `api_base_url` is
     TELEGRAM_API_BASE_URL, the server root without "/bot". Use it inside ``async with``.
     Each phase of a request (connect, write, read, pool) may take `timeout` seconds."""
-    from telegram import Bot
-
-    from bot.telegram.request import AiohttpRequest
+    from bot.channels.telegram.request import AiohttpRequest
 
     request = AiohttpRequest(
         connection_pool_size=pool_size,

@@ -7,6 +7,7 @@ import logging
 from typing import Any, TypeAlias
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -19,18 +20,20 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.telegram.address import chat_address
+from bot.channels.telegram.limits import CALLBACK_DATA_LIMIT
+from bot.channels.telegram.updates import ReadingBot
 from bot.engine import Button, Engine, Inbound, Kind, Reply
 from bot.i18n import _
 from bot.logs import describe
 from bot.privacy import Pseudonymizer
 from bot.storage import Database
-from bot.telegram.updates import ReadingBot
 
 logger = logging.getLogger(__name__)
 
-# The Application that bot.telegram.application.build_application makes: PTB's default
+# The Application that bot.channels.telegram.application.build_application makes: PTB's default
 # context, data and job queue types, and a ReadingBot (an ExtBot that reads polled updates one
-# by one, bot.telegram.updates).
+# by one, bot.channels.telegram.updates).
 BotApplication: TypeAlias = Application[
     ReadingBot,
     ContextTypes.DEFAULT_TYPE,
@@ -44,7 +47,6 @@ SORRY = _(
     "Perdón, tuve un problema para responderle. 🙏 Intente de nuevo en un momento.\n"
     "Si está en peligro, llame al 911. PANI: 1147 (gratis)."
 )
-CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -78,12 +80,13 @@ class TelegramAdapter:
         return self.pseudonymize("telegram", update.effective_user.id)
 
     def event(self, update: Update, kind: Kind, text: str, argument: str = "") -> Inbound:
-        """The engine's view of an update: a pseudonym, and the chat id only as `reach`, for
-        the case where the child asks a protection person to write back."""
+        """The engine's view of an update: a pseudonym, and the chat only as an opaque
+        address, for a child who asks a protection person to write back or subscribes. Only a
+        private chat has one: a group's members must never get what is meant for a child."""
         chat = update.effective_chat
-        return Inbound(
-            self.user_key(update), kind, text, argument, reach=chat.id if chat is not None else None
-        )
+        private = chat is not None and chat.type == ChatType.PRIVATE
+        address = chat_address(chat.id) if chat is not None and private else None
+        return Inbound(self.user_key(update), kind, text, argument, address=address)
 
     async def send(self, message: Message, replies: list[Reply], pressed: bool = False) -> None:
         """Queue the replies for the chat of `message`, in order after earlier ones; a reply
@@ -229,7 +232,7 @@ def register_handlers(application: BotApplication, adapter: TelegramAdapter) -> 
     application.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGE, adapter.on_message)
     )
-    # Children's buttons only: "e:" data is an officer's card button (bot/telegram/officers.py).
+    # Children's buttons only: "e:" data is an officer's card button (officers.py).
     application.add_handler(CallbackQueryHandler(adapter.on_button, pattern=r"^(?!e:)"))
     application.add_handler(TypeHandler(Update, adapter.mark_done), group=1)
     application.add_error_handler(adapter.on_error)

@@ -18,10 +18,12 @@ from telegram import Bot, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes, MessageHandler, filters
 
+from bot.channels.base import UnknownChannel
+from bot.channels.telegram.address import chat_id
+from bot.channels.telegram.handlers import BotApplication, markup
 from bot.escalation import Cases
 from bot.i18n import N_, _, _s
 from bot.privacy import Pseudonymizer
-from bot.telegram.handlers import BotApplication, markup
 from bot.triage import answers
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,10 @@ NO_CONTACT = N_(
 BLOCKED = N_("No se pudo entregar: la persona del caso {case} bloqueó el bot o cerró el chat.")
 FAILED = N_("No se pudo entregar ahora al caso {case}. Intente de nuevo en un momento.")
 NOT_ALLOWED = N_("No autorizado: solo las personas de protección de la lista pueden escribir.")
+OTHER_CHANNEL = N_(
+    "No se envió: la persona del caso {case} escribe por un canal al que este bot no puede "
+    "escribir desde aquí."
+)
 
 
 class ContactRelay:
@@ -82,8 +88,14 @@ class ContactRelay:
             await message.reply_text(_s(NO_CONTACT).format(case=case_number))
             return
         try:
+            child = child_chat(contact.address)
+        except (UnknownChannel, ValueError):
+            logger.error("%s: the child's address is not a Telegram chat; not sent", case_number)
+            await message.reply_text(_s(OTHER_CHANNEL).format(case=case_number))
+            return
+        try:
             await context.bot.send_message(
-                contact.chat_id,
+                child,
                 FROM_OFFICER + message.text,
                 reply_markup=markup(answers.stop_contact_button(contact.case_id)),
             )
@@ -100,11 +112,23 @@ class ContactRelay:
         await message.reply_text(_s(SENT).format(case=case_number))
 
 
-async def tell_child_case_closed(bot: Bot, chat_id: int, case_number: str) -> None:
+def child_chat(address: str) -> int:
+    """The Telegram chat of a child's address. Officers work on Telegram, so today only a
+    Telegram address can be written to from here: another channel's raises `UnknownChannel`
+    (the officer is told, nothing crashes), a malformed one ValueError."""
+    return chat_id(address)
+
+
+async def tell_child_case_closed(bot: Bot, address: str, case_number: str) -> None:
     """Once, when an officer closes a case the child agreed to be contacted in: nobody will
-    write any more. Best effort: the chat id is already deleted, so there is no retry."""
+    write any more. Best effort: the address is already deleted, so there is no retry."""
     try:
-        await bot.send_message(chat_id, CASE_CLOSED)
+        chat = child_chat(address)
+    except (UnknownChannel, ValueError):
+        logger.error("%s: the child's address is not a Telegram chat; not told", case_number)
+        return
+    try:
+        await bot.send_message(chat, CASE_CLOSED)
     except TelegramError as error:
         logger.warning("%s: child not told of the closing (%s)", case_number, type(error).__name__)
 

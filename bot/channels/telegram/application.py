@@ -10,16 +10,16 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder
 
 from bot.campaigns.flow import CampaignChoice
 from bot.campaigns.launch import CampaignRegistry
+from bot.channels.telegram.contact import ContactRelay, register_contact_handlers
+from bot.channels.telegram.facilitators import FacilitatorCommands, register_facilitator_commands
+from bot.channels.telegram.handlers import BotApplication, TelegramAdapter, register_handlers
+from bot.channels.telegram.officers import OfficerHandlers, register_officer_handlers
+from bot.channels.telegram.request import AiohttpRequest
+from bot.channels.telegram.updates import PerChatUpdateProcessor, ReadingBot
 from bot.escalation import EscalationLane
 from bot.escalation.officers import Officers
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.telegram.contact import ContactRelay, register_contact_handlers
-from bot.telegram.facilitators import FacilitatorCommands, register_facilitator_commands
-from bot.telegram.handlers import BotApplication, TelegramAdapter, register_handlers
-from bot.telegram.officers import OfficerHandlers, register_officer_handlers
-from bot.telegram.request import AiohttpRequest
-from bot.telegram.updates import PerChatUpdateProcessor, ReadingBot
 
 
 def build_application(settings: Settings) -> BotApplication:

@@ -44,11 +44,11 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
+from bot.channels.telegram.contact import tell_child_case_closed
+from bot.channels.telegram.handlers import BotApplication
 from bot.escalation.cards import Buttons, buttons_for_status
 from bot.escalation.officers import Action, ActionResult, Officers, status_prefixes
 from bot.i18n import N_, _s
-from bot.telegram.contact import tell_child_case_closed
-from bot.telegram.handlers import BotApplication
 
 logger = logging.getLogger(__name__)
 

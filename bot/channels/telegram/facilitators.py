@@ -18,9 +18,9 @@ from telegram.ext import CommandHandler, ContextTypes, filters
 from bot.campaigns import results
 from bot.campaigns.launch import CampaignRegistry
 from bot.campaigns.model import Campaign
+from bot.channels.telegram.handlers import BotApplication
 from bot.i18n import N_, _s, staff_date, staff_number
 from bot.storage import Database
-from bot.telegram.handlers import BotApplication
 
 logger = logging.getLogger(__name__)
 

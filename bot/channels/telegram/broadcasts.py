@@ -25,7 +25,7 @@ def broadcast_bot(
     token: str, api_base_url: str | None = None, in_flight: int = 1, timeout: float = 10.0
 ) -> Bot:
     """A Bot for broadcasts only: room for `in_flight` sends and one more."""
-    from bot.delivery import own_bot
+    from bot.channels.telegram.delivery import own_bot
 
     bot: Bot = own_bot(token, api_base_url, in_flight + 1, timeout)
     return bot
@@ -33,7 +33,7 @@ def broadcast_bot(
 
 class TelegramSender:
     """bot.broadcasts' Sender on a `telegram.Bot`: each phase of a request may take
-    `timeout` seconds, the whole send twice that; a failure is raised as bot.delivery
+    `timeout` seconds, the whole send twice that; a failure is raised as bot.channels.delivery
     classifies it, without Telegram's text (it can quote the message)."""
 
     def __init__(self, bot: Bot, timeout: float = 10.0) -> None:
@@ -43,7 +43,7 @@ class TelegramSender:
     async def send(self, chat_id: int, text: str) -> None:
         from telegram.error import InvalidToken, TelegramError
 
-        from bot.delivery import classify
+        from bot.channels.telegram.delivery import classify
 
         t = self.timeout
         try:

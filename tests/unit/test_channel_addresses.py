@@ -1,0 +1,150 @@
+"""Addresses are opaque outside their channel: Telegram makes and reads "telegram:<chat id>",
+the database keeps them as strings (migration 0010 converts the old chat ids both ways), and
+an officer's message to a child on a channel the officers' side cannot reach is refused with
+a clear error, not a crash."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+
+from bot.channels import BUTTON_DATA_LIMIT, LIMITS, Channels, UnknownChannel, channel_of
+from bot.channels.telegram import address as telegram
+from bot.channels.telegram.contact import child_chat, tell_child_case_closed
+from bot.events import Reply
+from bot.storage.database import MIGRATIONS
+
+
+def test_a_telegram_address_round_trips_and_names_its_channel():
+    made = telegram.chat_address(123456789)
+    assert made == "telegram:123456789" and channel_of(made) == "telegram"
+    assert telegram.chat_id(made) == 123456789
+    assert telegram.is_private(made) and not telegram.is_private("telegram:-1001234567890")
+
+
+def test_another_channels_address_is_not_read_as_a_telegram_chat():
+    with pytest.raises(UnknownChannel):
+        telegram.chat_id("whatsapp:50688887777")
+    with pytest.raises(UnknownChannel):
+        child_chat("web:3f2a")
+    with pytest.raises(ValueError):
+        telegram.chat_id("telegram:not-a-number")
+
+
+def test_every_channel_folder_is_found_and_button_data_fits_the_smallest_limit():
+    assert {"telegram", "terminal"} <= set(LIMITS)
+    assert LIMITS["telegram"].button_data_bytes == 64 == BUTTON_DATA_LIMIT
+
+
+async def test_channels_resolve_an_address_to_the_channel_that_owns_it():
+    class Recording:
+        name = "web"
+        limits = LIMITS["terminal"]
+
+        def __init__(self) -> None:
+            self.sent: list[tuple[str, str]] = []
+
+        async def send(self, to, reply):
+            self.sent.append((to, reply.text))
+
+        async def edit(self, sent, reply):
+            raise AssertionError("not used")
+
+    web = Recording()
+    channels = Channels(web)
+    await channels.send("web:3f2a", Reply("hola"))
+    assert web.sent == [("web:3f2a", "hola")]
+    with pytest.raises(UnknownChannel):
+        channels.for_address("telegram:42")
+
+
+async def test_closing_a_case_of_a_child_on_another_channel_tells_nobody_and_does_not_crash():
+    class Bot:
+        def __init__(self) -> None:
+            self.sent: list[tuple[object, ...]] = []
+
+        async def send_message(self, *args, **kwargs):
+            self.sent.append(args)
+
+    bot = Bot()
+    await tell_child_case_closed(bot, "whatsapp:50688887777", "VS-000001")
+    assert bot.sent == []
+    await tell_child_case_closed(bot, "telegram:42", "VS-000001")
+    assert [args[0] for args in bot.sent] == [42]
+
+
+def test_migration_0010_turns_chat_ids_into_addresses_and_back(database):
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+
+    def to(revision: str, step=command.upgrade) -> None:
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, revision)
+
+    to("0009", command.downgrade)
+    with database.engine.begin() as connection:
+        connection.execute(
+            text(
+                'INSERT INTO escalations (id, "user", created_at, urgency, category, subject, '
+                "status, contact_requested, contact_chat_id) VALUES "
+                "(1, 'ps_a', '2026-12-05 10:00:00', 'high', 'grooming', 'self', 'open', "
+                ":yes, 987654321), "
+                "(2, 'ps_b', '2026-12-05 10:00:00', 'high', 'grooming', 'self', 'open', :no, NULL)"
+            ),
+            {"yes": True, "no": False},
+        )
+        connection.execute(
+            text(
+                'INSERT INTO subscriptions ("user", chat_id, since) VALUES '
+                "('ps_a', 5512345678, '2026-12-05')"
+            )
+        )
+    to("head")
+    with database.engine.begin() as connection:
+        contacts = connection.execute(
+            text("SELECT id, contact_address FROM escalations ORDER BY id")
+        ).all()
+        subscriptions = connection.execute(text('SELECT "user", address FROM subscriptions')).all()
+        assert [tuple(row) for row in contacts] == [(1, "telegram:987654321"), (2, None)]
+        assert [tuple(row) for row in subscriptions] == [("ps_a", "telegram:5512345678")]
+        connection.execute(
+            text(
+                'INSERT INTO subscriptions ("user", address, since) VALUES '
+                "('ps_w', 'whatsapp:50688887777', '2026-12-05')"
+            )
+        )
+    to("0009", command.downgrade)
+    with database.engine.begin() as connection:
+        contacts = connection.execute(
+            text("SELECT id, contact_chat_id FROM escalations ORDER BY id")
+        ).all()
+        subscriptions = connection.execute(text('SELECT "user", chat_id FROM subscriptions')).all()
+    assert [tuple(row) for row in contacts] == [(1, 987654321), (2, None)]
+    assert [tuple(row) for row in subscriptions] == [("ps_a", 5512345678)]
+    to("head")
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "kind", "expected"),
+    [(42, "private", "telegram:42"), (-1001234567890, "supergroup", None), (-42, "group", None)],
+)
+def test_only_a_private_telegram_chat_gives_the_engine_an_address(chat_id, kind, expected):
+    from datetime import datetime, timezone
+
+    from telegram import Chat, Message, Update, User
+
+    from bot.channels.telegram.handlers import TelegramAdapter
+    from bot.events import Kind
+    from bot.privacy import Pseudonymizer
+
+    adapter = TelegramAdapter(None, Pseudonymizer(b"k" * 32), None)  # type: ignore[arg-type]
+    child = User(id=42, first_name="Ana", is_bot=False)
+    message = Message(
+        1, datetime.now(timezone.utc), Chat(id=chat_id, type=kind), from_user=child, text="hola"
+    )
+    event = adapter.event(Update(1, message=message), Kind.TEXT, "hola")
+    assert event.address == expected
+    assert "telegram:" not in repr(event)  # the address is never in a log line
