@@ -47,7 +47,7 @@ def clock():
 @pytest.fixture
 def engine(assistant, database, clock):
     engine = engine_for(assistant, database)
-    engine.consent.chosen.clock = clock  # the band's expiry, on a clock the test moves
+    engine.consent.consent.chosen.clock = clock  # the band's expiry, on a clock the test moves
     return engine
 
 
@@ -111,7 +111,7 @@ async def test_after_the_idle_expiry_the_band_is_forgotten(engine, clock):
 async def test_salir_and_borrar_forget_the_band(engine, database, command):
     await decline(engine, "9-12")
     await engine.handle(Inbound(CHILD, Kind.COMMAND, command, address="telegram:42"))
-    assert engine.consent.band(CHILD) is None
+    assert engine.consent.consent.band(CHILD) is None
     assert await what_the_child_reads(engine) == worded_for(None)
     assert rows_holding(database, CHILD) == []
 
