@@ -236,12 +236,19 @@ CONTENT = st.one_of(
             "poll": {
                 "id": "1",
                 "question": question,
-                "options": [{"text": o, "voter_count": 0} for o in options],
+                # As Telegram sends a poll: python-telegram-bot 22.8 requires the fields of
+                # Bot API 9.6 and 10.0 (persistent_id, allows_revoting, members_only).
+                "options": [
+                    {"text": o, "voter_count": 0, "persistent_id": str(n)}
+                    for n, o in enumerate(options)
+                ],
                 "total_voter_count": 0,
                 "is_closed": False,
                 "is_anonymous": True,
                 "type": "regular",
                 "allows_multiple_answers": False,
+                "allows_revoting": False,
+                "members_only": False,
             }
         },
         WORDS,

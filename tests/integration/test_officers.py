@@ -98,7 +98,7 @@ def test_valid_transition_is_accepted_and_audited_with_the_officer_pseudonym(
     assert entry.at == clock.now
 
 
-def test_take_keeps_the_contact_chat_id_while_the_case_stays_open(database, officers, clock):
+def test_take_keeps_the_contact_address_while_the_case_stays_open(database, officers, clock):
     case_id = open_case(database, clock)
     officers.act(case_id, "take", OFFICER)
     case = load(database, case_id)
@@ -107,7 +107,7 @@ def test_take_keeps_the_contact_chat_id_while_the_case_stays_open(database, offi
 
 @pytest.mark.parametrize("start", ["open", "taken"])
 @pytest.mark.parametrize("action", ["resolve", "false"])
-def test_closing_a_case_sets_resolved_at_and_deletes_the_contact_chat_id(
+def test_closing_a_case_sets_resolved_at_and_deletes_the_contact_address(
     database, officers, clock, start, action
 ):
     case_id = open_case(database, clock, status=start)
