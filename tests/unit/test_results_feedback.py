@@ -10,6 +10,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from bot import cli
 from bot.broadcasts.texts import NOT_SUBSCRIBED, UNSUBSCRIBED
 from bot.campaigns import feedback
 from bot.campaigns.feedback import ResultsRequests, summary
@@ -19,10 +20,11 @@ from bot.campaigns.releases import ReleaseInfo
 from bot.campaigns.results import tabulate
 from bot.campaigns.schema import CampaignError, load_campaign
 from bot.campaigns.survey import THANKS
-from bot.campaigns.tables import ANY, Participation, Release, ResultsRequest
+from bot.campaigns.tables import ANY, AnswerCounter, Participation, Release, ResultsRequest
 from bot.engine import Inbound, Kind
 from bot.runtime import engine_for
 from bot.settings import ROOT
+from bot.storage import Database
 
 CHILD = "c" * 32
 ADDRESS = "telegram:7310000999"
@@ -263,3 +265,44 @@ def test_the_summary_fits_one_message_however_many_questions():
     published = tabulate(many, counts, dict.fromkeys(counts, 5), info)
     message = summary(many, published, "13-15")
     assert len(message) <= 4096 and message.endswith(feedback.GOODBYE)
+
+
+# -- the command ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def database_url(tmp_path, monkeypatch, staff_in_english):
+    url = f"sqlite:///{tmp_path / 'voz.db'}"
+    Database(url).migrate()
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    return url
+
+
+def test_the_command_shows_what_it_would_send_and_sends_nothing(database_url, capsys):
+    database = Database(database_url)
+    took_part(database)
+    ResultsRequests(database).ask(CHILD, ADDRESS, EXAMPLE.id, "13-15")
+    assert cli.main(["feedback", EXAMPLE.id, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "nothing was sent" in out and feedback.HEADER[:10] not in out  # no release yet
+
+    with database.session() as session:
+        for question, option in ((ANY, ANY), ("aprender", ANY), ("aprender", "si")):
+            session.add(
+                AnswerCounter(
+                    campaign=EXAMPLE.id,
+                    question=question,
+                    option=option,
+                    band="13-15",
+                    count=25,
+                    key=3,
+                )
+            )
+    assert cli.main(["feedback", EXAMPLE.id, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "1 message to send" in out and "--- 13-15 ---" in out
+    assert feedback.HEADER.format(title=EXAMPLE.title) in out and "nothing was sent" in out
+    assert len(requests(database)) == 1  # a dry run deletes nothing
+    assert cli.main(["feedback", EXAMPLE.id]) == 2  # sending needs the bot's token
+    assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
