@@ -12,6 +12,7 @@ from bot.awareness.lessons import Lessons, LessonsFlow
 from bot.awareness.schema import load_lessons
 from bot.broadcasts import Outreach
 from bot.broadcasts.news import NewsFlow
+from bot.campaigns.feedback import FeedbackFlow, ResultsRequests
 from bot.campaigns.flow import CampaignChoice, SurveyFlow
 from bot.campaigns.launch import CampaignRegistry
 from bot.campaigns.survey import Surveys
@@ -97,7 +98,8 @@ def engine_for(
     responsible: tuple[str | None, str | None] = (None, None),
 ) -> Engine:
     """The engine as it runs: triage and cases, then its flows in order (the consent gate,
-    campaigns and their surveys, lessons, news subscriptions), the Rasa assistant;
+    campaigns and their surveys, the results a child asked for, lessons, news
+    subscriptions), the Rasa assistant;
     `responsible` names the organisation and its contact in the privacy notice."""
     campaigns = campaigns if campaigns is not None else CampaignRegistry(database)
 
@@ -105,7 +107,9 @@ def engine_for(
         return Scope() if campaign_id == GENERAL else campaigns.scope(campaign_id)
 
     consent = ConsentFlow(database, scopes=scope)
-    surveys = SurveyFlow(Surveys(database), consent)
+    counted = Surveys(database)
+    surveys = SurveyFlow(counted, consent)
+    requests = ResultsRequests(database)
     choice = CampaignChoice(consent, campaigns, surveys)
     return Engine(
         assistant,
@@ -114,8 +118,9 @@ def engine_for(
         flows=[
             surveys,
             choice,
+            FeedbackFlow(requests, counted),
             LessonsFlow(Lessons(load_lessons()), band=consent.band),
-            NewsFlow(Outreach(database)),
+            NewsFlow(Outreach(database), also=(requests.withdraw,)),
         ],
         responsible=responsible,
     )

@@ -217,13 +217,14 @@ NOTICE: dict[str, tuple[str, ...]] = {
             "Qué guardamos: nunca su nombre ni su teléfono. Si participa en una consulta, "
             "cuántas personas eligieron cada respuesta, una nota de que usted dijo que sí (con "
             "su edad y la fecha) y una marca de que ya respondió. Si me cuenta que alguien le "
-            "hace daño, ese mensaje y qué tipo de situación es. Si pide que le escriban, cómo "
-            "escribirle por este chat."
+            "hace daño, ese mensaje y qué tipo de situación es. Si pide que le escriban, o pide "
+            "los resultados de una consulta, cómo escribirle por este chat."
         ),
         _(
             "Por cuánto tiempo: el mensaje sobre el daño se borra a más tardar 30 días después "
-            "de que se cierra su caso. Cómo escribirle se borra cuando se cierra su caso o "
-            "cuando usted lo pide. Lo demás se queda hasta que usted escribe /borrar."
+            "de que se cierra su caso. Cómo escribirle se borra cuando se cierra su caso, "
+            "cuando le mandamos los resultados o cuando usted lo pide. Lo demás se queda hasta "
+            "que usted escribe /borrar."
         ),
         _(
             "Quién lo ve: la persona de protección ve el mensaje sobre el daño, para ayudarle. "
@@ -241,16 +242,16 @@ NOTICE: dict[str, tuple[str, ...]] = {
             "consulta: los totales de respuestas, una constancia de que aceptó (rango de edad y "
             "fecha) y una marca de que ya respondió, con un código en lugar de su cuenta. Si "
             "cuenta que alguien le hace daño: ese mensaje y el tipo de situación, para la "
-            "persona de protección. Si acepta que le escriban o pide /noticias: cómo escribirle "
-            "por este chat."
+            "persona de protección. Si acepta que le escriban, pide /noticias o pide los "
+            "resultados de una consulta: cómo escribirle por este chat."
         ),
         _(
             "Por cuánto tiempo: el mensaje sobre el daño se borra a más tardar 30 días después "
             "de que se cierra su caso; el registro del caso (el tipo de situación y las "
             "fechas) se queda para que el equipo de protección rinda cuentas, y /borrar lo "
             "separa de usted. Cómo escribirle se borra al "
-            "cerrarse el caso, con /baja o cuando usted lo pide. Lo demás, hasta que escriba "
-            "/borrar."
+            "cerrarse el caso, al enviarle los resultados que pidió, con /baja o cuando usted "
+            "lo pide. Lo demás, hasta que escriba /borrar."
         ),
         _(
             "Quién lo ve: la persona de protección ve el mensaje sobre el daño y el tipo de "
@@ -269,15 +270,16 @@ NOTICE: dict[str, tuple[str, ...]] = {
             "totales de respuestas, una constancia de que aceptó (rango de edad y fecha) y una "
             "marca de participación, ligadas a un seudónimo y no a su cuenta. Si cuenta que "
             "alguien le hace daño: ese mensaje y el tipo de situación, para la persona de "
-            "protección. Si acepta que le escriban o pide /noticias: el identificador de este "
-            "chat."
+            "protección. Si acepta que le escriban, pide /noticias o pide los resultados de una "
+            "consulta: el identificador de este chat."
         ),
         _(
             "Por cuánto tiempo: el mensaje sobre el daño se borra a más tardar 30 días después "
             "de que se cierra el caso; el registro del caso (tipo de situación y fechas) se "
             "conserva para rendir cuentas, y /borrar lo desliga de su seudónimo. El "
             "identificador del chat se borra al cerrarse el "
-            "caso, con /baja o cuando usted lo pide. Lo demás, hasta que escriba /borrar."
+            "caso, al enviarle los resultados que pidió, con /baja o cuando usted lo pide. Lo "
+            "demás, hasta que escriba /borrar."
         ),
         _(
             "Quién lo ve: la persona de protección, el mensaje sobre el daño y el tipo de "

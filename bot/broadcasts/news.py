@@ -2,10 +2,13 @@
 
 Occasional awareness messages go only to a private chat: /noticias where no private chat
 can be kept (a group, the terminal chat) says so. The rows and the broadcasts that use
-them are `Outreach`'s (bot.broadcasts.subscriptions).
+them are `Outreach`'s (bot.broadcasts.subscriptions). /baja also withdraws what else is
+waiting to be sent to the child (`also`: a campaign's results, bot.campaigns.feedback).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 from bot.awareness.tables import BroadcastDelivery, Subscription
 from bot.broadcasts import texts
@@ -19,13 +22,15 @@ class NewsFlow(Flow):
     commands = frozenset({"noticias", "baja"})
     erases = frozenset({Subscription.__tablename__, BroadcastDelivery.__tablename__})
 
-    def __init__(self, subscriptions: Outreach) -> None:
+    def __init__(self, subscriptions: Outreach, also: Sequence[Callable[[str], int]] = ()) -> None:
         self.subscriptions = subscriptions
+        self.also = also
 
     async def command(self, turn: Turn) -> list[Reply]:
         event = turn.event
         if event.text.lower() == "baja":
             removed = self.subscriptions.unsubscribe(event.user)
+            removed = sum(withdraw(event.user) for withdraw in self.also) > 0 or removed
             return [Reply(texts.UNSUBSCRIBED if removed else texts.NOT_SUBSCRIBED)]
         if event.address is None:  # only a private chat has an address (bot.events)
             return [Reply(texts.NOT_HERE)]

@@ -5,13 +5,14 @@
   continues the consent gate (`after_consent`): assent to a campaign starts its survey.
 - `SurveyFlow` ("s:<question>:<option>"): the survey's buttons, a reminder when the child
   types instead, and the participation markers /borrar erases (the totals stay: they say
-  nothing of who answered).
+  nothing of who answered). After the thanks it offers the results (bot.campaigns.feedback).
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from bot.campaigns import feedback
 from bot.campaigns.model import Campaign
 from bot.campaigns.survey import BUTTONS, CHOOSE, NONE_OPEN, Step, Surveys
 from bot.campaigns.tables import Participation
@@ -68,7 +69,11 @@ class SurveyFlow(Flow):
 
     @staticmethod
     async def _after(turn: Turn, step: Step) -> list[Reply]:
-        return [*step.replies, *await turn.menu()] if step.finished else step.replies
+        if not step.finished:
+            return step.replies
+        if step.counted is not None:  # just counted: the child may ask to hear the results
+            return [*step.replies, feedback.offer(*step.counted), *await turn.menu()]
+        return [*step.replies, *await turn.menu()]
 
 
 class CampaignChoice(Flow):

@@ -72,6 +72,9 @@ class Campaign:
     questions: tuple[Question, ...]
     source: Path | None = None
     release_every: int = RELEASE_EVERY  # new completions before the next release is taken
+    # What the organisation will do with the answers, per band: told to the children who
+    # asked for the results (bot.campaigns.feedback). None: the file has no 'feedback'.
+    feedback: Wording | None = None
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

@@ -75,6 +75,7 @@ CAMPAIGN_KEYS = (
     "consent_version",
     "access_code",
     "release_every",
+    "feedback",
     "questions",
 )
 QUESTION_KEYS = ("id", "type", "text", "options", "show_if")
@@ -281,6 +282,9 @@ class _Reader(NodeReader):
         release_every = RELEASE_EVERY
         if "release_every" in top and not self.is_null(top["release_every"][1]):
             release_every = self.release_every(top["release_every"][1])
+        feedback = None
+        if "feedback" in top and not self.is_null(top["feedback"][1]):
+            feedback = self.wording(top["feedback"][1], "'feedback'", bands)
         children = [band for band in audience if band in self.child_bands]
         if children and access_code is None:
             raise self.fail(
@@ -311,6 +315,7 @@ class _Reader(NodeReader):
             questions=tuple(questions),
             source=self.path,
             release_every=release_every,
+            feedback=feedback,
         )
 
     def release_every(self, node: yaml.Node) -> int:

@@ -69,6 +69,7 @@ class Progress:
 class Step:
     replies: list[Reply]
     finished: bool = False
+    counted: tuple[str, str] | None = None  # (campaign, band) when this step counted answers
 
 
 def draw_record_key() -> int:
@@ -189,7 +190,9 @@ class Surveys:
                 releases.take_due(self.database, progress.campaign, self.clock())
             except Exception as error:  # noqa: BLE001 - the answers are counted; the next read retries
                 logger.error("could not take a due release: %s", describe(error))
-        return Step([Reply(THANKS if counted else ALREADY)], finished=True)
+        if not counted:
+            return Step([Reply(ALREADY)], finished=True)
+        return Step([Reply(THANKS)], finished=True, counted=(progress.campaign.id, progress.band))
 
     @staticmethod
     def _next(

@@ -82,3 +82,25 @@ class CampaignStatus(Base):
     campaign = Column(String(64), primary_key=True)
     status = Column(String(8), nullable=False)  # open | closed
     changed_at = Column(DateTime, nullable=False)
+
+
+class ResultsRequest(Base):
+    """A child who finished a survey asked to hear its results: where to write (the opaque
+    address of their private chat), in which band's words, and after which release (the
+    answer comes with the next one). Nothing of what they answered.
+
+    Keyed by the pseudonym, not a keyed token: /borrar and /baja know only the pseudonym,
+    and a token made from it with a key would link the same way while adding a key to
+    rotate. The row adds no link to answers (there is no per-person answer anywhere) and
+    only says what the participation marker already says (this pseudonym took part), plus
+    the address, which is the point. It is deleted once the message is sent (or the chat
+    blocked the bot), on /baja and on /borrar (bot.campaigns.feedback)."""
+
+    __tablename__ = "results_requests"
+
+    campaign = Column(String(64), primary_key=True)
+    user = Column(String(64), primary_key=True)
+    address = Column(String(64), nullable=False)
+    band = Column(String(8), nullable=False)
+    after_release = Column(Integer, nullable=False)  # the latest release when asked (0: none)
+    requested_on = Column(Date, nullable=False)

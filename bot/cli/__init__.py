@@ -44,6 +44,7 @@ COMMANDS = (
     "results",
     "campaigns",
     "broadcast",
+    "feedback",
     "rotate_key",
 )
 

@@ -80,8 +80,8 @@ def rows_linking(database, table: str, columns: list[str]) -> int:
 
 async def give_x_a_row_everywhere(database, engine) -> None:
     """Through the real code wherever it can: consent, a workshop code, a case with contact,
-    a subscription and a broadcast; a participation marker is inserted (a survey needs a
-    campaign file)."""
+    a subscription and a broadcast, a request for a campaign's results; a participation
+    marker is inserted (a survey needs a campaign file)."""
     consent = ConsentFlow(
         database, scopes={"general": Scope(), "taller": Scope("taller", access_code="clave")}.get
     )
@@ -103,6 +103,9 @@ async def give_x_a_row_everywhere(database, engine) -> None:
     Outreach(database).create("semana-1", "Hola")  # a pending delivery to X
     with database.session() as session:
         session.add(Participation(campaign="consulta", user=X, completed_on=date.today()))
+    await engine.handle(
+        Inbound(X, Kind.BUTTON, "f:consulta:9-12", address=f"telegram:{CHAT}")
+    )  # a request to hear the results (X took part above)
 
 
 def test_every_table_with_a_person_key_has_an_eraser_or_a_reason(database):

@@ -28,6 +28,8 @@ def test_every_band_is_told_what_ley_8968_asks_and_what_the_code_keeps(variant):
     assert "Qué guardamos" in text and "Quién lo ve" in text  # purposes, recipients
     assert f"a más tardar {EXCERPT_RETENTION_MAX_DAYS} días" in text  # Cases' retention
     assert f"menos de {SMALLEST_SHOWN}" in text  # the results' suppression
+    # results_requests (bot.campaigns.feedback): the address kept until the results are sent
+    assert "los resultados de una consulta" in text and "resultados" in text.split("tiempo")[1]
     # Rights, and how to use them.
     assert "/borrar" in text and "/salir" in text and "con un botón que ya no le escriban" in text
     assert "PRODHAB" in text
