@@ -252,7 +252,7 @@ class Engine:
         if case_id is not None:
             # An officer is already on this child's case: everything goes to them through the
             # same outbox as alerts, rather than opening new cases; danger now still gets 911.
-            forwarded = self._forward(case_id, text)
+            forwarded = self._forward(case_id, text, verdict.urgency if verdict.escalate else None)
             if verdict.escalate and verdict.urgency == "emergency":
                 return [Reply(answers.EMERGENCY), *forwarded]
             return forwarded
@@ -334,12 +334,13 @@ class Engine:
             logger.error("could not look up an open case: %s", describe(error))
             return None
 
-    def _forward(self, case_id: int, text: str) -> list[Reply]:
+    def _forward(self, case_id: int, text: str, urgency: str | None) -> list[Reply]:
         """In an open case where the child agreed to be contacted, their words go to the
-        officer (through the outbox) instead of to the assistant."""
+        officer (through the outbox) instead of to the assistant; an emergency in them
+        raises the case (Cases.forward)."""
         assert self.cases is not None
         try:
-            self.cases.forward(case_id, text)
+            self.cases.forward(case_id, text, urgency)
         except Exception as error:  # noqa: BLE001 - tell the child, and give them the helplines
             logger.error("could not queue a message for an officer: %s", describe(error))
             return [Reply(answers.NOT_FORWARDED)]

@@ -118,6 +118,10 @@ def _queue(
     session.add(AuditEntry(escalation_id=case_id, at=now, actor="system", action=action))
 
 
+def _higher(urgency: str | None, than: str) -> bool:
+    return urgency is not None and URGENCY_RANK.get(urgency, 0) > URGENCY_RANK.get(than, 0)
+
+
 def _declined(session: Session, case_id: int) -> bool:
     declined = session.scalar(
         select(AuditEntry.id)
@@ -193,7 +197,7 @@ class Cases:
                 case = self._new_case(session, user, disclosure, excerpt, age_band, campaign, now)
                 return Filed(int(case.id), updated=False, ask_contact=True)
             case.excerpt = grow_excerpt(case.excerpt, excerpt)
-            raised = URGENCY_RANK.get(disclosure.urgency, 0) > URGENCY_RANK.get(case.urgency, 0)
+            raised = _higher(disclosure.urgency, case.urgency)
             if raised:
                 case.urgency = disclosure.urgency
             action = "urgency_raised" if raised else "disclosure_added"
@@ -294,10 +298,21 @@ class Cases:
             case_id: int | None = connection.execute(_CONTACT_CASE, {"user": user}).scalar()
         return case_id
 
-    def forward(self, case_id: int, text: str) -> None:
-        """Queue the child's message for the officer of their open case."""
+    def forward(self, case_id: int, text: str, urgency: str | None = None) -> None:
+        """Queue the child's message for the officer of their open case. `urgency` is
+        triage's, when the message itself discloses: an emergency raises the case, so its
+        cards go first (never the other way)."""
+        now = self.clock()
         with self.database.session() as session:
-            _queue(session, case_id, "message", "child_wrote", self.clock(), text[:MESSAGE_LIMIT])
+            case = session.get(Escalation, case_id)
+            if case is not None and _higher(urgency, case.urgency):
+                case.urgency = urgency
+                session.add(
+                    AuditEntry(
+                        escalation_id=case_id, at=now, actor="system", action="urgency_raised"
+                    )
+                )
+            _queue(session, case_id, "message", "child_wrote", now, text[:MESSAGE_LIMIT])
 
     def contact(self, case_id: int) -> Contact | None:
         """Where to send an officer's reply, if the case is open and the child agreed."""

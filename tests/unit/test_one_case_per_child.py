@@ -6,13 +6,16 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
-from sqlalchemy import select
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import select, text
 
 from bot.engine import Engine, Inbound, Kind
 from bot.escalation import Cases, Disclosure
 from bot.escalation.cards import render_card
 from bot.escalation.cases import CASE_EXCERPT_LIMIT, grow_excerpt
 from bot.escalation.officers import Officers
+from bot.settings import ROOT
 from bot.storage import Escalation, OutboxMessage
 from bot.triage import answers
 from tests.fakes.assistant import FakeAssistant
@@ -134,3 +137,63 @@ def test_two_disclosures_at_the_same_moment_open_one_case(database):
     assert len({result.case_id for result in results}) == 1
     assert len(cases_of(database)) == 1
     assert sorted(row.kind for row in rows(database)) == ["alert", "more", "more", "more"]
+
+
+def test_migration_0011_gives_each_child_their_newest_open_case_and_back(database):
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+
+    def to(revision: str, step=command.upgrade) -> None:
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, revision)
+
+    to("0010", command.downgrade)
+    with database.engine.begin() as connection:
+        for number, (user, status) in enumerate(
+            [
+                ("ps_a", "open"),
+                ("ps_a", "taken"),
+                ("ps_a", "resolved"),
+                ("unlinked", "open"),
+                ("unlinked", "open"),
+                ("ps_b", "resolved"),
+            ],
+            start=1,
+        ):
+            connection.execute(
+                text(
+                    'INSERT INTO escalations (id, "user", created_at, urgency, category, '
+                    "subject, status, contact_requested) VALUES (:id, :user, "
+                    "'2026-12-05 10:00:00', 'high', 'abuse', 'self', :status, :no)"
+                ),
+                {"id": number, "user": user, "status": status, "no": False},
+            )
+    to("head")  # two open cases of one child, and many unlinked ones: no unique clash
+    with database.engine.begin() as connection:
+        keys = connection.execute(text("SELECT id, open_for FROM escalations ORDER BY id")).all()
+    assert [tuple(row) for row in keys] == [
+        (1, None),
+        (2, "ps_a"),
+        (3, None),
+        (4, None),
+        (5, None),
+        (6, None),
+    ]
+    assert Cases(database).file("ps_a", Disclosure("high", "abuse", "self"), "más").case_id == 2
+    to("0010", command.downgrade)
+    to("head")
+
+
+async def test_an_emergency_told_to_the_officer_of_an_open_case_raises_it(database):
+    engine = Engine(FakeAssistant(), Cases(database))
+    await engine.handle(Inbound(CHILD, Kind.TEXT, "me pegan en la casa", address=ADDRESS))
+    (case,) = cases_of(database)
+    await engine.handle(Inbound(CHILD, Kind.BUTTON, f"t:contact:{case.id}", address=ADDRESS))
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.TEXT, "ayuda mi papá me está pegando ahora", address=ADDRESS)
+    )
+    assert replies[0].text == answers.EMERGENCY and answers.FORWARDED in texts(replies)
+    (case,) = cases_of(database)
+    assert case.urgency == "emergency"
+    assert [row.kind for row in rows(database)][-1] == "message"
