@@ -8,7 +8,10 @@ The order of work for each event is fixed by the safety design, and is the engin
   2. an open case the child agreed to be contacted in: their words go to its officer,
   3. the consent gate (a typed workshop code; consent.gate),
   4. the active flow (a survey waiting for a button shows its question again),
-  5. otherwise the Rasa assistant (chat, awareness, FAQ).
+  5. otherwise the Rasa assistant (chat, awareness, FAQ), unless the child is sending more
+     than `bot.flood` allows: then one kind answer, and no assistant, for the excess.
+A disclosure goes to the child's open case if they have one (Cases.file): one open case per
+child, however many messages or edits disclose.
 Everything else is a flow (bot.flows), found in an ordered registry: a button goes to the
 flow whose prefix it carries, a command or an assistant intent to the flow that claims it.
 /salir makes every flow forget the person; /borrar makes every flow erase them, then
@@ -23,6 +26,7 @@ from typing import Protocol
 
 from bot.escalation import Cases, Disclosure
 from bot.events import Button, Inbound, Kind, Parse, Reply
+from bot.flood import SLOW_DOWN, MessageRate, Pace
 from bot.flows import Codec, Flow, Flows, Turn
 from bot.flows.cases import CaseAnswers, MiddleAnswers
 from bot.i18n import _
@@ -113,12 +117,14 @@ class Engine:
         consent: ConsentGate | ConsentFlow | None = None,
         flows: Iterable[Flow] = (),
         responsible: tuple[str | None, str | None] = (None, None),
+        rate: MessageRate | None = None,
     ) -> None:
         """`consent` is the gate (a bare ConsentFlow gets one that shows the menu after
         it); `flows` are the features after it, in order (bot.runtime.engine_for)."""
         self.assistant = assistant
         self.responsible = responsible  # the organisation and its contact, for /privacidad
         self.cases = cases
+        self.rate = rate if rate is not None else MessageRate()
         self.consent = ConsentGate(consent) if isinstance(consent, ConsentFlow) else consent
         own: list[Flow] = (
             [MiddleAnswers()] if cases is None else [CaseAnswers(cases), MiddleAnswers()]
@@ -235,6 +241,7 @@ class Engine:
         text = event.text.lstrip("/").strip()
         if not text:
             return [Reply(NOT_TEXT)]
+        pace = self.rate.note(event.user)  # counted before anything, edits too
         try:
             parse: Parse | None = await self.assistant.parse(text)
         except Exception as error:  # noqa: BLE001 - triage must still run if Rasa fails
@@ -245,17 +252,20 @@ class Engine:
         if case_id is not None:
             # An officer is already on this child's case: everything goes to them through the
             # same outbox as alerts, rather than opening new cases; danger now still gets 911.
-            forwarded = self._forward(case_id, text)
+            forwarded = self._forward(case_id, text, verdict.urgency if verdict.escalate else None)
             if verdict.escalate and verdict.urgency == "emergency":
                 return [Reply(answers.EMERGENCY), *forwarded]
             return forwarded
         # Words under a photo or in a poll get the kind answer about the media first, then
         # what triage does with the same words sent as a text (no assistant answer).
         media = event.kind is Kind.UNSUPPORTED
-        if verdict.escalate:
+        if verdict.escalate:  # a flood never holds back a disclosure
             replies = self._escalate(event, verdict, text)
         else:
-            replies = [] if media else await self._answer(event, text, parse)
+            if pace is not Pace.OK:
+                replies = [Reply(SLOW_DOWN)] if pace is Pace.SLOW_DOWN else []
+            else:
+                replies = [] if media else await self._answer(event, text, parse)
             if verdict.ask:
                 replies = [*replies, answers.middle_question(verdict.category)]
         return [Reply(NOT_TEXT), *replies] if media else replies
@@ -286,13 +296,17 @@ class Engine:
         return self.consent.consent.band(user) if self.consent is not None else None
 
     def _escalate(self, event: Inbound, verdict: Verdict, excerpt: str) -> list[Reply]:
-        """Commit the case and its alert, then answer the child; the answer never waits on
-        delivery to the officers, and never fails because storage did."""
+        """Commit the case and its alert (or the update of the child's open case), then
+        answer the child; the answer never waits on delivery to the officers, and never fails
+        because storage did. A later disclosure gets the same answer as a first one, without
+        the contact question if the child already answered it (Cases.file)."""
         case_id = None
+        ask_contact = True
         if self.cases is not None:
             try:
                 disclosure = Disclosure(verdict.urgency, verdict.category, verdict.subject)
-                case_id = self.cases.open(event.user, disclosure, excerpt)
+                filed = self.cases.file(event.user, disclosure, excerpt)
+                case_id, ask_contact = filed.case_id, filed.ask_contact
             except Exception as error:  # noqa: BLE001 - the child is answered whatever failed
                 # The class only: a database error's text quotes the parameters (the words).
                 logger.error(
@@ -308,7 +322,8 @@ class Engine:
             else:
                 logger.info("escalation recorded: %s %s", verdict.urgency, verdict.category)
                 self.on_case_opened()
-        return answers.replies(verdict, case_id, can_contact=event.address is not None)
+        can_contact = event.address is not None and ask_contact
+        return answers.replies(verdict, case_id, can_contact=can_contact)
 
     def _contact_case(self, user: str) -> int | None:
         if self.cases is None:
@@ -319,12 +334,13 @@ class Engine:
             logger.error("could not look up an open case: %s", describe(error))
             return None
 
-    def _forward(self, case_id: int, text: str) -> list[Reply]:
+    def _forward(self, case_id: int, text: str, urgency: str | None) -> list[Reply]:
         """In an open case where the child agreed to be contacted, their words go to the
-        officer (through the outbox) instead of to the assistant."""
+        officer (through the outbox) instead of to the assistant; an emergency in them
+        raises the case (Cases.forward)."""
         assert self.cases is not None
         try:
-            self.cases.forward(case_id, text)
+            self.cases.forward(case_id, text, urgency)
         except Exception as error:  # noqa: BLE001 - tell the child, and give them the helplines
             logger.error("could not queue a message for an officer: %s", describe(error))
             return [Reply(answers.NOT_FORWARDED)]

@@ -46,6 +46,7 @@ class Runtime:
         """Alerts sent to the protection chat through a Bot of their own; reminders and the
         fallback contact for cases nobody takes in time."""
         from bot.channels.telegram.alerts import TelegramAlertSender, alert_bot
+        from bot.channels.telegram.limits import LIMITS
 
         settings = self.settings
         assert settings.telegram_token is not None
@@ -55,6 +56,7 @@ class Runtime:
             TelegramAlertSender(bot),
             settings.protection_chat_id,
             settings.protection_fallback_chat_id,
+            group_per_minute=LIMITS.per_group_per_minute,  # bursts are summarised
         )
         timers = Timers(
             self.database,

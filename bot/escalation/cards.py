@@ -28,6 +28,7 @@ HEADER = {
     "contact": N_("💬 Contacto aceptado en el caso"),
     "message": N_("💬 Mensaje de la persona del caso"),
     "contact_ended": N_("🔕 Contacto terminado en el caso"),
+    "more": N_("📝 Nuevo mensaje en el caso"),
 }
 REPLY_HINT = N_("Para escribirle, responda a este mensaje (Responder) en este grupo.")
 # The urgencies' and categories' names are the registry's (bot.triage.categories).
@@ -125,12 +126,18 @@ def _kind_lines(case: Escalation, kind: str) -> list[str]:
 
 
 def render_card(
-    case: Escalation, kind: str, repeat: bool, now: datetime, body: str | None = None
+    case: Escalation,
+    kind: str,
+    repeat: bool,
+    now: datetime,
+    body: str | None = None,
 ) -> tuple[str, Buttons]:
     """The card's text and inline buttons for one outbox message of `kind`
-    (alert | update | contact | contact_ended | message | reminder | fallback; anything
-    else reads as an alert). A "message" is the child writing to the officer of an open
-    case: just its `body`, under the case number, with no buttons.
+    (alert | update | contact | contact_ended | message | more | reminder | fallback;
+    anything else reads as an alert). A "message" is the child writing to the officer of an
+    open case: just its `body`, under the case number, with no buttons. A "more" is a later
+    disclosure in the case: the case's urgency now and its `body`, under «Nuevo mensaje en
+    el caso».
 
     `repeat` marks a resend after an attempt whose outcome is unknown, so the officer knows
     this may be the same case again rather than a new one. `now` is naive UTC.
@@ -138,6 +145,15 @@ def render_card(
     lines: list[str] = []
     if repeat:
         lines.append(_s(REPEAT_LINE))
+    if kind == "more":
+        # A later disclosure in an open case (bot.escalation.cases): short, the new words
+        # only; the case's own card has the rest. The buttons act on the case as on its card.
+        lines.append(f"{_s(HEADER['more'])} {case.case_number}")
+        urgency = URGENCY.get(case.urgency, URGENCY["high"])  # raised by this one, perhaps
+        lines.append(_s("Urgencia: {urgency}").format(urgency=_s(urgency)))
+        if body:
+            lines.append(_s("Lo que escribió: «{excerpt}»").format(excerpt=body.strip()))
+        return "\n".join(lines), buttons_for_status(int(case.id), case.status)
     if kind == "message":
         lines += [
             f"{_s(HEADER['message'])} {case.case_number}:",

@@ -137,7 +137,7 @@ class Officers:
             values: dict[str, object] = {"status": to}
             contact = None
             if to in CLOSED:
-                values.update(resolved_at=now, contact_address=None)
+                values.update(resolved_at=now, contact_address=None, open_for=None)
                 contact = session.scalar(
                     select(Escalation.contact_address)
                     .where(Escalation.id == case_id, Escalation.status.in_(allowed_from))

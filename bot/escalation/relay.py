@@ -44,6 +44,15 @@ same backoff and `retry_after`, then to the fallback chat if the protection chat
 It is counted (`Relay.unrecorded`: "alerts", "delivered", "lost") and logged without text.
 Nothing of it is stored, so a restart forgets it: it is a last resort, not the outbox.
 
+A burst: the protection chat is a group, and Telegram takes about 20 messages a minute in a
+group (`group_per_minute`, from the channel's limits). The relay never sends more to one chat
+in any minute (its own sends counted in memory; a restart forgets them, and a 429's
+`retry_after` covers that). When more cards are due than that minute allows, emergencies go
+first, then ONE summary card lists every new case waiting («Casos nuevos de prioridad alta
+(40): VS-…, VS-…»), so the group sees the size of the burst at once; each case's own card,
+with its buttons, still follows as the budget allows, so the summary is a notice, not a
+replacement, and nothing is lost. A case is listed in one summary only (audit "summarised").
+
 The fallback contact gets at most one "fallback" card per case. With no fallback chat
 configured the relay logs an error naming the case number and marks that row failed.
 
@@ -56,7 +65,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -95,6 +104,15 @@ UNRECORDED_BODY = N_(
     "ayuda. Avise al equipo técnico."
 )
 UNRECORDED_LINE = N_("Urgencia: {urgency} · Categoría: {category}")
+# Staff texts of the summary of a burst of new cases (see the module docstring).
+SUMMARY_HEADER = N_(
+    "📋 Llegaron muchos casos a la vez. La tarjeta de cada uno sigue, con sus botones, tan "
+    "rápido como Telegram lo permite."
+)
+SUMMARY_EMERGENCY = N_("Casos nuevos de emergencia ({count}): {numbers}")
+SUMMARY_HIGH = N_("Casos nuevos de prioridad alta ({count}): {numbers}")
+SUMMARY_CASES = 300  # case numbers in one summary: about 3,300 characters, under 4096
+MINUTE = timedelta(minutes=1)
 
 
 def unrecorded_card(urgency: str, category: str) -> str:
@@ -103,6 +121,21 @@ def unrecorded_card(urgency: str, category: str) -> str:
     category_label = _s(CATEGORY.get(category, OTHER_CATEGORY))
     line = _s(UNRECORDED_LINE).format(urgency=urgency_label, category=category_label)
     return f"{_s(UNRECORDED_HEADER)}\n{line}\n\n{_s(UNRECORDED_BODY)}"
+
+
+def summary(cases: list[tuple[int, str, str]]) -> str:
+    """The summary card of a burst: (case id, case number, urgency) of each new case, listed
+    by urgency. Case numbers only: nothing the children wrote."""
+    lines = [_s(SUMMARY_HEADER)]
+    for urgency, line in (("emergency", SUMMARY_EMERGENCY), ("high", SUMMARY_HIGH)):
+        numbers = [
+            number
+            for _id, number, level in cases
+            if (level == "emergency") == (urgency == "emergency")
+        ]
+        if numbers:
+            lines.append(_s(line).format(count=len(numbers), numbers=", ".join(numbers)))
+    return "\n\n".join(lines)
 
 
 # ------------------------------------------------------------------------------ senders
@@ -193,6 +226,7 @@ class Relay:
         backoff_cap: float = 60.0,
         max_failures: int = 5,
         unrecorded_attempts: int = 5,
+        group_per_minute: float | None = None,
     ) -> None:
         self.database = database
         self.sender = sender
@@ -205,6 +239,9 @@ class Relay:
         self.backoff_cap = backoff_cap
         self.max_failures = max_failures
         self.unrecorded_attempts = unrecorded_attempts
+        # Messages one officers' chat takes in a minute (None: no limit, e.g. a terminal).
+        self.group_per_minute = int(group_per_minute) if group_per_minute else None
+        self._sends: dict[str, deque[datetime]] = {}  # role -> this relay's recent sends
         # Alerts that could not be recorded: "alerts" reported, "delivered", "lost".
         self.unrecorded: Counter[str] = Counter()
         self._paused: dict[str, datetime] = {}  # role -> until (a 429's retry_after)
@@ -244,6 +281,7 @@ class Relay:
             chat_id = chat_id if chat_id is not None else 0
             for attempt in range(1, self.unrecorded_attempts + 1):
                 try:
+                    self._spend(role)
                     await self.sender.send(chat_id, text, [])
                 except ChatMoved as moved:
                     chat_id = moved.new_chat_id  # stored by the next outbox card's move
@@ -322,15 +360,101 @@ class Relay:
             sent = 0
             seen: set[int] = set(self._unrecorded)
             held: set[str] = set()  # roles not to send to again in this pass
+            summarised = self.group_per_minute is None
             while True:
                 now = self.clock()
                 held |= {role for role, until in self._paused.items() if until > now}
+                held |= {role for role in (PROTECTION, FALLBACK) if self._budget(role, now) == 0}
+                if not summarised and PROTECTION not in held:
+                    summarised = await self._summarise(now, seen)
+                    if self._budget(PROTECTION, now) == 0:
+                        held.add(PROTECTION)
                 job = await asyncio.to_thread(self._claim_next, now, seen, held)
                 if job is None:
                     return sent
                 seen.add(job.row_id)
                 if await self._attempt(job, held):
                     sent += 1
+
+    # -- the group's budget and the summary of a burst ------------------------------------
+
+    def _budget(self, role: str, now: datetime) -> int | None:
+        """How many more messages `role`'s chat takes in the minute up to `now`."""
+        if self.group_per_minute is None:
+            return None
+        sends = self._sends.setdefault(role, deque())
+        while sends and sends[0] <= now - MINUTE:
+            sends.popleft()
+        return max(self.group_per_minute - len(sends), 0)
+
+    def _spend(self, role: str) -> None:
+        if self.group_per_minute is not None:
+            self._sends.setdefault(role, deque()).append(self.clock())
+
+    async def _summarise(self, now: datetime, seen: set[int]) -> bool:
+        """Send the summary of a burst if one is due (see the module docstring). False while
+        emergencies are still waiting to go first: ask again after them."""
+        due = await asyncio.to_thread(self._due_for_protection, now, seen)
+        budget = self._budget(PROTECTION, now)
+        if budget is None or len(due) <= budget:
+            return True
+        if due[0][1] == "emergency":
+            return False
+        waiting = [(case_id, number, urgency) for case_id, urgency, number, new in due if new]
+        waiting = waiting[:SUMMARY_CASES]
+        if not waiting:
+            return True
+        chat_id = await asyncio.to_thread(self._target_now, PROTECTION)
+        self._spend(PROTECTION)
+        try:
+            await self.sender.send(chat_id if chat_id is not None else 0, summary(waiting), [])
+        except Exception as error:  # noqa: BLE001 - the cards themselves still follow
+            logger.warning("burst summary not delivered (%s)", type(error).__name__)
+            return True
+        await asyncio.to_thread(self._record_summary, [case_id for case_id, _n, _u in waiting])
+        logger.warning("burst: %d new cases listed in one summary card", len(waiting))
+        return True
+
+    def _due_for_protection(
+        self, now: datetime, seen: set[int]
+    ) -> list[tuple[int, str, str, bool]]:
+        """The protection chat's due cards in the claim order: (case id, urgency, case
+        number, whether it is a new case's alert not yet listed in a summary)."""
+        listed = select(AuditEntry.escalation_id).where(AuditEntry.action == "summarised")
+        with self.database.session() as session:
+            query = (
+                select(OutboxMessage.id, OutboxMessage.kind, Escalation)
+                .join(Escalation, Escalation.id == OutboxMessage.escalation_id)
+                .where(
+                    OutboxMessage.lane == LANE,
+                    OutboxMessage.kind != FALLBACK,
+                    OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.failed_at.is_(None),
+                    OutboxMessage.next_attempt_at <= now,
+                )
+                .order_by(
+                    sql_case((Escalation.urgency == "emergency", 0), else_=1),
+                    OutboxMessage.created_at,
+                    OutboxMessage.id,
+                )
+            )
+            summarised = set(session.scalars(listed))
+            return [
+                (
+                    int(case.id),
+                    str(case.urgency),
+                    case.case_number,
+                    kind == "alert" and case.id not in summarised,
+                )
+                for row_id, kind, case in session.execute(query)
+                if row_id not in seen
+            ]
+
+    def _record_summary(self, case_ids: list[int]) -> None:
+        now = self.clock()
+        with self.database.session() as session:
+            for case_id in case_ids:
+                _audit(session, case_id, "summarised", now)
 
     # -- one attempt ----------------------------------------------------------------------
 
@@ -339,6 +463,7 @@ class Relay:
         try:
             for _move in range(MAX_MOVES + 1):
                 try:
+                    self._spend(job.role)
                     await self.sender.send(chat_id, job.text, job.buttons)
                     break
                 except ChatMoved as moved:

@@ -64,6 +64,10 @@ class Escalation(Base):
     contact_requested = Column(Boolean, nullable=False, default=False)
     contact_address = Column(String(64))  # an opaque channel address (bot.channels)
     resolved_at = Column(DateTime)
+    # The child's pseudonym while this case takes their later disclosures (one open case per
+    # child, bot.escalation.cases); unique, so two disclosures at once cannot open two cases.
+    # NULL once closed or unlinked.
+    open_for = Column(String(64), unique=True, index=True)
 
     @property
     def case_number(self) -> str:

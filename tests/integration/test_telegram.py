@@ -17,6 +17,7 @@ from bot.channels.telegram import assemble
 from bot.channels.telegram.contact import CASE_CLOSED, FROM_OFFICER
 from bot.channels.telegram.handlers import SORRY
 from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON
+from bot.escalation.relay import summary as summary_card
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
 from bot.settings import ROOT, Settings
@@ -247,6 +248,20 @@ async def test_officer_reply_is_not_sent_when_the_child_did_not_agree(telegram):
     assert answer.text.startswith("No se envió")
     await asyncio.sleep(0.2)
     assert len(telegram.messages_to(CHILD)) == 3
+
+
+async def test_officer_reply_to_a_burst_summary_reaches_no_child(telegram):
+    """A summary card lists many cases (bot.escalation.relay): which child was meant cannot
+    be known, so a reply to it is refused, even when the first case listed agreed."""
+    await disclose_and_accept_contact(telegram)
+    summary = telegram.post_as_bot(
+        PROTECTION, summary_card([(1, "VS-000001", "high"), (2, "VS-000002", "high")]), []
+    )
+    telegram.push_group_text(PROTECTION, OFFICER, "Hola", reply_to_message_id=summary["message_id"])
+    answer = (await telegram.wait_for_sent(3, chat_id=PROTECTION))[2]
+    assert answer.text.startswith("No se envió: ese mensaje es un resumen")
+    await asyncio.sleep(0.2)
+    assert len(telegram.messages_to(CHILD)) == 4
 
 
 async def test_reply_from_someone_not_on_the_officer_list_is_refused(telegram):

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
+from bot import flood
 from bot.channels.telegram.contact import FROM_OFFICER
+from bot.channels.telegram.limits import LIMITS
 from bot.escalation.cards import BUTTONS, HEADER, REPEAT_LINE, URGENCY
+from bot.escalation.relay import SUMMARY_HEADER, SUMMARY_HIGH
 from bot.settings import EXCERPT_RETENTION_MAX_DAYS, ROOT, Settings
 from bot.storage import Escalation
 from bot.triage import answers
@@ -28,7 +31,7 @@ def test_the_guide_gives_the_escalation_timers_the_bot_applies_by_default():
 def test_the_guide_names_the_buttons_and_cards_officers_and_children_see():
     for label in BUTTONS.values():  # Tomar caso, Resolver, Falsa alarma
         assert f"**{label}**" in GUIDE, label
-    for kind in ("reminder", "fallback", "contact_ended", "update"):
+    for kind in ("reminder", "fallback", "contact_ended", "update", "more"):
         assert HEADER[kind].split()[0] in GUIDE, kind  # its emoji
     assert REPEAT_LINE.split()[0] in GUIDE
     assert URGENCY["emergency"].split()[-1] in GUIDE
@@ -36,6 +39,14 @@ def test_the_guide_names_the_buttons_and_cards_officers_and_children_see():
         assert f"«{label}»" in GUIDE, label
     assert f"«{FROM_OFFICER.strip()}»" in GUIDE
     assert f"`{Escalation(id=123).case_number}`" in GUIDE
+
+
+def test_the_guide_gives_the_flood_limits_the_bot_applies():
+    assert f"about {int(LIMITS.per_group_per_minute)} messages a minute in this group" in GUIDE
+    assert f"more than {flood.LIMIT} messages in a minute" in GUIDE and flood.WINDOW == 60
+    assert SUMMARY_HEADER.split()[0] in GUIDE  # 📋
+    assert f"«{HEADER['more'].split(' ', 1)[1]} VS-000123»" in GUIDE
+    assert SUMMARY_HIGH.split(" (")[0] in GUIDE
 
 
 def test_the_guide_states_the_excerpt_retention_children_are_told():

@@ -48,6 +48,11 @@ NO_CONTACT = N_(
 BLOCKED = N_("No se pudo entregar: la persona del caso {case} bloqueó el bot o cerró el chat.")
 FAILED = N_("No se pudo entregar ahora al caso {case}. Intente de nuevo en un momento.")
 NOT_ALLOWED = N_("No autorizado: solo las personas de protección de la lista pueden escribir.")
+# A reply to a burst's summary card (bot.escalation.relay), which lists many cases: which
+# child was meant cannot be known, so nothing is sent.
+MANY_CASES = N_(
+    "No se envió: ese mensaje es un resumen de varios casos. Responda a la tarjeta del caso."
+)
 OTHER_CHANNEL = N_(
     "No se envió: la persona del caso {case} escribe por un canal al que este bot no puede "
     "escribir desde aquí."
@@ -82,6 +87,9 @@ class ContactRelay:
         case_number = match.group(0)
         if user.id not in self.officer_ids:  # empty: nobody (settings require the list)
             await message.reply_text(_s(NOT_ALLOWED))
+            return
+        if len(set(CASE_NUMBER.findall(replied.text or ""))) > 1:
+            await message.reply_text(_s(MANY_CASES))
             return
         contact = self.cases.contact(int(match.group(1)))
         if contact is None:
