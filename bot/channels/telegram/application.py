@@ -10,6 +10,8 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder
 
 from bot.campaigns.flow import CampaignChoice
 from bot.campaigns.launch import CampaignRegistry
+from bot.channels.base import Channels
+from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.contact import ContactRelay, register_contact_handlers
 from bot.channels.telegram.facilitators import FacilitatorCommands, register_facilitator_commands
 from bot.channels.telegram.handlers import BotApplication, TelegramAdapter, register_handlers
@@ -57,6 +59,9 @@ def assemble(parts: Runtime) -> BotApplication:
             parts.settings.facilitator_ids,
         )
     register_handlers(application, adapter)
+    # Where a child is written to by address (an officer's reply, the case closed): every
+    # channel running in this process. Officers' words share the children's rate limiter.
+    channels = Channels(TelegramChannel(application.bot))
     assert parts.engine.cases is not None
     register_contact_handlers(
         application,
@@ -65,6 +70,7 @@ def assemble(parts: Runtime) -> BotApplication:
             parts.pseudonymize,
             lane.relay.officer_chats,
             parts.settings.officer_ids,
+            channels,
         ),
     )
     register_officer_handlers(
@@ -74,6 +80,7 @@ def assemble(parts: Runtime) -> BotApplication:
             parts.pseudonymize,
             lane.relay.officer_chats,
             parts.settings.officer_ids,
+            channels,
         ),
     )
     attach_lane(application, lane)
