@@ -184,7 +184,7 @@ async def test_borrar_drops_the_chat_id_of_an_open_case_and_says_nobody_can_writ
     assert "ya no puede escribirle aquí" in ERASED_CONTACT
     with database.session() as session:
         case = session.get(Escalation, case_id)
-        assert (case.contact_chat_id, case.status) == (None, "open")
+        assert (case.contact_address, case.status) == (None, "open")
     assert cases.contact(case_id) is None  # an officer's reply is refused, not lost
     assert outbox_kinds(database, case_id)[-1] == CONTACT_ENDED  # and the officers are told
     # The child's next words reach the assistant, not an officer who can no longer answer.
