@@ -20,8 +20,8 @@ class Pacer:
     ``per_chat * (1 + margin)`` apart in one chat, and none during a 429 pause.
 
     Slots are granted one at a time, in order; a sender waiting for its chat or a pause
-    holds up the ones behind it, which is what a pause is for. Chat ids live only in memory
-    here, for the length of one run.
+    holds up the ones behind it, which is what a pause is for. Chats are keyed by their
+    opaque address, kept only in memory here, for the length of one run.
     """
 
     def __init__(
@@ -38,18 +38,18 @@ class Pacer:
         self.clock = clock
         self._next = 0.0
         self._paused_until = 0.0
-        self._last: dict[int, float] = {}
+        self._last: dict[str, float] = {}
         self._lock = asyncio.Lock()
 
     def pause(self, seconds: float) -> None:
         """Grant nothing for `seconds` from now (Telegram's retry_after)."""
         self._paused_until = max(self._paused_until, self.clock() + max(seconds, 0.0))
 
-    async def slot(self, chat_id: int) -> None:
+    async def slot(self, address: str) -> None:
         async with self._lock:
             while True:
                 now = self.clock()
-                last = self._last.get(chat_id)
+                last = self._last.get(address)
                 ready = max(
                     self._next,
                     self._paused_until,
@@ -59,7 +59,7 @@ class Pacer:
                     break
                 await asyncio.sleep(ready - now)
             self._next = now + self.interval
-            self._last[chat_id] = now
+            self._last[address] = now
 
 
 def duration(count: int, rate: float) -> str:

@@ -2,14 +2,15 @@
 within the `Pacer`'s limits, and records each answer; `Tally` is where it stands.
 
 The sender is a small protocol of this package: a channel (bot/channels/telegram/broadcasts.py
-for Telegram) sends one text to one chat and raises one of bot.channels.delivery's failures, or
-`Stopped` when nothing more can be sent. What a failure does to one message:
+for Telegram) sends one text to one subscriber's address (opaque here: stored, passed on,
+never taken apart) and raises one of bot.channels.delivery's failures, or `Stopped` when
+nothing more can be sent. What a failure does to one message:
 
 ==============================  ===========================================================
 `RetryLater` (429)              the whole broadcast waits `after` (Telegram's flood control
                                 is per bot, not per chat), then retries it
 `Refused` (403: blocked)        ``dropped``: the subscription is deleted
-`ChatMoved` (400)               the subscription's chat id is updated; retried at once
+`ChatMoved` (400)               the subscription's address is updated; retried at once
 `Rejected` (any other 400)      ``failed``
 `Transient` (5xx, network)      retried after 1, 2, 4, 8 s; ``failed`` after 5 failures
 `Stopped` (401/404 token)       the broadcast stops (left pending, resumable)
@@ -47,7 +48,6 @@ from bot.awareness.tables import (
 )
 from bot.broadcasts.pacing import DEFAULT_RATE, TELEGRAM_RATE, Pacer
 from bot.broadcasts.subscriptions import Outreach
-from bot.channels.telegram import address as telegram_address
 
 if TYPE_CHECKING:
     from bot.storage import Database
@@ -58,11 +58,12 @@ MAX_MOVES = 3  # a chat migrates once (group -> supergroup); more means somethin
 
 
 class Sender(Protocol):
-    """Sends one text to one private chat. Returns when it was delivered; raises a
-    bot.channels.delivery failure (`RetryLater`, `ChatMoved`, `Refused`, `Rejected`, `Transient`)
-    when it was not, and `Stopped` when nothing more can be sent."""
+    """Sends one text to one private chat, given by its address. Returns when it was
+    delivered; raises a bot.channels.delivery failure (`RetryLater`, `ChatMoved`, `Refused`,
+    `Rejected`, `Transient`) when it was not (`Rejected` for an address it cannot send to),
+    and `Stopped` when nothing more can be sent."""
 
-    async def send(self, chat_id: int, text: str) -> None: ...
+    async def send(self, to: str, text: str) -> None: ...
 
 
 @dataclass
@@ -176,12 +177,12 @@ class Broadcaster:
 
         failures = moves = 0
         while True:
-            chat_id = self._claim(broadcast_id, user)
-            if chat_id is None:
+            address = self._claim(broadcast_id, user)
+            if address is None:
                 return None
-            await self.pacer.slot(chat_id)
+            await self.pacer.slot(address)
             try:
-                await self.sender.send(chat_id, text)
+                await self.sender.send(address, text)
             except DeliveryError as error:
                 match error:
                     case RetryLater(after=after):
@@ -190,16 +191,16 @@ class Broadcaster:
                         )
                         self.pacer.pause(after)
                         continue
-                    case ChatMoved(new_chat_id=new_chat_id):
+                    case ChatMoved(new_address=new_address):
                         moves += 1
-                        if moves > MAX_MOVES:
-                            return self._settle(broadcast_id, user, FAILED, chat_id)
-                        self._move(user, new_chat_id)
+                        if moves > MAX_MOVES or not new_address:
+                            return self._settle(broadcast_id, user, FAILED, address)
+                        self._move(user, new_address)
                         continue
                     case Refused():
-                        return self._settle(broadcast_id, user, DROPPED, chat_id)
+                        return self._settle(broadcast_id, user, DROPPED, address)
                     case Rejected():
-                        return self._settle(broadcast_id, user, FAILED, chat_id)
+                        return self._settle(broadcast_id, user, FAILED, address)
                 # Transient (5xx, network errors, timeouts): the outcome is unknown; retry, capped.
                 failures += 1
                 logger.warning(
@@ -210,14 +211,14 @@ class Broadcaster:
                     self.max_failures,
                 )
                 if failures >= self.max_failures:
-                    return self._settle(broadcast_id, user, FAILED, chat_id)
+                    return self._settle(broadcast_id, user, FAILED, address)
                 delay = min(self.backoff_cap, self.backoff_base * 2 ** (failures - 1))
                 await asyncio.sleep(delay)
                 continue
-            return self._settle(broadcast_id, user, SENT, chat_id)
+            return self._settle(broadcast_id, user, SENT, address)
 
-    def _claim(self, broadcast_id: int, user: str) -> int | None:
-        """Commit ``attempts += 1`` before sending and return the chat id to send to; None
+    def _claim(self, broadcast_id: int, user: str) -> str | None:
+        """Commit ``attempts += 1`` before sending and return the address to send to; None
         if the child unsubscribed (their row is deleted) or the row is no longer pending."""
         key = (BroadcastDelivery.broadcast_id == broadcast_id, BroadcastDelivery.user == user)
         with self.database.session() as session:
@@ -231,9 +232,9 @@ class Broadcaster:
                 .values(attempts=BroadcastDelivery.attempts + 1)
                 .execution_options(synchronize_session=False)
             ).rowcount
-        return telegram_address.chat_id(address) if claimed else None
+        return address if claimed else None
 
-    def _settle(self, broadcast_id: int, user: str, status: str, chat_id: int) -> str:
+    def _settle(self, broadcast_id: int, user: str, status: str, address: str) -> str:
         """Record Telegram's answer, in one transaction with the totals (and, for a chat
         that blocked the bot, the end of its subscription)."""
         counter = {
@@ -262,16 +263,16 @@ class Broadcaster:
                 session.execute(
                     delete(Subscription).where(
                         Subscription.user == user,
-                        Subscription.address == telegram_address.chat_address(chat_id),
+                        Subscription.address == address,
                     )
                 )
         return status
 
-    def _move(self, user: str, new_chat_id: int) -> None:
+    def _move(self, user: str, new_address: str) -> None:
         with self.database.session() as session:
             session.execute(
                 update(Subscription)
                 .where(Subscription.user == user)
-                .values(address=telegram_address.chat_address(new_chat_id))
+                .values(address=new_address)
                 .execution_options(synchronize_session=False)
             )

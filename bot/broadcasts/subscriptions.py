@@ -1,12 +1,12 @@
 """The rows of outreach: who subscribed (/noticias, /baja, /borrar) and the broadcasts with
 their per-subscriber rows (`Outreach`), and the weekly promise a new broadcast must keep.
 
-A subscription stores only what is needed to send: the pseudonym and the private chat's id,
-in `subscriptions`, a table with nothing else in it (bot/awareness/tables.py). Nothing here
-logs or prints a chat id. The children are promised "nunca más de una vez por semana", so a
-new broadcast may start only 7 days after the last one started or finished, and only once
-every earlier broadcast has finished. When a broadcast finishes, its per-subscriber rows are
-deleted; only its totals stay.
+A subscription stores only what is needed to send: the pseudonym and the private chat's
+opaque address, in `subscriptions`, a table with nothing else in it (bot/awareness/tables.py).
+Nothing here logs or prints an address. The children are promised "nunca más de una vez por
+semana", so a new broadcast may start only 7 days after the last one started or finished, and
+only once every earlier broadcast has finished. When a broadcast finishes, its
+per-subscriber rows are deleted; only its totals stay.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.awareness.tables import PENDING, Broadcast, BroadcastDelivery, Subscription
 from bot.broadcasts.texts import BroadcastError, check_name
-from bot.channels.telegram import address as telegram_address
+from bot.channels import is_private
 from bot.i18n import _s
 
 if TYPE_CHECKING:
@@ -55,10 +55,10 @@ class Outreach:
 
     def subscribe(self, user: str, address: str) -> bool:
         """/noticias: True if subscribed now, False if already subscribed. Only a private
-        chat may subscribe (a positive id): a group's members must never get a child's
-        messages."""
-        if not telegram_address.is_private(address):
-            raise ValueError("only a private chat (positive chat id) can subscribe")
+        chat may subscribe (as the address's channel reads it; on Telegram a positive id): a
+        group's members must never get a child's messages."""
+        if not is_private(address):
+            raise ValueError("only a private chat can subscribe")
         try:
             with self.database.session() as session:
                 row = session.get(Subscription, user)

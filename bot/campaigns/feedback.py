@@ -262,9 +262,9 @@ def summary(campaign: Campaign, results: Results | None, band: str) -> str:
 
 
 class Sender(Protocol):
-    """bot.broadcasts.sending.Sender: one text to one private chat."""
+    """bot.broadcasts.sending.Sender: one text to one private chat, by its opaque address."""
 
-    async def send(self, chat_id: int, text: str) -> None: ...
+    async def send(self, to: str, text: str) -> None: ...
 
 
 @dataclass
@@ -333,20 +333,14 @@ class Notifier:
 
     async def _deliver(self, request: Request, text: str) -> str:
         from bot.channels.delivery import DeliveryError, Refused, RetryLater, Transient
-        from bot.channels.telegram import address as telegram_address
 
-        try:
-            chat_id = telegram_address.chat_id(request.address)
-        except (
-            ValueError,
-            LookupError,
-        ):  # another channel's address: this job sends on Telegram only
-            return "failed"
         failures = 0
         while True:
-            await self.pacer.slot(chat_id)
+            await self.pacer.slot(request.address)
             try:
-                await self.sender.send(chat_id, text)
+                await self.sender.send(request.address, text)
+            except (ValueError, LookupError):  # another channel's address: the sender's
+                return "failed"  # channel cannot write to it (UnknownChannel is a LookupError)
             except DeliveryError as error:
                 if isinstance(error, RetryLater):
                     self.pacer.pause(error.after)

@@ -8,6 +8,8 @@ made and read only by the channel named before the colon (`base.py`).
 Every folder here with a `limits.py` (holding `LIMITS`) is a channel: `LIMITS` names them
 all, found by walking this package, so adding a channel edits no list. `BUTTON_DATA_LIMIT`
 is what button data written anywhere in the bot must fit: the smallest limit of them all.
+`is_private` asks an address's own channel (its `address.is_private`) whether the chat is
+one person's, so that code outside the channels can refuse a group without reading it.
 """
 
 from __future__ import annotations
@@ -40,6 +42,25 @@ BUTTON_DATA_LIMIT: int = min(
     limits.button_data_bytes for limits in LIMITS.values() if limits.button_data_bytes is not None
 )
 
+
+def is_private(value: str) -> bool:
+    """A chat with one person, as the address's own channel reads it. False for a group's,
+    a malformed one, one of no known channel, or of a channel that cannot tell (no
+    `address.is_private`): only what a channel vouches for counts as private."""
+    name = channel_of(value)
+    if name not in LIMITS:
+        return False
+    try:
+        module = importlib.import_module(f"{__name__}.{name}.address")
+    except ModuleNotFoundError:
+        return False
+    check = getattr(module, "is_private", None)
+    try:
+        return check is not None and bool(check(value))
+    except (UnknownChannel, ValueError):
+        return False
+
+
 __all__ = [
     "BUTTON_DATA_LIMIT",
     "LIMITS",
@@ -50,4 +71,5 @@ __all__ = [
     "Sent",
     "UnknownChannel",
     "channel_of",
+    "is_private",
 ]

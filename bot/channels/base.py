@@ -70,7 +70,8 @@ class Sent:
 class Channel(Protocol):
     """One channel, as the rest of the bot sends through it. `send` and `edit` raise a
     `bot.channels.delivery.DeliveryError` when the platform refused or failed, never the
-    platform's own exception (whose text can quote the message)."""
+    platform's own exception (whose text can quote the message); `UnknownChannel` for
+    another channel's address and ValueError for a malformed one, before sending anything."""
 
     name: str
     limits: Limits
@@ -99,3 +100,19 @@ class Channels:
 
     async def send(self, to: Address, reply: Reply) -> Sent:
         return await self.for_address(to).send(to, reply)
+
+    async def deliver(
+        self, to: Address, replies: list[Reply], pressed: Sent | None = None
+    ) -> list[Sent]:
+        """The engine's replies for one chat, in order: a reply marked `replace` edits
+        `pressed` (the message whose button was pressed) when there is one, any other is sent
+        anew. Returns what was sent or edited."""
+        channel = self.for_address(to)
+        done: list[Sent] = []
+        for reply in replies:
+            if reply.replace and pressed is not None:
+                await channel.edit(pressed, reply)
+                done.append(pressed)
+            else:
+                done.append(await channel.send(to, reply))
+        return done

@@ -31,13 +31,16 @@ class RetryLater(DeliveryError):
 
 
 class ChatMoved(DeliveryError):
-    """400 with migrate_to_chat_id: the group became a supergroup with a new id."""
+    """400 with migrate_to_chat_id: the group became a supergroup with a new id.
+    `new_address` is the chat's new opaque address (what a sender that stores addresses
+    keeps); `new_chat_id` the platform's id, for settings that hold one (the protection chat)."""
 
     code = 400
 
-    def __init__(self, new_chat_id: int) -> None:
+    def __init__(self, new_chat_id: int, new_address: str = "") -> None:
         super().__init__("chat migrated")
         self.new_chat_id = int(new_chat_id)
+        self.new_address = new_address
 
 
 class Refused(DeliveryError):

@@ -9,14 +9,15 @@ import logging
 import pytest
 import pytest_asyncio
 import yaml
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData, select, update
 from telegram import Update
 
 from bot import logs
+from bot.channels import LIMITS, Sent
 from bot.channels.telegram import assemble
-from bot.channels.telegram.contact import CASE_CLOSED, FROM_OFFICER
+from bot.channels.telegram.contact import CASE_CLOSED, FROM_OFFICER, OTHER_CHANNEL
 from bot.channels.telegram.handlers import SORRY
-from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON
+from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON, Reply
 from bot.escalation.relay import summary as summary_card
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
@@ -34,6 +35,23 @@ OFFICER = 555000111
 SECRET_WORDS = "mi gato se llama Pelusa"
 
 
+class WebChannel:
+    """Another channel running beside Telegram: records what it is asked to send."""
+
+    name = "web"
+    limits = LIMITS["terminal"]
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, Reply]] = []
+
+    async def send(self, to, reply):
+        self.sent.append((to, reply))
+        return Sent(to, str(len(self.sent)))
+
+    async def edit(self, sent, reply):
+        self.sent.append((sent.address, reply))
+
+
 @pytest_asyncio.fixture
 async def telegram(assistant, database):
     async with FakeBotApi(token="424242:AAFakeTokenForTests_abcdefghijk") as api:
@@ -45,7 +63,9 @@ async def telegram(assistant, database):
             officer_ids=frozenset({OFFICER}),
         )
         engine = engine_for(assistant, database)
-        application = assemble(Runtime(settings, database, Pseudonymizer(b"k" * 32), engine))
+        api.web = WebChannel()
+        runtime = Runtime(settings, database, Pseudonymizer(b"k" * 32), engine)
+        application = assemble(runtime, api.web)
         async with polling(application):
             api.application = application  # for tests that feed an update in directly
             yield api
@@ -237,6 +257,38 @@ async def test_officer_and_child_talk_through_the_bot_once_the_child_agreed(tele
     faq = yaml.safe_load((ROOT / "domain" / "faq.yml").read_text(encoding="utf-8"))
     anonymity = faq["responses"]["utter_faq_es_anonimo"][0]["text"]
     assert "se guarda solo hasta que le llega" in anonymity
+
+
+def child_writes_from(database, address: str) -> None:
+    with database.session() as session:
+        session.execute(update(Escalation).values(contact_address=address))
+
+
+async def test_an_officers_reply_reaches_a_child_on_another_channel_by_its_address(
+    telegram, database
+):
+    alert, _contact = await disclose_and_accept_contact(telegram)
+    child_writes_from(database, "web:3f2a")
+    telegram.push_group_text(
+        PROTECTION, OFFICER, "Hola, soy Laura.", reply_to_message_id=alert.message_id
+    )
+    confirmation = (await telegram.wait_for_sent(3, chat_id=PROTECTION))[2]
+    assert confirmation.text.startswith("✓ Enviado")
+    [(to, reply)] = telegram.web.sent
+    assert (to, reply.text) == ("web:3f2a", FROM_OFFICER + "Hola, soy Laura.")
+    assert reply.buttons == answers.stop_contact_button(1)
+    assert len(telegram.messages_to(CHILD)) == 4  # nothing more on Telegram
+
+
+async def test_an_officers_reply_to_a_child_on_a_channel_not_running_here_is_refused(
+    telegram, database
+):
+    alert, _contact = await disclose_and_accept_contact(telegram)
+    child_writes_from(database, "whatsapp:50688887777")
+    telegram.push_group_text(PROTECTION, OFFICER, "Hola", reply_to_message_id=alert.message_id)
+    answer = (await telegram.wait_for_sent(3, chat_id=PROTECTION))[2]
+    assert answer.text == OTHER_CHANNEL.format(case="VS-000001")
+    assert telegram.web.sent == [] and len(telegram.messages_to(CHILD)) == 4
 
 
 async def test_officer_reply_is_not_sent_when_the_child_did_not_agree(telegram):

@@ -10,9 +10,17 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
-from bot.channels import BUTTON_DATA_LIMIT, LIMITS, Channels, UnknownChannel, channel_of
+from bot.channels import (
+    BUTTON_DATA_LIMIT,
+    LIMITS,
+    Channels,
+    Sent,
+    UnknownChannel,
+    channel_of,
+    is_private,
+)
 from bot.channels.telegram import address as telegram
-from bot.channels.telegram.contact import child_chat, tell_child_case_closed
+from bot.channels.telegram.contact import CASE_CLOSED, tell_child_case_closed
 from bot.events import Reply
 from bot.storage.database import MIGRATIONS
 
@@ -28,7 +36,7 @@ def test_another_channels_address_is_not_read_as_a_telegram_chat():
     with pytest.raises(UnknownChannel):
         telegram.chat_id("whatsapp:50688887777")
     with pytest.raises(UnknownChannel):
-        child_chat("web:3f2a")
+        Channels(Recording("telegram")).for_address("web:3f2a")
     with pytest.raises(ValueError):
         telegram.chat_id("telegram:not-a-number")
 
@@ -38,21 +46,26 @@ def test_every_channel_folder_is_found_and_button_data_fits_the_smallest_limit()
     assert LIMITS["telegram"].button_data_bytes == 64 == BUTTON_DATA_LIMIT
 
 
+class Recording:
+    """A channel that records what it was asked to send or edit."""
+
+    limits = LIMITS["terminal"]
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sent: list[tuple[str, str]] = []
+        self.edited: list[tuple[Sent, str]] = []
+
+    async def send(self, to, reply):
+        self.sent.append((to, reply.text))
+        return Sent(to, str(len(self.sent)))
+
+    async def edit(self, sent, reply):
+        self.edited.append((sent, reply.text))
+
+
 async def test_channels_resolve_an_address_to_the_channel_that_owns_it():
-    class Recording:
-        name = "web"
-        limits = LIMITS["terminal"]
-
-        def __init__(self) -> None:
-            self.sent: list[tuple[str, str]] = []
-
-        async def send(self, to, reply):
-            self.sent.append((to, reply.text))
-
-        async def edit(self, sent, reply):
-            raise AssertionError("not used")
-
-    web = Recording()
+    web = Recording("web")
     channels = Channels(web)
     await channels.send("web:3f2a", Reply("hola"))
     assert web.sent == [("web:3f2a", "hola")]
@@ -60,19 +73,33 @@ async def test_channels_resolve_an_address_to_the_channel_that_owns_it():
         channels.for_address("telegram:42")
 
 
+async def test_a_replace_reply_edits_the_pressed_message_and_the_others_are_sent():
+    web = Recording("web")
+    pressed = Sent("web:3f2a", "7")
+    replies = [Reply("marcada", replace=True), Reply("siguiente")]
+    done = await Channels(web).deliver("web:3f2a", replies, pressed)
+    assert web.edited == [(pressed, "marcada")] and web.sent == [("web:3f2a", "siguiente")]
+    assert done[0] == pressed
+    await Channels(web).deliver("web:3f2a", [Reply("sin botón", replace=True)])
+    assert web.sent[-1] == ("web:3f2a", "sin botón")
+
+
+def test_only_an_address_its_channel_vouches_for_is_private():
+    assert is_private("telegram:42")
+    assert not is_private("telegram:-1001234567890")
+    assert not is_private("telegram:not-a-number")
+    assert not is_private("web:3f2a")  # no such channel here
+    assert not is_private("terminal:local")  # a channel that cannot tell
+    assert not is_private("42")
+
+
 async def test_closing_a_case_of_a_child_on_another_channel_tells_nobody_and_does_not_crash():
-    class Bot:
-        def __init__(self) -> None:
-            self.sent: list[tuple[object, ...]] = []
-
-        async def send_message(self, *args, **kwargs):
-            self.sent.append(args)
-
-    bot = Bot()
-    await tell_child_case_closed(bot, "whatsapp:50688887777", "VS-000001")
-    assert bot.sent == []
-    await tell_child_case_closed(bot, "telegram:42", "VS-000001")
-    assert [args[0] for args in bot.sent] == [42]
+    telegram_channel = Recording("telegram")
+    channels = Channels(telegram_channel)
+    await tell_child_case_closed(channels, "whatsapp:50688887777", "VS-000001")
+    assert telegram_channel.sent == []
+    await tell_child_case_closed(channels, "telegram:42", "VS-000001")
+    assert telegram_channel.sent == [("telegram:42", CASE_CLOSED)]
 
 
 def test_migration_0010_turns_chat_ids_into_addresses_and_back(database):

@@ -2,9 +2,10 @@
 
 `assemble` builds the whole bot; `build_application` makes the Application (token, API base
 URL, rate limiter); `register_handlers` wires children's updates to the engine, and
-`contact.py` relays officers' replies. Raw user and chat ids are turned into
-pseudonyms here, at the boundary, and go no further; a chat to write back to leaves this
-folder only as an opaque address (`address.py`: "telegram:<chat id>").
+`contact.py` relays officers' replies. `channel.py` is the `bot.channels.Channel` the rest of
+the bot sends through (by address, via `bot.channels.Channels`). Raw user and chat ids are
+turned into pseudonyms here, at the boundary, and go no further; a chat to write back to
+leaves this folder only as an opaque address (`address.py`: "telegram:<chat id>").
 
 The names below are imported on first use, not with the package: `limits.py` and
 `address.py` are read by the rest of the bot, and must not cost it python-telegram-bot's

@@ -10,6 +10,8 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder
 
 from bot.campaigns.flow import CampaignChoice
 from bot.campaigns.launch import CampaignRegistry
+from bot.channels.base import Channel, Channels
+from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.contact import ContactRelay, register_contact_handlers
 from bot.channels.telegram.facilitators import FacilitatorCommands, register_facilitator_commands
 from bot.channels.telegram.handlers import BotApplication, TelegramAdapter, register_handlers
@@ -42,9 +44,10 @@ def build_application(settings: Settings) -> BotApplication:
     return builder.build()
 
 
-def assemble(parts: Runtime) -> BotApplication:
+def assemble(parts: Runtime, *others: Channel) -> BotApplication:
     """The whole Telegram bot: children's chats, officers' replies, the escalation lane
-    (started and stopped with the application)."""
+    (started and stopped with the application). `others` are the channels running beside
+    Telegram in this process: an officer's reply reaches a child who wrote from one of them."""
     application = build_application(parts.settings)
     lane = parts.telegram_lane()
     adapter = TelegramAdapter(parts.engine, parts.pseudonymize, parts.database)
@@ -57,6 +60,9 @@ def assemble(parts: Runtime) -> BotApplication:
             parts.settings.facilitator_ids,
         )
     register_handlers(application, adapter)
+    # Where a child is written to by address (an officer's reply, the case closed): every
+    # channel running in this process. Officers' words share the children's rate limiter.
+    channels = Channels(TelegramChannel(application.bot), *others)
     assert parts.engine.cases is not None
     register_contact_handlers(
         application,
@@ -65,6 +71,7 @@ def assemble(parts: Runtime) -> BotApplication:
             parts.pseudonymize,
             lane.relay.officer_chats,
             parts.settings.officer_ids,
+            channels,
         ),
     )
     register_officer_handlers(
@@ -74,6 +81,7 @@ def assemble(parts: Runtime) -> BotApplication:
             parts.pseudonymize,
             lane.relay.officer_chats,
             parts.settings.officer_ids,
+            channels,
         ),
     )
     attach_lane(application, lane)

@@ -32,19 +32,30 @@ def broadcast_bot(
 
 
 class TelegramSender:
-    """bot.broadcasts' Sender on a `telegram.Bot`: each phase of a request may take
-    `timeout` seconds, the whole send twice that; a failure is raised as bot.channels.delivery
-    classifies it, without Telegram's text (it can quote the message)."""
+    """bot.broadcasts' Sender on a `telegram.Bot`: sends a text to an address
+    ("telegram:<chat id>"). Each phase of a request may take `timeout` seconds, the whole send
+    twice that; a failure is raised as bot.channels.delivery classifies it, without
+    Telegram's text (it can quote the message). Other one-off sends to children (results
+    back to them) build on this name and `send(address, text)`."""
 
     def __init__(self, bot: Bot, timeout: float = 10.0) -> None:
         self.bot = bot
         self.timeout = timeout
 
-    async def send(self, chat_id: int, text: str) -> None:
+    async def send(self, to: str, text: str) -> None:
+        """`to` is a subscriber's address; one this channel cannot send to (another
+        channel's, or malformed) is `Rejected` without a request."""
         from telegram.error import InvalidToken, TelegramError
 
+        from bot.channels.base import UnknownChannel
+        from bot.channels.delivery import Rejected
+        from bot.channels.telegram.address import chat_id as telegram_chat
         from bot.channels.telegram.delivery import classify
 
+        try:
+            chat_id = telegram_chat(to)
+        except (UnknownChannel, ValueError):
+            raise Rejected() from None
         t = self.timeout
         try:
             await asyncio.wait_for(

@@ -6,6 +6,10 @@ and the case is still open. The child's own messages in such a case go the other
 outbox cards (see `Cases.forward`). The officer's words are relayed, never stored. Each
 comes with a button that lets the child end the contact; when an officer closes the case,
 the child is told once.
+
+Officers work on Telegram, but the child is reached through `Channels`, by the stored
+address, on whatever channel the child wrote from. A child on a channel not running in this
+process cannot be written to: the officer is told so, nothing crashes.
 """
 
 from __future__ import annotations
@@ -14,14 +18,14 @@ import logging
 import re
 from collections.abc import Callable
 
-from telegram import Bot, Update
-from telegram.error import Forbidden, TelegramError
+from telegram import Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
-from bot.channels.base import UnknownChannel
-from bot.channels.telegram.address import chat_id
-from bot.channels.telegram.handlers import BotApplication, markup
+from bot.channels.base import Address, Channels, UnknownChannel
+from bot.channels.delivery import DeliveryError, Refused
+from bot.channels.telegram.handlers import BotApplication
 from bot.escalation import Cases
+from bot.events import Reply
 from bot.i18n import N_, _, _s
 from bot.privacy import Pseudonymizer
 from bot.triage import answers
@@ -66,7 +70,9 @@ class ContactRelay:
         pseudonymize: Pseudonymizer,
         protection_chats: Callable[[], set[int]],
         officer_ids: frozenset[int],
+        channels: Channels,
     ) -> None:
+        self.channels = channels
         self.cases = cases
         self.pseudonymize = pseudonymize
         self.protection_chats = protection_chats
@@ -95,50 +101,33 @@ class ContactRelay:
         if contact is None:
             await message.reply_text(_s(NO_CONTACT).format(case=case_number))
             return
+        words = Reply(FROM_OFFICER + message.text, answers.stop_contact_button(contact.case_id))
         try:
-            child = child_chat(contact.address)
+            await self.channels.send(Address(contact.address), words)
         except (UnknownChannel, ValueError):
-            logger.error("%s: the child's address is not a Telegram chat; not sent", case_number)
+            logger.error("%s: no running channel can reach the child; not sent", case_number)
             await message.reply_text(_s(OTHER_CHANNEL).format(case=case_number))
             return
-        try:
-            await context.bot.send_message(
-                child,
-                FROM_OFFICER + message.text,
-                reply_markup=markup(answers.stop_contact_button(contact.case_id)),
-            )
-        except Forbidden:
+        except Refused:
             await message.reply_text(_s(BLOCKED).format(case=case_number))
             return
-        except TelegramError as error:
-            logger.warning(
-                "%s: officer message not delivered (%s)", case_number, type(error).__name__
-            )
+        except DeliveryError as error:
+            logger.warning("%s: officer message not delivered (%s)", case_number, error.describe())
             await message.reply_text(_s(FAILED).format(case=case_number))
             return
         self.cases.record_officer_message(contact.case_id, self.pseudonymize("telegram", user.id))
         await message.reply_text(_s(SENT).format(case=case_number))
 
 
-def child_chat(address: str) -> int:
-    """The Telegram chat of a child's address. Officers work on Telegram, so today only a
-    Telegram address can be written to from here: another channel's raises `UnknownChannel`
-    (the officer is told, nothing crashes), a malformed one ValueError."""
-    return chat_id(address)
-
-
-async def tell_child_case_closed(bot: Bot, address: str, case_number: str) -> None:
+async def tell_child_case_closed(channels: Channels, address: str, case_number: str) -> None:
     """Once, when an officer closes a case the child agreed to be contacted in: nobody will
     write any more. Best effort: the address is already deleted, so there is no retry."""
     try:
-        chat = child_chat(address)
+        await channels.send(Address(address), Reply(CASE_CLOSED))
     except (UnknownChannel, ValueError):
-        logger.error("%s: the child's address is not a Telegram chat; not told", case_number)
-        return
-    try:
-        await bot.send_message(chat, CASE_CLOSED)
-    except TelegramError as error:
-        logger.warning("%s: child not told of the closing (%s)", case_number, type(error).__name__)
+        logger.error("%s: no running channel can reach the child; not told", case_number)
+    except DeliveryError as error:
+        logger.warning("%s: child not told of the closing (%s)", case_number, error.describe())
 
 
 def register_contact_handlers(application: BotApplication, relay: ContactRelay) -> None:

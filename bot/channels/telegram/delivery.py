@@ -10,7 +10,7 @@ description can quote the message):
 
 ==========================  ====================================================
 `RetryLater` (429)          flood control: wait `after` seconds
-`ChatMoved` (400)           the group became a supergroup: `new_chat_id`
+`ChatMoved` (400)           the group became a supergroup: `new_chat_id`, `new_address`
 `Refused` (403)             the bot was blocked, or removed from the chat
 `Rejected` (400)            Telegram will never accept this request as it is
 `Transient`                 5xx, network, timeout, anything else: the outcome is unknown
@@ -45,6 +45,7 @@ from bot.channels.delivery import (
     RetryLater,
     Transient,
 )
+from bot.channels.telegram.address import chat_address
 
 
 def classify(error: Exception) -> DeliveryError:
@@ -56,7 +57,7 @@ def classify(error: Exception) -> DeliveryError:
             after = error.retry_after
         return RetryLater(after.total_seconds() if isinstance(after, timedelta) else float(after))
     if isinstance(error, ChatMigrated):
-        return ChatMoved(int(error.new_chat_id))
+        return ChatMoved(int(error.new_chat_id), chat_address(int(error.new_chat_id)))
     if isinstance(error, Forbidden):
         return Refused()
     if isinstance(error, BadRequest):  # a NetworkError subclass in PTB: must come before it

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from typing import Any, TypeAlias
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -21,9 +21,9 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram.address import chat_address
-from bot.channels.telegram.limits import CALLBACK_DATA_LIMIT
+from bot.channels.telegram.channel import keyboard
 from bot.channels.telegram.updates import ReadingBot
-from bot.engine import Button, Engine, Inbound, Kind, Reply
+from bot.engine import Engine, Inbound, Kind, Reply
 from bot.i18n import _
 from bot.logs import describe
 from bot.privacy import Pseudonymizer
@@ -47,23 +47,6 @@ SORRY = _(
     "Perdón, tuve un problema para responderle. 🙏 Intente de nuevo en un momento.\n"
     "Si está en peligro, llame al 911. PANI: 1147 (gratis)."
 )
-
-
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    return markup(reply.buttons)
-
-
-def markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
-    """Inline buttons for Telegram; None for none. Data over Telegram's limit is a bug."""
-    if not buttons:
-        return None
-    for row in buttons:
-        for button in row:
-            if len(button.data.encode()) > CALLBACK_DATA_LIMIT:
-                raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {button.data!r}")
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
-    )
 
 
 class TelegramAdapter:

@@ -44,6 +44,7 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
+from bot.channels.base import Channels
 from bot.channels.telegram.contact import tell_child_case_closed
 from bot.channels.telegram.handlers import BotApplication
 from bot.escalation.cards import Buttons, buttons_for_status
@@ -106,7 +107,9 @@ class OfficerHandlers:
         pseudonymize: Callable[[str, int], str],
         officer_chats: Callable[[], set[int]],
         officer_ids: frozenset[int],
+        channels: Channels,
     ) -> None:
+        self.channels = channels  # the child is told of the closing where they wrote from
         self.officers = officers
         self.pseudonymize = pseudonymize
         self.officer_chats = officer_chats  # may read the database
@@ -163,7 +166,7 @@ class OfficerHandlers:
         await _answer(query, result.answer, alert=not result.accepted)
         await self._refresh(context.bot, query, result)
         if result.closed_contact is not None:
-            await tell_child_case_closed(context.bot, result.closed_contact, result.case_number)
+            await tell_child_case_closed(self.channels, result.closed_contact, result.case_number)
 
     async def on_forged(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Card-like data that is not well formed: nobody's button made it."""

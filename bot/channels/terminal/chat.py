@@ -6,7 +6,8 @@ import asyncio
 import sys
 from typing import TextIO
 
-from bot.engine import Button, Engine, Inbound, Kind, Reply
+from bot.channels.terminal.channel import TerminalChannel
+from bot.engine import Engine, Inbound, Kind, Reply
 
 PROMPT = "usted> "
 BANNER = (
@@ -23,28 +24,24 @@ class Shell:
         self.user = user
         self.stdin = stdin
         self.stdout = stdout
-        self._buttons: list[Button] = []
+        self.channel = TerminalChannel(stdout)
 
     def event_for(self, line: str) -> Inbound:
         """Turn a typed line into an inbound event, as Telegram would deliver it."""
         line = line.strip()
-        if line.isdigit() and 1 <= int(line) <= len(self._buttons):
-            return Inbound(self.user, Kind.BUTTON, self._buttons[int(line) - 1].data)
+        buttons = self.channel.buttons
+        if line.isdigit() and 1 <= int(line) <= len(buttons):
+            return Inbound(self.user, Kind.BUTTON, buttons[int(line) - 1].data)
         if line.startswith("/") and len(line) > 1:
             command, _, argument = line[1:].partition(" ")
             return Inbound(self.user, Kind.COMMAND, command.split("@")[0], argument.strip())
         return Inbound(self.user, Kind.TEXT, line)
 
     def show(self, replies: list[Reply]) -> None:
-        self._buttons = []
+        """One answer: its buttons are the ones a typed number presses, from 1."""
+        self.channel.clear()
         for reply in replies:
-            if reply.text:
-                self.stdout.write(f"bot> {reply.text}\n")
-            for row in reply.buttons:
-                for button in row:
-                    self._buttons.append(button)
-                    self.stdout.write(f"     [{len(self._buttons)}] {button.label}\n")
-        self.stdout.flush()
+            self.channel.show(reply)
 
     async def run(self) -> None:
         self.stdout.write(BANNER + "\n")
