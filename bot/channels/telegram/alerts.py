@@ -12,7 +12,7 @@ import asyncio
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
-from bot.channels.telegram.delivery import classify, own_bot
+from bot.channels.telegram.delivery import classify, own_bot, send_bounded
 from bot.escalation.cards import Buttons
 
 
@@ -44,20 +44,8 @@ class TelegramAlertSender:
             if buttons
             else None
         )
-        t = self.timeout
         try:
-            await asyncio.wait_for(
-                self.bot.send_message(
-                    chat_id=chat_id,
-                    text=text,
-                    reply_markup=markup,
-                    connect_timeout=t,
-                    write_timeout=t,
-                    read_timeout=t,
-                    pool_timeout=t,
-                ),
-                timeout=2 * t,
-            )
+            await send_bounded(self.bot, chat_id, text, self.timeout, markup)
         except (TelegramError, asyncio.TimeoutError) as error:
             # `from None`: a PTB error's text may quote Telegram's description; drop it.
             raise classify(error) from None

@@ -50,25 +50,14 @@ class TelegramSender:
         from bot.channels.base import UnknownChannel
         from bot.channels.delivery import Rejected
         from bot.channels.telegram.address import chat_id as telegram_chat
-        from bot.channels.telegram.delivery import classify
+        from bot.channels.telegram.delivery import classify, send_bounded
 
         try:
             chat_id = telegram_chat(to)
         except (UnknownChannel, ValueError):
             raise Rejected() from None
-        t = self.timeout
         try:
-            await asyncio.wait_for(
-                self.bot.send_message(
-                    chat_id=chat_id,
-                    text=text,
-                    connect_timeout=t,
-                    write_timeout=t,
-                    read_timeout=t,
-                    pool_timeout=t,
-                ),
-                timeout=2 * t,
-            )
+            await send_bounded(self.bot, chat_id, text, self.timeout)
         except InvalidToken:
             raise Stopped(
                 _s("Telegram rechazó TELEGRAM_BOT_TOKEN (¿lo revocaron?); no se envió nada más")

@@ -27,7 +27,7 @@ import asyncio
 import warnings
 from datetime import timedelta
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -95,3 +95,23 @@ def own_bot(token: str, api_base_url: str | None, pool_size: int, timeout: float
             get_updates_request=polling,
         )
     return Bot(token, request=request, get_updates_request=polling)
+
+
+async def send_bounded(
+    bot: Bot, chat_id: int, text: str, timeout: float, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """One `sendMessage` from an `own_bot`: each phase of the request (connect, write, read,
+    pool) may take `timeout` seconds and the whole send at most twice that, so a sender never
+    waits longer than its lease. Failures are PTB's (or asyncio's timeout): `classify` them."""
+    await asyncio.wait_for(
+        bot.send_message(
+            chat_id=chat_id,
+            text=text,
+            reply_markup=markup,
+            connect_timeout=timeout,
+            write_timeout=timeout,
+            read_timeout=timeout,
+            pool_timeout=timeout,
+        ),
+        timeout=2 * timeout,
+    )
