@@ -207,7 +207,6 @@ async def test_every_subscriber_gets_exactly_one_message_ending_with_how_to_stop
     assert len(rows(database, Subscription)) == 6
 
 
-@pytest.mark.parametrize("in_flight", [1, 3])
 class StartTimes:
     """A Sender that notes when each send leaves the pacer. The pacer's promise is about
     those moments; arrival times at the fake also carry the machine's scheduling jitter
@@ -223,6 +222,7 @@ class StartTimes:
         await self.sender.send(to, text)
 
 
+@pytest.mark.parametrize("in_flight", [1, 3])
 async def test_no_second_holds_more_messages_than_the_rate(database, api, bot, in_flight):
     subscribers = chats(11)
     outreach = subscribe_all(database, subscribers)
