@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import agent, logs
-from bot.awareness.lessons import Lessons, LessonsFlow
-from bot.awareness.schema import load_lessons
-from bot.broadcasts import Outreach
-from bot.broadcasts.news import NewsFlow
-from bot.campaigns.feedback import FeedbackFlow, ResultsRequests
-from bot.campaigns.flow import CampaignChoice, SurveyFlow
+from bot.campaigns.feedback import ResultsRequests
 from bot.campaigns.launch import CampaignRegistry
 from bot.campaigns.survey import Surveys
 from bot.engine import Assistant, Engine
 from bot.escalation import Cases, EscalationLane, Relay
 from bot.escalation.timers import Timers
+from bot.flows import Flow, plugins
+from bot.flows.plugins import FlowContext
 from bot.privacy import Pseudonymizer, check_key, key_source, load_key
 from bot.settings import Settings
 from bot.storage import Database
 from consent import GENERAL, ConsentFlow, Scope
-from consent.gate import ConsentGate
+from consent.gate import ConsentGate, Continue, FollowsConsent, menu_when_finished
 
 logger = logging.getLogger(__name__)
+
+# Where feature packages with flows are found (each with a `plugin.py`, bot.flows.plugins).
+FLOW_ROOTS = ("bot",)
 
 
 @dataclass
@@ -98,31 +99,35 @@ def engine_for(
     database: Database,
     campaigns: CampaignRegistry | None = None,
     responsible: tuple[str | None, str | None] = (None, None),
+    roots: Sequence[str] = FLOW_ROOTS,
 ) -> Engine:
-    """The engine as it runs: triage and cases, then its flows in order (the consent gate,
-    campaigns and their surveys, the results a child asked for, lessons, news
-    subscriptions), the Rasa assistant;
-    `responsible` names the organisation and its contact in the privacy notice."""
+    """The engine as it runs: triage and cases, the consent gate, then the flows every
+    feature package under `roots` declares in its `plugin.py`, in their declared order
+    (bot.flows.plugins), then the Rasa assistant; `responsible` names the organisation and
+    its contact in the privacy notice."""
     campaigns = campaigns if campaigns is not None else CampaignRegistry(database)
 
     def scope(campaign_id: str) -> Scope | None:
         return Scope() if campaign_id == GENERAL else campaigns.scope(campaign_id)
 
     consent = ConsentFlow(database, scopes=scope)
-    counted = Surveys(database)
-    surveys = SurveyFlow(counted, consent)
-    requests = ResultsRequests(database)
-    choice = CampaignChoice(consent, campaigns, surveys)
+    context = FlowContext(
+        database, consent, campaigns, Surveys(database), ResultsRequests(database)
+    )
+    flows = plugins.build(plugins.discover(roots), context)
     return Engine(
         assistant,
         Cases(database),
-        consent=ConsentGate(consent, then=choice.after_consent),
-        flows=[
-            surveys,
-            choice,
-            FeedbackFlow(requests, counted),
-            LessonsFlow(Lessons(load_lessons()), band=consent.band),
-            NewsFlow(Outreach(database), also=(requests.withdraw,)),
-        ],
+        consent=ConsentGate(consent, then=_after_consent(flows)),
+        flows=flows,
         responsible=responsible,
     )
+
+
+def _after_consent(flows: Sequence[Flow]) -> Continue:
+    """What follows a finished assent: the one flow that continues it, else the menu."""
+    following = [flow for flow in flows if isinstance(flow, FollowsConsent)]
+    if len(following) > 1:
+        names = ", ".join(f"'{flow.name}'" for flow in following)
+        raise plugins.FlowPluginError(f"flows {names} all continue the consent gate; one may")
+    return following[0].after_consent if following else menu_when_finished
