@@ -6,15 +6,13 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
 from bot import agent, logs
 from bot.campaigns.feedback import ResultsRequests
 from bot.campaigns.launch import CampaignRegistry
 from bot.campaigns.survey import Surveys
 from bot.engine import Assistant, Engine
-from bot.escalation import Cases, EscalationLane, Relay
-from bot.escalation.timers import Timers
+from bot.escalation import Cases, EscalationLane
 from bot.flows import Flow, plugins
 from bot.flows.plugins import FlowContext
 from bot.privacy import Pseudonymizer, check_key, key_source, load_key
@@ -36,46 +34,12 @@ class Runtime:
     pseudonymize: Pseudonymizer
     engine: Engine
 
-    def terminal_lane(self) -> EscalationLane:
-        """Alerts printed in the terminal (stderr) instead of sent: the local default."""
-        from bot.channels.terminal.alerts import TerminalAlertSender
-
-        relay = Relay(self.database, TerminalAlertSender(), None, None)
-        return self._attach(EscalationLane(relay))
-
-    def telegram_lane(self) -> EscalationLane:
-        """Alerts sent to the protection chat through a Bot of their own; reminders and the
-        fallback contact for cases nobody takes in time."""
-        from bot.channels.telegram.alerts import TelegramAlertSender, alert_bot
-        from bot.channels.telegram.limits import LIMITS
-
-        settings = self.settings
-        assert settings.telegram_token is not None
-        bot = alert_bot(settings.telegram_token, settings.telegram_api_base_url)
-        relay = Relay(
-            self.database,
-            TelegramAlertSender(bot),
-            settings.protection_chat_id,
-            settings.protection_fallback_chat_id,
-            group_per_minute=LIMITS.per_group_per_minute,  # bursts are summarised
-        )
-        timers = Timers(
-            self.database,
-            reminder_after=_per_urgency(settings.reminder_minutes),
-            fallback_after=_per_urgency(settings.fallback_minutes),
-            retention=timedelta(days=settings.excerpt_retention_days),
-        )
-        return self._attach(EscalationLane(relay, bot, timers=timers))
-
-    def _attach(self, lane: EscalationLane) -> EscalationLane:
+    def attach(self, lane: EscalationLane) -> EscalationLane:
+        """Wire the engine to the channel's escalation lane (each channel builds its own:
+        bot/channels/telegram/application.py, bot/channels/terminal/start.py)."""
         self.engine.on_case_opened = lane.wake  # an alert leaves as soon as it is committed
         self.engine.on_alert_unrecorded = lane.alert_unrecorded  # and one not committed, too
         return lane
-
-
-def _per_urgency(minutes: tuple[int, int]) -> dict[str, timedelta]:
-    emergency, high = minutes
-    return {"emergency": timedelta(minutes=emergency), "high": timedelta(minutes=high)}
 
 
 def build(settings: Settings) -> Runtime:

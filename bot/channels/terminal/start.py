@@ -1,6 +1,7 @@
 """Starting the terminal chat (bot.channels.starting): the fallback, started when no other
 channel is configured (and by `python -m bot chat` whatever is). The operator chats as
-their own login, pseudonymised like any child; alerts are printed in the terminal."""
+their own login, pseudonymised like any child; alerts are printed in the terminal (its own
+escalation lane, `terminal_lane`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,18 @@ from bot.channels.starting import Starter
 from bot.i18n import N_
 
 if TYPE_CHECKING:
+    from bot.escalation import EscalationLane
+    from bot.runtime import Runtime
     from bot.settings import Settings
+
+
+def terminal_lane(parts: Runtime) -> EscalationLane:
+    """Alerts printed in the terminal (stderr) instead of sent: the local default."""
+    from bot.channels.terminal.alerts import TerminalAlertSender
+    from bot.escalation import EscalationLane, Relay
+
+    relay = Relay(parts.database, TerminalAlertSender(), None, None)
+    return parts.attach(EscalationLane(relay))
 
 
 def chat(settings: Settings) -> int:
@@ -21,7 +33,7 @@ def chat(settings: Settings) -> int:
 
     parts = runtime.build(settings)
     user = parts.pseudonymize("terminal", getpass.getuser())
-    lane = parts.terminal_lane()
+    lane = terminal_lane(parts)
 
     async def talk() -> None:
         await lane.start()
