@@ -17,9 +17,9 @@ the one most likely to need a specialised response (and the most severe legal fr
 the case.
 
 Adding a category is one entry here, plus its `revelar_*` intent (nlu/, domain/, stories/),
-its catalog entries (`make i18n`) and labelled lines; tests/unit/test_triage_categories.py
-holds this registry to the data and the catalogs, and the README says how ("Where a change
-belongs").
+its catalog entries (`make i18n`) and labelled lines; tests/test_triage_categories.py holds
+this registry to the data and the catalogs, and the README says how ("Adding a triage
+category").
 """
 
 from __future__ import annotations
