@@ -13,16 +13,17 @@ which settings would have chosen another). `start.py` must stay cheap to import 
 platform library, no engine at the top): every run imports every channel's.
 
 A channel's own settings are declared there too: `variables` names every environment
-variable it reads, and `read(env)` parses them into one value of the channel's own type
-(`env(name)` is the variable's value, stripped, or None when unset; asking for a name not
-in `variables` is refused, so the declaration is the whole list). A malformed value raises
-bot.settings.SettingsError with a message naming the variable and the fix, in the staff
-language: `_s("...", error_language())`, or a helper of bot.settings such as `port`.
-`Settings.from_env` calls every `read` once, at start, and keeps what it returned in
-`Settings.channels`; `configured` and `start` take it from there with `channel_settings`,
-so no channel reads the environment itself. A check against the other settings (a channel
-that talks to children needs a protection chat and officers) goes in `start`, which gets
-them all, as a SettingsError.
+variable it reads, and `read(env)` parses them into one value of the channel's own type,
+or None when they leave the channel unconfigured (`env(name)` is the variable's value,
+stripped, or None when unset; asking for a name not in `variables` is refused, so the
+declaration is the whole list). A malformed value raises bot.settings.SettingsError with
+a message naming the variable and the fix, in the staff language:
+`_s("...", error_language())`, or a helper of bot.settings such as `port`.
+`Settings.from_env` calls every channel's `read` once, at start, configured or not, and
+keeps what it returned in `Settings.channels`; `configured` and `start` take it from there
+with `channel_settings`, so no channel reads the environment itself. A check against the
+other settings (a channel that talks to children needs a protection chat and officers)
+goes in `start`, which gets them all, as a SettingsError.
 
 Telegram is the exception: its variables stay in bot/settings.py, because they are
 checked there together with the protection chat and the officer ids. So a new channel is
