@@ -3,7 +3,7 @@
 Every setting the bot reads is named here, with one exception: a channel other than
 Telegram declares and parses its own variables in its folder's `start.py` (the `variables`
 and `read` of its `Starter`, bot.channels.starting), and `Settings.from_env` calls that
-`read` once, with the same reader as its own, keeping the result in `Settings.channels`.
+`read` once, with a reader of the same environment, keeping the result in `Settings.channels`.
 Telegram's variables stay here, because they are checked together with the protection
 chat and the officers. Nothing else in bot/ reads the environment: the entry point reads
 `Settings.from_env()` once and passes the values down (the two languages to
