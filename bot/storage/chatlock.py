@@ -11,7 +11,11 @@ How, on PostgreSQL: a connection of a small pool of its own opens a transaction,
 ``pg_advisory_xact_lock(key)``, where `key` is 64 bits of an (unkeyed) hash of the chat's
 pseudonym (`lock_key`: the raw chat id never reaches the database, and the lock table shows
 only a number). PostgreSQL grants waiters in the order they asked, so a chat's updates are
-handled in the order the replicas received them. The lock is released by ending the
+handled in the order the replicas asked for the lock: the order they arrived in, unless two
+arrived at two replicas closer together than taking the lock costs (about a millisecond on a
+warm pool), which are then handled one at a time in either order. Nothing here reorders
+updates by `update_id` after the fact: a replica cannot know of an earlier update another
+replica has not yet received. The lock is released by ending the
 transaction, when the handling is over. A holder that dies (SIGKILL, a lost network) loses
 its connection, and with it the lock, at once; one that hangs is cut off by the server after
 `hold_for` idle in the transaction, and the lock is free again: a crashed holder's lock
