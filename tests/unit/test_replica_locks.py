@@ -237,3 +237,22 @@ async def test_two_processors_handle_one_chats_updates_one_at_a_time(shared):
     assert overlaps == 0
     assert order == list(range(1, 9))
     assert settled == [77] * 8  # each held its lock until its replies were out
+
+
+async def test_a_database_that_cannot_be_reached_does_not_stop_an_update(caplog):
+    """No server listens on port 1: the update is handled anyway, and the log names the
+    error's class only."""
+    database = Database("postgresql://postgres@127.0.0.1:1/unreachable")
+    locks = ChatLocks(database)
+    handled = False
+    try:
+        async with locks.holding("chat-x"):
+            handled = True
+    finally:
+        locks.dispose()
+        database.dispose()
+    assert handled and locks.timeouts == 1
+    assert (
+        "could not take a chat's lock (OperationalError); handling the update anyway" in caplog.text
+    )
+    assert "unreachable" not in caplog.text  # nor the URL
