@@ -50,7 +50,7 @@ from bot.storage.database import Database
 logger = logging.getLogger(__name__)
 
 HOLD_FOR = timedelta(seconds=30)  # handling takes milliseconds; a holder this idle is dead
-SLOTS = 32  # chats this replica holds at once (one connection each)
+SLOTS = 16  # chats this replica holds at once: one PostgreSQL connection each
 
 
 def lock_key(pseudonym: str) -> int:
