@@ -8,6 +8,10 @@ These tests need TEST_POSTGRES_URL (they are skipped without it) and no Rasa mod
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +23,7 @@ from telegram import Chat, Message, Update
 
 from bot.channels.telegram.updates import PerChatUpdateProcessor
 from bot.escalation import Cases, Disclosure, Relay
+from bot.settings import ROOT
 from bot.storage import Database, Escalation
 from bot.storage.chatlock import ChatLocks, lock_key
 from tests.conftest import postgres_database
@@ -256,3 +261,47 @@ async def test_a_database_that_cannot_be_reached_does_not_stop_an_update(caplog)
         "could not take a chat's lock (OperationalError); handling the update anyway" in caplog.text
     )
     assert "unreachable" not in caplog.text  # nor the URL
+
+
+HOLDER = """
+import asyncio, sys
+from bot.storage import Database
+from bot.storage.chatlock import ChatLocks
+
+async def main():
+    locks = ChatLocks(Database(sys.argv[1]))
+    async with locks.holding("chat-x"):
+        print("held", flush=True)
+        await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_killed_holders_lock_is_free_at_once(shared):
+    """A replica killed with SIGKILL while it holds a chat's lock: the server sees its
+    connection close and frees the lock, long before `hold_for`."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, shared[0].url],
+        stdout=subprocess.PIPE,
+        env=environment,
+        text=True,
+    )
+    waiting = ChatLocks(shared[1], hold_for=timedelta(seconds=30))
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        taken = waiting.holding("chat-x")
+        blocked = asyncio.ensure_future(taken.__aenter__())
+        await asyncio.sleep(0.5)
+        assert not blocked.done(), "the lock was not held by the other process"
+        killed = time.monotonic()
+        holder.send_signal(signal.SIGKILL)
+        await asyncio.wait_for(blocked, timeout=10)
+        assert time.monotonic() - killed < 5
+        assert waiting.timeouts == 0
+        await taken.__aexit__(None, None, None)
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+        waiting.dispose()
