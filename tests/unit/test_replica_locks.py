@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from telegram import Chat, Message, Update
 
+from bot.channels.telegram import updates
 from bot.channels.telegram.updates import PerChatUpdateProcessor
 from bot.escalation import Cases, Disclosure, Relay
 from bot.settings import ROOT
@@ -305,3 +306,31 @@ async def test_a_killed_holders_lock_is_free_at_once(shared):
         holder.kill()
         holder.wait(timeout=10)
         waiting.dispose()
+
+
+async def test_replies_that_never_leave_hold_a_chats_lock_only_for_settle_for(shared, monkeypatch):
+    """A delivery stuck in a rate-limit backlog must not keep a chat (and a lock slot) from
+    other replicas for long: the lock is let go SETTLE_FOR after the handling ended."""
+    monkeypatch.setattr(updates, "SETTLE_FOR", 0.3)
+    stuck = asyncio.Event()  # never set: replies that never leave
+
+    async def settle(_chat_id: int) -> None:
+        await stuck.wait()
+
+    processor = PerChatUpdateProcessor()
+    processor.across_replicas(ChatLocks(shared[0]), key=lambda chat: f"p{chat}", settle=settle)
+    other = ChatLocks(shared[1])
+
+    async def nothing() -> None:
+        return None
+
+    try:
+        started = time.monotonic()
+        await asyncio.wait_for(processor.process_update(update_of(78, 1), nothing()), 10)
+        async with other.holding("p78"):
+            waited = time.monotonic() - started
+    finally:
+        assert processor._shared is not None
+        processor._shared.dispose()
+        other.dispose()
+    assert 0.25 < waited < 3
