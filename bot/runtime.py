@@ -75,9 +75,9 @@ def engine_for(
         return Scope() if campaign_id == GENERAL else campaigns.scope(campaign_id)
 
     consent = ConsentFlow(database, scopes=scope)
-    context = FlowContext(
-        database, consent, campaigns, Surveys(database), ResultsRequests(database)
-    )
+    # Surveys find a campaign by id: another replica may have started the child's survey.
+    surveys = Surveys(database, campaigns=campaigns.get)
+    context = FlowContext(database, consent, campaigns, surveys, ResultsRequests(database))
     flows = plugins.build(plugins.discover(roots), context)
     return Engine(
         assistant,
