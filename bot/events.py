@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Protocol
 
 
 class Kind(Enum):
@@ -18,6 +19,13 @@ class Kind(Enum):
     # A photo, sticker, voice note, poll, ...: `argument` names the content type, `text` is
     # whatever words it carries (a caption, a poll's question and options), triaged as a text.
     UNSUPPORTED = "unsupported"
+
+
+class Participant(Protocol):
+    """The sender, for counting them once per campaign (bot.privacy.Participant): a keyed
+    one-way token per campaign, made by the channel from the raw id it does not pass on."""
+
+    def token(self, campaign: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,10 @@ class Inbound:
     # terminal, a group). Kept only if the child asks a protection person to write to them or
     # subscribes to /noticias; never logged.
     address: str | None = field(default=None, repr=False)
+    # The sender as a survey counts them (one token per campaign, kept after /borrar so
+    # nobody is counted twice); None from a channel that cannot tell people apart, and then
+    # no survey is counted (bot.campaigns.survey).
+    participant: Participant | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

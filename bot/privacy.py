@@ -85,6 +85,48 @@ class Pseudonymizer:
         message = f"{channel}:{raw_id}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]
 
+    def participant(self, channel: str, raw_id: int | str) -> Participant:
+        """The same person as `self(channel, raw_id)`, for counting them once per campaign."""
+        return Participant(self._key, f"{channel}:{raw_id}")
+
+
+# -- a person's participation in one campaign -------------------------------------------------
+
+_PARTICIPATION_LABEL = b"voz-segura campaign-participation v1\0"
+
+
+class Participant:
+    """What a survey needs to count a person once per campaign, even after /borrar, and
+    nothing more: `token(campaign)`, a keyed one-way token of the raw channel id.
+
+    token(c) = HMAC(K_c, "<channel>:<raw id>"), where K_c = HMAC(K, label | c) is a key of
+    campaign c's own, derived from the pseudonym key K. So:
+      - it is not the pseudonym (HMAC(K, "<channel>:<raw id>")) and cannot be computed from
+        it: both need the raw id, which no table keeps, and the key;
+      - two campaigns' tokens of one person are unrelated without K and the raw id, so a
+        table of tokens cannot be joined across campaigns;
+      - the same person always gets the same token in a campaign, whatever they erased.
+    Made at the channel boundary by `Pseudonymizer.participant` and lent to the engine with
+    each event (`Inbound.participant`); the raw id stays inside, never printed."""
+
+    __slots__ = ("_key", "_who")
+
+    def __init__(self, key: bytes, who: str) -> None:
+        self._key = key
+        self._who = who.encode()
+
+    def token(self, campaign: str) -> str:
+        campaign_key = hmac.new(
+            self._key, _PARTICIPATION_LABEL + campaign.encode(), hashlib.sha256
+        ).digest()
+        return hmac.new(campaign_key, self._who, hashlib.sha256).hexdigest()[:32]
+
+    def __repr__(self) -> str:  # never the raw id nor the key, in a log or a traceback
+        return "Participant(…)"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("a Participant is never serialised: it carries a raw channel id")
+
 
 # -- the key's fingerprint in the database -----------------------------------------------------
 

@@ -11,10 +11,17 @@ the HMAC of the address is the child's pseudonym), and only those are re-keyed:
 
 Every other per-person row is erased, as /borrar would: consent sessions and receipts, the
 band chosen in a conversation, survey and quiz progress, workshop-code attempts, survey
-participation markers (a child may then take a survey again and be counted twice: counters
-are anonymous and cannot be corrected), and every other case is unlinked (kept for the
-officers, keyed by no one). The audit log keeps the officers' old pseudonyms: it is
-append-only history. Finally the new key's fingerprint is recorded.
+participation markers, and
+every other case is unlinked (kept for the officers, keyed by no one). The participation
+tokens go too, although /borrar keeps them: a token is made from the raw id with a key
+derived from the pseudonym key, so under a new key nobody's token would ever match again,
+and keeping rows that can match nothing would only keep data. Honestly, then: after a
+rotation a child may take each campaign still under way once more and be counted twice
+(counters are anonymous and cannot be corrected); a rotation, not a child, decides when,
+so it cannot be repeated at will as /borrar could. Rotate between campaigns when possible:
+`rotate-key` names the campaigns whose tokens it would erase.
+The audit log keeps the officers' old pseudonyms: it is append-only history. Finally the
+new key's fingerprint is recorded.
 
 The old key, when the operator still has it, is checked against the database's fingerprint
 (rotating away from a key the database never used is refused) and confirms each re-keyed
@@ -30,7 +37,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 
 from bot.awareness.tables import BroadcastDelivery, Subscription
-from bot.campaigns.tables import Participation
+from bot.campaigns.tables import Participation, ParticipationToken
 from bot.escalation.cases import OPEN
 from bot.i18n import _s
 from bot.privacy import Pseudonymizer, fingerprint, record_fingerprint, stored_fingerprint
@@ -52,6 +59,8 @@ class Rotation:
     rekeyed_cases: int
     erased_rows: int
     unlinked_cases: int
+    # Campaigns with participation tokens, erased: there a child may be counted twice.
+    recount_campaigns: tuple[str, ...] = ()
 
 
 def rotate(database: Database, old_key: bytes | None, new_key: bytes, dry_run: bool) -> Rotation:
@@ -111,6 +120,9 @@ def _rotate(
         ]
         for case in rekeyed_cases:
             renamed[case.user] = _person(new, case.contact_address)
+        recount = tuple(
+            sorted(set(session.scalars(select(ParticipationToken.campaign).distinct())))
+        )
         erased = 0
         for table in (
             ConsentSession,
@@ -119,6 +131,7 @@ def _rotate(
             CodeAttempts,
             Participation,
             ConversationState,
+            ParticipationToken,
         ):
             erased += session.execute(delete(table)).rowcount or 0
         erased += (
@@ -146,6 +159,7 @@ def _rotate(
             len(rekeyed_cases),
             erased,
             len(unlinked),
+            recount,
         )
         if dry_run:
             raise _Preview(result)  # rolls the deletions back

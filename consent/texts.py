@@ -228,6 +228,11 @@ NOTICE: dict[str, tuple[str, ...]] = {
             "borran a las 2 horas. Lo demás se queda hasta que usted escribe /borrar."
         ),
         _(
+            "Aunque borre, no puede volver a contestar la misma consulta. Guardamos un código "
+            "secreto, sin su nombre, que solo dice que usted ya contestó. No dice qué "
+            "contestó. Se borra cuando termina la consulta."
+        ),
+        _(
             "Quién lo ve: la persona de protección ve el mensaje sobre el daño, para ayudarle. "
             "Quienes hacen las consultas ven solo totales, y nunca grupos de menos de 10."
         ),
@@ -255,6 +260,11 @@ NOTICE: dict[str, tuple[str, ...]] = {
             "lo pide. Las respuestas de una consulta que está contestando se guardan hasta que "
             "termina (entonces solo quedan los totales) o, si la deja a medias, 2 horas. Lo "
             "demás, hasta que escriba /borrar."
+        ),
+        _(
+            "Aunque use /borrar, no puede contestar dos veces la misma consulta: queda un "
+            "código secreto de esa consulta, que no es su cuenta ni su seudónimo y no dice qué "
+            "contestó. Se borra cuando la consulta termina."
         ),
         _(
             "Quién lo ve: la persona de protección ve el mensaje sobre el daño y el tipo de "
@@ -285,6 +295,12 @@ NOTICE: dict[str, tuple[str, ...]] = {
             "respuestas de una consulta en curso se guardan hasta que la termina (entonces solo "
             "quedan los totales) o, si la deja a medias, 2 horas. Lo demás, hasta que escriba "
             "/borrar."
+        ),
+        _(
+            "Después de /borrar se conserva, por cada consulta que respondió, un código secreto "
+            "que no es su seudónimo, no se puede unir con otras consultas ni dice qué "
+            "respondió: solo impide que alguien cuente dos veces. Se borra cuando la consulta "
+            "termina, o si se cambia la clave del bot."
         ),
         _(
             "Quién lo ve: la persona de protección, el mensaje sobre el daño y el tipo de "

@@ -47,13 +47,17 @@ class SurveyFlow(Flow):
     async def start(self, turn: Turn, campaign: Campaign | None, band: str) -> list[Reply]:
         if campaign is None:
             return await self._after(turn, Step([Reply(CLOSED)], finished=True))
-        return await self._after(turn, self.surveys.start(turn.user, campaign, band))
+        step = self.surveys.start(turn.user, campaign, band, turn.event.participant)
+        return await self._after(turn, step)
 
     async def press(self, turn: Turn) -> list[Reply] | None:
         user = turn.user
         # Answers are counted only under a valid consent receipt for the campaign.
         step = self.surveys.press(
-            user, turn.event.text, lambda campaign: self.consent.receipt(user, campaign) is not None
+            user,
+            turn.event.text,
+            lambda campaign: self.consent.receipt(user, campaign) is not None,
+            turn.event.participant,
         )
         return None if step is None else await self._after(turn, step)
 

@@ -21,6 +21,10 @@ the same reason. Here:
     last button among others of another age. A band with no figures yet is left out of
     the published table and named as pending, never shown as zeros.
   - Nothing is erased from counters or releases by /borrar: they hold no person.
+  - A campaign's participation tokens (who was counted, as keyed one-way tokens) are
+    deleted once the campaign is past its last day and its results are read
+    (`forget_participants`): nobody can take part any more, so there is nothing left to
+    count once.
 """
 
 from __future__ import annotations
@@ -30,10 +34,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.campaigns.tables import ANY, AnswerCounter, Release, ReleaseCounter
+from bot.campaigns.launch import LOCAL_OFFSET
+from bot.campaigns.tables import ANY, AnswerCounter, ParticipationToken, Release, ReleaseCounter
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -208,3 +213,16 @@ def take_due(
     except IntegrityError:
         return None
     return info
+
+
+def forget_participants(database: Database, campaign: Campaign, now: datetime) -> int:
+    """Delete the campaign's participation tokens once it is past its last day in Costa
+    Rica (`now` naive UTC): a campaign is live only within its dates, so nobody can be
+    counted in it again. How many were deleted (0 while it can still be live)."""
+    if (now + LOCAL_OFFSET).date() <= campaign.closes:
+        return 0
+    with database.session() as session:
+        deleted = session.execute(
+            delete(ParticipationToken).where(ParticipationToken.campaign == campaign.id)
+        ).rowcount
+    return int(deleted or 0)

@@ -321,8 +321,10 @@ def published(
     database: Database, campaign: Campaign, now: datetime, closed: bool
 ) -> Results | None:
     """What a reader may see: the latest release, perturbed; None before the first. A
-    release that became due (the campaign closed, say) is taken first."""
+    release that became due (the campaign closed, say) is taken first; a campaign past its
+    last day no longer needs its participation tokens, and they go."""
     releases.take_due(database, campaign, now, closed=closed)
+    releases.forget_participants(database, campaign, now)
     snapshot = releases.latest(database, campaign)
     if snapshot is None:
         return None

@@ -3,8 +3,13 @@
 Answers chosen so far are held as conversation state (bot.storage.conversation: option ids,
 in `conversation_state`, expiring ABANDONED_AFTER after the last press), so whichever replica
 takes the next press can go on; when the child finishes they are added to the aggregate
-counters in one transaction, together with the participation marker, and the state is
-deleted. An abandoned or withdrawn survey adds nothing, and no answer is kept per person
+counters in one transaction, together with the participation marker (the pseudonym, erased
+by /borrar) and the participation token (a keyed one-way token of the person for this
+campaign, bot.privacy.Participant, kept after /borrar: a person is counted once per
+campaign, even if they erase their data and come back), and the state is deleted. The
+token is made from the event that starts the survey (to refuse a second time) and from the
+one that finishes it (to record it), never kept in the conversation state: there it would
+sit beside the pseudonym. An abandoned or withdrawn survey adds nothing, and no answer is kept per person
 beyond that expiry. Each press names the state it read (compare-and-set): of two presses
 handled at once, by two replicas, one advances the survey and the other is refused as
 stale, so the last question is counted once.
@@ -32,8 +37,8 @@ from sqlalchemy.sql.dml import Insert
 from bot.campaigns import releases
 from bot.campaigns.model import SKIP, Campaign, Question
 from bot.campaigns.perturbation import KEYS
-from bot.campaigns.tables import ANY, AnswerCounter, Participation
-from bot.events import Button, Reply
+from bot.campaigns.tables import ANY, AnswerCounter, Participation, ParticipationToken
+from bot.events import Button, Participant, Reply
 from bot.flows.codec import Codec
 from bot.i18n import _
 from bot.logs import describe
@@ -54,6 +59,12 @@ THANKS = _(
     "Su opinión cuenta."
 )
 ALREADY = _("Usted ya participó en esta consulta. ¡Gracias! Sus respuestas ya cuentan.")
+# A person who completed the campaign, used /borrar, and came back: their answers were
+# counted once and stay in the totals (they name no one); they cannot be counted again.
+ALREADY_ERASED = _(
+    "Usted ya contestó esta consulta antes. Aunque borró sus datos, sus respuestas ya se "
+    "sumaron una vez, sin su nombre, y no se cuentan dos veces. ¡Gracias por participar! 💛"
+)
 NOT_SAVED = _(
     "Perdón, no pude guardar sus respuestas ahora. No se guardó nada; puede intentarlo más "
     "tarde con el mismo enlace. Si algo le preocupa, escriba AYUDA."
@@ -141,11 +152,26 @@ class Surveys:
         with self.database.session() as session:
             return session.get(Participation, (campaign, user)) is not None
 
+    def counted(self, token: str, campaign: str) -> bool:
+        """This participation token was already counted in the campaign."""
+        with self.database.session() as session:
+            return session.get(ParticipationToken, (campaign, token)) is not None
+
     # -- transitions ------------------------------------------------------------------------
 
-    def start(self, user: str, campaign: Campaign, band: str) -> Step:
+    def start(
+        self, user: str, campaign: Campaign, band: str, participant: Participant | None
+    ) -> Step:
+        """Ask the first question, unless this person was counted in the campaign already.
+        `participant` None (a channel that cannot tell people apart): nothing could be
+        counted, so the survey does not start."""
+        if participant is None:
+            logger.error("a survey was started from a channel that gives no participant")
+            return Step([Reply(NOT_SAVED)], finished=True)
         if self.participated(user, campaign.id):
             return Step([Reply(ALREADY)], finished=True)
+        if self.counted(participant.token(campaign.id), campaign.id):
+            return Step([Reply(ALREADY_ERASED)], finished=True)
         first = self._next(campaign, {}, after=None)
         if first is None:
             return Step([Reply(THANKS)], finished=True)
@@ -154,10 +180,17 @@ class Surveys:
         self.states.put(user, progress.payload(), after=None)  # replaces any other survey
         return Step([Reply(campaign.title), self._ask(progress)])
 
-    def press(self, user: str, data: str, may_record: Callable[[str], bool]) -> Step | None:
+    def press(
+        self,
+        user: str,
+        data: str,
+        may_record: Callable[[str], bool],
+        participant: Participant | None,
+    ) -> Step | None:
         """A survey button; None when it is forged, stale or for another question.
         `may_record(campaign)` is asked at the end: answers are added only with a valid
-        consent receipt for that campaign."""
+        consent receipt for that campaign; `participant` (the presser, from the event) gives
+        the participation token written with them."""
         fields = BUTTONS.parse(data)
         found = None if fields is None else self._held(user)
         if fields is None or found is None:
@@ -172,7 +205,9 @@ class Surveys:
                 if not progress.ticked:
                     return Step([Reply(PICK_MANY)])
                 chosen = tuple(sorted(progress.ticked))
-                return self._answer(user, held, progress, question, chosen, may_record)
+                return self._answer(
+                    user, held, progress, question, chosen, may_record, participant
+                )
             if question.option(option_id) is None:
                 return None
             progress.ticked ^= {option_id}  # a second press unticks
@@ -181,7 +216,9 @@ class Surveys:
             return Step([self._ask(progress, replace=True)])
         if question.option(option_id) is None:
             return None
-        return self._answer(user, held, progress, question, (option_id,), may_record)
+        return self._answer(
+            user, held, progress, question, (option_id,), may_record, participant
+        )
 
     def remind(self, user: str) -> Step | None:
         """Typed text during a survey (after triage): show the question again."""
@@ -196,7 +233,8 @@ class Surveys:
 
     def erase(self, user: str) -> int:
         """/borrar: the survey in progress and the participation markers of this pseudonym
-        (the totals stay: anonymous)."""
+        (the totals stay: anonymous; the participation tokens stay too: they name no one,
+        see ParticipationToken)."""
         deleted = self.states.erase(user)
         with self.database.session() as session:
             rows = session.query(Participation).filter(Participation.user == user)
@@ -213,6 +251,7 @@ class Surveys:
         question: Question,
         chosen: tuple[str, ...],
         may_record: Callable[[str], bool],
+        participant: Participant | None,
     ) -> Step | None:
         """Record one answer and move on; None if another press took this step first."""
         progress.answers[question.id] = chosen
@@ -228,8 +267,11 @@ class Surveys:
         if not may_record(progress.campaign.id):
             logger.warning("survey finished without a valid consent receipt; nothing counted")
             return Step([Reply(NOT_SAVED)], finished=True)
+        if participant is None:
+            logger.error("a survey was finished from a channel that gives no participant")
+            return Step([Reply(NOT_SAVED)], finished=True)
         try:
-            counted = self._record(user, progress)
+            counted = self._record(user, progress, participant.token(progress.campaign.id))
         except Exception as error:  # noqa: BLE001 - the child is told; nothing half-written (one transaction)
             logger.error("could not record a survey: %s", describe(error))
             return Step([Reply(NOT_SAVED)], finished=True)
@@ -269,8 +311,9 @@ class Surveys:
             text = f"{text}\n{PICK_MANY}"
         return Reply(text, tuple(rows), replace=replace)
 
-    def _record(self, user: str, progress: Progress) -> bool:
-        """Add one child's answers to the counters, once; False if already counted."""
+    def _record(self, user: str, progress: Progress, token: str) -> bool:
+        """Add one child's answers to the counters, once; False if already counted (by
+        this pseudonym, or by this person, `token`, before they erased their data)."""
         campaign, band = progress.campaign.id, progress.band
         record_key = self.record_key()
         increments = [(ANY, ANY)]
@@ -282,7 +325,8 @@ class Surveys:
                 session.add(
                     Participation(campaign=campaign, user=user, completed_on=self.clock().date())
                 )
-                session.flush()  # the marker first: a second completion stops here
+                session.add(ParticipationToken(campaign=campaign, token=token))
+                session.flush()  # marker and token first: a second completion stops here
                 for question_id, option in increments:
                     session.execute(
                         self._increment(campaign, question_id, option, band, record_key)

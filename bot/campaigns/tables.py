@@ -74,6 +74,24 @@ class Participation(Base):
     completed_on = Column(Date, nullable=False)
 
 
+class ParticipationToken(Base):
+    """Someone completed this campaign: a keyed one-way token of theirs for this campaign
+    only (bot.privacy.Participant), so they are counted once even after /borrar.
+
+    Only the campaign and the token: no pseudonym, no answer, no band, no date. It cannot
+    be computed from the pseudonym, nor joined with another campaign's tokens, without the
+    key and the raw Telegram id, which no table keeps. /borrar leaves it on purpose (it
+    erases what names a person; this names no one, and erasing it would let anyone be
+    counted again and again, which is how a hidden small count was read back). It is
+    deleted when the campaign is past its last day and its results are read (nobody can
+    take part any more), and by `rotate-key` (a new key makes every token unmatchable)."""
+
+    __tablename__ = "participation_tokens"
+
+    campaign = Column(String(64), primary_key=True)
+    token = Column(String(64), primary_key=True)
+
+
 class CampaignStatus(Base):
     """Facilitators open and close campaigns (`python -m bot campaigns open|close <id>`)."""
 

@@ -58,6 +58,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             unlinked=done.unlinked_cases,
         )
     )
+    if done.recount_campaigns:
+        print(
+            _s(
+                "se borran también las fichas de participación de estas consultas: en ellas, "
+                "quien ya participó podrá contestar una vez más y contar dos veces: {campaigns}"
+            ).format(campaigns=", ".join(done.recount_campaigns)),
+            file=sys.stderr,
+        )
     if not confirmed:
         print(
             _s("nada cambió todavía: revise las cifras y repita con --yes para rotar la clave"),

@@ -15,6 +15,7 @@ from bot.engine import STALE_BUTTON, Inbound, Kind
 from bot.runtime import engine_for
 from bot.settings import ROOT
 from consent import texts
+from tests.fakes.participants import participant
 
 CHILD = "c" * 32
 EXAMPLE = load_campaign(ROOT / "campaigns" / "seguridad-en-linea.yml")
@@ -34,11 +35,13 @@ def engine(assistant, database, registry):
 
 
 async def press(engine, data):
-    return await engine.handle(Inbound(CHILD, Kind.BUTTON, data))
+    return await engine.handle(Inbound(CHILD, Kind.BUTTON, data, participant=participant(CHILD)))
 
 
 async def assent(engine, band="13-15"):
-    replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", EXAMPLE.id))
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.COMMAND, "start", EXAMPLE.id, participant=participant(CHILD))
+    )
     assert replies[-1].text == texts.ASK_BAND
     for data in (f"c:band:{band}", "c:read", "c:q:0"):
         await press(engine, data)
@@ -46,18 +49,24 @@ async def assent(engine, band="13-15"):
 
 
 async def test_a_link_to_a_campaign_not_open_is_explained(engine, registry):
-    replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", EXAMPLE.id))
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.COMMAND, "start", EXAMPLE.id, participant=participant(CHILD))
+    )
     assert texts.BAD_LINK in [r.text for r in replies]
     registry.open(EXAMPLE.id)
     await assent(engine)
     registry.close(EXAMPLE.id)  # closed while the child was reading: nothing more is asked
-    replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", EXAMPLE.id))
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.COMMAND, "start", EXAMPLE.id, participant=participant(CHILD))
+    )
     assert texts.BAD_LINK in [r.text for r in replies]
 
 
 async def test_campaign_closed_between_assent_and_survey_says_so(engine, registry):
     registry.open(EXAMPLE.id)
-    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", EXAMPLE.id))
+    await engine.handle(
+        Inbound(CHILD, Kind.COMMAND, "start", EXAMPLE.id, participant=participant(CHILD))
+    )
     for data in ("c:band:13-15", "c:read", "c:q:0"):
         await press(engine, data)
     registry.close(EXAMPLE.id)
@@ -95,7 +104,9 @@ async def test_child_takes_part_from_the_link_to_the_last_question(engine, regis
 async def test_typed_text_during_a_survey_shows_the_question_again(engine, registry):
     registry.open(EXAMPLE.id)
     replies = await assent(engine)
-    again = await engine.handle(Inbound(CHILD, Kind.TEXT, "no entiendo"))
+    again = await engine.handle(
+        Inbound(CHILD, Kind.TEXT, "no entiendo", participant=participant(CHILD))
+    )
     assert again[-1].text == replies[-1].text
 
 
@@ -111,7 +122,7 @@ async def test_salir_in_a_survey_counts_nothing_and_its_buttons_go_stale(
 ):
     registry.open(EXAMPLE.id)
     replies = await assent(engine)
-    await engine.handle(Inbound(CHILD, Kind.COMMAND, "salir"))
+    await engine.handle(Inbound(CHILD, Kind.COMMAND, "salir", participant=participant(CHILD)))
     stale = await press(engine, replies[-1].buttons[0][0].data)
     assert stale[0].text == STALE_BUTTON
     with database.session() as session:

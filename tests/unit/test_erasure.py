@@ -1,9 +1,9 @@
 """/borrar leaves no row that links a person, in any table with a person key.
 
 The tables are read from the migrated schema, not from a list someone keeps: a new table
-whose columns hold a pseudonym (`user`) or a chat id makes these tests fail until a flow's
-`erase` covers it (`Flow.erases`), or it is added to KEPT with the reason. The engine runs
-with a fake assistant, so no Rasa model is needed."""
+whose columns hold a pseudonym (`user`), a per-person token (`token`) or a chat id makes
+these tests fail until a flow's `erase` covers it (`Flow.erases`), or it is added to KEPT
+with the reason. The engine runs with a fake assistant, so no Rasa model is needed."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ KEPT = {
     # `user` holds a one-way token of (campaign, pseudonym), never the pseudonym; erasing it
     # would let anyone guess a workshop code without limit by typing /borrar every fifth try.
     "consent_code_attempts": "a one-way token, not the pseudonym",
+    # `token` is a keyed one-way token of the raw channel id for one campaign (not the
+    # pseudonym, not computable from it); erasing it would let anyone be counted again and
+    # again in a campaign by completing it, typing /borrar and completing it again.
+    "participation_tokens": "a keyed one-way token per campaign, so nobody counts twice",
 }
 
 
@@ -55,7 +59,8 @@ def person_keys(database) -> dict[str, list[str]]:
         columns = [
             column["name"]
             for column in inspector.get_columns(table)
-            if column["name"] == "user" or column["name"].endswith(("chat_id", "address"))
+            if column["name"] in ("user", "token")
+            or column["name"].endswith(("chat_id", "address"))
         ]
         if columns:
             found[table] = columns

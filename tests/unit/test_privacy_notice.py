@@ -12,6 +12,7 @@ from bot.settings import EXCERPT_RETENTION_MAX_DAYS, ROOT, Settings
 from consent import notice
 from consent.bands import load_bands
 from consent.document import render_privacy
+from tests.fakes.participants import participant
 
 CHILD = "c" * 32
 
@@ -49,14 +50,18 @@ def test_the_organisation_comes_from_the_settings(monkeypatch):
 
 async def test_privacidad_speaks_in_the_words_of_the_childs_band(assistant, database):
     engine = engine_for(assistant, database, responsible=("Fundación Ejemplo", "datos@ejemplo.org"))
-    unknown = await engine.handle(Inbound(CHILD, Kind.COMMAND, "privacidad"))
+    unknown = await engine.handle(
+        Inbound(CHILD, Kind.COMMAND, "privacidad", participant=participant(CHILD))
+    )
     assert unknown[0].text == "\n\n".join(
         notice.notice("nino", "Fundación Ejemplo", "datos@ejemplo.org")
     )  # in doubt, the younger status applies
-    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start"))
+    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", participant=participant(CHILD)))
     for data in ("c:band:16-17", "c:read", "c:q:0", "c:yes"):
-        await engine.handle(Inbound(CHILD, Kind.BUTTON, data))
-    known = await engine.handle(Inbound(CHILD, Kind.COMMAND, "privacidad"))
+        await engine.handle(Inbound(CHILD, Kind.BUTTON, data, participant=participant(CHILD)))
+    known = await engine.handle(
+        Inbound(CHILD, Kind.COMMAND, "privacidad", participant=participant(CHILD))
+    )
     assert known[0].text == "\n\n".join(
         notice.notice("adolescente", "Fundación Ejemplo", "datos@ejemplo.org")
     )

@@ -30,6 +30,7 @@ from bot.storage.conversation import ConversationState
 from bot.triage import answers
 from consent import texts
 from consent.models import ConsentReceipt
+from tests.fakes.participants import participant
 
 CHILD = "c" * 32
 DISCLOSURE = "un señor me pide fotos sin ropa"
@@ -154,7 +155,9 @@ def test_a_wrong_answer_to_the_assent_check_is_never_called_nearly_right():
 
 async def test_borrar_says_what_stays_on_the_phone_and_how_to_delete_the_chat(assistant, database):
     engine = engine_for(assistant, database)
-    replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "borrar"))
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.COMMAND, "borrar", participant=participant(CHILD))
+    )
     said = replies[0].text
     assert said.startswith(ERASED.split("{", 1)[0])
     assert "esta conversación" not in said  # the bot cannot delete the Telegram chat
@@ -163,10 +166,12 @@ async def test_borrar_says_what_stays_on_the_phone_and_how_to_delete_the_chat(as
 
 async def test_salir_says_finished_things_stay_when_a_receipt_exists(assistant, database):
     engine = engine_for(assistant, database)
-    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start"))
+    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", participant=participant(CHILD)))
     for data in ("c:band:13-15", "c:read", "c:q:0", "c:yes"):
-        await engine.handle(Inbound(CHILD, Kind.BUTTON, data))
-    replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "salir"))
+        await engine.handle(Inbound(CHILD, Kind.BUTTON, data, participant=participant(CHILD)))
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.COMMAND, "salir", participant=participant(CHILD))
+    )
     said = " ".join(reply.text for reply in replies)
     with database.session() as session:
         assert session.scalars(select(ConsentReceipt.user)).all() == [CHILD]  # it stays
@@ -205,12 +210,16 @@ async def test_help_command_offers_the_help_button_and_says_ayuda_reaches_a_pers
     assistant, database
 ):
     engine = Engine(assistant, Cases(database))
-    replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, "ayuda"))
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.COMMAND, "ayuda", participant=participant(CHILD))
+    )
     said = " ".join(reply.text for reply in replies)
     assert "escriba AYUDA" in said and "persona de protección lo sabe" in said
     [button] = [b for reply in replies for row in reply.buttons for b in row]
     assert button.label == "Necesito ayuda"
-    pressed = await engine.handle(Inbound(CHILD, Kind.BUTTON, button.data))
+    pressed = await engine.handle(
+        Inbound(CHILD, Kind.BUTTON, button.data, participant=participant(CHILD))
+    )
     assert answers.TOLD in pressed[0].text  # the button does what the text says
     with database.session() as session:
         assert session.scalars(select(Escalation.category)).all() == ["help_request"]

@@ -25,6 +25,7 @@ from bot.engine import Inbound, Kind
 from bot.runtime import engine_for
 from bot.settings import ROOT
 from bot.storage import Database
+from tests.fakes.participants import participant
 
 CHILD = "c" * 32
 ADDRESS = "telegram:7310000999"
@@ -44,13 +45,24 @@ def engine(assistant, database, registry):
 
 
 async def press(engine, data, address=ADDRESS):
-    return await engine.handle(Inbound(CHILD, Kind.BUTTON, data, address=address))
+    return await engine.handle(
+        Inbound(CHILD, Kind.BUTTON, data, address=address, participant=participant(CHILD))
+    )
 
 
 async def complete_the_survey(engine, registry):
     """Assent as a 13-15 and answer every question with its first button."""
     registry.open(EXAMPLE.id)
-    await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", EXAMPLE.id, address=ADDRESS))
+    await engine.handle(
+        Inbound(
+            CHILD,
+            Kind.COMMAND,
+            "start",
+            EXAMPLE.id,
+            address=ADDRESS,
+            participant=participant(CHILD),
+        )
+    )
     for data in ("c:band:13-15", "c:read", "c:q:0"):
         await press(engine, data)
     replies = await press(engine, "c:yes")
@@ -131,7 +143,9 @@ async def test_baja_and_borrar_delete_the_request(engine, database, command):
     took_part(database)
     await press(engine, f"f:{EXAMPLE.id}:13-15")
     assert len(requests(database)) == 1
-    replies = await engine.handle(Inbound(CHILD, Kind.COMMAND, command, address=ADDRESS))
+    replies = await engine.handle(
+        Inbound(CHILD, Kind.COMMAND, command, address=ADDRESS, participant=participant(CHILD))
+    )
     assert requests(database) == []
     if command == "baja":  # not subscribed to news, but a message was waiting: it is stopped
         assert replies[0].text == UNSUBSCRIBED != NOT_SUBSCRIBED

@@ -69,7 +69,11 @@ class TelegramAdapter:
         chat = update.effective_chat
         private = chat is not None and chat.type == ChatType.PRIVATE
         address = chat_address(chat.id) if chat is not None and private else None
-        return Inbound(self.user_key(update), kind, text, argument, address=address)
+        assert update.effective_user is not None
+        participant = self.pseudonymize.participant("telegram", update.effective_user.id)
+        return Inbound(
+            self.user_key(update), kind, text, argument, address=address, participant=participant
+        )
 
     async def send(self, message: Message, replies: list[Reply], pressed: bool = False) -> None:
         """Queue the replies for the chat of `message`, in order after earlier ones; a reply

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from bot.channels.terminal.channel import TerminalChannel
 from bot.engine import Engine, Inbound, Kind, Reply
+from bot.events import Participant
 
 PROMPT = "usted> "
 BANNER = (
@@ -18,10 +19,16 @@ BANNER = (
 
 class Shell:
     def __init__(
-        self, engine: Engine, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+        self,
+        engine: Engine,
+        user: str,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+        participant: Participant | None = None,
     ) -> None:
         self.engine = engine
         self.user = user
+        self.participant = participant  # the operator, counted once per campaign
         self.stdin = stdin
         self.stdout = stdout
         self.channel = TerminalChannel(stdout)
@@ -31,11 +38,14 @@ class Shell:
         line = line.strip()
         buttons = self.channel.buttons
         if line.isdigit() and 1 <= int(line) <= len(buttons):
-            return Inbound(self.user, Kind.BUTTON, buttons[int(line) - 1].data)
+            return self._event(Kind.BUTTON, buttons[int(line) - 1].data)
         if line.startswith("/") and len(line) > 1:
             command, _, argument = line[1:].partition(" ")
-            return Inbound(self.user, Kind.COMMAND, command.split("@")[0], argument.strip())
-        return Inbound(self.user, Kind.TEXT, line)
+            return self._event(Kind.COMMAND, command.split("@")[0], argument.strip())
+        return self._event(Kind.TEXT, line)
+
+    def _event(self, kind: Kind, text: str, argument: str = "") -> Inbound:
+        return Inbound(self.user, kind, text, argument, participant=self.participant)
 
     def show(self, replies: list[Reply]) -> None:
         """One answer: its buttons are the ones a typed number presses, from 1."""

@@ -32,13 +32,15 @@ def chat(settings: Settings) -> int:
     from bot.channels.terminal.chat import Shell
 
     parts = runtime.build(settings)
-    user = parts.pseudonymize("terminal", getpass.getuser())
+    login = getpass.getuser()
+    user = parts.pseudonymize("terminal", login)
+    participant = parts.pseudonymize.participant("terminal", login)  # counted once a campaign
     lane = terminal_lane(parts)
 
     async def talk() -> None:
         await lane.start()
         try:
-            await Shell(parts.engine, user).run()
+            await Shell(parts.engine, user, participant=participant).run()
         finally:
             await lane.stop()
 
