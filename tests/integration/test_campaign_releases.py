@@ -36,6 +36,7 @@ from bot.campaigns.results import TOTAL, Results, published, read_counts, tabula
 from bot.campaigns.survey import Surveys
 from bot.campaigns.tables import ANY, AnswerCounter, Release, ReleaseCounter
 from bot.storage import Database
+from tests.fakes.participants import participant
 from tests.unit.test_campaign_results import campaign as one_table_campaign
 from tests.unit.test_campaign_results import equations_of
 from tests.unit.test_campaign_results import question as one_question
@@ -76,7 +77,12 @@ def sqlite_database(tmp_path):
 
 class Children:
     """Children completing a campaign through the real survey flow, with seeded record keys;
-    `erase` is /borrar (the participation marker goes, the totals stay)."""
+    `erase` is /borrar (the participation marker goes, the totals stay).
+
+    The attacker ("attacker") pads with a new Telegram account for every completion: one
+    account is counted once per campaign even after /borrar (its participation token stays,
+    tests/unit/test_participation_tokens.py), so padding now takes as many accounts as
+    rounds, and what the releases and the perturbation give away is still measured here."""
 
     def __init__(self, database: Database, campaign: Campaign, seed: int = 14) -> None:
         rng = random.Random(seed)
@@ -87,7 +93,8 @@ class Children:
     def complete(self, band: str, visto: str, hizo: str, user: str | None = None) -> str:
         self.count += 1
         user = user or f"child-{self.count:06d}"
-        step = self.surveys.start(user, self.campaign, band)
+        account = f"{user}-account-{self.count}" if user == "attacker" else user
+        step = self.surveys.start(user, self.campaign, band, participant(account))
         assert not step.finished, "already counted"
         self.surveys.press(user, f"s:visto:{visto}", ALWAYS)
         assert self.surveys.press(user, f"s:hizo:{hizo}", ALWAYS).finished
@@ -172,7 +179,7 @@ def test_each_completion_adds_its_record_key_modulo_256_to_every_counter_it_coun
     surveys = Surveys(database, clock=lambda: NOW, record_key=lambda: next(draws))
     camp = survey_campaign()
     for user, hizo in (("a" * 32, "conte"), ("b" * 32, "nada")):
-        surveys.start(user, camp, "13-15")
+        surveys.start(user, camp, "13-15", participant(user))
         surveys.press(user, "s:visto:si", ALWAYS)
         surveys.press(user, f"s:hizo:{hizo}", ALWAYS)
     with database.session() as session:

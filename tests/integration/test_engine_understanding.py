@@ -21,6 +21,7 @@ from bot.settings import ROOT
 from bot.storage import Escalation, OutboxMessage
 from bot.triage import answers
 from consent import texts as consent_texts
+from tests.fakes.participants import participant
 
 pytestmark = pytest.mark.rasa
 USER = "p" * 32
@@ -36,7 +37,8 @@ def texts(replies) -> str:
 
 
 async def press(engine, data, address=None):
-    return await engine.handle(Inbound(CHILD, Kind.BUTTON, data, address=address))
+    event = Inbound(CHILD, Kind.BUTTON, data, address=address, participant=participant(CHILD))
+    return await engine.handle(event)
 
 
 async def consent(engine) -> None:

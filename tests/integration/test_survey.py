@@ -21,6 +21,7 @@ from bot.campaigns.model import (
 )
 from bot.campaigns.survey import ALREADY, NOT_SAVED, THANKS, Surveys
 from bot.campaigns.tables import AnswerCounter, Participation
+from tests.fakes.participants import participant
 
 
 def options(*ids: str) -> tuple[Option, ...]:
@@ -83,8 +84,8 @@ def answer(surveys, user, presses, may_record=ALWAYS):
 
 def test_questions_use_the_wording_of_the_childs_band(database):
     surveys = Surveys(database)
-    young = surveys.start("a" * 32, CAMPAIGN, "9-12")
-    teen = surveys.start("b" * 32, CAMPAIGN, "13-15")
+    young = surveys.start("a" * 32, CAMPAIGN, "9-12", participant("a" * 32))
+    teen = surveys.start("b" * 32, CAMPAIGN, "13-15", participant("b" * 32))
     assert young.replies[1].text == "¿Usás redes?" and teen.replies[1].text == "¿Usa redes?"
     labels = [row[0].label for row in young.replies[1].buttons]
     assert labels == ["SI", "NO", "Prefiero no responder"]
@@ -92,7 +93,7 @@ def test_questions_use_the_wording_of_the_childs_band(database):
 
 def test_full_flow_with_every_question_type_counts_once_per_answer(database):
     surveys = Surveys(database)
-    surveys.start("a" * 32, CAMPAIGN, "13-15")
+    surveys.start("a" * 32, CAMPAIGN, "13-15", participant("a" * 32))
     ticked = surveys.press("a" * 32, "s:redes:tiktok", ALWAYS)
     assert ticked is None  # not on screen yet: the first question is "uso"
     answer(
@@ -118,7 +119,7 @@ def test_full_flow_with_every_question_type_counts_once_per_answer(database):
 
 def test_multiple_choice_ticks_untick_and_edit_the_same_message(database):
     surveys = Surveys(database)
-    surveys.start("a" * 32, CAMPAIGN, "13-15")
+    surveys.start("a" * 32, CAMPAIGN, "13-15", participant("a" * 32))
     answer(surveys, "a" * 32, ["s:uso:si"])
     step = answer(surveys, "a" * 32, ["s:redes:insta"])
     assert step.replies[0].replace and step.replies[0].buttons[1][0].label == "✅ INSTA"
@@ -129,7 +130,7 @@ def test_multiple_choice_ticks_untick_and_edit_the_same_message(database):
 
 def test_skip_logic_hides_a_question_whose_condition_is_not_met(database):
     surveys = Surveys(database)
-    surveys.start("a" * 32, CAMPAIGN, "9-12")
+    surveys.start("a" * 32, CAMPAIGN, "9-12", participant("a" * 32))
     step = answer(surveys, "a" * 32, ["s:uso:no"])
     assert step.replies[0].text == "¿Qué tan seguro se siente?"
     answer(surveys, "a" * 32, ["s:seguro:skip", "s:oferta:si"])
@@ -151,14 +152,14 @@ def test_skip_logic_hides_a_question_whose_condition_is_not_met(database):
 )
 def test_forged_or_stale_buttons_change_nothing(database, data):
     surveys = Surveys(database)
-    surveys.start("a" * 32, CAMPAIGN, "9-12")
+    surveys.start("a" * 32, CAMPAIGN, "9-12", participant("a" * 32))
     assert surveys.press("a" * 32, data, ALWAYS) is None
     assert counters(database) == {}
 
 
 def test_abandoned_survey_adds_nothing(database):
     surveys = Surveys(database)
-    surveys.start("a" * 32, CAMPAIGN, "9-12")
+    surveys.start("a" * 32, CAMPAIGN, "9-12", participant("a" * 32))
     answer(surveys, "a" * 32, ["s:uso:si", "s:redes:ff", "s:redes:done"])
     assert surveys.abandon("a" * 32)
     assert surveys.press("a" * 32, "s:seguro:3", ALWAYS) is None
@@ -167,7 +168,7 @@ def test_abandoned_survey_adds_nothing(database):
 
 def test_without_a_valid_receipt_no_answer_and_no_marker_is_stored(database):
     surveys = Surveys(database)
-    surveys.start("a" * 32, CAMPAIGN, "9-12")
+    surveys.start("a" * 32, CAMPAIGN, "9-12", participant("a" * 32))
     step = answer(surveys, "a" * 32, ["s:uso:no", "s:seguro:3", "s:oferta:si"], may_record=NEVER)
     assert step.replies[0].text == NOT_SAVED
     assert counters(database) == {}
@@ -178,7 +179,7 @@ def test_without_a_valid_receipt_no_answer_and_no_marker_is_stored(database):
 def test_the_same_child_is_not_counted_twice(database):
     surveys = Surveys(database)
     for _ in range(2):
-        step = surveys.start("a" * 32, CAMPAIGN, "9-12")
+        step = surveys.start("a" * 32, CAMPAIGN, "9-12", participant("a" * 32))
         if not step.finished:
             answer(surveys, "a" * 32, ["s:uso:no", "s:seguro:3", "s:oferta:si"])
     assert step.replies[0].text == ALREADY
@@ -199,7 +200,7 @@ def test_counters_equal_the_sum_of_many_children_and_nothing_is_kept_per_person(
             keys += [("redes", "*"), ("redes", "tiktok")]
         presses += [f"s:seguro:{scale}", "s:oferta:si"]
         keys += [("seguro", "*"), ("seguro", scale), ("oferta", "*"), ("oferta", "si")]
-        surveys.start(user, CAMPAIGN, band)
+        surveys.start(user, CAMPAIGN, band, participant(user))
         answer(surveys, user, presses)
         for question, option in keys:
             expected[(question, option, band)] = expected.get((question, option, band), 0) + 1
@@ -220,7 +221,7 @@ def test_counters_equal_the_sum_of_many_children_and_nothing_is_kept_per_person(
 
 def test_erase_removes_the_participation_markers_but_not_the_totals(database):
     surveys = Surveys(database)
-    surveys.start("a" * 32, CAMPAIGN, "9-12")
+    surveys.start("a" * 32, CAMPAIGN, "9-12", participant("a" * 32))
     answer(surveys, "a" * 32, ["s:uso:no", "s:seguro:3", "s:oferta:si"])
     assert surveys.erase("a" * 32) == 1
     assert not surveys.participated("a" * 32, CAMPAIGN.id)
@@ -231,7 +232,7 @@ def test_totals_stay_exact_under_concurrent_completions(database):
     surveys = Surveys(database)
     children = [f"{n:032d}" for n in range(60)]
     for user in children:
-        surveys.start(user, CAMPAIGN, "13-15")
+        surveys.start(user, CAMPAIGN, "13-15", participant(user))
         answer(surveys, user, ["s:uso:no", "s:seguro:5"])
 
     def finish(user: str) -> None:
