@@ -18,6 +18,8 @@ import pickle
 from datetime import datetime, time, timedelta
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import func, inspect, select
 
 from bot import rotation
@@ -273,3 +275,18 @@ async def test_rotation_erases_the_tokens_and_names_the_campaigns_to_recount(eng
     before = completions(database)
     replies = await take_part(engine, key=new_key)
     assert replies[0].text == THANKS and completions(database) == before + 1
+
+
+def test_migration_0013_adds_the_token_table_and_takes_it_back(database):
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+
+    def to(revision: str, step=command.upgrade) -> None:
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, revision)
+
+    to("0012", command.downgrade)
+    assert "participation_tokens" not in inspect(database.engine).get_table_names()
+    to("head")
+    assert "participation_tokens" in inspect(database.engine).get_table_names()
