@@ -230,7 +230,7 @@ NOTICE: dict[str, tuple[str, ...]] = {
         _(
             "Aunque borre, no puede volver a contestar la misma consulta. Guardamos un código "
             "secreto, sin su nombre, que solo dice que usted ya contestó. No dice qué "
-            "contestó. Se borra cuando termina la consulta."
+            "contestó. Se borra después de que termina la consulta."
         ),
         _(
             "Quién lo ve: la persona de protección ve el mensaje sobre el daño, para ayudarle. "
@@ -264,7 +264,7 @@ NOTICE: dict[str, tuple[str, ...]] = {
         _(
             "Aunque use /borrar, no puede contestar dos veces la misma consulta: queda un "
             "código secreto de esa consulta, que no es su cuenta ni su seudónimo y no dice qué "
-            "contestó. Se borra cuando la consulta termina."
+            "contestó. Se borra después de que la consulta termina."
         ),
         _(
             "Quién lo ve: la persona de protección ve el mensaje sobre el daño y el tipo de "
@@ -299,8 +299,8 @@ NOTICE: dict[str, tuple[str, ...]] = {
         _(
             "Después de /borrar se conserva, por cada consulta que respondió, un código secreto "
             "que no es su seudónimo, no se puede unir con otras consultas ni dice qué "
-            "respondió: solo impide que alguien cuente dos veces. Se borra cuando la consulta "
-            "termina, o si se cambia la clave del bot."
+            "respondió: solo impide que alguien cuente dos veces. Se borra después de que la "
+            "consulta termina, o si se cambia la clave del bot."
         ),
         _(
             "Quién lo ve: la persona de protección, el mensaje sobre el daño y el tipo de "
