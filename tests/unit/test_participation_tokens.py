@@ -290,3 +290,13 @@ def test_migration_0013_adds_the_token_table_and_takes_it_back(database):
     assert "participation_tokens" not in inspect(database.engine).get_table_names()
     to("head")
     assert "participation_tokens" in inspect(database.engine).get_table_names()
+
+
+def test_the_terminal_chat_lends_the_operator_as_participant():
+    from bot.channels.terminal import Shell
+
+    operator = Pseudonymizer(TEST_KEY).participant("terminal", "ana")
+    shell = Shell(engine=None, user="ps_local", participant=operator)  # type: ignore[arg-type]
+    assert all(
+        shell.event_for(line).participant is operator for line in ("hola", "/start", "/borrar")
+    )
