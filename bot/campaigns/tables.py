@@ -1,5 +1,6 @@
-"""The campaigns' tables: aggregate counters only, and a participation marker that is not
-linked to any answer. There is no per-person answer row anywhere.
+"""The campaigns' tables: aggregate counters only, a participation marker (the pseudonym,
+erased by /borrar) and a participation token (a keyed one-way token per campaign, kept after
+/borrar), neither linked to any answer. There is no per-person answer row anywhere.
 
 Counter keys (campaign, question, option, band):
   - (c, q, o, b): how many children of band b chose option o of question q
