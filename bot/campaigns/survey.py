@@ -9,10 +9,10 @@ campaign, bot.privacy.Participant, kept after /borrar: a person is counted once 
 campaign, even if they erase their data and come back), and the state is deleted. The
 token is made from the event that starts the survey (to refuse a second time) and from the
 one that finishes it (to record it), never kept in the conversation state: there it would
-sit beside the pseudonym. An abandoned or withdrawn survey adds nothing, and no answer is kept per person
-beyond that expiry. Each press names the state it read (compare-and-set): of two presses
-handled at once, by two replicas, one advances the survey and the other is refused as
-stale, so the last question is counted once.
+sit beside the pseudonym. An abandoned or withdrawn survey adds nothing, and no answer is
+kept per person beyond that expiry. Each press names the state it read (compare-and-set):
+of two presses handled at once, by two replicas, one advances the survey and the other is
+refused as stale, so the last question is counted once.
 Each completion draws a random record key (0-255) and adds it, modulo 256, to the key of
 every counter it counts (the cell-key perturbation, bot.campaigns.perturbation); the draw
 is not kept anywhere else. After counting, a release is taken if one is due
@@ -205,9 +205,7 @@ class Surveys:
                 if not progress.ticked:
                     return Step([Reply(PICK_MANY)])
                 chosen = tuple(sorted(progress.ticked))
-                return self._answer(
-                    user, held, progress, question, chosen, may_record, participant
-                )
+                return self._answer(user, held, progress, question, chosen, may_record, participant)
             if question.option(option_id) is None:
                 return None
             progress.ticked ^= {option_id}  # a second press unticks
@@ -216,9 +214,7 @@ class Surveys:
             return Step([self._ask(progress, replace=True)])
         if question.option(option_id) is None:
             return None
-        return self._answer(
-            user, held, progress, question, (option_id,), may_record, participant
-        )
+        return self._answer(user, held, progress, question, (option_id,), may_record, participant)
 
     def remind(self, user: str) -> Step | None:
         """Typed text during a survey (after triage): show the question again."""

@@ -33,7 +33,7 @@ from bot.campaigns.perturbation import (
     row,
 )
 from bot.campaigns.results import TOTAL, Results, published, read_counts, tabulate
-from bot.campaigns.survey import Surveys
+from bot.campaigns.survey import THANKS, Surveys
 from bot.campaigns.tables import ANY, AnswerCounter, Release, ReleaseCounter
 from bot.storage import Database
 from tests.fakes.participants import participant
@@ -94,10 +94,12 @@ class Children:
         self.count += 1
         user = user or f"child-{self.count:06d}"
         account = f"{user}-account-{self.count}" if user == "attacker" else user
-        step = self.surveys.start(user, self.campaign, band, participant(account))
+        who = participant(account)
+        step = self.surveys.start(user, self.campaign, band, who)
         assert not step.finished, "already counted"
-        self.surveys.press(user, f"s:visto:{visto}", ALWAYS)
-        assert self.surveys.press(user, f"s:hizo:{hizo}", ALWAYS).finished
+        self.surveys.press(user, f"s:visto:{visto}", ALWAYS, who)
+        done = self.surveys.press(user, f"s:hizo:{hizo}", ALWAYS, who)
+        assert done is not None and done.replies[0].text == THANKS, "not counted"
         return user
 
     def erase(self, user: str) -> None:
@@ -180,8 +182,8 @@ def test_each_completion_adds_its_record_key_modulo_256_to_every_counter_it_coun
     camp = survey_campaign()
     for user, hizo in (("a" * 32, "conte"), ("b" * 32, "nada")):
         surveys.start(user, camp, "13-15", participant(user))
-        surveys.press(user, "s:visto:si", ALWAYS)
-        surveys.press(user, f"s:hizo:{hizo}", ALWAYS)
+        surveys.press(user, "s:visto:si", ALWAYS, participant(user))
+        surveys.press(user, f"s:hizo:{hizo}", ALWAYS, participant(user))
     with database.session() as session:
         keys = {(c.question, c.option): (c.count, c.key) for c in session.query(AnswerCounter)}
     assert keys[(ANY, ANY)] == (2, 44)  # (200 + 100) mod 256

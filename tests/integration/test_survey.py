@@ -77,7 +77,7 @@ def counters(database) -> dict[tuple[str, str, str], int]:
 def answer(surveys, user, presses, may_record=ALWAYS):
     step = None
     for data in presses:
-        step = surveys.press(user, data, may_record)
+        step = surveys.press(user, data, may_record, participant(user))
         assert step is not None, data
     return step
 
@@ -94,7 +94,7 @@ def test_questions_use_the_wording_of_the_childs_band(database):
 def test_full_flow_with_every_question_type_counts_once_per_answer(database):
     surveys = Surveys(database)
     surveys.start("a" * 32, CAMPAIGN, "13-15", participant("a" * 32))
-    ticked = surveys.press("a" * 32, "s:redes:tiktok", ALWAYS)
+    ticked = surveys.press("a" * 32, "s:redes:tiktok", ALWAYS, participant("a" * 32))
     assert ticked is None  # not on screen yet: the first question is "uso"
     answer(
         surveys,
@@ -153,7 +153,7 @@ def test_skip_logic_hides_a_question_whose_condition_is_not_met(database):
 def test_forged_or_stale_buttons_change_nothing(database, data):
     surveys = Surveys(database)
     surveys.start("a" * 32, CAMPAIGN, "9-12", participant("a" * 32))
-    assert surveys.press("a" * 32, data, ALWAYS) is None
+    assert surveys.press("a" * 32, data, ALWAYS, participant("a" * 32)) is None
     assert counters(database) == {}
 
 
@@ -162,7 +162,7 @@ def test_abandoned_survey_adds_nothing(database):
     surveys.start("a" * 32, CAMPAIGN, "9-12", participant("a" * 32))
     answer(surveys, "a" * 32, ["s:uso:si", "s:redes:ff", "s:redes:done"])
     assert surveys.abandon("a" * 32)
-    assert surveys.press("a" * 32, "s:seguro:3", ALWAYS) is None
+    assert surveys.press("a" * 32, "s:seguro:3", ALWAYS, participant("a" * 32)) is None
     assert counters(database) == {}
 
 

@@ -115,9 +115,11 @@ def others_take_part(database, how_many):
         while not step.finished:
             question = step.replies[-1]
             data = question.buttons[0][0].data
-            step = surveys.press(user, data, lambda campaign: True)
+            step = surveys.press(user, data, lambda campaign: True, participant(user))
             if step.replies and step.replies[-1].replace:
-                step = surveys.press(user, step.replies[-1].buttons[-1][0].data, lambda c: True)
+                step = surveys.press(
+                    user, step.replies[-1].buttons[-1][0].data, lambda c: True, participant(user)
+                )
 
 
 def published(database):
@@ -277,7 +279,7 @@ async def test_rotation_erases_the_tokens_and_names_the_campaigns_to_recount(eng
     assert replies[0].text == THANKS and completions(database) == before + 1
 
 
-def test_migration_0013_adds_the_token_table_and_takes_it_back(database):
+def test_migration_0014_adds_the_token_table_and_takes_it_back(database):
     config = Config()
     config.set_main_option("script_location", str(ROOT / "migrations"))
 
@@ -286,7 +288,7 @@ def test_migration_0013_adds_the_token_table_and_takes_it_back(database):
             config.attributes["connection"] = connection
             step(config, revision)
 
-    to("0012", command.downgrade)
+    to("0013", command.downgrade)
     assert "participation_tokens" not in inspect(database.engine).get_table_names()
     to("head")
     assert "participation_tokens" in inspect(database.engine).get_table_names()

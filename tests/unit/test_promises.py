@@ -116,7 +116,7 @@ def test_the_notice_says_how_long_a_half_answered_consultation_is_kept(database)
     now = [datetime(2027, 2, 10, 18, 0)]
     campaign = load_campaign(ROOT / "campaigns" / "seguridad-en-linea.yml")
     surveys = survey.Surveys(database, clock=lambda: now[0])
-    surveys.start(CHILD, campaign, "13-15")
+    surveys.start(CHILD, campaign, "13-15", participant(CHILD))
     now[0] += survey.ABANDONED_AFTER - timedelta(minutes=1)
     assert surveys.active(CHILD)
     now[0] += timedelta(minutes=2)

@@ -36,6 +36,7 @@ from bot.storage.conversation import (
 )
 from consent import texts
 from tests.fakes.assistant import FakeAssistant
+from tests.fakes.participants import participant
 
 CHILD = "c" * 32
 EXAMPLE = load_campaign(ROOT / "campaigns" / "seguridad-en-linea.yml")
@@ -134,7 +135,7 @@ def replicas(database: Database, assistant: FakeAssistant) -> Iterator[list[Engi
 
 
 async def press(engine: Engine, data: str, user: str = CHILD) -> list[Reply]:
-    return await engine.handle(Inbound(user, Kind.BUTTON, data))
+    return await engine.handle(Inbound(user, Kind.BUTTON, data, participant=participant(user)))
 
 
 async def assent_alternating(engines: list[Engine], user: str = CHILD) -> list[Reply]:

@@ -1,16 +1,16 @@
 """participation tokens: a keyed one-way token per person and campaign, so nobody is
 counted twice in a campaign, even after /borrar (bot.campaigns.tables.ParticipationToken)
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
