@@ -20,7 +20,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from bot import rotation
 from bot.campaigns import releases, results
@@ -302,3 +302,18 @@ def test_the_terminal_chat_lends_the_operator_as_participant():
     assert all(
         shell.event_for(line).participant is operator for line in ("hola", "/start", "/borrar")
     )
+
+
+async def test_a_survey_under_way_keeps_no_token_beside_the_pseudonym(engine, database):
+    """The survey's state (conversation_state, keyed by the pseudonym) must not hold the
+    token: the two would be linked in the table for as long as the survey lasts."""
+    await send(engine, Kind.COMMAND, "start", EXAMPLE.id)
+    for data in ("c:band:13-15", "c:read", "c:q:0"):
+        await send(engine, Kind.BUTTON, data)
+    asked = await send(engine, Kind.BUTTON, "c:yes")
+    await send(engine, Kind.BUTTON, asked[2].buttons[0][0].data)  # a first answer, held
+    token = participant(ATTACKER).token(EXAMPLE.id)
+    with database.engine.connect() as connection:
+        rows = connection.execute(text("SELECT * FROM conversation_state")).all()
+    assert rows, "the survey's state is where this test looks"
+    assert not any(token in str(value) for row in rows for value in row)
