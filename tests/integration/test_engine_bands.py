@@ -112,8 +112,9 @@ async def test_salir_and_borrar_forget_the_band(engine, database, command):
     await decline(engine, "9-12")
     await engine.handle(Inbound(CHILD, Kind.COMMAND, command, address="telegram:42"))
     assert engine.consent.consent.band(CHILD) is None
-    assert await what_the_child_reads(engine) == worded_for(None)
+    # Checked before reading on: opening the lesson's quiz then keeps its place (and no band).
     assert rows_holding(database, CHILD) == []
+    assert await what_the_child_reads(engine) == worded_for(None)
 
 
 async def test_borrar_counts_the_band_among_the_erased_rows(engine):
