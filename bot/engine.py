@@ -142,7 +142,9 @@ class Engine:
         # The triage model travels with the Rasa model it was trained with (bot.agent); a
         # test's fake assistant has none, and triage then reads the Rasa intents.
         self.triage = Triage(
-            getattr(assistant, "triage_model", None), getattr(assistant, "parse_piece", None)
+            getattr(assistant, "triage_model", None),
+            getattr(assistant, "parse_piece", None),
+            getattr(assistant, "parse_pieces", None),
         )
 
     async def handle(self, event: Inbound) -> list[Reply]:

@@ -106,15 +106,22 @@ class TriageModel:
     thresholds: Thresholds
     report: dict[str, Any] = field(default_factory=dict)
 
-    def scores(self, text: str, parse: Parse | None, rules: RuleVerdict | None = None) -> Scores:
+    def scores(
+        self,
+        text: str,
+        parse: Parse | None,
+        rules: RuleVerdict | None = None,
+        normalized: str | None = None,
+    ) -> Scores:
         """One message, as the engine asks: the same numbers as `scores_many`, computed
-        from weights gathered once (see `_Compiled`)."""
+        from weights gathered once (see `_Compiled`). `normalized`: `normalize(text)`, when
+        the caller has it already."""
         import numpy as np
 
         compiled = self.__dict__.get("_compiled")
         if compiled is None:
             compiled = self.__dict__["_compiled"] = _Compiled(self)
-        values = compiled.decisions(normalize(text))
+        values = compiled.decisions(normalize(text) if normalized is None else normalized)
         verdict = rules if rules is not None else assess(text)
         raw = values[:1]
         stacked = self.stacker.decision_function(evidence(raw, [text], [verdict], [parse]))[0]

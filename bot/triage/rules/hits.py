@@ -50,8 +50,9 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _clause_at(text: str, position: int) -> str:
-    for start, end in _clauses(text):
+def _clause_at(text: str, position: int, bounds: list[tuple[int, int]] | None = None) -> str:
+    """The clause that holds `position` (`bounds`: `_clauses(text)`, when known already)."""
+    for start, end in _clauses(text) if bounds is None else bounds:
         if start <= position <= end:
             return text[start:end]
     return text
@@ -59,6 +60,9 @@ def _clause_at(text: str, position: int) -> str:
 
 def _find_hits(text: str) -> list[_Hit]:
     bounds = _sentences(text)
+    # Found once for every hit: each search of the whole text cost as much as the rest of
+    # a hit's work on a long text with many matches.
+    clauses = _clauses(text)
     hits: list[_Hit] = []
     # Rules that share patterns under different conditions can match the same words twice;
     # an identical hit would only be framed twice.
@@ -87,7 +91,7 @@ def _find_hits(text: str) -> list[_Hit]:
                     rule.threat,
                     m.start(),
                     m.end(),
-                    _clause_at(text, m.start()),
+                    _clause_at(text, m.start(), clauses),
                     text[s : m.end()],
                 )
             )
