@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.triage.rules.hits import _clauses, _Hit
+from bot.triage.rules.prefilter import may_match, search
 from bot.triage.rules.subject import _THIRD_VICTIM, _hit_subject
 from bot.triage.rules.verdict import Guard
 from bot.triage.rules.vocabulary import _AGENT, _PEER
@@ -88,7 +89,9 @@ _INDIRECT_SI = re.compile(
 
 
 def _is_hypothetical(sentence: str) -> bool:
-    return bool(_HYPOTHETICAL.search(_INDIRECT_SI.sub("~", sentence)))
+    if not may_match(_HYPOTHETICAL, sentence):
+        return False  # "~" is no word of it, so the substitution cannot make it match
+    return search(_HYPOTHETICAL, _INDIRECT_SI.sub("~", sentence))
 
 
 _TIME_CONCRETE = re.compile(
@@ -174,13 +177,15 @@ class Searches:
     words). Kept only while one message is assessed."""
 
     def __init__(self) -> None:
-        self._found: dict[tuple[re.Pattern[str], str], bool] = {}
+        # By the pattern's id: its own hash is recomputed from its source on every call. The
+        # patterns are this module's, alive as long as it is.
+        self._found: dict[tuple[int, str], bool] = {}
 
     def __call__(self, pattern: re.Pattern[str], text: str) -> bool:
-        key = (pattern, text)
+        key = (id(pattern), text)
         found = self._found.get(key)
         if found is None:
-            found = self._found[key] = pattern.search(text) is not None
+            found = self._found[key] = search(pattern, text)
         return found
 
 
@@ -235,7 +240,7 @@ def _message_frame(norm: str, figurative: bool, everyday: bool = False) -> Guard
     if everyday:
         return "everyday"
     for frame, rx in (*_REPORTING_FRAMES, ("informational", _INFORMATIONAL)):
-        if rx.search(norm):
+        if search(rx, norm):
             return frame
     if _is_hypothetical(norm):
         return "hypothetical"
@@ -266,13 +271,15 @@ def _frame_explains(clause: str) -> bool:
 
 
 def _unexplained_personal_content(masked: str, covered: list[_Hit]) -> bool:
+    # A clause is part of the text, so a pattern whose words the text lacks is in no clause.
+    personal = [
+        rx for rx in (_PERSONAL, _THIRD_VICTIM, _POSSESSIVE_PERSON) if may_match(rx, masked)
+    ]
+    if not personal:
+        return False
     for start, end in _clauses(masked):
         clause = masked[start:end]
-        if not (
-            _PERSONAL.search(clause)
-            or _THIRD_VICTIM.search(clause)
-            or _POSSESSIVE_PERSON.search(clause)
-        ):
+        if not any(rx.search(clause) for rx in personal):
             continue
         if any(h.start < end and h.end > start for h in covered):
             continue

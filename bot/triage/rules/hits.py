@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from bot.triage.rules.patterns import _RULES
+from bot.triage.rules.prefilter import may_match, search
 from bot.triage.rules.verdict import _SEVERITY, Category
 
 
@@ -68,7 +69,9 @@ def _find_hits(text: str) -> list[_Hit]:
     # an identical hit would only be framed twice.
     seen: set[tuple[Category, int, int, bool, bool, bool]] = set()
     for rule in _RULES:
-        if rule.requires is not None and not rule.requires.search(text):
+        if rule.requires is not None and not search(rule.requires, text):
+            continue
+        if not may_match(rule.regex, text):
             continue
         for m in rule.regex.finditer(text):
             key = (rule.category, m.start(), m.end(), rule.weak, rule.danger, rule.threat)
