@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot import batch_parse
 from bot.engine import Button, Parse, Reply
 from bot.settings import ROOT
 from bot.triage import pieces
@@ -222,71 +223,6 @@ def nlu_components(agent: Any) -> list[Any] | None:
     return chain
 
 
-def sentence_chain(chain: Sequence[Any]) -> list[Any] | None:
-    """`chain` (from `nlu_components`) if it is one this module can run on sentence features
-    alone: a whitespace tokenizer, count-vector featurizers, then only Rasa's logistic
-    regression and fallback classifiers, which read the text's sentence features (one row
-    of n-gram counts per message) and nothing else; else None.
-
-    Why: a featurizer's `process` also makes a row per token (the sequence features), which
-    nothing in such a chain reads, and featurizes one message at a time; for the 13 pieces
-    of a 4,096-character message that was most of the parse."""
-    from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
-    from rasa.nlu.classifiers.logistic_regression_classifier import (
-        LogisticRegressionClassifier,
-    )
-    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
-        CountVectorsFeaturizer,
-    )
-    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
-
-    kinds = [type(component) for component in chain]
-    featurizers = [n for n, kind in enumerate(kinds) if kind is CountVectorsFeaturizer]
-    readers = {LogisticRegressionClassifier, FallbackClassifier}
-    if (
-        not kinds
-        or kinds[0] is not WhitespaceTokenizer
-        or featurizers != list(range(1, len(featurizers) + 1))
-        or not all(kind in readers for kind in kinds[len(featurizers) + 1 :])
-    ):
-        return None
-    return list(chain)
-
-
-def _run_sentence_chain(chain: Sequence[Any], texts: Sequence[str]) -> list[dict[str, Any]]:
-    """The chain of `sentence_chain` on every text at once: each featurizer's vectorizer
-    transforms all the texts in one call and adds only the sentence features, as its own
-    `process` makes them (`_create_features`: the processed tokens joined by spaces,
-    indices sorted, COO); the tokenizer and the classifiers are Rasa's own `process`."""
-    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
-        CountVectorsFeaturizer,
-    )
-    from rasa.shared.nlu.constants import TEXT
-    from rasa.shared.nlu.training_data.message import Message
-
-    messages = [Message(data={"text": text}) for text in texts]
-    for component in chain:
-        if not isinstance(component, CountVectorsFeaturizer):
-            messages = component.process(messages)
-            continue
-        vectorizer = (component.vectorizers or {}).get(TEXT)
-        if not vectorizer:
-            continue  # Rasa's `process` adds no feature either
-        tokens = [
-            component._get_processed_message_tokens_by_attribute(message, TEXT)
-            for message in messages
-        ]
-        featured = [n for n, found in enumerate(tokens) if found]
-        if not featured:
-            continue
-        matrix = vectorizer.transform([" ".join(tokens[n]) for n in featured])
-        for row, n in enumerate(featured):
-            sentence = matrix[row]
-            sentence.sort_indices()
-            component.add_features_to_message(None, sentence.tocoo(), TEXT, messages[n])
-    return [message.as_dict(only_output_properties=True) for message in messages]
-
-
 class RasaAssistant:
     """Adapts a loaded Rasa Agent to the engine's `Assistant` protocol."""
 
@@ -316,7 +252,9 @@ class RasaAssistant:
         self.parse_piece: Callable[[str], Parse] | None = (
             self.parse_now if self._nlu is not None else None
         )
-        self._sentence_chain = sentence_chain(self._nlu) if self._nlu is not None else None
+        self._sentence_chain = (
+            batch_parse.sentence_chain(self._nlu) if self._nlu is not None else None
+        )
         self.parse_pieces: Callable[[Sequence[str]], list[Parse]] | None = (
             self.parse_many if self._nlu is not None else None
         )
@@ -364,7 +302,7 @@ class RasaAssistant:
     def parse_many(self, texts: Sequence[str]) -> list[Parse]:
         """The parses of many plain texts (none starting with "/"), on the calling thread, in
         one batch: triage calls it for the pieces of a long message. Where the model's chain
-        allows (`sentence_chain`), only the features its classifier reads are computed, for
+        allows (bot/batch_parse.py), only the features its classifier reads are computed, for
         every text at once; the parses are those of `parse_now`, number for number
         (tests/integration/test_fast_parse.py)."""
         texts = [text.strip() for text in texts]
@@ -374,7 +312,7 @@ class RasaAssistant:
             return []
         if self._sentence_chain is None:
             return [_parse_of(self._run_nlu(text)) for text in texts]
-        return [_parse_of(parsed) for parsed in _run_sentence_chain(self._sentence_chain, texts)]
+        return [_parse_of(parsed) for parsed in batch_parse.run(self._sentence_chain, texts)]
 
     def _run_nlu(self, text: str) -> dict[str, Any]:
         """The model's own NLU components on the text, one after another: what Rasa's graph

@@ -164,16 +164,27 @@ class Triage:
         return await off_loop(self._assess_parts, parts, parse, behind=True)
 
     def _assess_parts(self, parts: Sequence[str], first_parse: Parse | None) -> Verdict:
-        """Every piece at once: the pieces after the first parsed in one batch, the rules
-        on each, the triage model's scores from the same rules and normalized texts. The
-        verdict is `assess_piecewise`'s (tests/integration/test_fast_parse.py)."""
+        return pieces.most_urgent(self.piece_verdicts(parts, first_parse))
+
+    def piece_verdicts(self, parts: Sequence[str], first_parse: Parse | None) -> list[Verdict]:
+        """Every piece's verdict, found together: the pieces after the first parsed in one
+        batch, the rules on each, the triage model's scores of all of them at once. Each is
+        the verdict `assess_piecewise` gives the piece (tests/integration/test_fast_parse.py)."""
         parses = [first_parse, *self._parse_rest(parts[1:])]
         norms = [normalize(part) for part in parts]
-        verdicts = [
-            self._decide(part, parse, assess(part, norm), norm)
-            for part, parse, norm in zip(parts, parses, norms, strict=True)
-        ]
-        return pieces.most_urgent(verdicts)
+        rules = [assess(part, norm) for part, norm in zip(parts, norms, strict=True)]
+        scored: list[Scores | None] = [None] * len(parts)
+        if self.model is not None:
+            wanted = [n for n, verdict in enumerate(rules) if not verdict.safe_word]
+            found = self.model.scores_pieces(
+                [parts[n] for n in wanted],
+                [parses[n] for n in wanted],
+                [rules[n] for n in wanted],
+                [norms[n] for n in wanted],
+            )
+            for n, scores in zip(wanted, found, strict=True):
+                scored[n] = scores
+        return [self._decide(*each) for each in zip(parses, rules, scored, strict=True)]
 
     def _parse_rest(self, parts: Sequence[str]) -> list[Parse | None]:
         """The parses of the pieces after the first: None for a piece with nothing but
@@ -202,6 +213,10 @@ class Triage:
             return self.assess_piece(text, parse)
         return pieces.most_urgent(self._assess_nth(part, parse, n) for n, part in enumerate(parts))
 
+    def assess_nth(self, part: str, first_parse: Parse | None, n: int) -> Verdict:
+        """Piece `n` of a long message, alone, as `assess_piecewise` triages it."""
+        return self._assess_nth(part, first_parse, n)
+
     def _assess_nth(self, part: str, first_parse: Parse | None, n: int) -> Verdict:
         if n == 0 or self.nlu is None:
             return self.assess_piece(part, first_parse if n == 0 else None)
@@ -216,17 +231,19 @@ class Triage:
     def assess_piece(self, text: str, parse: Parse | None) -> Verdict:
         """One message, or one piece of a long one, as it is."""
         norm = normalize(text)
-        return self._decide(text, parse, assess(text, norm), norm)
+        rules = assess(text, norm)
+        scores = None
+        if self.model is not None and not rules.safe_word:
+            scores = self.model.scores(text, parse, rules, normalized=norm)
+        return self._decide(parse, rules, scores)
 
-    def _decide(self, text: str, parse: Parse | None, rules: RuleVerdict, norm: str) -> Verdict:
-        """The verdict from the rules' and, if there is one, the triage model's view of
-        `text` (`norm`: its normalized form)."""
+    def _decide(self, parse: Parse | None, rules: RuleVerdict, scores: Scores | None) -> Verdict:
+        """The verdict from the rules and, with a triage model, its scores of the same text."""
         if rules.safe_word:
             return _safe_word(rules)
-        if self.model is None:
+        if self.model is None or scores is None:
             verdict = _without_model(rules, parse)
         else:
-            scores = self.model.scores(text, parse, rules, normalized=norm)
             verdict = _with_model(rules, scores, self.model)
         if verdict.escalate or verdict.ask or parse is None:
             return verdict
