@@ -29,7 +29,10 @@ def labelled_texts() -> list[str]:
     ]:
         lines = path.read_text(encoding="utf-8").splitlines()
         found += [json.loads(line)["text"] for line in lines if line.strip()]
-    for path in [ROOT / "tests" / "data" / "faq_heldout.yml", *(ROOT / "eval" / "blind").glob("*.yml")]:
+    for path in [
+        ROOT / "tests" / "data" / "faq_heldout.yml",
+        *(ROOT / "eval" / "blind").glob("*.yml"),
+    ]:
         found += [row["text"] for row in yaml.safe_load(path.read_text(encoding="utf-8"))]
     return found
 
