@@ -66,9 +66,9 @@ def sentence_chain(chain: Sequence[Any]) -> SentenceChain | None:
 
 def run(chain: SentenceChain, texts: Sequence[str]) -> list[dict[str, Any]]:
     """What Rasa's parse of each text returns (intent, ranking, text)."""
-    from rasa.utils.tensorflow.constants import RANKING_LENGTH
     from rasa.shared.nlu.constants import TEXT
     from rasa.shared.nlu.training_data.message import Message
+    from rasa.utils.tensorflow.constants import RANKING_LENGTH
     from scipy.sparse import hstack
 
     messages = chain.tokenizer.process([Message(data={"text": text}) for text in texts])

@@ -145,6 +145,16 @@ class Triage:
         self.nlu = nlu
         self.nlu_many = nlu_many
 
+    @classmethod
+    def of(cls, assistant: object) -> Triage:
+        """The triage an assistant's models make: its triage model and piece parsers, where
+        it has them (the Rasa assistant, bot.agent), else none (a test's fake assistant)."""
+        return cls(
+            getattr(assistant, "triage_model", None),
+            getattr(assistant, "parse_piece", None),
+            getattr(assistant, "parse_pieces", None),
+        )
+
     def assess(self, text: str, parse: Parse | None) -> Verdict:
         """The message's verdict: its most urgent piece's (one piece unless it is long)."""
         parts = pieces.pieces(text)
