@@ -174,18 +174,37 @@ class Searches:
     Why: `_covering_frame` reads a hit's whole sentence with up to nine patterns, and a long
     text without punctuation is one sentence holding every hit, so each hit searched the
     same sentence again (about 46 ms for a 512-character piece of leetspeak self-harm
-    words). Kept only while one message is assessed."""
+    words). The same for a hit's subject and tense, which depend only on its words and
+    sentence. Kept only while one message is assessed."""
 
     def __init__(self) -> None:
         # By the pattern's id: its own hash is recomputed from its source on every call. The
         # patterns are this module's, alive as long as it is.
         self._found: dict[tuple[int, str], bool] = {}
 
+        self._subjects: dict[tuple[str, str], str] = {}
+        self._past: dict[str, bool] = {}
+
     def __call__(self, pattern: re.Pattern[str], text: str) -> bool:
         key = (id(pattern), text)
         found = self._found.get(key)
         if found is None:
             found = self._found[key] = search(pattern, text)
+        return found
+
+    def subject(self, hit: _Hit) -> str:
+        """`_hit_subject(hit)`, which reads only the hit's words and sentence."""
+        key = (hit.span, hit.sentence)
+        found = self._subjects.get(key)
+        if found is None:
+            found = self._subjects[key] = _hit_subject(hit)
+        return found
+
+    def past(self, span: str) -> bool:
+        """`_is_past_or_ongoing(span)`."""
+        found = self._past.get(span)
+        if found is None:
+            found = self._past[span] = _is_past_or_ongoing(span)
         return found
 
 
@@ -195,11 +214,11 @@ def _covering_frame(hit: _Hit, norm: str, searched: Searches | None = None) -> G
     found = Searches() if searched is None else searched
     sentence = hit.sentence
     timed = found(_TIME_CONCRETE, sentence)
-    past = _is_past_or_ongoing(hit.span)
+    past = found.past(hit.span)
 
     # Somebody concrete is involved: the writer, "mi prima", "una compañera".
     concrete_person = found(_POSSESSIVE_PERSON, sentence) or found(_INDEFINITE_PEER, sentence)
-    about_writer = _hit_subject(hit) == "self"
+    about_writer = found.subject(hit) == "self"
     for frame, rx in _REPORTING_FRAMES:
         if found(rx, norm) and not about_writer and not concrete_person and not timed:
             return frame

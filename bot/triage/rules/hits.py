@@ -60,10 +60,11 @@ def _clause_at(text: str, position: int, bounds: list[tuple[int, int]] | None = 
 
 
 def _find_hits(text: str) -> list[_Hit]:
-    bounds = _sentences(text)
-    # Found once for every hit: each search of the whole text cost as much as the rest of
-    # a hit's work on a long text with many matches.
-    clauses = _clauses(text)
+    # Sentences and clauses: found at the first match, once for every hit (each search of
+    # the whole text cost as much as the rest of a hit's work on a long text with many
+    # matches), and not at all in a text without one.
+    bounds: list[tuple[int, int]] = []
+    clauses: list[tuple[int, int]] = []
     hits: list[_Hit] = []
     # Rules that share patterns under different conditions can match the same words twice;
     # an identical hit would only be framed twice.
@@ -77,6 +78,8 @@ def _find_hits(text: str) -> list[_Hit]:
             key = (rule.category, m.start(), m.end(), rule.weak, rule.danger, rule.threat)
             if key in seen:
                 continue
+            if not bounds:
+                bounds, clauses = _sentences(text), _clauses(text)
             s, e = next((b for b in bounds if b[0] <= m.start() <= b[1]), (0, len(text)))
             sentence = text[s:e]
             if rule.veto is not None:

@@ -189,12 +189,20 @@ def _fold_leet(m: re.Match[str]) -> str:
     return token.translate(_LEET)
 
 
+_SPACED = str.maketrans({mark: f" {mark} " for mark in "¿?!.,"})
+
+
 def normalize(text: str) -> str:
     """Lower-case, accent-free, typo-repaired text with ``¿ ? ! . ,`` kept as separate tokens."""
     shown = _visible(unicodedata.normalize("NFKC", text))
     lowered = unicodedata.normalize("NFKD", shown.lower())
-    plain = "".join(ch for ch in lowered if not unicodedata.combining(ch))
-    plain = _TOKEN.sub(_fold_leet, _HANDLE.sub(" ", plain))
+    if lowered.isascii():  # no accent to drop
+        plain = lowered
+    else:
+        plain = "".join(ch for ch in lowered if not unicodedata.combining(ch))
+    plain = _HANDLE.sub(" ", plain)
+    if _LEET_MARK.search(plain):  # else no token has anything to fold
+        plain = _TOKEN.sub(_fold_leet, plain)
     plain = plain.replace("¡", "!").replace("…", ".")
     plain = re.sub(r"[;:]", ".", plain)
     plain = re.sub(r"[^a-z0-9¿?!.,\s]", " ", plain)
@@ -202,7 +210,8 @@ def normalize(text: str) -> str:
     plain = re.sub(r"\bs[.\s]*o[.\s]*s\b\.?", "sos", plain)
     plain = re.sub(r"([a-z])\1{2,}", r"\1", plain)
     plain = re.sub(r"([¿?!.,])(?:\s*\1)+", r"\1", plain)
-    plain = re.sub(r"\s*([¿?!.,])\s*", r" \1 ", plain)
+    # Each mark a token of its own: spaces around it, which `split` below then collapses.
+    plain = plain.translate(_SPACED)
     words: list[str] = []
     for token in plain.split():
         token = _TOKEN_MAP.get(token, token)
