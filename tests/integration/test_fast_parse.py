@@ -92,7 +92,7 @@ async def test_every_piece_of_a_long_message_gets_the_verdict_it_gets_alone(assi
         assert triage.piece_verdicts(parts, first) == alone, text[:80]
         assert triage.assess(text, first) == triage.assess_piecewise(text, first)
         compared += len(parts)
-    assert compared > 2000
+    assert compared > 1000  # about 1,300: 13 pieces in each of about 100 messages
 
 
 def test_a_failing_batch_parse_still_triages_every_piece(assistant):
