@@ -49,6 +49,10 @@ GUARD_OVERRIDE = 0.9
 # The FAQ answer plus the middle question, rather than nothing, needs this much confidence
 # in the FAQ intent.
 SENSITIVE_FAQ_CONFIDENCE = 0.5
+# Pieces of a long message triaged in one job of the understanding thread (13 pieces make a
+# 4,096-character message): batched enough to share the parse, few enough that another
+# child's message never waits long behind them.
+HOP = 5
 
 
 @dataclass(frozen=True)
@@ -163,26 +167,35 @@ class Triage:
         return self._assess_parts(parts, parse)
 
     async def assess_async(self, text: str, parse: Parse | None) -> Verdict:
-        """`assess` on the understanding thread. A long message's pieces go in one hop,
-        behind the ordinary work waiting there: batched, a 4,096-character message takes
-        about 35 ms of CPU, a third of what its pieces took one by one (`python -m bench.run
-        --scenario longest`), so one hop holds another child's message no longer than a few
-        pieces' hops did."""
+        """`assess` on the understanding thread. A long message's pieces go `HOP` at a time,
+        each batch behind the ordinary work waiting there: another child's message then
+        waits for at most one batch (about 15 ms of CPU), not a whole 4,096-character
+        message (about 35 ms batched, `python -m bench.run --scenario longest`)."""
         from bot.understanding import off_loop
 
         parts = pieces.pieces(text)
         if len(parts) == 1:
             return await off_loop(self.assess_piece, text, parse)
-        return await off_loop(self._assess_parts, parts, parse, behind=True)
+        verdicts: list[Verdict] = []
+        for start in range(0, len(parts), HOP):
+            batch = parts[start : start + HOP]
+            verdicts += await off_loop(self.piece_verdicts, batch, parse, start, behind=True)
+        return pieces.most_urgent(verdicts)
 
     def _assess_parts(self, parts: Sequence[str], first_parse: Parse | None) -> Verdict:
         return pieces.most_urgent(self.piece_verdicts(parts, first_parse))
 
-    def piece_verdicts(self, parts: Sequence[str], first_parse: Parse | None) -> list[Verdict]:
-        """Every piece's verdict, found together: the pieces after the first parsed in one
-        batch, the rules on each, the triage model's scores of all of them at once. Each is
-        the verdict `assess_piecewise` gives the piece (tests/integration/test_fast_parse.py)."""
-        parses = [first_parse, *self._parse_rest(parts[1:])]
+    def piece_verdicts(
+        self, parts: Sequence[str], first_parse: Parse | None, start: int = 0
+    ) -> list[Verdict]:
+        """The verdicts of consecutive pieces of one message, from piece `start` on, found
+        together: parsed in one batch (piece 0 has `first_parse`, the message's own), the
+        rules on each, the triage model's scores of all of them at once. Each is the verdict
+        `assess_piecewise` gives the piece (tests/integration/test_fast_parse.py)."""
+        if start == 0:
+            parses = [first_parse, *self._parse_rest(parts[1:])]
+        else:
+            parses = self._parse_rest(parts)
         norms = [normalize(part) for part in parts]
         rules = [assess(part, norm) for part, norm in zip(parts, norms, strict=True)]
         scored: list[Scores | None] = [None] * len(parts)
@@ -199,7 +212,7 @@ class Triage:
         return [self._decide(*each) for each in zip(parses, rules, scored, strict=True)]
 
     def _parse_rest(self, parts: Sequence[str]) -> list[Parse | None]:
-        """The parses of the pieces after the first: None for a piece with nothing but
+        """The parses of pieces other than the first: None for a piece with nothing but
         spaces and "/" (a "/" would make Rasa read an intent name), or for all of them if
         the NLU fails (triage must still run)."""
         plain = [part.lstrip("/").strip() for part in parts]

@@ -90,6 +90,9 @@ async def test_every_piece_of_a_long_message_gets_the_verdict_it_gets_alone(assi
         parts = pieces.pieces(text)
         alone = [triage.assess_nth(part, first, n) for n, part in enumerate(parts)]
         assert triage.piece_verdicts(parts, first) == alone, text[:80]
+        # As the engine hands them over: a few pieces a job of the understanding thread.
+        assert triage.piece_verdicts(parts[3:], first, 3) == alone[3:], text[:80]
+        assert await triage.assess_async(text, first) == pieces.most_urgent(alone)
         assert triage.assess(text, first) == triage.assess_piecewise(text, first)
         compared += len(parts)
     assert compared > 1000  # about 1,300: 13 pieces in each of about 100 messages
