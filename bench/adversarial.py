@@ -50,8 +50,15 @@ def adversarial_texts() -> dict[str, str]:
 
     rng = random.Random(15)
     words = " ".join(rng.choice([*CHAT, *QUESTIONS]) for _ in range(400))
+    story = fill("hoy fui al cole y después jugamos fútbol con mis amigos en la plaza. ")
+    disclosure = "mi padrastro me pega todos los días con la faja y me deja encerrado"
+    hidden = "​m1 p4dr4str0​ m3 p3g4 y m3 t0c4⁠ cu4nd0 n0 h4y n4d13­ "
     return {
-        "story": fill("hoy fui al cole y después jugamos fútbol con mis amigos en la plaza. "),
+        "story": story,
+        # Ordinary words with one disclosure in the middle, and leetspeak with invisible
+        # characters inside the words, among chat (issue 15's probes).
+        "filler_disclosure": (story[:2000] + " " + disclosure + " " + story)[:LONGEST],
+        "leet_invisible": fill(words[:300] + " " + hidden),
         "everyday_mix": fill(words + " "),
         "leet_self_harm": fill("m4t4rm3 "),
         "alarming_bulk": fill(" ".join(DISCLOSURES) + " "),
@@ -131,19 +138,68 @@ async def _phase(
     }
 
 
-async def _understanding_alone(engine: Any, repeats: int) -> dict[str, Any]:
-    """Each 4,096-character text through Rasa's parse and triage, as the engine does."""
-    took: dict[str, list[float]] = {}
+async def _batched(engine: Any, text: str) -> Any:
+    """A long message as the engine understands it: Rasa's parse of the first piece, then
+    every piece triaged together (the others parsed in one batch), one hop of the
+    understanding thread."""
+    parse = await engine.assistant.parse(text)
+    return await engine.triage.assess_async(text, parse)
+
+
+async def _piecewise(engine: Any, text: str) -> Any:
+    """A long message as it was understood before the pieces were batched: each piece
+    alone through Rasa's own chain and triage, one hop of the understanding thread a piece.
+    The rule layer is today's for both."""
+    from bot.triage import pieces
+    from bot.understanding import off_loop
+
+    parse = await engine.assistant.parse(text)
+    parts = pieces.pieces(text)
+    verdicts = [
+        await off_loop(engine.triage.assess_nth, part, parse, n, behind=True)
+        for n, part in enumerate(parts)
+    ]
+    return pieces.most_urgent(verdicts)
+
+
+PATHS = {"batched": _batched, "piecewise": _piecewise}
+
+
+async def understanding_alone(engine: Any, repeats: int) -> dict[str, Any]:
+    """Each 4,096-character text understood alone, both ways, the two alternating so that
+    they share the machine's load: wall time (what a child waits) and the process's CPU time
+    (both threads), p50/p95 by text and over all; whether both gave the same verdicts; the
+    machine's load average before and after."""
+    import os
+
+    load_before = os.getloadavg()
+    took: dict[str, dict[str, list[float]]] = {path: {} for path in PATHS}
+    cpu: dict[str, list[float]] = {path: [] for path in PATHS}
+    same = True
     for name, text in adversarial_texts().items():
         for _ in range(repeats):
-            began = time.perf_counter()
-            parse = await engine.assistant.parse(text)
-            await engine.triage.assess_async(text, parse)
-            took.setdefault(name, []).append(time.perf_counter() - began)
-    every = [value for values in took.values() for value in values]
+            verdicts = []
+            for path, understand in PATHS.items():
+                began, began_cpu = time.perf_counter(), time.process_time()
+                verdicts.append(await understand(engine, text))
+                took[path].setdefault(name, []).append(time.perf_counter() - began)
+                cpu[path].append(time.process_time() - began_cpu)
+            same = same and verdicts[0] == verdicts[1]
+    figures: dict[str, Any] = {}
+    for path in PATHS:
+        every = [value for values in took[path].values() for value in values]
+        figures[path] = {
+            "by_text_ms": {name: summary_ms(values) for name, values in took[path].items()},
+            "all_ms": summary_ms(every),
+            "cpu_ms": summary_ms(cpu[path]),
+        }
+    new, old = figures["batched"]["all_ms"], figures["piecewise"]["all_ms"]
     return {
-        "by_text_ms": {name: summary_ms(values) for name, values in took.items()},
-        "all_ms": summary_ms(every),
+        **figures["batched"],  # the engine's way: what the target is judged on
+        "piecewise": figures["piecewise"],
+        "piecewise_over_batched": {p: _ratio(old[p], new[p]) for p in ("p50", "p95")},
+        "same_verdicts": same,
+        "load_average": {"before": load_before, "after": os.getloadavg()},
     }
 
 
@@ -161,7 +217,7 @@ async def _serve(params: argparse.Namespace) -> dict[str, Any]:
         for word in ("hola", "¿Qué es el grooming?"):  # warm caches, as a running bot's are
             await engine.handle(_inbound(pseudonym(-1), word))
         understanding.mode = "thread"
-        alone = await _understanding_alone(engine, params.repeats)
+        alone = await understanding_alone(engine, params.repeats)
         phases: dict[str, Any] = {}
         for mode in MODES:
             understanding.mode = mode
@@ -241,7 +297,8 @@ def run(
             "seconds_per_phase": seconds,
             "gap": list(gap),
         },
-        "ok": all(
+        "ok": served["understanding_4096"]["same_verdicts"]
+        and all(
             phases[mode][phase]["ordinary_reply_ms"]["n"] > 0
             for mode in MODES
             for phase in ("quiet", "adversarial")
@@ -255,6 +312,36 @@ def run(
     }
 
 
+def alone_table(alone: dict[str, Any]) -> list[str]:
+    """The figures of `understanding_alone`, both ways side by side."""
+    old = alone["piecewise"]
+    lines = [
+        "a 4,096-character message understood alone (Rasa parse + triage), wall ms:",
+        f"  {'text':<18}{'batched p50':>12}{'p95':>8}{'max':>8}"
+        f"{'piecewise p50':>15}{'p95':>8}{'max':>8}",
+    ]
+    rows = [*alone["by_text_ms"].items(), ("all", alone["all_ms"])]
+    for name, figures in rows:
+        before = old["all_ms"] if name == "all" else old["by_text_ms"][name]
+        lines.append(
+            f"  {name:<18}{figures['p50']:>12.1f}{figures['p95']:>8.1f}{figures['max']:>8.1f}"
+            f"{before['p50']:>15.1f}{before['p95']:>8.1f}{before['max']:>8.1f}"
+        )
+    ratio = alone["piecewise_over_batched"]
+    load = alone["load_average"]
+    lines += [
+        f"  CPU ms p50 / p95: batched {alone['cpu_ms']['p50']} / {alone['cpu_ms']['p95']}, "
+        f"piecewise {old['cpu_ms']['p50']} / {old['cpu_ms']['p95']}",
+        f"  piecewise / batched: p50 {ratio['p50']}x, p95 {ratio['p95']}x; "
+        f"same verdicts: {alone['same_verdicts']}",
+        "  load average (1, 5, 15 min) before "
+        + ", ".join(f"{v:.1f}" for v in load["before"])
+        + "; after "
+        + ", ".join(f"{v:.1f}" for v in load["after"]),
+    ]
+    return lines
+
+
 def table(result: dict[str, Any]) -> list[str]:
     p = result["parameters"]
     alone = result["understanding_4096"]
@@ -263,14 +350,8 @@ def table(result: dict[str, Any]) -> list[str]:
         f"{p['gap'][0]:g}-{p['gap'][1]:g} s) for {p['seconds_per_phase']:g} s a phase, "
         f"alone and beside {p['adversaries']} senders of 4,096-character messages",
         "",
-        "a 4,096-character message understood alone (Rasa parse + triage), ms:",
-        f"  {'text':<16}{'p50':>9}{'p95':>9}{'max':>9}",
+        *alone_table(alone),
     ]
-    for name, figures in [*alone["by_text_ms"].items(), ("all", alone["all_ms"])]:
-        lines.append(
-            f"  {name:<16}"
-            + "".join(f"{format(figures[k], '.1f'):>9}" for k in ("p50", "p95", "max"))
-        )
     lines += [
         "",
         f"  {'mode':<11}{'phase':<13}{'n':>6}{'reply p50':>11}{'p95':>9}{'max':>9}"

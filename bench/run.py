@@ -32,6 +32,7 @@ from bench import (  # noqa: E402
     SCHEMA,
     adversarial,
     harness,
+    longest,
     stacks,
     targets,
     telegram_e2e,
@@ -44,6 +45,7 @@ SCENARIOS = {
     stacks.NAME: stacks,
     understanding.NAME: understanding,
     adversarial.NAME: adversarial,
+    longest.NAME: longest,
 }
 QUICK = {"children": 5, "seconds": 3.0}
 # `telegram_e2e`'s loads when neither --children nor --max-rate is given: at Telegram's own
@@ -199,16 +201,22 @@ def run_adversarial(args: argparse.Namespace, kind: str) -> list[dict[str, Any]]
     ]
 
 
+def run_longest(args: argparse.Namespace, kind: str) -> list[dict[str, Any]]:
+    return [longest.run(args.quick)]
+
+
 RUNNERS = {
     telegram_e2e.NAME: run_telegram_e2e,
     stacks.NAME: run_stacks,
     understanding.NAME: run_understanding,
     adversarial.NAME: run_adversarial,
+    longest.NAME: run_longest,
 }
 ONCE = {
     stacks.NAME,
     understanding.NAME,
     adversarial.NAME,
+    longest.NAME,
 }  # scenarios that use no database of the run's
 
 

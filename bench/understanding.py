@@ -63,7 +63,7 @@ async def _serve(model: Path, started: float) -> dict[str, Any]:
     begin = time.perf_counter()
     assistant = agent.RasaAssistant.load(model)
     load_s = time.perf_counter() - begin
-    triage = Triage(assistant.triage_model)
+    triage = Triage.of(assistant)
     samples = texts()
     for text in samples[:50]:  # warm caches, as a running bot's are
         triage.assess(text, await assistant.parse(text))

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot import batch_parse
 from bot.engine import Button, Parse, Reply
 from bot.settings import ROOT
 from bot.triage import pieces
@@ -246,9 +247,16 @@ class RasaAssistant:
         self._blank = DialogueStateTracker("voz-script", domain.slots)
         self._nlu = nlu_components(agent)
         # What triage parses the pieces of a long message with (None: the model's graph is
-        # not the plain chain `parse_now` runs, and pieces are triaged without a parse).
+        # not the plain chain `parse_now` runs, and pieces are triaged without a parse):
+        # one piece at a time through Rasa's own chain, or all of them in one batch.
         self.parse_piece: Callable[[str], Parse] | None = (
             self.parse_now if self._nlu is not None else None
+        )
+        self._sentence_chain = (
+            batch_parse.sentence_chain(self._nlu) if self._nlu is not None else None
+        )
+        self.parse_pieces: Callable[[Sequence[str]], list[Parse]] | None = (
+            self.parse_many if self._nlu is not None else None
         )
 
     @classmethod
@@ -290,6 +298,21 @@ class RasaAssistant:
             # Rasa's own parse, which reads "/intent", is a coroutine of the event loop.
             raise ValueError("parse_now parses plain text with the model's NLU chain only")
         return _parse_of(self._run_nlu(text))
+
+    def parse_many(self, texts: Sequence[str]) -> list[Parse]:
+        """The parses of many plain texts (none starting with "/"), on the calling thread, in
+        one batch: triage calls it for the pieces of a long message. Where the model's chain
+        allows (bot/batch_parse.py), only the features its classifier reads are computed, for
+        every text at once; the parses are those of `parse_now`, number for number
+        (tests/integration/test_fast_parse.py)."""
+        texts = [text.strip() for text in texts]
+        if self._nlu is None or any(not text or text.startswith("/") for text in texts):
+            raise ValueError("parse_many parses plain text with the model's NLU chain only")
+        if not texts:
+            return []
+        if self._sentence_chain is None:
+            return [_parse_of(self._run_nlu(text)) for text in texts]
+        return [_parse_of(parsed) for parsed in batch_parse.run(self._sentence_chain, texts)]
 
     def _run_nlu(self, text: str) -> dict[str, Any]:
         """The model's own NLU components on the text, one after another: what Rasa's graph

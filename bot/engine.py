@@ -150,9 +150,7 @@ class Engine:
         self.on_alert_unrecorded: Callable[[str, str], None] = lambda _urgency, _category: None
         # The triage model travels with the Rasa model it was trained with (bot.agent); a
         # test's fake assistant has none, and triage then reads the Rasa intents.
-        self.triage = Triage(
-            getattr(assistant, "triage_model", None), getattr(assistant, "parse_piece", None)
-        )
+        self.triage = Triage.of(assistant)
 
     async def handle(self, event: Inbound) -> list[Reply]:
         if event.kind is Kind.UNSUPPORTED and not event.text.strip():

@@ -9,11 +9,13 @@ messages (`behind=True`):
     they may be called concurrently, and one thread needs no such promise;
   - the work is CPU-bound Python, which holds the GIL, so more threads would not make it
     faster on two cores, only contend with the event loop for the GIL;
-  - it stays fair: triage hands a long message over piece by piece (bot.triage.pieces), and
-    another child's message waits for at most the one piece being understood, never behind
-    the queued pieces of every long message (first come, first served measured 4 to 18
-    times the quiet reply time with four senders of 4,096-character messages; see
-    bench/adversarial.py for the figures of each way).
+  - it stays fair: a long message's pieces (bot.triage.pieces) are understood in one job,
+    batched (a few tens of ms for 4,096 characters; `python -m bench.run --scenario
+    longest`), behind the ordinary work waiting, and another child's message waits for at
+    most the one job being done, never behind the queued long messages (first come, first
+    served measured 4 to 18 times the quiet reply time with four senders of
+    4,096-character messages when each piece took its own parse; see bench/adversarial.py
+    for the figures of each way).
 `mode` "loop" runs the work on the caller's thread instead, as before this module existed,
 and "to_thread" hands it to `asyncio.to_thread` (a pool of threads): the bench uses both to
 measure what the thread changes (`python -m bench.run --scenario adversarial`).

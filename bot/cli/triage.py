@@ -40,7 +40,7 @@ async def triage_lines(assistant: Any, lines: TextIO, out: TextIO) -> int:
     stays aligned with input. Returns how many lines were malformed."""
     from bot.triage import Triage
 
-    triage = Triage(getattr(assistant, "triage_model", None))
+    triage = Triage.of(assistant)
     bad = 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -70,7 +70,7 @@ def evaluate(settings: Settings, path: str) -> int:
     if rows is None:
         return 1
     assistant = quiet_assistant(settings)
-    triage = Triage(assistant.triage_model)
+    triage = Triage.of(assistant)
 
     async def verdicts() -> list[Any]:
         return [triage.assess(row["text"], await assistant.parse(row["text"])) for row in rows]

@@ -16,14 +16,15 @@ of harm, gets its answer and then "¿Le está pasando a usted o a alguien que co
 
 A message longer than `pieces.CAP` is triaged in overlapping pieces, each with its own Rasa
 parse, and gets its most urgent piece's verdict (bot/triage/pieces.py says why and how).
-`Triage.assess_async` does the work on the understanding thread (bot/understanding.py), one
-piece at a time, so a long message never holds the event loop.
+The pieces are parsed in one batch, on the sentence features alone (bot/agent.py,
+`parse_many`), and triaged together; `Triage.assess_async` does the work on the
+understanding thread (bot/understanding.py), so a long message never holds the event loop.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.events import Parse
@@ -48,6 +49,10 @@ GUARD_OVERRIDE = 0.9
 # The FAQ answer plus the middle question, rather than nothing, needs this much confidence
 # in the FAQ intent.
 SENSITIVE_FAQ_CONFIDENCE = 0.5
+# Pieces of a long message triaged in one job of the understanding thread (13 pieces make a
+# 4,096-character message): batched enough to share the parse, few enough that another
+# child's message never waits long behind them.
+HOP = 5
 
 
 @dataclass(frozen=True)
@@ -128,37 +133,114 @@ def _with_model(rules: RuleVerdict, scores: Scores, model: TriageModel) -> Verdi
 class Triage:
     """The triage of one message: `assess(text, parse)`, with or without a triage model.
 
-    `nlu` parses a piece of a long message (`RasaAssistant.parse_piece`); without it (a test's
-    fake assistant) pieces after the first are triaged without a parse. The parse given to
-    `assess` is the first piece's, as `RasaAssistant.parse` makes it."""
+    The parse given to `assess` is the first piece's, as `RasaAssistant.parse` makes it.
+    `nlu_many` parses the other pieces of a long message, all in one batch
+    (`RasaAssistant.parse_pieces`); `nlu` parses one piece through Rasa's own chain
+    (`RasaAssistant.parse_piece`), for `assess_piecewise`. Without them (a test's fake
+    assistant) pieces after the first are triaged without a parse."""
 
     def __init__(
         self,
         model: TriageModel | None = None,
         nlu: Callable[[str], Parse | None] | None = None,
+        nlu_many: Callable[[Sequence[str]], Sequence[Parse | None]] | None = None,
     ) -> None:
         self.model = model
         self.nlu = nlu
+        self.nlu_many = nlu_many
+
+    @classmethod
+    def of(cls, assistant: object) -> Triage:
+        """The triage an assistant's models make: its triage model and piece parsers, where
+        it has them (the Rasa assistant, bot.agent), else none (a test's fake assistant)."""
+        return cls(
+            getattr(assistant, "triage_model", None),
+            getattr(assistant, "parse_piece", None),
+            getattr(assistant, "parse_pieces", None),
+        )
 
     def assess(self, text: str, parse: Parse | None) -> Verdict:
+        """The message's verdict: its most urgent piece's (one piece unless it is long)."""
         parts = pieces.pieces(text)
         if len(parts) == 1:
             return self.assess_piece(text, parse)
-        return pieces.most_urgent(self._assess_nth(part, parse, n) for n, part in enumerate(parts))
+        return self._assess_parts(parts, parse)
 
     async def assess_async(self, text: str, parse: Parse | None) -> Verdict:
-        """`assess` on the understanding thread, a piece per hop, each behind the ordinary
-        work waiting there: other children's messages go between two pieces of a long one."""
+        """`assess` on the understanding thread. A long message's pieces go `HOP` at a time,
+        each batch behind the ordinary work waiting there: another child's message then
+        waits for at most one batch (about 15 ms of CPU), not a whole 4,096-character
+        message (about 35 ms batched, `python -m bench.run --scenario longest`)."""
         from bot.understanding import off_loop
 
         parts = pieces.pieces(text)
         if len(parts) == 1:
             return await off_loop(self.assess_piece, text, parse)
-        verdicts = [
-            await off_loop(self._assess_nth, part, parse, n, behind=True)
-            for n, part in enumerate(parts)
-        ]
+        verdicts: list[Verdict] = []
+        for start in range(0, len(parts), HOP):
+            batch = parts[start : start + HOP]
+            verdicts += await off_loop(self.piece_verdicts, batch, parse, start, behind=True)
         return pieces.most_urgent(verdicts)
+
+    def _assess_parts(self, parts: Sequence[str], first_parse: Parse | None) -> Verdict:
+        return pieces.most_urgent(self.piece_verdicts(parts, first_parse))
+
+    def piece_verdicts(
+        self, parts: Sequence[str], first_parse: Parse | None, start: int = 0
+    ) -> list[Verdict]:
+        """The verdicts of consecutive pieces of one message, from piece `start` on, found
+        together: parsed in one batch (piece 0 has `first_parse`, the message's own), the
+        rules on each, the triage model's scores of all of them at once. Each is the verdict
+        `assess_piecewise` gives the piece (tests/integration/test_fast_parse.py)."""
+        if start == 0:
+            parses = [first_parse, *self._parse_rest(parts[1:])]
+        else:
+            parses = self._parse_rest(parts)
+        norms = [normalize(part) for part in parts]
+        rules = [assess(part, norm) for part, norm in zip(parts, norms, strict=True)]
+        scored: list[Scores | None] = [None] * len(parts)
+        if self.model is not None:
+            wanted = [n for n, verdict in enumerate(rules) if not verdict.safe_word]
+            found = self.model.scores_pieces(
+                [parts[n] for n in wanted],
+                [parses[n] for n in wanted],
+                [rules[n] for n in wanted],
+                [norms[n] for n in wanted],
+            )
+            for n, scores in zip(wanted, found, strict=True):
+                scored[n] = scores
+        return [self._decide(*each) for each in zip(parses, rules, scored, strict=True)]
+
+    def _parse_rest(self, parts: Sequence[str]) -> list[Parse | None]:
+        """The parses of pieces other than the first: None for a piece with nothing but
+        spaces and "/" (a "/" would make Rasa read an intent name), or for all of them if
+        the NLU fails (triage must still run)."""
+        plain = [part.lstrip("/").strip() for part in parts]
+        wanted = [n for n, text in enumerate(plain) if text and not text.startswith("/")]
+        found: list[Parse | None] = [None] * len(parts)
+        if self.nlu_many is None or not wanted:
+            return found
+        try:
+            parsed = self.nlu_many([plain[n] for n in wanted])
+        except Exception as error:  # noqa: BLE001 - triage must still run if Rasa fails
+            logger.error("NLU parse of pieces failed; triaging them without: %s", describe(error))
+            return found
+        for n, parse in zip(wanted, parsed, strict=True):
+            found[n] = parse
+        return found
+
+    def assess_piecewise(self, text: str, parse: Parse | None) -> Verdict:
+        """The way long messages were triaged before `assess` batched them: each piece
+        alone, parsed by Rasa's own chain (`nlu`). Kept as the reference `assess` is
+        tested against and measured beside (bench/adversarial.py)."""
+        parts = pieces.pieces(text)
+        if len(parts) == 1:
+            return self.assess_piece(text, parse)
+        return pieces.most_urgent(self._assess_nth(part, parse, n) for n, part in enumerate(parts))
+
+    def assess_nth(self, part: str, first_parse: Parse | None, n: int) -> Verdict:
+        """Piece `n` of a long message, alone, as `assess_piecewise` triages it."""
+        return self._assess_nth(part, first_parse, n)
 
     def _assess_nth(self, part: str, first_parse: Parse | None, n: int) -> Verdict:
         if n == 0 or self.nlu is None:
@@ -173,13 +255,21 @@ class Triage:
 
     def assess_piece(self, text: str, parse: Parse | None) -> Verdict:
         """One message, or one piece of a long one, as it is."""
-        rules = assess(text)
+        norm = normalize(text)
+        rules = assess(text, norm)
+        scores = None
+        if self.model is not None and not rules.safe_word:
+            scores = self.model.scores(text, parse, rules, normalized=norm)
+        return self._decide(parse, rules, scores)
+
+    def _decide(self, parse: Parse | None, rules: RuleVerdict, scores: Scores | None) -> Verdict:
+        """The verdict from the rules and, with a triage model, its scores of the same text."""
         if rules.safe_word:
             return _safe_word(rules)
-        if self.model is None:
+        if self.model is None or scores is None:
             verdict = _without_model(rules, parse)
         else:
-            verdict = _with_model(rules, self.model.scores(text, parse, rules), self.model)
+            verdict = _with_model(rules, scores, self.model)
         if verdict.escalate or verdict.ask or parse is None:
             return verdict
         sensitive = SENSITIVE_FAQ.get(parse.intent)

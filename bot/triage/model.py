@@ -106,15 +106,47 @@ class TriageModel:
     thresholds: Thresholds
     report: dict[str, Any] = field(default_factory=dict)
 
-    def scores(self, text: str, parse: Parse | None, rules: RuleVerdict | None = None) -> Scores:
+    def scores(
+        self,
+        text: str,
+        parse: Parse | None,
+        rules: RuleVerdict | None = None,
+        normalized: str | None = None,
+    ) -> Scores:
         """One message, as the engine asks: the same numbers as `scores_many`, computed
-        from weights gathered once (see `_Compiled`)."""
+        from weights gathered once (see `_Compiled`). `normalized`: `normalize(text)`, when
+        the caller has it already."""
+        return self._scores(text, parse, rules, normalized, None)
+
+    def scores_pieces(
+        self,
+        texts: Sequence[str],
+        parses: Sequence[Parse | None],
+        rules: Sequence[RuleVerdict],
+        normalized: Sequence[str],
+    ) -> list[Scores]:
+        """`scores` of each piece of one long message, the same numbers, computed together:
+        a word's character n-grams are looked up once for all the pieces (`_Compiled`)."""
+        memo: dict[str, dict[int, int]] = {}
+        return [
+            self._scores(text, parse, verdict, norm, memo)
+            for text, parse, verdict, norm in zip(texts, parses, rules, normalized, strict=True)
+        ]
+
+    def _scores(
+        self,
+        text: str,
+        parse: Parse | None,
+        rules: RuleVerdict | None,
+        normalized: str | None,
+        memo: dict[str, dict[int, int]] | None,
+    ) -> Scores:
         import numpy as np
 
         compiled = self.__dict__.get("_compiled")
         if compiled is None:
             compiled = self.__dict__["_compiled"] = _Compiled(self)
-        values = compiled.decisions(normalize(text))
+        values = compiled.decisions(normalize(text) if normalized is None else normalized, memo)
         verdict = rules if rules is not None else assess(text)
         raw = values[:1]
         stacked = self.stacker.decision_function(evidence(raw, [text], [verdict], [parse]))[0]
@@ -233,6 +265,14 @@ class _Compiled:
 
         parts = (model.vectorizer.chars, model.vectorizer.words)
         self.analyzers = [part.build_analyzer() for part in parts]
+        # For `word_counts`: what a `char_wb` analyzer does before its n-grams, and the
+        # n-grams of one word (None: not a `char_wb` part).
+        self.by_word = [
+            (part.build_preprocessor(), part.decode, part._char_wb_ngrams)
+            if part.analyzer == "char_wb"
+            else None
+            for part in parts
+        ]
         self.vocabularies = [part.vocabulary_ for part in parts]
         self.idfs = [np.asarray(part.idf_, dtype=float) for part in parts]
         self.offsets = [0, len(parts[0].vocabulary_)]
@@ -247,18 +287,26 @@ class _Compiled:
             [*(h.intercept_ for h in heads), model.category.intercept_]
         )
 
-    def decisions(self, normalized: str) -> Any:
+    def decisions(self, normalized: str, memo: dict[str, dict[int, int]] | None = None) -> Any:
+        """Every head's decision value; `memo`: the character n-gram counts of words already
+        seen (pieces of one message), which give the same counts in the same order."""
         import numpy as np
 
+        from bot.batch_parse import word_counts
+
         indices, values = [], []
-        for analyzer, vocabulary, idf, offset in zip(
-            self.analyzers, self.vocabularies, self.idfs, self.offsets, strict=True
+        for analyzer, by_word, vocabulary, idf, offset in zip(
+            self.analyzers, self.by_word, self.vocabularies, self.idfs, self.offsets, strict=True
         ):
             counts: dict[int, int] = {}
-            for gram in analyzer(normalized):
-                column = vocabulary.get(gram)
-                if column is not None:
-                    counts[column] = counts.get(column, 0) + 1
+            if memo is not None and by_word is not None:
+                preprocess, decode, ngrams = by_word
+                counts = word_counts(ngrams, vocabulary, preprocess(decode(normalized)), memo)
+            else:
+                for gram in analyzer(normalized):
+                    column = vocabulary.get(gram)
+                    if column is not None:
+                        counts[column] = counts.get(column, 0) + 1
             if not counts:
                 continue
             columns = np.fromiter(counts, dtype=np.int64, count=len(counts))

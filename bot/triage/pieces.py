@@ -17,7 +17,10 @@ piece of 512 characters of the worst text measured, leetspeak self-harm words wi
 punctuation, took about 25 ms and one of 1,024 four times that, while ordinary text grows
 linearly; below 512 the per-piece overhead (a Rasa parse and the model, a few ms each) is
 paid more often than it saves. Whole 4,096-character messages are measured by
-`python -m bench.run --scenario adversarial` (bench/results-adversarial.json).
+`python -m bench.run --scenario longest` (alone; bench/results-longest.json) and
+`--scenario adversarial` (beside other children; bench/results-adversarial.json). Since
+the pieces are parsed in one batch and triaged together (`Triage.piece_verdicts`), a piece
+costs far less than a message of its own.
 
 `OVERLAP` at 200 holds whole 98.6% of the 2,073 labelled disclosures (triage/, eval/; the
 longest held-out one has 188 characters), and a longer one still has its alarming words in

@@ -62,6 +62,7 @@ def test_results_file_describes_machine_code_and_parameters(results):
         ("stacks", None),
         ("understanding", None),
         ("adversarial", None),
+        ("longest", None),
     ]
     assert results["ok"] is True
 

@@ -137,3 +137,21 @@ def test_one_message_scores_exactly_as_the_batch_path(trained):
         assert single.category == expected.category
         for name, value in expected.category_scores.items():
             assert single.category_scores[name] == pytest.approx(value, abs=1e-9)
+
+
+def test_the_pieces_of_a_long_message_score_exactly_as_each_alone(trained):
+    """`scores_pieces` looks each word's character n-grams up once for all the pieces; the
+    numbers are the very ones `scores` gives each piece alone."""
+    from bot.triage.pieces import pieces
+    from bot.triage.rules import assess, normalize
+
+    long = " ".join(line for lines in DISCLOSURES.values() for line in lines) + " "
+    parts = [
+        *pieces((long + " ".join(EVERYDAY) + " ") * 8),
+        *pieces("m4t4rm3 " * 600),
+        "",
+    ]
+    norms = [normalize(part) for part in parts]
+    rules = [assess(part, norm) for part, norm in zip(parts, norms, strict=True)]
+    together = trained.scores_pieces(parts, [None] * len(parts), rules, norms)
+    assert [trained.scores(part, None) for part in parts] == together

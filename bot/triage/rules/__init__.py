@@ -27,7 +27,8 @@ guard) and the model decides.
 
 Modules, in the order `assess` uses them: `normalize`, `safe_word`, `figurative` (masks),
 `hits` (matching `patterns`, built on `vocabulary`), `frames`, `subject`, `danger`;
-`verdict` holds the types and `assessment` the function that runs them.
+`verdict` holds the types and `assessment` the function that runs them; `prefilter` lets a
+pattern whose required words a text lacks pass it over, with the same answers.
 """
 
 from __future__ import annotations

@@ -4,9 +4,12 @@ matches, frames, subject and danger now.
 
 from __future__ import annotations
 
+import functools
+
 from bot.triage.rules.danger import _danger_cue
 from bot.triage.rules.figurative import _EVERYDAY, _mask_figurative
 from bot.triage.rules.frames import (
+    Searches,
     _covering_frame,
     _message_frame,
     _unexplained_personal_content,
@@ -18,19 +21,27 @@ from bot.triage.rules.subject import _subject
 from bot.triage.rules.verdict import Category, Guard, RuleVerdict
 
 
-def assess(text: str) -> RuleVerdict:
-    """Triage one message with the deterministic rules.
+def assess(text: str, norm: str | None = None) -> RuleVerdict:
+    """Triage one message with the deterministic rules (`norm`: `normalize(text)`, when the
+    caller has it already).
 
     category is the strongest family among the matches no frame explains; when every match is
     explained it is the strongest raw match, reported with the guard that explains it.
     """
-    norm = normalize(text)
+    if norm is None:
+        norm = normalize(text)
     safe_word = _is_safe_word(norm)
     masked, figurative = _mask_figurative(norm)
     masked, everyday = _mask_figurative(masked, _EVERYDAY)
 
+    @functools.cache
+    def message_frame() -> Guard | None:
+        # Asked up to twice; on a long text it searches the whole message with four patterns.
+        return _message_frame(norm, figurative, everyday)
+
     hits = _find_hits(masked)
-    frames = [_covering_frame(h, norm) for h in hits]
+    searched = Searches()
+    frames = [_covering_frame(h, norm, searched) for h in hits]
     uncovered = [h for h, frame in zip(hits, frames, strict=True) if frame is None]
 
     category: Category
@@ -55,9 +66,9 @@ def assess(text: str) -> RuleVerdict:
         elif raw_hits:
             category, guard = _strongest(raw_hits), "figurative" if figurative else "everyday"
         else:
-            category, guard = "none", _message_frame(norm, figurative, everyday)
+            category, guard = "none", message_frame()
 
-    if category == "none" and guard is None and _message_frame(norm, figurative, everyday) is None:
+    if category == "none" and guard is None and message_frame() is None:
         # Nothing here for the rules, but the model may still find a disclosure: say whether the
         # wording puts the danger now, so that a model-found disclosure gets the right urgency.
         danger_now = _danger_cue(masked, leisure_counts=False)

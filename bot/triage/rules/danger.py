@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.triage.rules.patterns import _LEISURE_JUMP, _SELF_HARM_VETO
+from bot.triage.rules.prefilter import search
 from bot.triage.rules.vocabulary import _alt
 
 _DANGER_STRONG = re.compile(
@@ -163,7 +164,7 @@ _BENIGN_DANGER = re.compile(
 def _danger_cue(masked: str, leisure_counts: bool = True) -> bool:
     """Whether the wording puts the danger now.  With leisure_counts false, "me voy a tirar a la
     piscina" and the like (which no rule took as harm) do not count as danger."""
-    strong = bool(_DANGER_STRONG.search(masked))
-    if strong and not leisure_counts and _BENIGN_DANGER.search(masked):
+    strong = search(_DANGER_STRONG, masked)
+    if strong and not leisure_counts and search(_BENIGN_DANGER, masked):
         strong = False
-    return strong or bool(_DANGER_TEMPORAL.search(masked) or _DANGER_IMMINENT.search(masked))
+    return strong or search(_DANGER_TEMPORAL, masked) or search(_DANGER_IMMINENT, masked)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.triage.rules.patterns import _MEDICAL_CONTEXT
+from bot.triage.rules.prefilter import may_match
 from bot.triage.rules.vocabulary import _alt
 
 # fmt: off
@@ -314,6 +315,8 @@ def _mask_figurative(
 ) -> tuple[str, bool]:
     found = False
     for pattern in patterns:
+        if not may_match(pattern, norm):
+            continue
         if "mask" in pattern.groupindex:
             norm, n = pattern.subn(_mask_group, norm)
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.triage.rules.hits import _clauses, _Hit
+from bot.triage.rules.prefilter import may_match, search
 from bot.triage.rules.subject import _THIRD_VICTIM, _hit_subject
 from bot.triage.rules.verdict import Guard
 from bot.triage.rules.vocabulary import _AGENT, _PEER
@@ -88,7 +89,9 @@ _INDIRECT_SI = re.compile(
 
 
 def _is_hypothetical(sentence: str) -> bool:
-    return bool(_HYPOTHETICAL.search(_INDIRECT_SI.sub("~", sentence)))
+    if not may_match(_HYPOTHETICAL, sentence):
+        return False  # "~" is no word of it, so the substitution cannot make it match
+    return search(_HYPOTHETICAL, _INDIRECT_SI.sub("~", sentence))
 
 
 _TIME_CONCRETE = re.compile(
@@ -164,17 +167,60 @@ _REPORTING_FRAMES: tuple[tuple[Guard, re.Pattern[str]], ...] = (
 )
 
 
-def _covering_frame(hit: _Hit, norm: str) -> Guard | None:
-    """The frame that makes this hit non-literal, or None when it reads as a real statement."""
+class Searches:
+    """Whether a pattern occurs in a text, each pattern looked for once per text: the frames
+    of one message's hits share them (`_covering_frame`).
+
+    Why: `_covering_frame` reads a hit's whole sentence with up to nine patterns, and a long
+    text without punctuation is one sentence holding every hit, so each hit searched the
+    same sentence again (about 46 ms for a 512-character piece of leetspeak self-harm
+    words). The same for a hit's subject and tense, which depend only on its words and
+    sentence. Kept only while one message is assessed."""
+
+    def __init__(self) -> None:
+        # By the pattern's id: its own hash is recomputed from its source on every call. The
+        # patterns are this module's, alive as long as it is.
+        self._found: dict[tuple[int, str], bool] = {}
+
+        self._subjects: dict[tuple[str, str], str] = {}
+        self._past: dict[str, bool] = {}
+
+    def __call__(self, pattern: re.Pattern[str], text: str) -> bool:
+        key = (id(pattern), text)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = search(pattern, text)
+        return found
+
+    def subject(self, hit: _Hit) -> str:
+        """`_hit_subject(hit)`, which reads only the hit's words and sentence."""
+        key = (hit.span, hit.sentence)
+        found = self._subjects.get(key)
+        if found is None:
+            found = self._subjects[key] = _hit_subject(hit)
+        return found
+
+    def past(self, span: str) -> bool:
+        """`_is_past_or_ongoing(span)`."""
+        found = self._past.get(span)
+        if found is None:
+            found = self._past[span] = _is_past_or_ongoing(span)
+        return found
+
+
+def _covering_frame(hit: _Hit, norm: str, searched: Searches | None = None) -> Guard | None:
+    """The frame that makes this hit non-literal, or None when it reads as a real statement.
+    `searched`: the searches already made for the same message's other hits."""
+    found = Searches() if searched is None else searched
     sentence = hit.sentence
-    timed = bool(_TIME_CONCRETE.search(sentence))
-    past = _is_past_or_ongoing(hit.span)
+    timed = found(_TIME_CONCRETE, sentence)
+    past = found.past(hit.span)
 
     # Somebody concrete is involved: the writer, "mi prima", "una compañera".
-    concrete_person = bool(_POSSESSIVE_PERSON.search(sentence) or _INDEFINITE_PEER.search(sentence))
-    about_writer = _hit_subject(hit) == "self"
+    concrete_person = found(_POSSESSIVE_PERSON, sentence) or found(_INDEFINITE_PEER, sentence)
+    about_writer = found.subject(hit) == "self"
     for frame, rx in _REPORTING_FRAMES:
-        if rx.search(norm) and not about_writer and not concrete_person and not timed:
+        if found(rx, norm) and not about_writer and not concrete_person and not timed:
             return frame
 
     # "¿qué pasaría si me tiro del puente?" is the writer thinking of harming themself, not a
@@ -191,9 +237,9 @@ def _covering_frame(hit: _Hit, norm: str) -> Guard | None:
         if _is_subjunctive_or_conditional(_HYPOTHETICAL.sub(" ", hit.clause)):
             return "hypothetical"
         specific = (
-            _POSSESSIVE_PERSON.search(sentence)
-            or _DEMONSTRATIVE_PERSON.search(sentence)
-            or _DEFINITE_PERSON.search(sentence)
+            found(_POSSESSIVE_PERSON, sentence)
+            or found(_DEMONSTRATIVE_PERSON, sentence)
+            or found(_DEFINITE_PERSON, sentence)
         )
         # "¿qué pasa si me quiero morir?" is the writer speaking about themself, not a what-if.
         self_statement = about_writer and hit.category in ("self_harm", "help_request")
@@ -202,7 +248,7 @@ def _covering_frame(hit: _Hit, norm: str) -> Guard | None:
 
     # An awareness question frames only the sentence it asks in: "¿a dónde llamo? a una
     # muchacha la tienen encerrada" is a report followed by a question.
-    if _INFORMATIONAL.search(sentence) and not about_writer and not concrete_person and not timed:
+    if found(_INFORMATIONAL, sentence) and not about_writer and not concrete_person and not timed:
         return "informational"
     return None
 
@@ -213,7 +259,7 @@ def _message_frame(norm: str, figurative: bool, everyday: bool = False) -> Guard
     if everyday:
         return "everyday"
     for frame, rx in (*_REPORTING_FRAMES, ("informational", _INFORMATIONAL)):
-        if rx.search(norm):
+        if search(rx, norm):
             return frame
     if _is_hypothetical(norm):
         return "hypothetical"
@@ -244,13 +290,15 @@ def _frame_explains(clause: str) -> bool:
 
 
 def _unexplained_personal_content(masked: str, covered: list[_Hit]) -> bool:
+    # A clause is part of the text, so a pattern whose words the text lacks is in no clause.
+    personal = [
+        rx for rx in (_PERSONAL, _THIRD_VICTIM, _POSSESSIVE_PERSON) if may_match(rx, masked)
+    ]
+    if not personal:
+        return False
     for start, end in _clauses(masked):
         clause = masked[start:end]
-        if not (
-            _PERSONAL.search(clause)
-            or _THIRD_VICTIM.search(clause)
-            or _POSSESSIVE_PERSON.search(clause)
-        ):
+        if not any(rx.search(clause) for rx in personal):
             continue
         if any(h.start < end and h.end > start for h in covered):
             continue

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from bot.triage.rules.patterns import _RULES
+from bot.triage.rules.prefilter import may_match, search
 from bot.triage.rules.verdict import _SEVERITY, Category
 
 
@@ -50,26 +51,35 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _clause_at(text: str, position: int) -> str:
-    for start, end in _clauses(text):
+def _clause_at(text: str, position: int, bounds: list[tuple[int, int]] | None = None) -> str:
+    """The clause that holds `position` (`bounds`: `_clauses(text)`, when known already)."""
+    for start, end in _clauses(text) if bounds is None else bounds:
         if start <= position <= end:
             return text[start:end]
     return text
 
 
 def _find_hits(text: str) -> list[_Hit]:
-    bounds = _sentences(text)
+    # Sentences and clauses: found at the first match, once for every hit (each search of
+    # the whole text cost as much as the rest of a hit's work on a long text with many
+    # matches), and not at all in a text without one.
+    bounds: list[tuple[int, int]] = []
+    clauses: list[tuple[int, int]] = []
     hits: list[_Hit] = []
     # Rules that share patterns under different conditions can match the same words twice;
     # an identical hit would only be framed twice.
     seen: set[tuple[Category, int, int, bool, bool, bool]] = set()
     for rule in _RULES:
-        if rule.requires is not None and not rule.requires.search(text):
+        if rule.requires is not None and not search(rule.requires, text):
+            continue
+        if not may_match(rule.regex, text):
             continue
         for m in rule.regex.finditer(text):
             key = (rule.category, m.start(), m.end(), rule.weak, rule.danger, rule.threat)
             if key in seen:
                 continue
+            if not bounds:
+                bounds, clauses = _sentences(text), _clauses(text)
             s, e = next((b for b in bounds if b[0] <= m.start() <= b[1]), (0, len(text)))
             sentence = text[s:e]
             if rule.veto is not None:
@@ -87,7 +97,7 @@ def _find_hits(text: str) -> list[_Hit]:
                     rule.threat,
                     m.start(),
                     m.end(),
-                    _clause_at(text, m.start()),
+                    _clause_at(text, m.start(), clauses),
                     text[s : m.end()],
                 )
             )
