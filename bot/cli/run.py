@@ -30,9 +30,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot import runtime
     from bot.channels.telegram import assemble
     from bot.channels.telegram import run as run_telegram
+    from bot.channels.telegram.application import readiness
 
     try:
-        run_telegram(assemble(runtime.build(settings)), settings)
+        parts = runtime.build(settings)
+        run_telegram(assemble(parts), settings, readiness(parts))
     except InvalidToken:
         # python-telegram-bot's message quotes the token: never print it.
         print(

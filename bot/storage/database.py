@@ -119,6 +119,12 @@ class Database:
                 ).format(where=self.where, error=str(error.orig).strip())
             ) from None
 
+    def ping(self) -> bool:
+        """True if the database answers a trivial query (readiness); raises if it cannot."""
+        with self.engine.connect() as connection:
+            answer: object = connection.exec_driver_sql("SELECT 1").scalar()
+            return answer == 1
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed when the block ends, rolled back on error."""

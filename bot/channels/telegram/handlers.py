@@ -107,6 +107,15 @@ class TelegramAdapter:
             # The class only: the error of a send can quote the text.
             logger.warning("a reply could not be delivered (%s)", type(task.exception()).__name__)
 
+    async def settled(self, update: Update) -> None:
+        """Wait until the replies queued so far in the chat of `update` are sent (or failed):
+        the webhook answers Telegram only then, so an update whose replies a killed replica
+        never sent is delivered again."""
+        chat = update.effective_chat
+        task = self._deliveries.get(chat.id) if chat is not None else None
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
+
     async def drain(self) -> None:
         """Wait for every queued reply (at shutdown, and in tests)."""
         while self._deliveries:
