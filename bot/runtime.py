@@ -50,7 +50,9 @@ class Runtime:
 
         settings = self.settings
         assert settings.telegram_token is not None
-        bot = alert_bot(settings.telegram_token, settings.telegram_api_base_url)
+        bot = alert_bot(
+            settings.telegram_token, settings.telegram_api_base_url, redis_url=settings.redis_url
+        )
         relay = Relay(
             self.database,
             TelegramAlertSender(bot),

@@ -176,9 +176,19 @@ class SharedRateLimiter(BaseRateLimiter[None]):
     to children, officers' words) takes its slots here; a 429 pauses every replica and the
     request is retried up to `max_retries` times, as PTB's AIORateLimiter does."""
 
-    def __init__(self, budget: SharedBudget, max_retries: int = 3) -> None:
+    def __init__(
+        self,
+        budget: SharedBudget,
+        max_retries: int = 3,
+        alert: bool = False,
+        max_wait: float | None = None,
+    ) -> None:
+        """`alert`: the sends may use the alerts' reserved share; `max_wait`: see
+        SharedBudget.acquire."""
         self.budget = budget
         self.max_retries = max_retries
+        self.alert = alert
+        self.max_wait = max_wait
 
     async def initialize(self) -> None:
         """The Redis client connects on first use."""
@@ -198,7 +208,7 @@ class SharedRateLimiter(BaseRateLimiter[None]):
         counted = endpoint in SENDS and data.get("chat_id") is not None
         for attempt in range(self.max_retries + 1):
             if counted:
-                await self.budget.acquire(data["chat_id"])
+                await self.budget.acquire(data["chat_id"], self.alert, self.max_wait)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
