@@ -1,5 +1,5 @@
 """N real bot replicas behind the shipped nginx config, as `deploy/` runs them: the harness the
-replica test (tests/integration/test_replicas.py) and the bench (`--replicas N`) share.
+replica test (tests/integration/test_replicas_nginx.py) and the bench (`--replicas N`) share.
 
 What runs:
 - the Bot API fake (botapi_fake) on its own event loop thread, counting breaches of

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import agent, logs
+from bot.awareness.lessons import ABANDONED_AFTER as LESSON_ABANDONED_AFTER
 from bot.awareness.lessons import Lessons, LessonsFlow
 from bot.awareness.schema import load_lessons
 from bot.broadcasts import Outreach
@@ -22,6 +23,7 @@ from bot.escalation.timers import Timers
 from bot.privacy import Pseudonymizer, check_key, key_source, load_key
 from bot.settings import Settings
 from bot.storage import Database
+from bot.storage.conversation import DatabaseStates
 from consent import GENERAL, ConsentFlow, Scope
 from consent.gate import ConsentGate
 
@@ -111,9 +113,11 @@ def engine_for(
         return Scope() if campaign_id == GENERAL else campaigns.scope(campaign_id)
 
     consent = ConsentFlow(database, scopes=scope)
-    counted = Surveys(database)
+    counted = Surveys(database, campaigns=campaigns.get)
     surveys = SurveyFlow(counted, consent)
     requests = ResultsRequests(database)
+    # Conversation state in the database, so that any replica takes a child's next press.
+    quiz_places = DatabaseStates(database, "lessons", LESSON_ABANDONED_AFTER)
     choice = CampaignChoice(consent, campaigns, surveys)
     return Engine(
         assistant,
@@ -123,7 +127,7 @@ def engine_for(
             surveys,
             choice,
             FeedbackFlow(requests, counted),
-            LessonsFlow(Lessons(load_lessons()), band=consent.band),
+            LessonsFlow(Lessons(load_lessons(), states=quiz_places), band=consent.band),
             NewsFlow(Outreach(database), also=(requests.withdraw,)),
         ],
         responsible=responsible,

@@ -23,6 +23,7 @@ from bot.escalation import EscalationLane
 from bot.escalation.officers import Officers
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.storage.chatlock import ChatLocks
 
 
 def build_application(settings: Settings) -> BotApplication:
@@ -62,6 +63,12 @@ def assemble(parts: Runtime, *others: Channel) -> BotApplication:
     application = build_application(parts.settings)
     lane = parts.telegram_lane()
     adapter = TelegramAdapter(parts.engine, parts.pseudonymize, parts.database)
+    # One chat's updates one at a time across replicas (nothing to share on SQLite).
+    locks = ChatLocks(parts.database)
+    if locks.shared and isinstance(application.update_processor, PerChatUpdateProcessor):
+        application.update_processor.across_replicas(
+            locks, key=lambda chat: parts.pseudonymize("telegram", chat), settle=adapter.delivered
+        )
     choice = parts.engine.flows.find(CampaignChoice)
     campaigns = choice.campaigns if choice is not None else None
     if isinstance(campaigns, CampaignRegistry):
@@ -99,6 +106,7 @@ def assemble(parts: Runtime, *others: Channel) -> BotApplication:
 
     async def drain(_application: BotApplication) -> None:
         await adapter.drain()  # replies already queued still go out before the bot stops
+        locks.dispose()
 
     application.post_stop = drain
     # The webhook answers Telegram once an update's replies are sent (webhook.py).

@@ -107,14 +107,19 @@ class TelegramAdapter:
             # The class only: the error of a send can quote the text.
             logger.warning("a reply could not be delivered (%s)", type(task.exception()).__name__)
 
+    async def delivered(self, chat_id: int) -> None:
+        """Wait until the replies queued for `chat_id` so far are sent (or failed)."""
+        task = self._deliveries.get(chat_id)
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
+
     async def settled(self, update: Update) -> None:
         """Wait until the replies queued so far in the chat of `update` are sent (or failed):
         the webhook answers Telegram only then, so an update whose replies a killed replica
         never sent is delivered again."""
         chat = update.effective_chat
-        task = self._deliveries.get(chat.id) if chat is not None else None
-        if task is not None:
-            await asyncio.gather(task, return_exceptions=True)
+        if chat is not None:
+            await self.delivered(chat.id)
 
     async def drain(self) -> None:
         """Wait for every queued reply (at shutdown, and in tests)."""

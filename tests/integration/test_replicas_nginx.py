@@ -94,12 +94,6 @@ def take_survey(stack: Stack, child: int) -> list[str]:
     raise AssertionError(f"the survey did not end; pressed {pressed}")
 
 
-@pytest.mark.xfail(
-    reason="needs survey progress in the database (issue 16 item 1, branch `state`): a "
-    "multiple-choice answer pressed on one replica is unknown to the other, which refuses "
-    "the next press as stale",
-    strict=False,
-)
 def test_a_childs_survey_whose_presses_alternate_between_replicas_completes(stack):
     before = len(stack.replicas_seen())
     pressed = take_survey(stack, 70001)
@@ -142,11 +136,6 @@ def test_a_chats_messages_are_answered_in_order(stack):
     assert kinds(sent_to(stack, child, since)) == ["P", "A", "H"] * 3
 
 
-@pytest.mark.xfail(
-    reason="needs the per-chat lock across replicas (issue 16 item 2, branch `state`): two "
-    "updates of one chat handled at once on two replicas may be answered out of order",
-    strict=False,
-)
 def test_a_chats_updates_delivered_at_once_are_answered_in_update_order(stack):
     child = 70003
     stack.post(stack.text(child, "hola"))
