@@ -23,7 +23,8 @@ GROUP = -1001234567890
 
 @pytest_asyncio.fixture
 async def replicas():
-    """Two budgets (two replicas) sharing one prefix: 10 messages/s overall, 2 for alerts."""
+    """Two budgets (two replicas) sharing one prefix: 10 messages/s overall, 2 for alerts;
+    windows only (the even spacing of slots has a test of its own)."""
     clients = [aioredis.Redis.from_url(REDIS_URL) for _ in range(2)]
     try:
         await clients[0].ping()
@@ -32,7 +33,9 @@ async def replicas():
             await client.close()
         pytest.skip(f"no Redis at {REDIS_URL} ({type(error).__name__})")
     prefix = f"test:budget:{uuid.uuid4().hex}:"
-    yield [SharedBudget(client, prefix=prefix, rate=10, reserved=2) for client in clients]
+    yield [
+        SharedBudget(client, prefix=prefix, rate=10, reserved=2, spacing=None) for client in clients
+    ]
     keys = [key async for key in clients[0].scan_iter(f"{prefix}*")]
     if keys:
         await clients[0].delete(*keys)
@@ -57,6 +60,19 @@ async def test_two_replicas_together_stay_within_the_overall_rate(replicas):
     assert len(granted) == 24
     assert most_in_any_window(granted, 1.0) <= 8
     assert max(granted) - min(granted) >= 2.0  # 24 at 8 per 1.1 s cannot all go at once
+
+
+async def test_overall_slots_are_spread_evenly_not_granted_in_one_burst(replicas):
+    """A window's whole allowance granted at once leaves as a burst that lag can push into
+    the next second; spaced slots do not bunch."""
+    client = replicas[0].client
+    spaced = [SharedBudget(client, prefix=replicas[0].prefix, rate=10, reserved=2)] * 2
+    granted: list[float] = []
+    for n in range(6):
+        await spaced[n % 2].acquire(3000 + n)
+        granted.append(time.monotonic())
+    gaps = [b - a for a, b in zip(granted, granted[1:], strict=False)]
+    assert min(gaps) >= 0.11  # (1 + 0.2) / 10 s, less the clocks' rounding
 
 
 async def test_alerts_keep_their_reserved_share(replicas):

@@ -13,8 +13,8 @@ both take the last slot):
 
 Alerts keep a reserved share: ordinary sends (replies, broadcasts) may use `rate - reserved`
 of the overall window, alerts all of it, so a broadcast at full speed never holds a card back.
-Windows are `1 + margin` times longer than Telegram's, for network jitter between the slot
-and Telegram's clock. The clock is Redis's own (TIME), the same for every replica.
+Windows are `1 + margin` times longer than Telegram's, and overall slots are evenly spaced
+(SPACING_MARGIN), for the jitter between a slot and Telegram's clock. The clock is Redis's own (TIME), the same for every replica.
 
 Without REDIS_URL the in-process limiters stay (PTB's AIORateLimiter, the broadcast Pacer).
 """
@@ -44,6 +44,10 @@ from bot.channels.telegram.limits import (
 logger = logging.getLogger(__name__)
 
 MARGIN = 0.1
+# Overall slots are also spaced evenly, `(1 + SPACING_MARGIN) / rate` apart: a window's whole
+# allowance granted at once would leave as a burst, and a burst's sends reach Telegram spread
+# by the replicas' event-loop lag, some landing in the next second beside the next burst.
+SPACING_MARGIN = 0.2
 # The Bot API methods that put a message in a chat: the ones Telegram's limits count.
 SENDS = frozenset(
     {
@@ -65,8 +69,9 @@ SENDS = frozenset(
     }
 )
 
-# KEYS: overall window, chat window, pause key. ARGV: member, overall limit, overall window
-# (ms), chat limit, chat window (ms). Returns 0 with the slot taken, else ms to wait.
+# KEYS: overall window, chat window, pause key, next overall slot. ARGV: member, overall
+# limit, overall window (ms), chat limit, chat window (ms), spacing of overall slots (ms).
+# Returns 0 with the slot taken, else ms to wait.
 _TAKE = """
 local now = redis.call('TIME')
 local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
@@ -81,8 +86,10 @@ local function wait(key, limit, window)
 end
 local overall = wait(KEYS[1], tonumber(ARGV[2]), tonumber(ARGV[3]))
 local chat = wait(KEYS[2], tonumber(ARGV[4]), tonumber(ARGV[5]))
-local longest = math.max(overall, chat)
-if longest > 0 then return longest end
+local following = tonumber(redis.call('GET', KEYS[4]) or '0')
+local longest = math.max(overall, chat, following - ms)
+if longest > 0 then return math.ceil(longest) end
+redis.call('SET', KEYS[4], tostring(math.max(following, ms) + tonumber(ARGV[6])), 'PX', 10000)
 redis.call('ZADD', KEYS[1], ms, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('ZADD', KEYS[2], ms, ARGV[1])
@@ -113,7 +120,9 @@ class SharedBudget:
         rate: float = GLOBAL_PER_SECOND,
         reserved: float = RESERVED_FOR_ALERTS,
         margin: float = MARGIN,
+        spacing: float | None = SPACING_MARGIN,
     ) -> None:
+        """`spacing`: overall slots at least `(1 + spacing) / rate` apart; None: windows only."""
         if rate <= reserved or reserved < 0:
             raise ValueError("the overall rate must be above the share reserved for alerts")
         self.client = client
@@ -121,6 +130,7 @@ class SharedBudget:
         self.rate = rate
         self.reserved = reserved
         self.stretch = 1 + margin
+        self.spacing_ms = 0.0 if spacing is None else 1000 * (1 + spacing) / rate
         self._take = client.register_script(_TAKE)
         self._pause = client.register_script(_PAUSE)
 
@@ -139,6 +149,7 @@ class SharedBudget:
             f"{self.prefix}overall",
             f"{self.prefix}chat:{chat_id}",
             f"{self.prefix}pause",
+            f"{self.prefix}next",
         ]
         args = [
             uuid.uuid4().hex,
@@ -146,6 +157,7 @@ class SharedBudget:
             round(1000 * self.stretch),
             chat_limit,
             round(chat_window * self.stretch),
+            self.spacing_ms,
         ]
         waited: int = await self._take(keys=keys, args=args)
         return waited
