@@ -86,9 +86,9 @@ class FakeThread:
     """The Bot API fake on an event loop of its own thread, so it answers the replicas while
     the caller blocks. `call` runs a function on that loop (the fake is not thread-safe)."""
 
-    def __init__(self) -> None:
+    def __init__(self, overall_per_second: int = 30) -> None:
         self.loop = asyncio.new_event_loop()
-        self.api = FakeBotApi(token=TOKEN)
+        self.api = FakeBotApi(token=TOKEN, overall_per_second=overall_per_second)
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 
     def start(self) -> None:
@@ -128,7 +128,8 @@ class Stack:
         self.extra = environment or {}
         self.database = f"replicas_{uuid.uuid4().hex[:12]}"
         self.database_url = admin_url.rsplit("/", 1)[0] + "/" + self.database
-        self.fake = FakeThread()
+        # Breaches of the overall limit are counted against the rate the bot is given.
+        self.fake = FakeThread(int(self.extra.get("TELEGRAM_MAX_RATE", "30")))
         self.ports = [free_port() for _ in range(replicas)]
         self.nginx_port = free_port()
         self.processes: list[subprocess.Popen[bytes] | None] = []

@@ -163,8 +163,12 @@ class FakeBotApi:
         token: str = "123:ABC",
         bot_username: str = "voz_segura_test_bot",
         bot_first_name: str = "Voz Segura",
+        overall_per_second: int = OVERALL_LIMIT[0],
     ) -> None:
+        """`overall_per_second`: the bot's overall limit the breaches are counted against
+        (30, Telegram's for an ordinary bot; a bot with paid broadcasts may send up to 1000)."""
         self.token = token
+        self.overall_limit = (overall_per_second, OVERALL_LIMIT[1])
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
         head = token.split(":", 1)[0]
@@ -600,7 +604,7 @@ class FakeBotApi:
         if chat_id is None:
             return
         now = time.monotonic()
-        limits = [("overall", self._overall_sent, *OVERALL_LIMIT)]
+        limits = [("overall", self._overall_sent, *self.overall_limit)]
         kind, chat_limit = ("chat", PRIVATE_CHAT_LIMIT) if chat_id > 0 else ("group", GROUP_LIMIT)
         limits.append((kind, self._chat_sent[chat_id], *chat_limit))
         for name, stamps, most, window in limits:
