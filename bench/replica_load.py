@@ -10,7 +10,8 @@ Measured from the fake's side, on one clock:
 - alert latency: from a disclosure's POST to its card in the protection chat;
 - answered messages a second over the sending period, and every message answered or not;
 - alerts not sent (outbox rows of cases still unsent after the drain; a card may summarise a
-  burst of cases, within the group's 20 a minute), cards beyond the cases (doubles), breaches
+  burst of cases, within the group's 20 a minute), cards beyond the outbox rows marked sent
+  (doubles), breaches
   of Telegram's limits the fake counted, by limit.
 
 The children's pace is bounded by Telegram's per-chat limit, which the shared budget enforces
@@ -121,6 +122,12 @@ def _figures(stack: Stack, load: dict[str, Any], drain: float) -> dict[str, Any]
             undelivered = connection.execute(
                 text("SELECT count(*) FROM outbox WHERE kind = 'alert' AND sent_at IS NULL")
             ).scalar()
+            # Every card the protection chat gets is an outbox row marked sent (a new case, a
+            # new message in an open case ...), or several in one burst summary: more cards
+            # than sent rows are doubles.
+            rows_sent = connection.execute(
+                text("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")
+            ).scalar()
     finally:
         engine.dispose()
     in_window = [t for t in answered if t is not None and t - load["began"] <= load["sending_s"]]
@@ -135,7 +142,8 @@ def _figures(stack: Stack, load: dict[str, Any], drain: float) -> dict[str, Any]
         "cases": cases,
         "cards": len(cards),
         "cases_without_alert_sent": int(undelivered or 0),
-        "cards_beyond_cases": max(len(cards) - int(cases or 0), 0),
+        "outbox_rows_sent": int(rows_sent or 0),
+        "doubled_cards": max(len(cards) - int(rows_sent or 0), 0),
         "never_answered_200": load["failures"],
         "breaches": len(stack.fake.api.breaches),
         "breaches_by_limit": {
@@ -185,11 +193,7 @@ def run(
         startup = time.monotonic() - started
         load = asyncio.run(_load(stack, children, seconds, gap, seed))
         figures = _figures(stack, load, drain)
-    ok = (
-        figures["cases"] == figures["disclosures"]
-        and figures["cases_without_alert_sent"] == 0
-        and figures["answered"] == figures["messages"]
-    )
+    ok = figures["cases_without_alert_sent"] == 0 and figures["answered"] == figures["messages"]
     return {
         "scenario": NAME,
         "load": f"{replicas} replica{'s' if replicas > 1 else ''}",
@@ -199,7 +203,7 @@ def run(
         "max_rate": max_rate,
         "startup_s": round(startup, 1),
         "load_average": [round(x, 2) for x in os.getloadavg()],
-        "ok": ok and figures["cards_beyond_cases"] == 0 and figures["breaches"] == 0,
+        "ok": ok and figures["doubled_cards"] == 0 and figures["breaches"] == 0,
         **figures,
     }
 
