@@ -14,7 +14,8 @@ both take the last slot):
 Alerts keep a reserved share: ordinary sends (replies, broadcasts) may use `rate - reserved`
 of the overall window, alerts all of it, so a broadcast at full speed never holds a card back.
 Windows are `1 + margin` times longer than Telegram's, and overall slots are evenly spaced
-(SPACING_MARGIN), for the jitter between a slot and Telegram's clock. The clock is Redis's own (TIME), the same for every replica.
+(SPACING_MARGIN), for the jitter between a slot and Telegram's clock. The clock is Redis's
+own (TIME), the same for every replica.
 
 Without REDIS_URL the in-process limiters stay (PTB's AIORateLimiter, the broadcast Pacer).
 """
