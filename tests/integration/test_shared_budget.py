@@ -15,7 +15,10 @@ from redis import asyncio as aioredis
 from telegram.error import RetryAfter
 
 from bot.channels.delivery import RetryLater
+from bot.channels.telegram.alerts import TelegramAlertSender
 from bot.channels.telegram.budget import SharedBudget, SharedRateLimiter
+from bot.channels.telegram.delivery import own_bot
+from botapi_fake import FakeBotApi
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 GROUP = -1001234567890
@@ -152,3 +155,39 @@ def test_the_reserved_share_must_leave_something_for_the_rest():
     client = aioredis.Redis.from_url(REDIS_URL)
     with pytest.raises(ValueError, match="reserved"):
         SharedBudget(client, rate=3, reserved=3)
+
+
+async def test_an_alert_card_refused_with_429_pauses_every_replica(replicas):
+    """The relay's own Bot over the shared budget (as alert_bot builds it with REDIS_URL): a
+    429 on a card pauses the children's replies on every replica, and the relay is told to
+    retry later (its policy), without PTB's retries."""
+    alerts, children = replicas
+    async with FakeBotApi(token="77:AlertsToken") as api:
+        shared = SharedRateLimiter(alerts, max_retries=0, alert=True, max_wait=1.0)
+        bot = own_bot(api.token, api.base_url.removesuffix("/bot"), 2, 2.0, shared)
+        async with bot:
+            sender = TelegramAlertSender(bot, timeout=2.0)
+            api.fail_next("sendMessage", status=429, retry_after=2, chat_id=GROUP)
+            with pytest.raises(RetryLater):
+                await sender.send(GROUP, "Nuevo caso", ())
+            assert 1500 <= await children.wait_ms(42) <= 2000  # every replica waits
+            assert len(api.calls_to("sendMessage")) == 1  # no retry inside the Bot
+            await asyncio.sleep(2.0)
+            await sender.send(GROUP, "Nuevo caso", ())
+            assert [m.text for m in api.messages_to(GROUP)] == ["Nuevo caso"]
+
+
+async def test_an_alert_waits_no_longer_than_its_timeout_for_a_slot(replicas):
+    alerts, other = replicas
+    for _ in range(20):  # the group's 20 a minute, taken by the other replica
+        while (wait := await other.wait_ms(GROUP, alert=True)) > 0:
+            await asyncio.sleep(wait / 1000)
+    async with FakeBotApi(token="77:AlertsToken") as api:
+        shared = SharedRateLimiter(alerts, max_retries=0, alert=True, max_wait=1.0)
+        bot = own_bot(api.token, api.base_url.removesuffix("/bot"), 2, 1.0, shared)
+        async with bot:
+            started = time.monotonic()
+            with pytest.raises(RetryLater) as later:
+                await TelegramAlertSender(bot, timeout=1.0).send(GROUP, "Nuevo caso", ())
+            assert time.monotonic() - started < 1.0 and later.value.after > 50
+            assert api.calls_to("sendMessage") == []  # nothing sent past the group's limit
