@@ -33,6 +33,9 @@ CLAIM_TIMEOUT = timedelta(minutes=2)
 _IS_PROCESSED = select(ProcessedUpdate.update_id).where(
     ProcessedUpdate.update_id == bindparam("update_id")
 )
+_IS_DONE = select(ProcessedUpdate.update_id).where(
+    ProcessedUpdate.update_id == bindparam("update_id"), ProcessedUpdate.done.is_(True)
+)
 _FINISH_CLAIM = (
     update(ProcessedUpdate)
     .where(ProcessedUpdate.update_id == bindparam("id"), ProcessedUpdate.done.is_(False))
@@ -167,6 +170,12 @@ class Database:
             )
             taken_over: int = taken.rowcount
             return taken_over == 1
+
+    def handled(self, update_id: int) -> bool:
+        """True if the update was handled to the end (its claim marked done)."""
+        with self.engine.connect() as connection:
+            found = connection.execute(_IS_DONE, {"update_id": update_id}).first()
+            return found is not None
 
     def mark_processed(self, update_id: int, now: datetime | None = None) -> None:
         """Record a handled update (claimed or not); ids older than UPDATE_RETENTION are

@@ -179,3 +179,17 @@ async def test_health_and_readiness_endpoints(webhook, database, monkeypatch):
     monkeypatch.setattr(database, "ping", down)
     assert await get(f"{root}/readyz") == (503, {"ready": False, "database": False})
     assert (await get(f"{root}/healthz"))[0] == 200  # alive, only not ready
+
+
+async def test_an_update_another_handler_holds_unfinished_is_answered_503_until_done(
+    webhook, database
+):
+    """Another replica claimed it and has not finished (it may have been killed mid-update):
+    200 would tell Telegram to forget it, and it could be lost; 503 has it sent again."""
+    api, url, _seen = webhook
+    assert database.claim(7030)  # the other replica's claim
+    assert await post(url, text_update(7030, "¿quién es usted?"), SECRET) == 503
+    database.mark_processed(7030)  # the other replica finished it
+    assert await post(url, text_update(7030, "¿quién es usted?"), SECRET) == 200
+    await asyncio.sleep(0.3)
+    assert api.messages_to(CHILD) == []  # handled once, by the other replica

@@ -11,7 +11,9 @@ Routes:
   handled through the Application's update processor (per-chat order, bounded concurrency)
   and answered 200 only once it is handled and its replies are sent (`settled`): a replica
   killed mid-request answers nothing, so the load balancer or Telegram delivers the update
-  again and the claim in the database keeps it from being handled twice.
+  again and the claim in the database keeps it from being handled twice. An update whose
+  claim another handler holds unfinished is answered 503: Telegram sends it again later, and
+  once the claim is done (200) or stale (taken over and handled here), it is settled.
 - ``GET /healthz``: the process is alive and serving (for restarts).
 - ``GET /readyz``: the parts a reply needs answer: the database, the model, and Redis when
   configured (for the load balancer); 503 with which one failed otherwise.
@@ -38,7 +40,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 PATH = "/telegram"
 # A check is a coroutine answering whether one part is ready; a failing check may also raise.
 Check = Callable[[], Awaitable[bool]]
-Settled = Callable[[Update], Awaitable[None]]
+# Waits until an update's replies are sent; False if another handler holds it unfinished.
+Settled = Callable[[Update], Awaitable[bool]]
+RETRY_AFTER = 5  # seconds, in a 503's Retry-After
 
 
 class WebhookServer:
@@ -78,8 +82,10 @@ class WebhookServer:
             return web.Response(status=200)  # skipped: Telegram must not send it again
         processor = self.application.update_processor
         await processor.process_update(update, self.application.process_update(update))
-        if self.settled is not None:
-            await self.settled(update)
+        if self.settled is not None and not await self.settled(update):
+            # Claimed by a handler that has not finished (another replica, perhaps killed):
+            # not 200, or Telegram would never send it again and it could be lost.
+            return web.Response(status=503, headers={"Retry-After": str(RETRY_AFTER)})
         return web.Response(status=200)
 
     async def _read(self, request: web.Request) -> Update | None:
