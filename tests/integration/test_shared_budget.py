@@ -191,3 +191,9 @@ async def test_an_alert_waits_no_longer_than_its_timeout_for_a_slot(replicas):
                 await TelegramAlertSender(bot, timeout=1.0).send(GROUP, "Nuevo caso", ())
             assert time.monotonic() - started < 1.0 and later.value.after > 50
             assert api.calls_to("sendMessage") == []  # nothing sent past the group's limit
+
+
+async def test_no_raw_chat_id_is_written_to_redis(replicas):
+    await replicas[0].acquire(987654321)
+    keys = [key.decode() async for key in replicas[0].client.scan_iter(f"{replicas[0].prefix}*")]
+    assert keys and not any("987654321" in key for key in keys)

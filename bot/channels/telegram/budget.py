@@ -23,6 +23,7 @@ Without REDIS_URL the in-process limiters stay (PTB's AIORateLimiter, the broadc
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Coroutine
@@ -111,6 +112,12 @@ return until_ms - ms
 """
 
 
+def chat_key(chat_id: int | str) -> str:
+    """The chat's name in Redis: a short hash, so a raw Telegram id is never written there
+    (the window holding it expires within seconds, a group's within about a minute)."""
+    return hashlib.blake2b(str(chat_id).encode(), digest_size=8).hexdigest()
+
+
 class SharedBudget:
     """The bot's Telegram budget in Redis; `prefix` namespaces its keys (one bot per prefix)."""
 
@@ -148,7 +155,7 @@ class SharedBudget:
         chat_limit, chat_window = self.limit_of(chat_id)
         keys = [
             f"{self.prefix}overall",
-            f"{self.prefix}chat:{chat_id}",
+            f"{self.prefix}chat:{chat_key(chat_id)}",
             f"{self.prefix}pause",
             f"{self.prefix}next",
         ]
