@@ -144,7 +144,10 @@ class Lessons:
         held = self.states.get(user)
         if held is None:
             return None
-        progress = _Progress(**held.payload)
+        try:
+            progress = _Progress(**held.payload)
+        except TypeError:  # written by another version of the bot (a rolling upgrade): stale
+            return None
         lesson = self.lessons.get(lesson_id)
         if lesson is None or progress.lesson != lesson_id or progress.question != index:
             return None

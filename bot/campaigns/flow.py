@@ -58,9 +58,7 @@ class SurveyFlow(Flow):
         return None if step is None else await self._after(turn, step)
 
     def remind(self, user: str) -> list[Reply] | None:
-        if not self.surveys.active(user):
-            return None
-        step = self.surveys.remind(user)
+        step = self.surveys.remind(user)  # one read of the survey's state, per typed text
         return None if step is None else step.replies
 
     def forget(self, user: str) -> None:

@@ -126,12 +126,15 @@ class Surveys:
         if held is None:
             return None
         state = held.payload
-        campaign = self._campaign(state["campaign"])
-        if campaign is None:
+        try:
+            campaign = self._campaign(state["campaign"])
+            if campaign is None:
+                return None
+            answers = {q: tuple(chosen) for q, chosen in state["answers"].items()}
+            progress = Progress(campaign, state["band"], state["question"], answers)
+            progress.ticked = set(state["ticked"])
+        except (KeyError, TypeError, AttributeError):  # another version's row: stale
             return None
-        answers = {q: tuple(chosen) for q, chosen in state["answers"].items()}
-        progress = Progress(campaign, state["band"], state["question"], answers)
-        progress.ticked = set(state["ticked"])
         return held, progress
 
     def participated(self, user: str, campaign: str) -> bool:

@@ -43,14 +43,14 @@ from datetime import timedelta
 
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.storage.database import Database
 
 logger = logging.getLogger(__name__)
 
 HOLD_FOR = timedelta(seconds=30)  # handling takes milliseconds; a holder this idle is dead
-SLOTS = 32  # chats this replica holds at once (one connection each)
+SLOTS = 16  # chats this replica holds at once: one PostgreSQL connection each
 
 
 def lock_key(pseudonym: str) -> int:
@@ -105,8 +105,18 @@ class ChatLocks:
                     await loop.run_in_executor(self._threads, self._release, connection)
 
     def _acquire(self, key: int) -> Connection | None:
-        """A connection in a transaction holding the lock; None if the wait timed out."""
-        connection = self._engine.connect()
+        """A connection in a transaction holding the lock; None if the wait timed out or
+        the database failed: the update is handled anyway, since a database fault must not
+        silence a child (as with update claims, bot.channels.telegram.handlers)."""
+        try:
+            connection = self._engine.connect()
+        except SQLAlchemyError as error:
+            self.timeouts += 1
+            logger.warning(
+                "could not take a chat's lock (%s); handling the update anyway",
+                type(error).__name__,
+            )
+            return None
         try:
             connection.begin()
             hold_ms = max(int(self.hold_for.total_seconds() * 1000), 1)
@@ -114,12 +124,14 @@ class ChatLocks:
             connection.execute(text(f"SET LOCAL lock_timeout = {2 * hold_ms}"))
             connection.execute(text(f"SET LOCAL idle_in_transaction_session_timeout = {hold_ms}"))
             connection.execute(select(func.pg_advisory_xact_lock(key)))
-        except OperationalError as error:
+        except SQLAlchemyError as error:
             connection.close()
             self.timeouts += 1
+            cause = getattr(error, "orig", None) or error
             logger.warning(
-                "waited too long for a chat's lock (%s); handling the update anyway",
-                type(error.orig).__name__,
+                "waited too long for a chat's lock, or the database failed (%s); handling the "
+                "update anyway",
+                type(cause).__name__,
             )
             return None
         except BaseException:
@@ -130,13 +142,13 @@ class ChatLocks:
     def _release(self, connection: Connection) -> None:
         try:
             connection.commit()
-        except DBAPIError as error:
+        except SQLAlchemyError as error:
             # The server ended the session: the holder was idle longer than hold_for, and
             # another replica may already have taken the chat.
             logger.warning(
                 "a chat's lock was held past %s and expired (%s)",
                 self.hold_for,
-                type(error.orig).__name__,
+                type(getattr(error, "orig", None) or error).__name__,
             )
         finally:
             connection.close()

@@ -8,6 +8,10 @@ These tests need TEST_POSTGRES_URL (they are skipped without it) and no Rasa mod
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,8 +21,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from telegram import Chat, Message, Update
 
+from bot.channels.telegram import updates
 from bot.channels.telegram.updates import PerChatUpdateProcessor
 from bot.escalation import Cases, Disclosure, Relay
+from bot.settings import ROOT
 from bot.storage import Database, Escalation
 from bot.storage.chatlock import ChatLocks, lock_key
 from tests.conftest import postgres_database
@@ -237,3 +243,94 @@ async def test_two_processors_handle_one_chats_updates_one_at_a_time(shared):
     assert overlaps == 0
     assert order == list(range(1, 9))
     assert settled == [77] * 8  # each held its lock until its replies were out
+
+
+async def test_a_database_that_cannot_be_reached_does_not_stop_an_update(caplog):
+    """No server listens on port 1: the update is handled anyway, and the log names the
+    error's class only."""
+    database = Database("postgresql://postgres@127.0.0.1:1/unreachable")
+    locks = ChatLocks(database)
+    handled = False
+    try:
+        async with locks.holding("chat-x"):
+            handled = True
+    finally:
+        locks.dispose()
+        database.dispose()
+    assert handled and locks.timeouts == 1
+    assert (
+        "could not take a chat's lock (OperationalError); handling the update anyway" in caplog.text
+    )
+    assert "unreachable" not in caplog.text  # nor the URL
+
+
+HOLDER = """
+import asyncio, sys
+from bot.storage import Database
+from bot.storage.chatlock import ChatLocks
+
+async def main():
+    locks = ChatLocks(Database(sys.argv[1]))
+    async with locks.holding("chat-x"):
+        print("held", flush=True)
+        await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_killed_holders_lock_is_free_at_once(shared):
+    """A replica killed with SIGKILL while it holds a chat's lock: the server sees its
+    connection close and frees the lock, long before `hold_for`."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, shared[0].url],
+        stdout=subprocess.PIPE,
+        env=environment,
+        text=True,
+    )
+    waiting = ChatLocks(shared[1], hold_for=timedelta(seconds=30))
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        taken = waiting.holding("chat-x")
+        blocked = asyncio.ensure_future(taken.__aenter__())
+        await asyncio.sleep(0.5)
+        assert not blocked.done(), "the lock was not held by the other process"
+        killed = time.monotonic()
+        holder.send_signal(signal.SIGKILL)
+        await asyncio.wait_for(blocked, timeout=10)
+        assert time.monotonic() - killed < 5
+        assert waiting.timeouts == 0
+        await taken.__aexit__(None, None, None)
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+        waiting.dispose()
+
+
+async def test_replies_that_never_leave_hold_a_chats_lock_only_for_settle_for(shared, monkeypatch):
+    """A delivery stuck in a rate-limit backlog must not keep a chat (and a lock slot) from
+    other replicas for long: the lock is let go SETTLE_FOR after the handling ended."""
+    monkeypatch.setattr(updates, "SETTLE_FOR", 0.3)
+    stuck = asyncio.Event()  # never set: replies that never leave
+
+    async def settle(_chat_id: int) -> None:
+        await stuck.wait()
+
+    processor = PerChatUpdateProcessor()
+    processor.across_replicas(ChatLocks(shared[0]), key=lambda chat: f"p{chat}", settle=settle)
+    other = ChatLocks(shared[1])
+
+    async def nothing() -> None:
+        return None
+
+    try:
+        started = time.monotonic()
+        await asyncio.wait_for(processor.process_update(update_of(78, 1), nothing()), 10)
+        async with other.holding("p78"):
+            waited = time.monotonic() - started
+    finally:
+        assert processor._shared is not None
+        processor._shared.dispose()
+        other.dispose()
+    assert 0.25 < waited < 3

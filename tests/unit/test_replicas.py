@@ -298,3 +298,12 @@ def test_a_new_conversation_state_row_holds_no_text(database):
     with database.engine.connect() as connection:
         payload = connection.execute(text("SELECT payload FROM conversation_state")).scalar_one()
     assert payload == '{"answers":{"redes":["tiktok"]},"campaign":"seguridad-en-linea"}'
+
+
+async def test_a_state_row_of_another_shape_is_stale_not_an_error(replicas, database):
+    """A row another version of the bot wrote (a rolling upgrade) makes the button stale."""
+    replies = await assent_alternating(replicas)
+    DatabaseStates(database, "survey", HOUR).put(CHILD, {"campaign": EXAMPLE.id}, after=None)
+    DatabaseStates(database, "lessons", HOUR).put(CHILD, {"page": 2}, after=None)
+    assert (await press(replicas[1], first_option(replies[-1])))[0].text == STALE_BUTTON
+    assert (await press(replicas[0], answer_data(LESSON.id, 1, 1)))[0].text == STALE_BUTTON
