@@ -117,6 +117,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--scenario", choices=sorted(SCENARIOS), action="append", help="run only these"
     )
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="telegram_e2e only: N real replicas behind nginx on --database (PostgreSQL) and "
+        "Redis, once per N given (bench/replica_load.py)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results file (JSON)")
     args = parser.parse_args(argv)
     if args.quick:
@@ -136,6 +144,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("need --children >= 1, --seconds > 0 and 0 < LOW <= HIGH for --gap")
     if not 0 <= args.disclosures <= 1:
         parser.error("--disclosures is a share between 0 and 1")
+    if args.replicas is not None:
+        if not args.database:
+            parser.error(
+                "--replicas needs --database (a PostgreSQL URL its databases are made from)"
+            )
+        if args.scenario not in (None, [telegram_e2e.NAME]) or min(args.replicas) < 1:
+            parser.error("--replicas N (N >= 1) goes with --scenario telegram_e2e only")
     return args
 
 
@@ -220,8 +235,49 @@ ONCE = {
 }  # scenarios that use no database of the run's
 
 
+def run_replicas(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """--replicas: each N in turn, then the scaling targets; written to --out."""
+    from bench import replica_load
+
+    began = time.monotonic()
+    [load] = args.loads.values()
+    results = []
+    for count in args.replicas:
+        print(f"running {telegram_e2e.NAME} on {count} replica(s) ...", file=sys.stderr, flush=True)
+        result = replica_load.run(
+            count,
+            args.database,
+            load["children"],
+            args.seconds,
+            tuple(args.gap),
+            load["max_rate"],
+            args.drain,
+            args.seed,
+        )
+        results.append(result)
+        print("\n".join(["", *replica_load.table(result), ""]), flush=True)
+    scaling = replica_load.scaling(results)
+    print(f"scaling: {json.dumps(scaling)}", flush=True)
+    document = {
+        "schema": SCHEMA,
+        "date": harness.now(),
+        "machine": harness.machine(),
+        "code": harness.code(),
+        "command": " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
+        "duration_s": round(time.monotonic() - began, 1),
+        "ok": all(result["ok"] for result in results),
+        "scenarios": results,
+        "scaling": scaling,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return 0 if document["ok"] else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.replicas is not None:
+        return run_replicas(args, argv)
     for category in (DeprecationWarning, PendingDeprecationWarning):  # Rasa's dependencies
         warnings.filterwarnings("ignore", category=category)
     began = time.monotonic()

@@ -169,15 +169,23 @@ def check_key(database: Database, key: bytes, source: str) -> None:
     With another key every pseudonym changes: /borrar, /baja, survey markers and open
     contact cases would silently miss every older row. The first start records the key's
     fingerprint (a database from before fingerprints is taken to match its current key)."""
+    from sqlalchemy.exc import IntegrityError
+
     from bot.storage import Setting
 
-    with database.session() as session:
-        row = session.get(Setting, FINGERPRINT_SETTING)
-        if row is None:
-            session.add(Setting(key=FINGERPRINT_SETTING, value=fingerprint(key)))
-            return
-        if hmac.compare_digest(row.value, fingerprint(key)):
-            return
+    try:
+        with database.session() as session:
+            row = session.get(Setting, FINGERPRINT_SETTING)
+            if row is None:
+                session.add(Setting(key=FINGERPRINT_SETTING, value=fingerprint(key)))
+                return
+            recorded = row.value
+    except IntegrityError:
+        # Replicas starting at once on a new database: another one recorded it first.
+        with database.session() as session:
+            recorded = session.get(Setting, FINGERPRINT_SETTING).value
+    if hmac.compare_digest(recorded, fingerprint(key)):
+        return
     raise SettingsError(
         _s(
             "la clave de seudónimos ({source}) no es la que usó esta base de datos: con otra "

@@ -197,6 +197,9 @@ class Settings:
     webhook_port: int = 8443
     database_url: str = f"sqlite:///{ROOT / 'var' / 'voz.db'}"
     secret_key: str | None = field(default=None, repr=False)
+    # Redis, for what replicas share (the Telegram send budget and its 429 pause); unset, one
+    # process keeps them in memory.
+    redis_url: str | None = field(default=None, repr=False)
     key_file: Path = ROOT / "var" / "secret.key"
     model_dir: Path = ROOT / "models"
     protection_chat_id: int | None = None
@@ -263,6 +266,18 @@ class Settings:
                     "por comas (p. ej. OFFICER_IDS=123456789,987654321)"
                 )
             )
+        database_url = env("DATABASE_URL", "").strip() or cls.database_url
+        if database_url.startswith("postgresql") and not env("VOZ_SECRET_KEY", "").strip():
+            raise SettingsError(
+                _s(
+                    "DATABASE_URL es PostgreSQL pero VOZ_SECRET_KEY no está definido: con "
+                    "PostgreSQL pueden correr varias réplicas y cada una crearía su propio "
+                    "archivo de clave, con seudónimos distintos para la misma persona. Defina "
+                    "VOZ_SECRET_KEY con la misma clave en todas las réplicas (p. ej. lo que "
+                    "escribe: python -c 'import secrets; print(secrets.token_hex(32))') y "
+                    "guarde una copia de respaldo"
+                )
+            )
         staff_language = env("STAFF_LANGUAGE", "").strip().lower() or "es"
         if staff_language not in STAFF_LANGUAGES:
             raise SettingsError(
@@ -291,8 +306,9 @@ class Settings:
             webhook_secret=webhook_secret,
             webhook_listen=env("WEBHOOK_LISTEN", "127.0.0.1").strip(),
             webhook_port=port(environment, "WEBHOOK_PORT", 8443),
-            database_url=env("DATABASE_URL", "").strip() or cls.database_url,
+            database_url=database_url,
             secret_key=env("VOZ_SECRET_KEY", "").strip() or None,
+            redis_url=env("REDIS_URL", "").strip() or None,
             key_file=Path(env("VOZ_KEY_FILE", "").strip() or cls.key_file),
             model_dir=Path(env("MODEL_DIR", "").strip() or cls.model_dir),
             protection_chat_id=_optional_int("PROTECTION_CHAT_ID"),

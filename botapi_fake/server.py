@@ -134,6 +134,27 @@ def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+# Telegram's limits, as the bot reads them (bot.channels.telegram.limits): the fake counts every
+# message sent or edited past one in `breaches` (and still delivers it; Telegram would answer
+# 429 sooner or later). (messages, seconds): overall; one private chat (a short burst, about
+# 1 a second); one group.
+OVERALL_LIMIT = (30, 1.0)
+PRIVATE_CHAT_LIMIT = (3, 3.0)
+GROUP_LIMIT = (20, 60.0)
+_COUNTED = frozenset(
+    {"sendmessage", "sendphoto", "editmessagetext", "editmessagereplymarkup", "copymessage"}
+)
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A message past one of Telegram's limits: which limit, the chat, when (monotonic)."""
+
+    limit: str  # "overall", "chat" or "group"
+    chat_id: int
+    at: float
+
+
 class FakeBotApi:
     """Fake Telegram Bot API server; see the module docstring."""
 
@@ -142,8 +163,12 @@ class FakeBotApi:
         token: str = "123:ABC",
         bot_username: str = "voz_segura_test_bot",
         bot_first_name: str = "Voz Segura",
+        overall_per_second: int = OVERALL_LIMIT[0],
     ) -> None:
+        """`overall_per_second`: the bot's overall limit the breaches are counted against
+        (30, Telegram's for an ordinary bot; a bot with paid broadcasts may send up to 1000)."""
         self.token = token
+        self.overall_limit = (overall_per_second, OVERALL_LIMIT[1])
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
         head = token.split(":", 1)[0]
@@ -161,6 +186,9 @@ class FakeBotApi:
         self._faults: dict[str, deque[tuple[int | None, _ApiError]]] = defaultdict(deque)
         self._delays: dict[str, deque[tuple[float, bool]]] = defaultdict(deque)
         self._blocked: set[int] = set()
+        self.breaches: list[Breach] = []
+        self._overall_sent: deque[float] = deque()
+        self._chat_sent: dict[int, deque[float]] = defaultdict(deque)
         self._runner: web.AppRunner | None = None
         self._tasks: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         # One signal for "an update was pushed or a message was sent": waiters re-check.
@@ -562,12 +590,29 @@ class FakeBotApi:
             if method.lower() not in self._methods:
                 raise _ApiError(404, "Not Found")
             result = await self._dispatch(request, method.lower(), params)
+            if method.lower() in _COUNTED:
+                self._count(_int(params, "chat_id"))
         except _ApiError as err:
             body: JsonDict = {"ok": False, "error_code": err.status, "description": err.description}
             if err.parameters:
                 body["parameters"] = err.parameters
             return web.json_response(body, status=err.status)
         return web.json_response({"ok": True, "result": result})
+
+    def _count(self, chat_id: int | None) -> None:
+        """Record one message for the limits; a message past one is a Breach."""
+        if chat_id is None:
+            return
+        now = time.monotonic()
+        limits = [("overall", self._overall_sent, *self.overall_limit)]
+        kind, chat_limit = ("chat", PRIVATE_CHAT_LIMIT) if chat_id > 0 else ("group", GROUP_LIMIT)
+        limits.append((kind, self._chat_sent[chat_id], *chat_limit))
+        for name, stamps, most, window in limits:
+            while stamps and stamps[0] <= now - window:
+                stamps.popleft()
+            stamps.append(now)
+            if len(stamps) > most:
+                self.breaches.append(Breach(name, chat_id, now))
 
     async def _dispatch(self, request: web.Request, key: str, params: JsonDict) -> Any:
         delay = self._delays[key].popleft() if self._delays[key] else None

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 
 import bot.awareness.tables  # noqa: F401
 import bot.campaigns.tables  # noqa: F401 - every package's tables join one metadata
+import bot.storage.conversation  # noqa: F401
 import consent.models  # noqa: F401
 from bot.settings import Settings
 from bot.storage.models import Base

@@ -228,7 +228,11 @@ def _send(
     started: list[BroadcastInfo] = [info] if info is not None else []
 
     async def send() -> Tally:
-        bot = broadcast_bot(settings.telegram_token or "", settings.telegram_api_base_url)
+        bot = broadcast_bot(
+            settings.telegram_token or "",
+            settings.telegram_api_base_url,
+            redis_url=settings.redis_url,
+        )
         async with bot:  # getMe: a refused token or no network stops here, before any row
             if new is not None:
                 started.append(outreach.create(*new))

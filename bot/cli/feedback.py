@@ -110,7 +110,11 @@ def _send(
     from bot.channels.telegram.broadcasts import TelegramSender, broadcast_bot
 
     async def send() -> Sent:
-        bot = broadcast_bot(settings.telegram_token or "", settings.telegram_api_base_url)
+        bot = broadcast_bot(
+            settings.telegram_token or "",
+            settings.telegram_api_base_url,
+            redis_url=settings.redis_url,
+        )
         async with bot:  # getMe: a refused token or no network stops here, before any send
             notifier = Notifier(database, TelegramSender(bot), rate=rate)
             return await notifier.run(campaign, published, closed)

@@ -33,6 +33,9 @@ CLAIM_TIMEOUT = timedelta(minutes=2)
 _IS_PROCESSED = select(ProcessedUpdate.update_id).where(
     ProcessedUpdate.update_id == bindparam("update_id")
 )
+_IS_DONE = select(ProcessedUpdate.update_id).where(
+    ProcessedUpdate.update_id == bindparam("update_id"), ProcessedUpdate.done.is_(True)
+)
 _FINISH_CLAIM = (
     update(ProcessedUpdate)
     .where(ProcessedUpdate.update_id == bindparam("id"), ProcessedUpdate.done.is_(False))
@@ -119,6 +122,12 @@ class Database:
                 ).format(where=self.where, error=str(error.orig).strip())
             ) from None
 
+    def ping(self) -> bool:
+        """True if the database answers a trivial query (readiness); raises if it cannot."""
+        with self.engine.connect() as connection:
+            answer: object = connection.exec_driver_sql("SELECT 1").scalar()
+            return answer == 1
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed when the block ends, rolled back on error."""
@@ -161,6 +170,12 @@ class Database:
             )
             taken_over: int = taken.rowcount
             return taken_over == 1
+
+    def handled(self, update_id: int) -> bool:
+        """True if the update was handled to the end (its claim marked done)."""
+        with self.engine.connect() as connection:
+            found = connection.execute(_IS_DONE, {"update_id": update_id}).first()
+            return found is not None
 
     def mark_processed(self, update_id: int, now: datetime | None = None) -> None:
         """Record a handled update (claimed or not); ids older than UPDATE_RETENTION are

@@ -313,3 +313,18 @@ async def test_real_application_long_polls_and_replies(api: FakeBotApi) -> None:
         ("editMessageText", "elegiste ok"),
     }
     assert len(api.calls_to("answerCallbackQuery")) == 1
+
+
+async def test_the_fake_counts_breaches_of_telegrams_limits(api: FakeBotApi, bot: Bot) -> None:
+    for _ in range(3):  # a burst of three to one private chat is within the limit
+        await bot.send_message(USER, "hola")
+    assert api.breaches == []
+    await bot.send_message(USER, "una más")  # the fourth within 3 s is not
+    [breach] = api.breaches
+    assert (breach.limit, breach.chat_id) == ("chat", USER)
+    group = -100123
+    for _ in range(21):  # within the overall 30/s too: 4 + 21 messages
+        await bot.send_message(group, "aviso")
+    assert [b.limit for b in api.breaches] == ["chat", "group"]
+    await asyncio.gather(*(bot.send_message(1000 + n, "x") for n in range(35)))
+    assert "overall" in [b.limit for b in api.breaches]  # 31 or more within a second

@@ -1,5 +1,6 @@
-"""Webhook mode end to end: the assembled Application serving a real webhook on 127.0.0.1,
-registered with the fake Bot API; requests posted over real HTTP as Telegram would."""
+"""Webhook mode end to end: the assembled Application behind our webhook server
+(bot.channels.telegram.webhook) on 127.0.0.1, registered with the fake Bot API; requests
+posted over real HTTP as Telegram would."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.channels.telegram import assemble
-from bot.channels.telegram.application import webhook_options
+from bot.channels.telegram.application import (
+    register_webhook,
+    webhook_options,
+    webhook_server,
+)
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
 from bot.settings import Settings
@@ -45,7 +50,8 @@ def settings_for(api: FakeBotApi) -> Settings:
 
 @pytest_asyncio.fixture
 async def webhook(assistant, database):
-    """Yields (fake Bot API, the webhook's address, every update any handler saw)."""
+    """Yields (fake Bot API, the webhook's address, every update any handler saw); /readyz
+    checks the database."""
     async with FakeBotApi(token="424242:AAFakeTokenForTests_abcdefghijk") as api:
         settings = settings_for(api)
         engine = engine_for(assistant, database)
@@ -59,12 +65,17 @@ async def webhook(assistant, database):
         await application.initialize()
         await application.post_init(application)
         await application.start()
-        options = webhook_options(settings)
-        await application.updater.start_webhook(**options)
+
+        async def database_answers() -> bool:
+            return await asyncio.to_thread(database.ping)
+
+        server = webhook_server(application, settings, {"database": database_answers})
+        await server.start("127.0.0.1", settings.webhook_port)
+        await register_webhook(application, settings)
         try:
-            yield api, f"http://127.0.0.1:{options['port']}/telegram", seen
+            yield api, f"http://127.0.0.1:{settings.webhook_port}/telegram", seen
         finally:
-            await application.updater.stop()
+            await server.stop()
             await application.stop()
             await application.post_stop(application)
             await application.post_shutdown(application)
@@ -78,11 +89,18 @@ def text_update(update_id: int, text: str) -> dict:
     return {"update_id": update_id, "message": {**message, "text": text}}
 
 
-async def post(url: str, update: dict, secret: str | None) -> int:
+async def post(url: str, update: dict | bytes, secret: str | None) -> int:
     headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
+    body = {"data": update} if isinstance(update, bytes) else {"json": update}
     async with aiohttp.ClientSession() as session:
-        async with session.post(url, json=update, headers=headers) as response:
+        async with session.post(url, headers=headers, **body) as response:
             return response.status
+
+
+async def get(url: str) -> tuple[int, dict]:
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url) as response:
+            return response.status, await response.json()
 
 
 async def test_the_webhook_is_registered_with_its_secret(webhook):
@@ -118,3 +136,60 @@ def test_a_webhook_without_a_secret_is_never_served():
     with pytest.raises(ValueError, match="WEBHOOK_SECRET"):
         webhook_options(settings)
     assert webhook_options(replace(settings, webhook_secret="s"))["secret_token"] == "s"
+
+
+UNREADABLE = [
+    b"not json at all",
+    b'{"update_id": 7010, "message": {"message_id": "x", "chat": 5}}',
+    b'["a list"]',
+]
+
+
+@pytest.mark.parametrize("body", UNREADABLE)
+async def test_an_unreadable_update_is_answered_200_and_skipped_with_a_redacted_log(
+    webhook, database, caplog, body
+):
+    """Telegram retries a non-2xx update forever: one it cannot be read is skipped, as in
+    polling, and the log names the error's class, never the body."""
+    api, url, seen = webhook
+    caplog.set_level("WARNING")
+    assert await post(url, body + b" mi tio me toca", SECRET) == 200
+    assert await post(url, text_update(7011, "¿quién es usted?"), SECRET) == 200
+    assert seen == [7011]  # the next update is handled as usual
+    skipped = [r.getMessage() for r in caplog.records if "could not be read" in r.getMessage()]
+    assert len(skipped) == 1
+    assert "tio" not in skipped[0] and "list" not in skipped[0]
+
+
+async def test_the_webhook_answers_after_the_replies_are_sent(webhook):
+    api, url, _seen = webhook
+    assert await post(url, text_update(7020, "¿quién es usted?"), SECRET) == 200
+    assert any("soy un programa" in sent.text for sent in api.messages_to(CHILD))
+
+
+async def test_health_and_readiness_endpoints(webhook, database, monkeypatch):
+    _api, url, _seen = webhook
+    root = url.removesuffix("/telegram")
+    assert await get(f"{root}/healthz") == (200, {"alive": True})
+    assert await get(f"{root}/readyz") == (200, {"ready": True, "database": True})
+
+    def down() -> bool:
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(database, "ping", down)
+    assert await get(f"{root}/readyz") == (503, {"ready": False, "database": False})
+    assert (await get(f"{root}/healthz"))[0] == 200  # alive, only not ready
+
+
+async def test_an_update_another_handler_holds_unfinished_is_answered_503_until_done(
+    webhook, database
+):
+    """Another replica claimed it and has not finished (it may have been killed mid-update):
+    200 would tell Telegram to forget it, and it could be lost; 503 has it sent again."""
+    api, url, _seen = webhook
+    assert database.claim(7030)  # the other replica's claim
+    assert await post(url, text_update(7030, "¿quién es usted?"), SECRET) == 503
+    database.mark_processed(7030)  # the other replica finished it
+    assert await post(url, text_update(7030, "¿quién es usted?"), SECRET) == 200
+    await asyncio.sleep(0.3)
+    assert api.messages_to(CHILD) == []  # handled once, by the other replica

@@ -11,6 +11,7 @@ from sqlalchemy import MetaData
 
 import bot.awareness.tables  # noqa: F401 - every package's tables join one metadata,
 import bot.campaigns.tables  # noqa: F401   as migrations/env.py imports them
+import bot.storage.conversation  # noqa: F401
 import consent.models  # noqa: F401
 from bot.settings import ROOT
 from bot.storage.models import Base

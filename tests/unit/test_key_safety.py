@@ -33,6 +33,28 @@ def test_the_database_records_a_fingerprint_never_the_key(database):
     assert not any(OLD.decode()[:16] in value for value in values)
 
 
+def test_replicas_starting_at_once_on_a_new_database_both_start(database, monkeypatch):
+    """Two replicas both see no fingerprint and both insert it: the one that loses the race
+    reads the winner's and compares, instead of crashing on the unique key."""
+    from sqlalchemy.orm import Session
+
+    check_key(database, OLD, "var/secret.key")  # the other replica won the race
+    real_get = Session.get
+    seen: list[object] = []
+
+    def first_miss(self, entity, key, **kwargs):
+        if not seen:
+            seen.append(key)
+            return None  # read before the other replica committed
+        return real_get(self, entity, key, **kwargs)
+
+    monkeypatch.setattr(Session, "get", first_miss)
+    check_key(database, OLD, "var/secret.key")
+    seen.clear()
+    with pytest.raises(SettingsError):
+        check_key(database, NEW, "var/secret.key")
+
+
 def test_a_different_key_is_refused_with_how_to_restore_or_rotate(database, staff_in_spanish):
     check_key(database, OLD, "var/secret.key")
     check_key(database, OLD, "var/secret.key")  # the same key: fine, again and again

@@ -17,6 +17,8 @@ VARIABLES = [
     "DATABASE_URL",
     "WEBHOOK_PORT",
     "STAFF_LANGUAGE",
+    "VOZ_SECRET_KEY",
+    "REDIS_URL",
 ]
 
 
@@ -149,3 +151,22 @@ def test_the_error_is_in_spanish_by_default_and_in_english_with_staff_language_e
         "TELEGRAM_BOT_TOKEN is set but PROTECTION_CHAT_ID is not: a bot that cannot reach a "
         "protection officer must not talk to children."
     )
+
+
+@pytest.mark.parametrize("language, words", [("es", "misma clave"), ("en", "same key")])
+def test_postgresql_without_voz_secret_key_is_refused_saying_why(monkeypatch, language, words):
+    """Replicas on one PostgreSQL database would each create a key file of their own, and one
+    child would get a different pseudonym on each."""
+    monkeypatch.setenv("STAFF_LANGUAGE", language)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://voz@db:5432/voz")
+    with pytest.raises(SettingsError, match="VOZ_SECRET_KEY") as refused:
+        Settings.from_env(dotenv=None)
+    assert words in str(refused.value)
+    monkeypatch.setenv("VOZ_SECRET_KEY", "k" * 64)
+    assert Settings.from_env(dotenv=None).secret_key == "k" * 64
+
+
+def test_redis_url_is_optional(monkeypatch):
+    assert Settings.from_env(dotenv=None).redis_url is None
+    monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")
+    assert Settings.from_env(dotenv=None).redis_url == "redis://cache:6379/0"

@@ -16,10 +16,23 @@ from bot.channels.telegram.delivery import classify, own_bot, send_bounded
 from bot.escalation.cards import Buttons
 
 
-def alert_bot(token: str, api_base_url: str | None = None, timeout: float = 5.0) -> Bot:
+def alert_bot(
+    token: str,
+    api_base_url: str | None = None,
+    timeout: float = 5.0,
+    redis_url: str | None = None,
+) -> Bot:
     """The relay's own Bot (`bot.channels.telegram.delivery.own_bot`): use it inside
-    ``async with``."""
-    return own_bot(token, api_base_url, 4, timeout)
+    ``async with``. With `redis_url` (several replicas), its cards take slots from the shared
+    budget's whole rate, the alerts' reserved share included, and wait at most `timeout` for
+    one (then RetryLater: the relay's lease is short)."""
+    shared = None
+    if redis_url:
+        from bot.channels.telegram.budget import SharedBudget, SharedRateLimiter, client_for
+
+        budget = SharedBudget(client_for(redis_url))
+        shared = SharedRateLimiter(budget, max_retries=0, alert=True, max_wait=timeout)
+    return own_bot(token, api_base_url, 4, timeout, shared)
 
 
 class TelegramAlertSender:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseRateLimiter
 
 from bot.campaigns.flow import CampaignChoice
 from bot.campaigns.launch import CampaignRegistry
@@ -21,6 +21,7 @@ from bot.channels.telegram.limits import LIMITS
 from bot.channels.telegram.officers import OfficerHandlers, register_officer_handlers
 from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.updates import PerChatUpdateProcessor, ReadingBot
+from bot.channels.telegram.webhook import Check, WebhookServer, serve
 from bot.escalation import EscalationLane, Relay
 from bot.escalation.officers import Officers
 from bot.escalation.timers import Timers
@@ -41,12 +42,22 @@ def build_application(settings: Settings) -> BotApplication:
         # PTB's defaults (256 connections for sending, one for getUpdates), over aiohttp.
         request=AiohttpRequest(connection_pool_size=256),
         get_updates_request=AiohttpRequest(connection_pool_size=1),
-        # Telegram's own limits (TELEGRAM_MAX_RATE, 30 msg/s by default, overall; 20/min
-        # per group), with retries that honour retry_after.
-        rate_limiter=AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3),
+        rate_limiter=rate_limiter(settings),
     )
     builder = ApplicationBuilder().bot(bot).concurrent_updates(PerChatUpdateProcessor())
     return builder.build()
+
+
+def rate_limiter(settings: Settings) -> BaseRateLimiter[Any]:
+    """Telegram's own limits (TELEGRAM_MAX_RATE, 30 msg/s by default, overall; per chat; 20/min
+    per group), with retries that honour retry_after: shared by every replica through Redis
+    when REDIS_URL is set (budget.py), else PTB's in-process AIORateLimiter."""
+    if settings.redis_url:
+        from bot.channels.telegram.budget import SharedBudget, SharedRateLimiter, client_for
+
+        budget = SharedBudget(client_for(settings.redis_url), rate=settings.telegram_max_rate)
+        return SharedRateLimiter(budget, max_retries=3)
+    return AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3)
 
 
 def assemble(parts: Runtime, *others: Channel) -> BotApplication:
@@ -102,7 +113,36 @@ def assemble(parts: Runtime, *others: Channel) -> BotApplication:
         locks.dispose()
 
     application.post_stop = drain
+    # The webhook answers Telegram once an update's replies are sent (webhook.py).
+    application.bot_data[SETTLED] = adapter.settled
     return application
+
+
+SETTLED = "voz.settled"  # bot_data key: the adapter's `settled`, for the webhook server
+
+
+def readiness(parts: Runtime) -> dict[str, Check]:
+    """What /readyz checks: the database answers, the loaded model parses a word (what every
+    message needs first), and Redis answers when REDIS_URL is set."""
+
+    async def database() -> bool:
+        return await asyncio.to_thread(parts.database.ping)
+
+    async def model() -> bool:
+        await parts.engine.assistant.parse("hola")
+        return True
+
+    checks: dict[str, Check] = {"database": database, "model": model}
+    if parts.settings.redis_url:
+        from bot.channels.telegram.budget import redis_ping
+
+        url = parts.settings.redis_url
+
+        async def redis() -> bool:
+            return await redis_ping(url)
+
+        checks["redis"] = redis
+    return checks
 
 
 def escalation_lane(parts: Runtime) -> EscalationLane:
@@ -110,7 +150,9 @@ def escalation_lane(parts: Runtime) -> EscalationLane:
     fallback contact for cases nobody takes in time."""
     settings = parts.settings
     assert settings.telegram_token is not None
-    bot = alert_bot(settings.telegram_token, settings.telegram_api_base_url)
+    bot = alert_bot(
+        settings.telegram_token, settings.telegram_api_base_url, redis_url=settings.redis_url
+    )
     relay = Relay(
         parts.database,
         TelegramAlertSender(bot),
@@ -159,8 +201,9 @@ def install_event_loop() -> None:
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
     """How the webhook is served: at /telegram, registered with Telegram together with the
-    secret it must send back in X-Telegram-Bot-Api-Secret-Token. python-telegram-bot answers
-    403 to a request without that header or with another value, before any handler runs.
+    secret it must send back in X-Telegram-Bot-Api-Secret-Token. The server (webhook.py)
+    answers 403 to a request without that header or with another value, before any handler
+    runs.
 
     Refused without a secret (Settings.from_env already refuses, this also covers a
     Settings built in code): an open webhook would take forged updates from anyone who
@@ -179,10 +222,42 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def run(application: BotApplication, settings: Settings) -> None:
-    """Block, serving updates until interrupted."""
+def webhook_server(
+    application: BotApplication, settings: Settings, checks: dict[str, Check] | None = None
+) -> WebhookServer:
+    """The webhook server for `application`, with its secret and readiness checks."""
+    options = webhook_options(settings)
+    return WebhookServer(
+        application,
+        options["secret_token"],
+        checks=checks,
+        settled=application.bot_data.get(SETTLED),
+    )
+
+
+async def register_webhook(application: BotApplication, settings: Settings) -> None:
+    """setWebhook: every replica registers the same URL and secret, so any may do it."""
+    options = webhook_options(settings)
+    await application.bot.set_webhook(
+        url=options["webhook_url"],
+        secret_token=options["secret_token"],
+        allowed_updates=options["allowed_updates"],
+    )
+
+
+def run(
+    application: BotApplication, settings: Settings, checks: dict[str, Check] | None = None
+) -> None:
+    """Block, serving updates until interrupted (SIGTERM or SIGINT)."""
     install_event_loop()
     if settings.webhook_url:
-        application.run_webhook(**webhook_options(settings))
+        server = webhook_server(application, settings, checks)
+
+        async def register() -> None:
+            await register_webhook(application, settings)
+
+        asyncio.run(
+            serve(application, server, settings.webhook_listen, settings.webhook_port, register)
+        )
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -22,12 +22,23 @@ if TYPE_CHECKING:  # telegram is imported where it is used: `python -m bot` star
 
 
 def broadcast_bot(
-    token: str, api_base_url: str | None = None, in_flight: int = 1, timeout: float = 10.0
+    token: str,
+    api_base_url: str | None = None,
+    in_flight: int = 1,
+    timeout: float = 10.0,
+    redis_url: str | None = None,
 ) -> Bot:
-    """A Bot for broadcasts only: room for `in_flight` sends and one more."""
+    """A Bot for broadcasts only: room for `in_flight` sends and one more. With `redis_url`
+    its sends also take slots from the budget the replicas share (outside the alerts'
+    reserved share), on top of the broadcast's own Pacer; a 429 pauses every replica."""
     from bot.channels.telegram.delivery import own_bot
 
-    bot: Bot = own_bot(token, api_base_url, in_flight + 1, timeout)
+    shared = None
+    if redis_url:
+        from bot.channels.telegram.budget import SharedBudget, SharedRateLimiter, client_for
+
+        shared = SharedRateLimiter(SharedBudget(client_for(redis_url)), max_retries=0)
+    bot: Bot = own_bot(token, api_base_url, in_flight + 1, timeout, shared)
     return bot
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import warnings
 from datetime import timedelta
+from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import (
@@ -36,6 +37,7 @@ from telegram.error import (
     RetryAfter,
     TimedOut,
 )
+from telegram.ext import BaseRateLimiter, ExtBot
 
 from bot.channels.delivery import (
     ChatMoved,
@@ -69,11 +71,19 @@ def classify(error: Exception) -> DeliveryError:
     return Transient(type(error).__name__)  # InvalidToken, Conflict, ...
 
 
-def own_bot(token: str, api_base_url: str | None, pool_size: int, timeout: float) -> Bot:
+def own_bot(
+    token: str,
+    api_base_url: str | None,
+    pool_size: int,
+    timeout: float,
+    shared: BaseRateLimiter[Any] | None = None,
+) -> Bot:
     """A `telegram.Bot` with its own connection pool and no rate limiter queue, so what it
     sends never waits behind the replies to children. `api_base_url` is
     TELEGRAM_API_BASE_URL, the server root without "/bot". Use it inside ``async with``.
-    Each phase of a request (connect, write, read, pool) may take `timeout` seconds."""
+    Each phase of a request (connect, write, read, pool) may take `timeout` seconds.
+    With several replicas, `shared` (budget.SharedRateLimiter) takes its sends' slots from the
+    budget every replica shares, so together they stay within Telegram's limits."""
     from bot.channels.telegram.request import AiohttpRequest
 
     request = AiohttpRequest(
@@ -85,16 +95,15 @@ def own_bot(token: str, api_base_url: str | None, pool_size: int, timeout: float
     )
     # It never polls; without its own getUpdates request, Bot would build an httpx one.
     polling = AiohttpRequest(connection_pool_size=1)
+    urls: dict[str, Any] = {}
     if api_base_url:
         root = api_base_url.rstrip("/")
-        return Bot(
-            token,
-            base_url=f"{root}/bot",
-            base_file_url=f"{root}/file/bot",
-            request=request,
-            get_updates_request=polling,
+        urls = {"base_url": f"{root}/bot", "base_file_url": f"{root}/file/bot"}
+    if shared is not None:
+        return ExtBot(
+            token, request=request, get_updates_request=polling, rate_limiter=shared, **urls
         )
-    return Bot(token, request=request, get_updates_request=polling)
+    return Bot(token, request=request, get_updates_request=polling, **urls)
 
 
 async def send_bounded(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from typing import Any, TypeAlias
 
 from telegram import Message, Update
@@ -43,6 +44,8 @@ BotApplication: TypeAlias = Application[
     JobQueue[ContextTypes.DEFAULT_TYPE],
 ]
 
+ELSEWHERE_KEPT = 1024  # update ids remembered as claimed elsewhere and unfinished
+
 SORRY = _(
     "Perdón, tuve un problema para responderle. 🙏 Intente de nuevo en un momento.\n"
     "Si está en peligro, llame al 911. PANI: 1147 (gratis)."
@@ -57,6 +60,10 @@ class TelegramAdapter:
         # The last delivery started in each chat: the next one waits for it, so a chat's
         # replies keep their order while the handler is already free for the next update.
         self._deliveries: dict[int, asyncio.Task[None]] = {}
+        # Updates another handler (another replica, or this one) claimed and has not finished:
+        # the webhook answers them 503, so that Telegram delivers them again (`settled`).
+        # Bounded: in polling mode nobody reads it.
+        self._elsewhere: OrderedDict[int, None] = OrderedDict()
 
     def user_key(self, update: Update) -> str:
         assert update.effective_user is not None
@@ -117,6 +124,20 @@ class TelegramAdapter:
         if task is not None:
             await asyncio.gather(task, return_exceptions=True)
 
+    async def settled(self, update: Update) -> bool:
+        """Wait until the replies queued so far in the chat of `update` are sent (or failed):
+        the webhook answers Telegram only then, so an update whose replies a killed replica
+        never sent is delivered again. False if the update was not handled here because
+        another handler holds its claim unfinished (it may have died: a claim is taken over
+        after CLAIM_TIMEOUT), so the webhook asks Telegram to deliver it again later."""
+        if update.update_id in self._elsewhere:
+            del self._elsewhere[update.update_id]
+            return False
+        chat = update.effective_chat
+        if chat is not None:
+            await self.delivered(chat.id)
+        return True
+
     async def drain(self) -> None:
         """Wait for every queued reply (at shutdown, and in tests)."""
         while self._deliveries:
@@ -134,6 +155,14 @@ class TelegramAdapter:
             )
             return
         if not claimed:
+            try:
+                finished = self.database.handled(update.update_id)
+            except Exception:  # noqa: BLE001 - unknown: treat it as handled, as before
+                finished = True
+            if not finished:
+                self._elsewhere[update.update_id] = None
+                while len(self._elsewhere) > ELSEWHERE_KEPT:
+                    self._elsewhere.popitem(last=False)
             raise ApplicationHandlerStop
 
     async def mark_done(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -23,9 +23,11 @@ def start(settings: Settings) -> int:
 
     from bot import runtime
     from bot.channels import telegram
+    from bot.channels.telegram.application import readiness
 
     try:
-        telegram.run(telegram.assemble(runtime.build(settings)), settings)
+        parts = runtime.build(settings)
+        telegram.run(telegram.assemble(parts), settings, readiness(parts))
     except InvalidToken:
         # python-telegram-bot's message quotes the token: never print it.
         print(
