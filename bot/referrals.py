@@ -26,6 +26,9 @@ from bot.datafiles import DataFileError, Fields, NodeReader, load_yaml
 from bot.i18n import _s
 
 REFERRALS_FILE = Path(__file__).resolve().parent.parent / "content" / "referrals.yml"
+# Where a child's text gives help services: the engine puts the directory's services that
+# fit in its place (bot.helplines). Not a str.format field: Rasa would try to fill those.
+SERVICES = "$servicios"
 SERVICE_KEYS = ("id", "name", "number", "hours", "serves", "topics", "region", "source", "verified")
 # Who a service is for: children (up to 12), adolescents (13-17), adults 18-24, migrants.
 AUDIENCES = ("ninez", "adolescencia", "adultos", "migrantes")
@@ -62,7 +65,11 @@ class Service:
         return self.source is not None and self.verified is not None
 
     def line_for_child(self) -> str:
-        return f"📞 {self.name}: {self.number} ({self.hours})"
+        """The service as a child reads it (bot.helplines): an emergency line stands out."""
+        mark = "🚨" if "emergencia" in self.topics else "📞"
+        hours = self.hours[:1].upper() + self.hours[1:]
+        end = "" if hours.endswith((".", "!", "?")) else "."
+        return f"{mark} {self.name}: {self.number}. {hours}{end}"
 
 
 @dataclass(frozen=True)

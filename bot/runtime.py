@@ -121,7 +121,7 @@ def engine_for(
             surveys,
             choice,
             FeedbackFlow(requests, counted),
-            LessonsFlow(Lessons(load_lessons()), band=consent.band),
+            LessonsFlow(Lessons(load_lessons()), band=consent.reading_band),
             NewsFlow(Outreach(database), also=(requests.withdraw,)),
         ],
         responsible=responsible,
