@@ -221,7 +221,11 @@ class Engine:
         "nino", when the band is not known."""
         if self.consent is not None:
             consent = self.consent.consent
-            band = consent.bands.get(consent.reading_band(user) or "")
+            try:
+                band = consent.bands.get(consent.reading_band(user) or "")
+            except Exception as error:  # noqa: BLE001 - storage down: a disclosure is still answered
+                logger.error("could not read a child's band: %s", describe(error))
+                band = None
             if band is not None:
                 return band.texts
         return "nino"

@@ -7,7 +7,8 @@ source or a verification date is kept in the file (so the work of checking it is
 but never shown to a child: a wrong number given to a child in danger is a harm.
 
 `Directory.pick` chooses the verified services that fit a situation (a topic, the child's
-age group, a region when the child said it); national services always fit a region.
+age group, a region when the child said it); national services always fit, regional ones
+only when the child named their region. bot.helplines words them for the child.
 Check the file with `python -m bot.referrals [FILE]`.
 """
 
@@ -83,13 +84,15 @@ class Directory:
         self, topic: str, audience: str | None = None, region: str | None = None
     ) -> tuple[Service, ...]:
         """The verified services for `topic` (or for any topic, "general"), for `audience`
-        when known, national or in `region` when the child said where they are."""
+        when known: national ones, and those in `region` when the child said where they
+        are. A regional service is not given to a child who did not say where they are: it
+        would read as theirs."""
         return tuple(
             service
             for service in self.shown()
             if (topic in service.topics or "general" in service.topics)
             and (audience is None or audience in service.serves)
-            and (region is None or service.region in (NATIONAL, region))
+            and service.region in (NATIONAL, region)
         )
 
 

@@ -1,7 +1,8 @@
 """FAQ answers in words for the child's age band: a response's `channel: "<band>"` variation
 in domain/ is what a child of that band gets; every FAQ answer the Fernández-Huerta index
-puts near the floor has its own, easier words for 9 to 12; other bands, and a child whose
-band is not known, get the default answer."""
+puts near the floor has its own, easier words for 9 to 12; other bands get the default
+answer (the engine asks for the youngest band's words for a child whose band is not known:
+tests/unit/test_chosen_band.py)."""
 
 from __future__ import annotations
 

@@ -75,9 +75,11 @@ def test_a_service_without_a_source_is_kept_but_never_shown(tmp_path):
 def test_pick_chooses_by_topic_audience_and_region(tmp_path):
     directory = load_referrals(write(tmp_path, VALID), TODAY)
     ids = lambda services: [s.id for s in services]  # noqa: E731
-    assert ids(directory.pick("trata")) == ["pani-1147", "linea-local"]
-    assert ids(directory.pick("trata", "adultos")) == ["linea-local"]  # PANI serves minors
-    assert ids(directory.pick("trata", region="quepos")) == ["pani-1147"]  # national only
+    # A regional service only for a child who said they are there; national ones for all.
+    assert ids(directory.pick("trata")) == ["pani-1147"]
+    assert ids(directory.pick("trata", region="limon")) == ["pani-1147", "linea-local"]
+    assert ids(directory.pick("trata", region="quepos")) == ["pani-1147"]
+    assert ids(directory.pick("trata", "adultos")) == []  # PANI serves minors
     assert ids(directory.pick("trata", "adultos", "limon")) == ["linea-local"]
     assert ids(directory.pick("abuso", "adultos")) == []
     assert directory.shown()[0].line_for_child() == "📞 PANI: 1147. Llamada gratis."
