@@ -214,7 +214,8 @@ PRODHAB = _(
 NOTICE: dict[str, tuple[str, ...]] = {
     "nino": (
         _(
-            "Qué guardamos: nunca su nombre ni su teléfono. Si participa en una consulta, "
+            "Qué guardamos: nunca su nombre ni su teléfono. Si me dice dónde vive, lo uso solo "
+            "para esa respuesta y no lo guardo. Si participa en una consulta, "
             "cuántas personas eligieron cada respuesta, una nota de que usted dijo que sí (con "
             "su edad y la fecha) y una marca de que ya respondió. Si me cuenta que alguien le "
             "hace daño, ese mensaje y qué tipo de situación es. Si pide que le escriban, o pide "
@@ -223,8 +224,9 @@ NOTICE: dict[str, tuple[str, ...]] = {
         _(
             "Por cuánto tiempo: el mensaje sobre el daño se borra a más tardar 30 días después "
             "de que se cierra su caso. Cómo escribirle se borra cuando se cierra su caso, "
-            "cuando le mandamos los resultados o cuando usted lo pide. Lo demás se queda hasta "
-            "que usted escribe /borrar."
+            "cuando le mandamos los resultados o cuando usted lo pide. La edad que eligió al "
+            "empezar se borra sola cuando pasan dos horas sin usar el bot. Lo demás se queda "
+            "hasta que usted escribe /borrar."
         ),
         _(
             "Quién lo ve: la persona de protección ve el mensaje sobre el daño, para ayudarle. "
@@ -238,7 +240,8 @@ NOTICE: dict[str, tuple[str, ...]] = {
     ),
     "adolescente": (
         _(
-            "Qué guardamos: nunca su nombre, su teléfono ni su usuario. Si participa en una "
+            "Qué guardamos: nunca su nombre, su teléfono ni su usuario, ni el lugar donde dice "
+            "que vive (se usa solo para esa respuesta). Si participa en una "
             "consulta: los totales de respuestas, una constancia de que aceptó (rango de edad y "
             "fecha) y una marca de que ya respondió, con un código en lugar de su cuenta. Si "
             "cuenta que alguien le hace daño: ese mensaje y el tipo de situación, para la "
@@ -251,7 +254,8 @@ NOTICE: dict[str, tuple[str, ...]] = {
             "fechas) se queda para que el equipo de protección rinda cuentas, y /borrar lo "
             "separa de usted. Cómo escribirle se borra al "
             "cerrarse el caso, al enviarle los resultados que pidió, con /baja o cuando usted "
-            "lo pide. Lo demás, hasta que escriba /borrar."
+            "lo pide. La edad que eligió al empezar se borra sola cuando pasan dos horas sin "
+            "usar el bot. Lo demás, hasta que escriba /borrar."
         ),
         _(
             "Quién lo ve: la persona de protección ve el mensaje sobre el daño y el tipo de "
@@ -266,7 +270,8 @@ NOTICE: dict[str, tuple[str, ...]] = {
     ),
     "joven": (
         _(
-            "Qué guardamos: ningún dato que le identifique. Si participa en una consulta: "
+            "Qué guardamos: ningún dato que le identifique, ni el lugar donde dice que vive (se "
+            "usa solo para esa respuesta). Si participa en una consulta: "
             "totales de respuestas, una constancia de que aceptó (rango de edad y fecha) y una "
             "marca de participación, ligadas a un seudónimo y no a su cuenta. Si cuenta que "
             "alguien le hace daño: ese mensaje y el tipo de situación, para la persona de "
@@ -278,7 +283,8 @@ NOTICE: dict[str, tuple[str, ...]] = {
             "de que se cierra el caso; el registro del caso (tipo de situación y fechas) se "
             "conserva para rendir cuentas, y /borrar lo desliga de su seudónimo. El "
             "identificador del chat se borra al cerrarse el "
-            "caso, al enviarle los resultados que pidió, con /baja o cuando usted lo pide. Lo "
+            "caso, al enviarle los resultados que pidió, con /baja o cuando usted lo pide. La "
+            "edad que eligió al empezar se borra sola tras dos horas sin usar el bot. Lo "
             "demás, hasta que escriba /borrar."
         ),
         _(
