@@ -83,12 +83,18 @@ NOT_TEXT = _(
 EDITED = _(
     "Vi que cambió un mensaje. Yo leo los mensajes nuevos: si quiere, escríbalo otra vez. 💬"
 )
-UNKNOWN_COMMAND = _(
-    "No conozco ese comando. Puede usar:\n"
-    "/start para empezar\n/ayuda para ver qué puedo hacer\n/salir para terminar\n"
-    "/borrar para borrar sus datos\n/privacidad para saber qué se guarda\n"
-    "/noticias y /baja para recibir o no mensajes"
-)
+# What the commands the engine answers itself are for, in the order the answer to an
+# unknown command lists them; /start is the consent gate's when there is one, described
+# where it is (the gate's `usage` takes this line's place). Flows add theirs after these.
+ENGINE_USAGE = {
+    "start": _("para empezar"),
+    "ayuda": _("para ver qué puedo hacer"),
+    "salir": _("para terminar"),
+    "borrar": _("para borrar sus datos"),
+    "privacidad": _("para saber qué se guarda"),
+}
+# {commands}: one line per command, "/<command> <what it is for>" (Engine.unknown_command).
+UNKNOWN_COMMAND = _("No conozco ese comando. Puede usar:\n{commands}")
 ERASED = _(
     "Listo. Borré lo que este bot guardaba sobre usted (registros borrados: {count}): si "
     "aceptó participar en consultas, dónde iba en ellas, la edad que eligió y si pidió "
@@ -147,6 +153,7 @@ class Engine:
             reserved_prefixes=(ASSISTANT_BUTTONS.prefix,),
             reserved_commands=ENGINE_COMMANDS,
         )
+        self.unknown_command = UNKNOWN_COMMAND.format(commands=self._command_lines())
         self.on_case_opened = on_case_opened  # wakes the relay, so an alert leaves at once
         # Called with (urgency, category) when a case could not be recorded: the lane sends
         # a minimal card straight to the protection chat (bot.escalation.relay).
@@ -205,11 +212,20 @@ class Engine:
         if flow is not None:
             return await flow.command(self._turn(event))
         if command not in COMMAND_INTENTS:
-            return [Reply(UNKNOWN_COMMAND)]
+            return [Reply(self.unknown_command)]
         if command == "salir":  # nothing partial is kept: no half consent, no half survey
             for flow in self.flows:
                 flow.forget(event.user)
         return await self._respond(event, COMMAND_INTENTS[command])
+
+    def _command_lines(self) -> str:
+        """Every command a child can use, one line each: the engine's, then each flow's in
+        the registry's order (a flow's line for a command the engine also describes, /start,
+        takes the engine's place)."""
+        usage = dict(ENGINE_USAGE)
+        for flow in self.flows:
+            usage.update(flow.usage)
+        return "\n".join(f"/{command} {text}" for command, text in usage.items())
 
     def _privacy_notice(self, user: str) -> list[str]:
         """/privacidad: the notice in the words of the child's band; a child whose band is

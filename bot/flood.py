@@ -9,8 +9,15 @@ engine triages every message first, so a disclosure inside a flood still reaches
 
 The counts live in memory, keyed by pseudonym (never a chat id, never any text), and are
 bounded: at most `max_people` pseudonyms (least recently seen dropped first), each with at
-most `limit + 1` timestamps. A restart forgets them, and each process counts on its own
-(issue 16 moves them to Redis).
+most `limit + 1` timestamps. A restart forgets them.
+
+They stay per process on purpose when several replicas serve the bot (issue 16): with N
+replicas a child flooding the bot is told to slow down after at most N × LIMIT messages in a
+window instead of LIMIT. That is harmless, because this limit protects no one: triage runs
+on every message anyway, the assistant's answers cost a process milliseconds, and what
+protects Telegram's limits is the sending limiter, not this one. Sharing the counts would
+cost a database or Redis write on every message a child sends, and keep a per-person
+activity record outside memory, for a courtesy.
 """
 
 from __future__ import annotations

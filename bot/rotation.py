@@ -10,11 +10,11 @@ the HMAC of the address is the child's pseudonym), and only those are re-keyed:
   (`escalations.contact_address`), so the conversation with the officer goes on.
 
 Every other per-person row is erased, as /borrar would: consent sessions and receipts, the
-band chosen in a conversation, workshop-code attempts, survey participation markers (a
-child may then take a survey again and be counted twice: counters are anonymous and cannot
-be corrected), and every other case is unlinked (kept for the officers, keyed by no one).
-The audit log keeps the officers' old pseudonyms: it is append-only history. Finally the
-new key's fingerprint is recorded.
+band chosen in a conversation, survey and quiz progress, workshop-code attempts, survey
+participation markers (a child may then take a survey again and be counted twice: counters
+are anonymous and cannot be corrected), and every other case is unlinked (kept for the
+officers, keyed by no one). The audit log keeps the officers' old pseudonyms: it is
+append-only history. Finally the new key's fingerprint is recorded.
 
 The old key, when the operator still has it, is checked against the database's fingerprint
 (rotating away from a key the database never used is refused) and confirms each re-keyed
@@ -36,6 +36,7 @@ from bot.i18n import _s
 from bot.privacy import Pseudonymizer, fingerprint, record_fingerprint, stored_fingerprint
 from bot.settings import SettingsError
 from bot.storage import AuditEntry, Database, Escalation
+from bot.storage.conversation import ConversationState
 from consent.models import ChosenBand, CodeAttempts, ConsentReceipt, ConsentSession
 
 
@@ -111,7 +112,14 @@ def _rotate(
         for case in rekeyed_cases:
             renamed[case.user] = _person(new, case.contact_address)
         erased = 0
-        for table in (ConsentSession, ConsentReceipt, ChosenBand, CodeAttempts, Participation):
+        for table in (
+            ConsentSession,
+            ConsentReceipt,
+            ChosenBand,
+            CodeAttempts,
+            Participation,
+            ConversationState,
+        ):
             erased += session.execute(delete(table)).rowcount or 0
         erased += (
             session.execute(

@@ -1,20 +1,35 @@
 """Runtime configuration, read once from the environment (and an optional `.env` file).
 
-Every setting the bot reads is named here, so the README's configuration table and
-`.env.example` have one place to stay true to. Nothing else in bot/ reads these variables:
-the entry point reads `Settings.from_env()` once and passes the values down (the two
-languages to `bot.i18n.configure`, the rest to `bot.runtime.build` and the commands).
+Every setting the bot reads is named here, with one exception: a channel other than
+Telegram declares and parses its own variables in its folder's `start.py` (the `variables`
+and `read` of its `Starter`, bot.channels.starting), and `Settings.from_env` calls that
+`read` once, with a reader of the same environment, keeping the result in `Settings.channels`.
+Telegram's variables stay here, because they are checked together with the protection
+chat and the officers. Nothing else in bot/ reads the environment: the entry point reads
+`Settings.from_env()` once and passes the values down (the two languages to
+`bot.i18n.configure`, the rest to `bot.runtime.build`, the commands and the channels).
+The README's configuration table and `.env.example` list every variable, a channel's too
+(tests/unit/test_channel_starters.py checks a channel's).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from bot import ROOT as ROOT  # re-exported: most modules read it from here
 from bot.i18n import _s as _staff
+
+if TYPE_CHECKING:
+    from bot.channels.starting import Starter
+
+# How a setting is read: its name in, its value out, stripped, None when unset or blank.
+Env = Callable[[str], str | None]
 
 STAFF_LANGUAGES = ("es", "en")  # bot.i18n.STAFF_LOCALES has one locale for each
 
@@ -151,9 +166,15 @@ def _rate(name: str, default: int) -> int:
     return int(value)
 
 
-def _port(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
+def environment(name: str) -> str | None:
+    """The Env that reads the process environment (after `load_dotenv`)."""
+    return os.environ.get(name, "").strip() or None
+
+
+def port(env: Env, name: str, default: int) -> int:
+    """A TCP port setting (WEBHOOK_PORT, or a channel's own), `default` when unset."""
+    value = env(name)
+    if value is None:
         return default
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise SettingsError(
@@ -195,9 +216,20 @@ class Settings:
     # The children's catalog (`messages`, VOZ_LANGUAGE): locales/<lang>; Spanish is the source.
     children_language: str = "es"
     log_level: str = "INFO"
+    # What each channel's own `read` parsed from its variables, by channel name (only
+    # channels that declare a `read`); a channel reads its entry with
+    # bot.channels.starting.channel_settings. Not in repr: it may hold a platform token.
+    channels: Mapping[str, object] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, hash=False
+    )
 
     @classmethod
-    def from_env(cls, dotenv: Path | None = ROOT / ".env") -> Settings:
+    def from_env(
+        cls, dotenv: Path | None = ROOT / ".env", found: Sequence[Starter] | None = None
+    ) -> Settings:
+        """The settings of this process: the environment, filled from `dotenv` first, read
+        once. `found` is the channels whose own variables are read as well (default: every
+        channel folder under bot/channels/)."""
         if dotenv is not None:
             load_dotenv(dotenv)
         env = os.environ.get
@@ -258,7 +290,7 @@ class Settings:
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
             webhook_listen=env("WEBHOOK_LISTEN", "127.0.0.1").strip(),
-            webhook_port=_port("WEBHOOK_PORT", 8443),
+            webhook_port=port(environment, "WEBHOOK_PORT", 8443),
             database_url=env("DATABASE_URL", "").strip() or cls.database_url,
             secret_key=env("VOZ_SECRET_KEY", "").strip() or None,
             key_file=Path(env("VOZ_KEY_FILE", "").strip() or cls.key_file),
@@ -283,4 +315,15 @@ class Settings:
             staff_language=staff_language,
             children_language=env("VOZ_LANGUAGE", "").strip() or "es",
             log_level=log_level,
+            channels=_channel_settings(found),
         )
+
+
+def _channel_settings(found: Sequence[Starter] | None) -> Mapping[str, object]:
+    # Imported here, not at the top: bot.channels.starting imports this module (for
+    # SettingsError and Env), and the channels' start modules import starting.
+    from bot.channels import starting
+
+    return MappingProxyType(
+        starting.read_settings(starting.starters() if found is None else found, environment)
+    )

@@ -4,19 +4,30 @@ a child's consent.
 The engine calls `code` itself, in its fixed safety order (after triage, before any other
 flow): a typed workshop code is the one text the gate reads. What follows a finished
 assent is not the gate's business: `then` continues (bot.campaigns.flow starts the
-campaign's survey); by default the child sees the menu.
+campaign's survey); by default the child sees the menu. The composition root finds the
+continuation among the registered flows: the one flow that `FollowsConsent`, if any.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from types import MappingProxyType
+from typing import Protocol, runtime_checkable
 
 from bot.events import Reply
 from bot.flows import Flow, Turn
+from bot.i18n import _
 from consent.flow import BUTTONS, GENERAL, ConsentFlow, Outcome
 from consent.models import ChosenBand, ConsentReceipt, ConsentSession
 
 Continue = Callable[[Turn, Outcome], Awaitable[list[Reply]]]
+
+
+@runtime_checkable
+class FollowsConsent(Protocol):
+    """A flow that continues the gate once a child's assent finishes (at most one does)."""
+
+    async def after_consent(self, turn: Turn, outcome: Outcome) -> list[Reply]: ...
 
 
 async def menu_when_finished(turn: Turn, outcome: Outcome) -> list[Reply]:
@@ -30,6 +41,7 @@ class ConsentGate(Flow):
     name = "consent"
     buttons = BUTTONS
     commands = frozenset({"start"})
+    usage = MappingProxyType({"start": _("para empezar")})
     # Wrong-code counters (consent_code_attempts) are keyed by a one-way token, not the
     # pseudonym, and stay on purpose: see ConsentFlow.erase.
     erases = frozenset(

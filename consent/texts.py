@@ -224,9 +224,10 @@ NOTICE: dict[str, tuple[str, ...]] = {
         _(
             "Por cuánto tiempo: el mensaje sobre el daño se borra a más tardar 30 días después "
             "de que se cierra su caso. Cómo escribirle se borra cuando se cierra su caso, "
-            "cuando le mandamos los resultados o cuando usted lo pide. La edad que eligió al "
-            "empezar se borra sola cuando pasan dos horas sin usar el bot. Lo demás se queda "
-            "hasta que usted escribe /borrar."
+            "cuando le mandamos los resultados o cuando usted lo pide. Mientras responde una "
+            "consulta, guardamos sus respuestas hasta que termina. Si la deja a medias, se "
+            "borran a las 2 horas. La edad que eligió al empezar se borra sola cuando pasan "
+            "dos horas sin usar el bot. Lo demás se queda hasta que usted escribe /borrar."
         ),
         _(
             "Quién lo ve: la persona de protección ve el mensaje sobre el daño, para ayudarle. "
@@ -254,8 +255,10 @@ NOTICE: dict[str, tuple[str, ...]] = {
             "fechas) se queda para que el equipo de protección rinda cuentas, y /borrar lo "
             "separa de usted. Cómo escribirle se borra al "
             "cerrarse el caso, al enviarle los resultados que pidió, con /baja o cuando usted "
-            "lo pide. La edad que eligió al empezar se borra sola cuando pasan dos horas sin "
-            "usar el bot. Lo demás, hasta que escriba /borrar."
+            "lo pide. Las respuestas de una consulta que está contestando se guardan hasta que "
+            "termina (entonces solo quedan los totales) o, si la deja a medias, 2 horas. La "
+            "edad que eligió al empezar se borra sola cuando pasan dos horas sin usar el bot. "
+            "Lo demás, hasta que escriba /borrar."
         ),
         _(
             "Quién lo ve: la persona de protección ve el mensaje sobre el daño y el tipo de "
@@ -283,9 +286,10 @@ NOTICE: dict[str, tuple[str, ...]] = {
             "de que se cierra el caso; el registro del caso (tipo de situación y fechas) se "
             "conserva para rendir cuentas, y /borrar lo desliga de su seudónimo. El "
             "identificador del chat se borra al cerrarse el "
-            "caso, al enviarle los resultados que pidió, con /baja o cuando usted lo pide. La "
-            "edad que eligió al empezar se borra sola tras dos horas sin usar el bot. Lo "
-            "demás, hasta que escriba /borrar."
+            "caso, al enviarle los resultados que pidió, con /baja o cuando usted lo pide. Las "
+            "respuestas de una consulta en curso se guardan hasta que la termina (entonces solo "
+            "quedan los totales) o, si la deja a medias, 2 horas. La edad que eligió al empezar "
+            "se borra sola tras dos horas sin usar el bot. Lo demás, hasta que escriba /borrar."
         ),
         _(
             "Quién lo ve: la persona de protección, el mensaje sobre el daño y el tipo de "

@@ -1,10 +1,13 @@
 """The lessons flow: a menu of lessons, a lesson's messages for the child's age band, and
 its quiz for that band, one question at a time, with inline buttons.
 
-It is deterministic and keeps nothing: quiz progress (which quiz, which question is on
-screen, how many were right) lives in memory, in this process, and is dropped at the end
-of the quiz, on `forget` (/salir, /borrar) or after ABANDONED_AFTER. It is an awareness
-quiz, not a survey: no answer is ever counted or stored.
+It is deterministic and keeps only a quiz's place (which quiz, the band it started in,
+which question is on screen, how many were right) as conversation state
+(bot.storage.conversation: ids and numbers, in `conversation_state` when the bot runs, so
+any replica can take the next press), dropped at the end of the quiz, on `forget` (/salir)
+and `erase` (/borrar), or ABANDONED_AFTER the last press. Each press names the place it read
+(compare-and-set), so two presses of one question handled at once advance it once. It is
+an awareness quiz, not a survey: no answer is ever counted or stored.
 
 Button data ("l:...", grammar in bot.awareness.schema, codec `BUTTONS`) comes back from
 the client, so it is parsed strictly; a press that is forged, for an unknown lesson, or for
@@ -16,9 +19,10 @@ Every text shown comes from the lesson files, except the few fixed labels below 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 from bot.awareness.schema import (
     BUTTONS,
@@ -32,8 +36,9 @@ from bot.awareness.schema import (
 from bot.events import Button, Reply
 from bot.flows import Flow, Turn
 from bot.i18n import _
+from bot.storage.conversation import ConversationState, Held, MemoryStates, States
 
-ABANDONED_AFTER = 2 * 60 * 60.0  # seconds: an unfinished quiz is dropped
+ABANDONED_AFTER = timedelta(hours=2)  # an unfinished quiz is dropped
 
 MENU = _("📚 Lecciones cortas para aprender a cuidarse. ¿Cuál quiere ver?")
 NO_LESSONS = _(
@@ -53,21 +58,28 @@ class _Progress:
     band: str | None  # whose quiz: the band's when the quiz started, to its end
     question: int  # 0-based: the question on screen
     right: int
-    touched: float
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "lesson": self.lesson,
+            "band": self.band,
+            "question": self.question,
+            "right": self.right,
+        }
 
 
 class Lessons:
-    """The lessons, by id, in menu order (as `load_lessons` returns them)."""
+    """The lessons, by id, in menu order (as `load_lessons` returns them). `states` keeps
+    quiz places (bot.runtime gives the database's; alone, a Lessons keeps them in memory)."""
 
-    def __init__(
-        self, lessons: dict[str, Lesson], clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, lessons: dict[str, Lesson], states: States | None = None) -> None:
         for lesson_id, lesson in lessons.items():
             if lesson_id != lesson.id:
                 raise ValueError(f"lesson '{lesson.id}' is filed under the id '{lesson_id}'")
         self.lessons = dict(lessons)
-        self.clock = clock
-        self._progress: dict[str, _Progress] = {}
+        self.states: States = (
+            states if states is not None else MemoryStates("lessons", ABANDONED_AFTER)
+        )
 
     @staticmethod
     def owns(data: str) -> bool:
@@ -104,15 +116,15 @@ class Lessons:
 
     def active(self, user: str) -> bool:
         """Whether the person has a quiz on screen (not abandoned)."""
-        progress = self._progress.get(user)
-        if progress is not None and self.clock() - progress.touched > ABANDONED_AFTER:
-            del self._progress[user]
-            return False
-        return progress is not None
+        return self.states.get(user) is not None
 
     def forget(self, user: str) -> bool:
-        """/salir, /borrar: drop the quiz in progress, if any."""
-        return self._progress.pop(user, None) is not None
+        """/salir: drop the quiz in progress, if any."""
+        return self.states.drop(user)
+
+    def erase(self, user: str) -> int:
+        """/borrar: the quiz in progress, if any; how many rows went."""
+        return self.states.erase(user)
 
     # -- transitions ----------------------------------------------------------------------
 
@@ -125,14 +137,17 @@ class Lessons:
         return [Reply(text) for text in messages[:-1]] + [Reply(messages[-1], last)]
 
     def _start(self, user: str, lesson: Lesson, band: str | None) -> list[Reply]:
-        self._drop_abandoned()
-        self._progress[user] = _Progress(lesson.id, band, 0, 0, self.clock())
+        self.states.put(user, _Progress(lesson.id, band, 0, 0).payload(), after=None)
         return [self._ask(lesson.id, lesson.quiz_for(band), 0)]
 
     def _answer(self, user: str, lesson_id: str, index: int, chosen: int) -> list[Reply] | None:
-        if not self.active(user):
+        held = self.states.get(user)
+        if held is None:
             return None
-        progress = self._progress[user]
+        try:
+            progress = _Progress(**held.payload)
+        except TypeError:  # written by another version of the bot (a rolling upgrade): stale
+            return None
         lesson = self.lessons.get(lesson_id)
         if lesson is None or progress.lesson != lesson_id or progress.question != index:
             return None
@@ -142,7 +157,6 @@ class Lessons:
             return None
         option = question.options[chosen]
         progress.right += option.correct
-        progress.touched = self.clock()
         # The question's message becomes the question, the answer and its feedback: its
         # buttons go away, so the screen shows only the question that can be answered.
         feedback = Reply(
@@ -151,8 +165,11 @@ class Lessons:
         )
         if index + 1 < len(quiz):
             progress.question = index + 1
+            if not self._advance(user, progress, held):
+                return None
             return [feedback, self._ask(lesson.id, quiz, index + 1)]
-        del self._progress[user]
+        if not self.states.drop(user, after=held):
+            return None  # another press of this question was taken first
         summary = Reply(
             SUMMARY.format(right=progress.right, total=len(quiz)),
             (
@@ -171,20 +188,20 @@ class Lessons:
         )
         return Reply(f"{heading}\n\n{question.text}", (*rows, (Button(BACK, MENU_DATA),)))
 
-    def _drop_abandoned(self) -> None:
-        now = self.clock()
-        for user in [u for u, p in self._progress.items() if now - p.touched > ABANDONED_AFTER]:
-            del self._progress[user]
+    def _advance(self, user: str, progress: _Progress, held: Held) -> bool:
+        """Write the next place, unless another press of this question was taken first."""
+        return self.states.put(user, progress.payload(), after=held) is not None
 
 
 class LessonsFlow(Flow):
-    """The lessons as a flow: "l:" buttons and the intent `aprender`; it keeps no rows, so
-    /borrar only forgets a quiz in progress. `band` gives the child's age band (from their
-    consent receipt), which picks the lesson's words."""
+    """The lessons as a flow: "l:" buttons and the intent `aprender`; the only row it keeps
+    is a quiz's place, which /salir and /borrar delete. `band` gives the child's age band
+    (from their consent receipt), which picks the lesson's words."""
 
     name = "lessons"
     buttons = BUTTONS
     intents = frozenset({"aprender"})
+    erases = frozenset({ConversationState.__tablename__})
 
     def __init__(self, lessons: Lessons, band: Callable[[str], str | None]) -> None:
         self.lessons = lessons
@@ -198,3 +215,6 @@ class LessonsFlow(Flow):
 
     def forget(self, user: str) -> None:
         self.lessons.forget(user)
+
+    def erase(self, user: str) -> int:
+        return self.lessons.erase(user)

@@ -9,17 +9,25 @@ waiting to be sent to the child (`also`: a campaign's results, bot.campaigns.fee
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from types import MappingProxyType
 
 from bot.awareness.tables import BroadcastDelivery, Subscription
 from bot.broadcasts import texts
 from bot.broadcasts.subscriptions import Outreach
 from bot.events import Reply
 from bot.flows import Flow, Turn
+from bot.i18n import _
 
 
 class NewsFlow(Flow):
     name = "news"
     commands = frozenset({"noticias", "baja"})
+    usage = MappingProxyType(
+        {
+            "noticias": _("para recibir mensajes de vez en cuando"),
+            "baja": _("para dejar de recibirlos"),
+        }
+    )
     erases = frozenset({Subscription.__tablename__, BroadcastDelivery.__tablename__})
 
     def __init__(self, subscriptions: Outreach, also: Sequence[Callable[[str], int]] = ()) -> None:

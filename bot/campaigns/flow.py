@@ -4,8 +4,9 @@
   need no workshop code; one is started at once, several are offered as buttons. It also
   continues the consent gate (`after_consent`): assent to a campaign starts its survey.
 - `SurveyFlow` ("s:<question>:<option>"): the survey's buttons, a reminder when the child
-  types instead, and the participation markers /borrar erases (the totals stay: they say
-  nothing of who answered). After the thanks it offers the results (bot.campaigns.feedback).
+  types instead, and the survey in progress and participation markers /borrar erases (the
+  totals stay: they say nothing of who answered). After the thanks it offers the results
+  (bot.campaigns.feedback).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.campaigns.tables import Participation
 from bot.events import Button, Reply
 from bot.flows import Codec, Flow, Turn
 from bot.i18n import _
+from bot.storage.conversation import ConversationState
 from consent import GENERAL, ConsentFlow, Outcome
 
 CHOICE = Codec("p", r"[a-z0-9][a-z0-9-]{1,40}")
@@ -36,7 +38,7 @@ class Campaigns(Protocol):
 class SurveyFlow(Flow):
     name = "survey"
     buttons = BUTTONS
-    erases = frozenset({Participation.__tablename__})
+    erases = frozenset({Participation.__tablename__, ConversationState.__tablename__})
 
     def __init__(self, surveys: Surveys, consent: ConsentFlow) -> None:
         self.surveys = surveys
@@ -56,9 +58,7 @@ class SurveyFlow(Flow):
         return None if step is None else await self._after(turn, step)
 
     def remind(self, user: str) -> list[Reply] | None:
-        if not self.surveys.active(user):
-            return None
-        step = self.surveys.remind(user)
+        step = self.surveys.remind(user)  # one read of the survey's state, per typed text
         return None if step is None else step.replies
 
     def forget(self, user: str) -> None:

@@ -1,8 +1,13 @@
 """The survey flow: a campaign's questions, one at a time, with inline buttons.
 
-Answers are held in memory, in this process, until the child finishes; then they are added
-to the aggregate counters in one transaction, together with the participation marker. An
-abandoned or withdrawn survey adds nothing, and no answer is ever stored per person.
+Answers chosen so far are held as conversation state (bot.storage.conversation: option ids,
+in `conversation_state`, expiring ABANDONED_AFTER after the last press), so whichever replica
+takes the next press can go on; when the child finishes they are added to the aggregate
+counters in one transaction, together with the participation marker, and the state is
+deleted. An abandoned or withdrawn survey adds nothing, and no answer is kept per person
+beyond that expiry. Each press names the state it read (compare-and-set): of two presses
+handled at once, by two replicas, one advances the survey and the other is refused as
+stale, so the last question is counted once.
 Each completion draws a random record key (0-255) and adds it, modulo 256, to the key of
 every counter it counts (the cell-key perturbation, bot.campaigns.perturbation); the draw
 is not kept anywhere else. After counting, a release is taken if one is due
@@ -18,6 +23,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +38,7 @@ from bot.flows.codec import Codec
 from bot.i18n import _
 from bot.logs import describe
 from bot.storage import Database
+from bot.storage.conversation import DatabaseStates, Held, States
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +69,16 @@ class Progress:
     question: str
     answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     ticked: set[str] = field(default_factory=set)  # multiple choice, before «Listo»
-    touched: datetime = field(default_factory=datetime.utcnow)
+
+    def payload(self) -> dict[str, Any]:
+        """What is kept between presses: ids only."""
+        return {
+            "campaign": self.campaign.id,
+            "band": self.band,
+            "question": self.question,
+            "answers": {question: list(chosen) for question, chosen in self.answers.items()},
+            "ticked": sorted(self.ticked),
+        }
 
 
 @dataclass(frozen=True)
@@ -83,20 +99,43 @@ class Surveys:
         database: Database,
         clock: Callable[[], datetime] = datetime.utcnow,
         record_key: Callable[[], int] = draw_record_key,
+        campaigns: Callable[[str], Campaign | None] | None = None,
     ):
+        """`campaigns` finds a campaign's definition by id (CampaignRegistry.get), for a
+        press whose survey another replica started; without it, only campaigns started
+        through this object are known (one process)."""
         self.database = database
         self.clock = clock
         self.record_key = record_key
-        self._progress: dict[str, Progress] = {}
+        self.campaigns = campaigns
+        self.states: States = DatabaseStates(database, "survey", ABANDONED_AFTER, clock)
+        self._started: dict[str, Campaign] = {}  # definitions by id, not people
 
     # -- queries ----------------------------------------------------------------------------
 
     def active(self, user: str) -> bool:
-        progress = self._progress.get(user)
-        if progress is not None and self.clock() - progress.touched > ABANDONED_AFTER:
-            del self._progress[user]
-            return False
-        return progress is not None
+        return self._held(user) is not None
+
+    def _campaign(self, campaign_id: str) -> Campaign | None:
+        found = self.campaigns(campaign_id) if self.campaigns is not None else None
+        return found if found is not None else self._started.get(campaign_id)
+
+    def _held(self, user: str) -> tuple[Held, Progress] | None:
+        """The child's survey in progress, unless it expired or its campaign is unknown."""
+        held = self.states.get(user)
+        if held is None:
+            return None
+        state = held.payload
+        try:
+            campaign = self._campaign(state["campaign"])
+            if campaign is None:
+                return None
+            answers = {q: tuple(chosen) for q, chosen in state["answers"].items()}
+            progress = Progress(campaign, state["band"], state["question"], answers)
+            progress.ticked = set(state["ticked"])
+        except (KeyError, TypeError, AttributeError):  # another version's row: stale
+            return None
+        return held, progress
 
     def participated(self, user: str, campaign: str) -> bool:
         with self.database.session() as session:
@@ -110,8 +149,9 @@ class Surveys:
         first = self._next(campaign, {}, after=None)
         if first is None:
             return Step([Reply(THANKS)], finished=True)
-        progress = Progress(campaign, band, first.id, touched=self.clock())
-        self._progress[user] = progress
+        progress = Progress(campaign, band, first.id)
+        self._started[campaign.id] = campaign
+        self.states.put(user, progress.payload(), after=None)  # replaces any other survey
         return Step([Reply(campaign.title), self._ask(progress)])
 
     def press(self, user: str, data: str, may_record: Callable[[str], bool]) -> Step | None:
@@ -119,45 +159,48 @@ class Surveys:
         `may_record(campaign)` is asked at the end: answers are added only with a valid
         consent receipt for that campaign."""
         fields = BUTTONS.parse(data)
-        if fields is None or not self.active(user):
+        found = None if fields is None else self._held(user)
+        if fields is None or found is None:
             return None
-        progress = self._progress[user]
+        held, progress = found
         question = progress.campaign.question(progress.question)
         question_id, option_id = fields
         if question is None or question_id != question.id:
             return None
-        progress.touched = self.clock()
         if question.type == "multiple" and option_id != SKIP:
             if option_id == DONE:
                 if not progress.ticked:
                     return Step([Reply(PICK_MANY)])
-                return self._answer(
-                    user, progress, question, tuple(sorted(progress.ticked)), may_record
-                )
+                chosen = tuple(sorted(progress.ticked))
+                return self._answer(user, held, progress, question, chosen, may_record)
             if question.option(option_id) is None:
                 return None
             progress.ticked ^= {option_id}  # a second press unticks
+            if self.states.put(user, progress.payload(), after=held) is None:
+                return None  # another press of this survey was taken first
             return Step([self._ask(progress, replace=True)])
         if question.option(option_id) is None:
             return None
-        return self._answer(user, progress, question, (option_id,), may_record)
+        return self._answer(user, held, progress, question, (option_id,), may_record)
 
     def remind(self, user: str) -> Step | None:
         """Typed text during a survey (after triage): show the question again."""
-        if not self.active(user):
+        found = self._held(user)
+        if found is None:
             return None
-        return Step([Reply(PICK), self._ask(self._progress[user])])
+        return Step([Reply(PICK), self._ask(found[1])])
 
     def abandon(self, user: str) -> bool:
         """/salir, /borrar: drop the answers held so far; nothing is counted."""
-        return self._progress.pop(user, None) is not None
+        return self.states.drop(user)
 
     def erase(self, user: str) -> int:
-        """/borrar: the participation markers of this pseudonym (the totals stay: anonymous)."""
-        self.abandon(user)
+        """/borrar: the survey in progress and the participation markers of this pseudonym
+        (the totals stay: anonymous)."""
+        deleted = self.states.erase(user)
         with self.database.session() as session:
             rows = session.query(Participation).filter(Participation.user == user)
-            deleted: int = rows.delete(synchronize_session=False)
+            deleted += int(rows.delete(synchronize_session=False))
         return deleted
 
     # -- pieces -----------------------------------------------------------------------------
@@ -165,18 +208,23 @@ class Surveys:
     def _answer(
         self,
         user: str,
+        held: Held,
         progress: Progress,
         question: Question,
         chosen: tuple[str, ...],
         may_record: Callable[[str], bool],
-    ) -> Step:
+    ) -> Step | None:
+        """Record one answer and move on; None if another press took this step first."""
         progress.answers[question.id] = chosen
         progress.ticked = set()
         following = self._next(progress.campaign, progress.answers, after=question.id)
         if following is not None:
             progress.question = following.id
+            if self.states.put(user, progress.payload(), after=held) is None:
+                return None
             return Step([self._ask(progress)])
-        del self._progress[user]
+        if not self.states.drop(user, after=held):
+            return None  # the other press finished it (and counted it, once)
         if not may_record(progress.campaign.id):
             logger.warning("survey finished without a valid consent receipt; nothing counted")
             return Step([Reply(NOT_SAVED)], finished=True)

@@ -10,6 +10,8 @@ all, found by walking this package, so adding a channel edits no list. `BUTTON_D
 is what button data written anywhere in the bot must fit: the smallest limit of them all.
 `is_private` asks an address's own channel (its `address.is_private`) whether the chat is
 one person's, so that code outside the channels can refuse a group without reading it.
+A channel's `start.py` says how it starts and when the settings configure it
+(`bot.channels.starting`, read by `python -m bot run`); it is not imported here.
 """
 
 from __future__ import annotations

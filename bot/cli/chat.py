@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import getpass
 
+from bot.channels.terminal.start import chat
 from bot.settings import Settings
 
 NAME = "chat"
@@ -18,23 +17,3 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     return chat(settings)
-
-
-def chat(settings: Settings) -> int:
-    """The terminal chat, as the operator's own login (pseudonymised like any child)."""
-    from bot import runtime
-    from bot.channels.terminal import Shell
-
-    parts = runtime.build(settings)
-    user = parts.pseudonymize("terminal", getpass.getuser())
-    lane = parts.terminal_lane()
-
-    async def talk() -> None:
-        await lane.start()
-        try:
-            await Shell(parts.engine, user).run()
-        finally:
-            await lane.stop()
-
-    asyncio.run(talk())
-    return 0

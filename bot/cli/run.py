@@ -1,12 +1,13 @@
-"""`python -m bot run`: start the bot, on Telegram if TELEGRAM_BOT_TOKEN is set, else the
-terminal chat."""
+"""`python -m bot run`: start the bot on the channel the settings configure (Telegram with
+TELEGRAM_BOT_TOKEN), else the terminal chat. Which channels exist, and how each starts, is
+their own folders' (bot.channels.starting): this command names none of them."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from bot.cli.chat import chat
+from bot.channels import starting
 from bot.i18n import _s
 from bot.settings import Settings
 
@@ -19,28 +20,9 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    if not settings.telegram_token:
-        print(
-            _s("TELEGRAM_BOT_TOKEN no está definido: se abre el chat local en la terminal."),
-            file=sys.stderr,
-        )
-        return chat(settings)
-    from telegram.error import InvalidToken
-
-    from bot import runtime
-    from bot.channels.telegram import assemble
-    from bot.channels.telegram import run as run_telegram
-
-    try:
-        run_telegram(assemble(runtime.build(settings)), settings)
-    except InvalidToken:
-        # python-telegram-bot's message quotes the token: never print it.
-        print(
-            _s(
-                "Telegram rechazó TELEGRAM_BOT_TOKEN. Revise el token con @BotFather (o pida "
-                "uno nuevo con /revoke si pudo filtrarse) y vuelva a iniciar el bot."
-            ),
-            file=sys.stderr,
-        )
-        return 2
-    return 0
+    found = starting.starters()
+    starter = starting.pick(settings, found)
+    if starter.fallback is not None:
+        notice = _s(starter.fallback).format(settings=starting.unconfigured_settings(found))
+        print(notice, file=sys.stderr)
+    return starter.start(settings)

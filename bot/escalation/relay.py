@@ -15,8 +15,10 @@ to one chat, so it stays far below Telegram's limits on its own, and it honours
 One delivery attempt of one outbox row:
 
 1. claim, in one transaction: ``attempts += 1``, ``next_attempt_at = now + lease``, an
-   audit entry. The update is conditional on `attempts` being unchanged, so two relays never
-   both claim the same attempt, and the lease keeps a second relay off a row in flight;
+   audit entry. On PostgreSQL the row is selected ``FOR UPDATE SKIP LOCKED``, so relays of
+   several replicas each claim a different row at once instead of queueing on one; the
+   update is also conditional on `attempts` being unchanged, so two relays never both claim
+   the same attempt, and the lease keeps a second relay off a row in flight;
 2. send;
 3. only if the sender returned: ``sent_at = now`` and an audit entry.
 
@@ -538,6 +540,10 @@ class Relay:
                         OutboxMessage.id,
                     )
                     .limit(1)
+                    # PostgreSQL: a row another relay is claiming is skipped, not waited
+                    # for, so relays on several replicas each take a different row at once
+                    # (SQLite renders nothing: it has one writer anyway).
+                    .with_for_update(skip_locked=True, of=OutboxMessage)
                 )
                 if seen:
                     query = query.where(OutboxMessage.id.not_in(seen))

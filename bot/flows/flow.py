@@ -4,7 +4,8 @@ A flow is a feature a child walks through with buttons or commands (consent, a s
 lessons, news subscriptions, the answers to a case). It declares what it claims, and the
 registry (bot.flows.registry) routes to it:
   - `buttons`: its codec, so every button whose data starts with "<prefix>:" is its own;
-  - `commands`: the /commands it answers;
+  - `commands`: the /commands it answers, and `usage`, what each is for ("para recibir
+    mensajes"): the engine's answer to an unknown command lists every command with it;
   - `intents`: the assistant's intents it answers instead of the assistant, whether the
     child pressed a Rasa button ("r:<intent>") or typed words that mean it;
   - `erases`: the tables with a person key that its `erase` clears of a person.
@@ -18,8 +19,9 @@ The base class answers nothing and keeps nothing, so a flow writes only what it 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar
 
 from bot.events import Inbound, Reply
@@ -51,6 +53,7 @@ class Flow:
     name: ClassVar[str] = "flow"  # named in the registry's errors and in logs
     buttons: Codec | None = None
     commands: frozenset[str] = frozenset()
+    usage: Mapping[str, str] = MappingProxyType({})  # command -> what it is for (a child's text)
     intents: frozenset[str] = frozenset()
     erases: frozenset[str] = frozenset()
 

@@ -2,7 +2,8 @@
 
 Built once, when the engine is: two flows claiming one prefix, command or intent (or one
 the engine keeps for itself) is a programming error, refused at start with both names,
-never found later by a child pressing a button that reaches the wrong feature. The order
+never found later by a child pressing a button that reaches the wrong feature; so is a
+command without its `usage` line. The order
 is the order of registration; it is the order /salir and /borrar visit the flows in.
 """
 
@@ -21,6 +22,10 @@ class DuplicateClaim(ValueError):
     """Two flows claim the same button prefix, command or intent."""
 
 
+class MissingUsage(ValueError):
+    """A flow's commands and the `usage` that describes them do not match."""
+
+
 class Flows:
     def __init__(
         self,
@@ -37,6 +42,12 @@ class Flows:
                 _claim(self._prefixes, flow.buttons.prefix, flow, "the button prefix")
             for command in flow.commands:
                 _claim(self._commands, command, flow, "the command /")
+            if set(flow.usage) != flow.commands:
+                raise MissingUsage(
+                    f"flow '{flow.name}' claims the commands {sorted(flow.commands)} but its "
+                    f"usage describes {sorted(flow.usage)}: describe each command it claims "
+                    "(the answer to an unknown command lists them all)"
+                )
             for intent in flow.intents:
                 _claim(self._intents, intent, flow, "the intent ")
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import inspect, text
 
+from bot.awareness.schema import quiz_data
 from bot.broadcasts import Outreach
 from bot.campaigns.tables import Participation
 from bot.engine import ERASES, Inbound, Kind, Parse, Reply
@@ -106,6 +107,7 @@ async def give_x_a_row_everywhere(database, engine) -> None:
     await engine.handle(
         Inbound(X, Kind.BUTTON, "f:consulta:9-12", address=f"telegram:{CHAT}")
     )  # a request to hear the results (X took part above)
+    await engine.handle(Inbound(X, Kind.BUTTON, quiz_data("sus-derechos")))  # a quiz's place
 
 
 def test_every_table_with_a_person_key_has_an_eraser_or_a_reason(database):

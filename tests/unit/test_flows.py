@@ -4,9 +4,11 @@ flow forgets on /salir and erases on /borrar. Runs with a fake assistant: no Ras
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import pytest
 
-from bot.engine import STALE_BUTTON, UNKNOWN_COMMAND, Button, Engine, Inbound, Kind, Reply
+from bot.engine import STALE_BUTTON, Button, Engine, Inbound, Kind, Reply
 from bot.flows import CALLBACK_DATA_LIMIT, Codec, DuplicateClaim, Flow, Flows, Turn
 from bot.runtime import engine_for
 from tests.unit.test_erasure import FakeAssistant
@@ -21,6 +23,7 @@ class Stamps(Flow):
     name = "stamps"
     buttons = Codec("z", r"[1-9]")
     commands = frozenset({"sellos"})
+    usage = MappingProxyType({"sellos": "para ver sus sellos"})
 
     def __init__(self) -> None:
         self.stamps: dict[str, int] = {}
@@ -107,6 +110,7 @@ def test_a_command_claimed_twice_or_kept_by_the_engine_is_refused():
     class Borrar(Flow):
         name = "borrar"
         commands = frozenset({"borrar"})
+        usage = MappingProxyType({"borrar": "para borrar otra cosa"})
 
     with pytest.raises(DuplicateClaim, match="/'borrar'.*engine"):
         Engine(FakeAssistant(), flows=[Borrar()])
@@ -145,7 +149,8 @@ async def test_a_new_flow_plugs_in_without_touching_the_engine():
 
 async def test_without_the_flow_its_command_and_buttons_are_unknown():
     engine = Engine(FakeAssistant())
-    assert (await engine.handle(event(Kind.COMMAND, "sellos")))[0].text == UNKNOWN_COMMAND
+    unknown = (await engine.handle(event(Kind.COMMAND, "sellos")))[0].text
+    assert unknown == engine.unknown_command and "/sellos" not in unknown
     assert (await engine.handle(event(Kind.BUTTON, "z:3")))[0].text == STALE_BUTTON
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 import textwrap
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ from bot.awareness.schema import (
     quiz_data,
 )
 from bot.events import Reply
+from bot.storage.conversation import DatabaseStates, MemoryStates, States
 from consent.bands import load_bands
 
 SHIPPED = load_lessons()
@@ -346,24 +348,31 @@ def test_the_menu_and_lessons_stay_usable_during_a_quiz():
     assert lessons.press(USER, answer_data("sus-derechos", 1, 2), None) is not None
 
 
-def test_forget_and_abandonment_drop_the_quiz():
-    now = [1000.0]
-    lessons = Lessons(SHIPPED, clock=lambda: now[0])
+@pytest.mark.parametrize("kept", ["memory", "database"])
+def test_forget_and_abandonment_drop_the_quiz(kept, request):
+    now = [datetime(2026, 12, 5, 12, 0)]
+    if kept == "memory":
+        states: States = MemoryStates("lessons", flow.ABANDONED_AFTER, clock=lambda: now[0])
+    else:
+        database = request.getfixturevalue("database")
+        states = DatabaseStates(database, "lessons", flow.ABANDONED_AFTER, clock=lambda: now[0])
+    lessons = Lessons(SHIPPED, states)
     lessons.press(USER, quiz_data("sus-derechos"), None)
     assert lessons.forget(USER) and not lessons.forget(USER)
     assert lessons.press(USER, answer_data("sus-derechos", 1, 1), None) is None
 
     lessons.press(USER, quiz_data("sus-derechos"), None)
-    now[0] += flow.ABANDONED_AFTER - 1
+    now[0] += flow.ABANDONED_AFTER - timedelta(seconds=1)
     assert lessons.press(USER, answer_data("sus-derechos", 1, 1), None) is not None
-    now[0] += flow.ABANDONED_AFTER + 1
+    now[0] += flow.ABANDONED_AFTER + timedelta(seconds=1)
     assert lessons.press(USER, answer_data("sus-derechos", 2, 1), None) is None
     assert not lessons.active(USER)
 
     lessons.press("otra", quiz_data("sus-derechos"), None)
-    now[0] += flow.ABANDONED_AFTER + 1
+    now[0] += flow.ABANDONED_AFTER + timedelta(seconds=1)
     lessons.press(USER, quiz_data("sus-derechos"), None)  # starting one sweeps the old
-    assert "otra" not in lessons._progress
+    now[0] -= flow.ABANDONED_AFTER  # so that an unswept row would read as alive again
+    assert not lessons.active("otra")
 
 
 # -- malformed lesson files -----------------------------------------------------------------

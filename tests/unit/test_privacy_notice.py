@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.campaigns.results import SMALLEST_SHOWN
-from bot.engine import UNKNOWN_COMMAND, Inbound, Kind
+from bot.engine import Inbound, Kind
 from bot.runtime import engine_for
 from bot.settings import EXCERPT_RETENTION_MAX_DAYS, ROOT, Settings
 from consent import notice
@@ -68,4 +68,4 @@ async def test_privacidad_speaks_in_the_words_of_the_childs_band(assistant, data
     assert known[0].text == "\n\n".join(
         notice.notice("adolescente", "Fundación Ejemplo", "datos@ejemplo.org")
     )
-    assert "/privacidad" in UNKNOWN_COMMAND
+    assert "/privacidad para saber qué se guarda" in engine.unknown_command

@@ -17,6 +17,8 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from bot.awareness.schema import load_lessons
+from bot.campaigns import survey
+from bot.campaigns.schema import load_campaign
 from bot.engine import ERASED, Engine, Inbound, Kind
 from bot.escalation import Cases, Disclosure
 from bot.escalation.cards import render_card
@@ -24,6 +26,7 @@ from bot.escalation.cases import CONTACT_ENDED, EXCERPT_RETENTION
 from bot.runtime import engine_for
 from bot.settings import EXCERPT_RETENTION_MAX_DAYS, ROOT, Settings, SettingsError
 from bot.storage import Escalation
+from bot.storage.conversation import ConversationState
 from bot.triage import answers
 from consent import texts
 from consent.models import ConsentReceipt
@@ -105,6 +108,23 @@ def test_the_excerpt_is_erased_once_the_promised_days_have_passed(database):
 
 
 # -- what a consultation stores ----------------------------------------------------------
+
+
+def test_the_notice_says_how_long_a_half_answered_consultation_is_kept(database):
+    hours = int(survey.ABANDONED_AFTER / timedelta(hours=1))
+    for variant, paragraphs in texts.NOTICE.items():
+        said = " ".join(paragraphs)
+        assert re.search(rf"a medias, (se borran a las )?{hours} horas", said), variant
+    now = [datetime(2027, 2, 10, 18, 0)]
+    campaign = load_campaign(ROOT / "campaigns" / "seguridad-en-linea.yml")
+    surveys = survey.Surveys(database, clock=lambda: now[0])
+    surveys.start(CHILD, campaign, "13-15")
+    now[0] += survey.ABANDONED_AFTER - timedelta(minutes=1)
+    assert surveys.active(CHILD)
+    now[0] += timedelta(minutes=2)
+    assert not surveys.active(CHILD)  # and the row was deleted by that read
+    with database.session() as session:
+        assert session.scalars(select(ConversationState)).all() == []
 
 
 def test_assent_texts_name_what_a_receipt_and_a_participation_marker_keep():

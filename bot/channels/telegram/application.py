@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -11,17 +12,21 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder
 from bot.campaigns.flow import CampaignChoice
 from bot.campaigns.launch import CampaignRegistry
 from bot.channels.base import Channel, Channels
+from bot.channels.telegram.alerts import TelegramAlertSender, alert_bot
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.contact import ContactRelay, register_contact_handlers
 from bot.channels.telegram.facilitators import FacilitatorCommands, register_facilitator_commands
 from bot.channels.telegram.handlers import BotApplication, TelegramAdapter, register_handlers
+from bot.channels.telegram.limits import LIMITS
 from bot.channels.telegram.officers import OfficerHandlers, register_officer_handlers
 from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.updates import PerChatUpdateProcessor, ReadingBot
-from bot.escalation import EscalationLane
+from bot.escalation import EscalationLane, Relay
 from bot.escalation.officers import Officers
+from bot.escalation.timers import Timers
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.storage.chatlock import ChatLocks
 
 
 def build_application(settings: Settings) -> BotApplication:
@@ -49,8 +54,14 @@ def assemble(parts: Runtime, *others: Channel) -> BotApplication:
     (started and stopped with the application). `others` are the channels running beside
     Telegram in this process: an officer's reply reaches a child who wrote from one of them."""
     application = build_application(parts.settings)
-    lane = parts.telegram_lane()
+    lane = escalation_lane(parts)
     adapter = TelegramAdapter(parts.engine, parts.pseudonymize, parts.database)
+    # One chat's updates one at a time across replicas (nothing to share on SQLite).
+    locks = ChatLocks(parts.database)
+    if locks.shared and isinstance(application.update_processor, PerChatUpdateProcessor):
+        application.update_processor.across_replicas(
+            locks, key=lambda chat: parts.pseudonymize("telegram", chat), settle=adapter.delivered
+        )
     choice = parts.engine.flows.find(CampaignChoice)
     campaigns = choice.campaigns if choice is not None else None
     if isinstance(campaigns, CampaignRegistry):
@@ -88,9 +99,37 @@ def assemble(parts: Runtime, *others: Channel) -> BotApplication:
 
     async def drain(_application: BotApplication) -> None:
         await adapter.drain()  # replies already queued still go out before the bot stops
+        locks.dispose()
 
     application.post_stop = drain
     return application
+
+
+def escalation_lane(parts: Runtime) -> EscalationLane:
+    """Alerts sent to the protection chat through a Bot of their own; reminders and the
+    fallback contact for cases nobody takes in time."""
+    settings = parts.settings
+    assert settings.telegram_token is not None
+    bot = alert_bot(settings.telegram_token, settings.telegram_api_base_url)
+    relay = Relay(
+        parts.database,
+        TelegramAlertSender(bot),
+        settings.protection_chat_id,
+        settings.protection_fallback_chat_id,
+        group_per_minute=LIMITS.per_group_per_minute,  # bursts are summarised
+    )
+    timers = Timers(
+        parts.database,
+        reminder_after=_per_urgency(settings.reminder_minutes),
+        fallback_after=_per_urgency(settings.fallback_minutes),
+        retention=timedelta(days=settings.excerpt_retention_days),
+    )
+    return parts.attach(EscalationLane(relay, bot, timers=timers))
+
+
+def _per_urgency(minutes: tuple[int, int]) -> dict[str, timedelta]:
+    emergency, high = minutes
+    return {"emergency": timedelta(minutes=emergency), "high": timedelta(minutes=high)}
 
 
 def attach_lane(application: BotApplication, lane: EscalationLane) -> None:

@@ -107,6 +107,12 @@ class TelegramAdapter:
             # The class only: the error of a send can quote the text.
             logger.warning("a reply could not be delivered (%s)", type(task.exception()).__name__)
 
+    async def delivered(self, chat_id: int) -> None:
+        """Wait until the replies queued for `chat_id` so far are sent (or failed)."""
+        task = self._deliveries.get(chat_id)
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
+
     async def drain(self) -> None:
         """Wait for every queued reply (at shutdown, and in tests)."""
         while self._deliveries:

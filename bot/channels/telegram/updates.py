@@ -6,21 +6,31 @@ waits behind every other child's replies, which the rate limiter paces at Telegr
 30 messages/s (the benchmark measured 35 s at p95 with 50 children). With this processor
 different chats are handled at once, so a disclosure is triaged and its case committed
 as soon as it arrives, while the messages of one chat keep their order.
+
+Under several replicas (issue 16) the processor also holds the chat's lock shared by every
+replica (`bot.storage.chatlock.ChatLocks`, set by `across_replicas`) while it handles the
+update and until the replies it queued are sent (`settle`, for at most SETTLE_FOR): so
+whichever replica receives a chat's next update, it is handled after this one, and its
+replies follow this one's unless they took longer than SETTLE_FOR to leave (a rate-limit
+backlog), when holding on would make other chats wait for lock slots.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor, ExtBot
 
+from bot.storage.chatlock import ChatLocks
+
 logger = logging.getLogger(__name__)
 
 MAX_CONCURRENT_UPDATES = 256
+SETTLE_FOR = 2.0  # seconds a chat's shared lock waits for its replies to be sent
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -29,6 +39,19 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         # One lock per chat with updates in flight; dropped when the last one is done, so
         # the table never grows with the number of children.
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._shared: ChatLocks | None = None
+        self._key: Callable[[int], str] = str
+        self._settle: Callable[[int], Awaitable[None]] | None = None
+
+    def across_replicas(
+        self,
+        locks: ChatLocks,
+        key: Callable[[int], str],
+        settle: Callable[[int], Awaitable[None]],
+    ) -> None:
+        """Hold `locks` for each chat (named by `key(chat id)`, its pseudonym) while an
+        update is handled and until `settle(chat id)` says its replies are sent."""
+        self._shared, self._key, self._settle = locks, key, settle
 
     # PTB marks process_update final (subclasses are to override do_process_update, which
     # runs inside a shared slot), but the chat's lock must be taken before the slot.
@@ -45,7 +68,15 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._locks[chat.id] = (lock, users + 1)
         try:
             async with lock:
-                await super().process_update(update, coroutine)
+                if self._shared is None:
+                    await super().process_update(update, coroutine)
+                else:
+                    async with self._shared.holding(self._key(chat.id)):
+                        await super().process_update(update, coroutine)
+                        if self._settle is not None:
+                            await asyncio.wait(
+                                [asyncio.ensure_future(self._settle(chat.id))], timeout=SETTLE_FOR
+                            )
         finally:
             lock, users = self._locks[chat.id]
             if users == 1:
