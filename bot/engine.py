@@ -10,6 +10,12 @@ The order of work for each event is fixed by the safety design, and is the engin
   4. the active flow (a survey waiting for a button shows its question again),
   5. otherwise the Rasa assistant (chat, awareness, FAQ), unless the child is sending more
      than `bot.flood` allows: then one kind answer, and no assistant, for the excess.
+Where an answer gives help services (the placeholder bot.helplines.SERVICES, in a Rasa
+response, a lesson or the answer to a disclosure), the engine fills it from the referral
+directory: for what the answer is about (the intent, or the category triage found), the
+child's age band, and the place the child named in the message being answered, if any.
+The child's band words everything that has words for a band; a child whose band is not
+known reads the youngest band's words (in doubt, the younger status applies).
 A disclosure goes to the child's open case if they have one (Cases.file): one open case per
 child, however many messages or edits disclose.
 Everything else is a flow (bot.flows), found in an ordered registry: a button goes to the
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Protocol
 
 from bot.escalation import Cases, Disclosure
@@ -29,8 +36,10 @@ from bot.events import Button, Inbound, Kind, Parse, Reply
 from bot.flood import SLOW_DOWN, MessageRate, Pace
 from bot.flows import Codec, Flow, Flows, Turn
 from bot.flows.cases import CaseAnswers, MiddleAnswers
+from bot.helplines import AUDIENCE_OF_TEXTS, GENERAL, Helplines, topic_of_category, topic_of_intent
 from bot.i18n import _
 from bot.logs import describe
+from bot.referrals import SERVICES
 from bot.storage import Escalation
 from bot.triage import Triage, Verdict, answers
 from consent import ConsentFlow
@@ -126,10 +135,13 @@ class Engine:
         flows: Iterable[Flow] = (),
         responsible: tuple[str | None, str | None] = (None, None),
         rate: MessageRate | None = None,
+        helplines: Helplines | None = None,
     ) -> None:
         """`consent` is the gate (a bare ConsentFlow gets one that shows the menu after
-        it); `flows` are the features after it, in order (bot.runtime.engine_for)."""
+        it); `flows` are the features after it, in order (bot.runtime.engine_for);
+        `helplines` gives the help services (default: content/referrals.yml)."""
         self.assistant = assistant
+        self.helplines = helplines if helplines is not None else Helplines.load()
         self.responsible = responsible  # the organisation and its contact, for /privacidad
         self.cases = cases
         self.rate = rate if rate is not None else MessageRate()
@@ -156,15 +168,36 @@ class Engine:
         if event.kind is Kind.UNSUPPORTED and not event.text.strip():
             return [Reply(NOT_TEXT)]
         if event.kind is Kind.COMMAND:
-            return await self._command(event)
-        if event.kind is Kind.BUTTON:
-            return await self._button(event)
-        return await self._text(event)
+            replies = await self._command(event)
+        elif event.kind is Kind.BUTTON:
+            replies = await self._button(event)
+        else:
+            replies = await self._text(event)
+        # What is not about one topic (a lesson, the answers about a case) gives the
+        # services for any topic; answers about one were filled where the topic is known.
+        return self._with_services(replies, event, GENERAL)
+
+    def _with_services(self, replies: list[Reply], event: Inbound, topic: str) -> list[Reply]:
+        """`replies` with the help services filled in where a text asks for them."""
+        if not any(SERVICES in reply.text for reply in replies):
+            return replies
+        audience = self._audience(event.user)
+        said = event.text if event.kind in (Kind.TEXT, Kind.EDITED, Kind.UNSUPPORTED) else ""
+        return [
+            replace(reply, text=self.helplines.fill(reply.text, topic, audience, said))
+            for reply in replies
+        ]
+
+    async def _respond(self, event: Inbound, intent: str) -> list[Reply]:
+        """The assistant's answer to `intent`, in the words of the child's band, with the
+        help services for what the intent is about."""
+        replies = await self.assistant.respond(event.user, intent, self._band(event.user))
+        return self._with_services(replies, event, topic_of_intent(intent))
 
     def _turn(self, event: Inbound) -> Turn:
         return Turn(
             event,
-            menu=lambda: self.assistant.respond(event.user, "ver_menu", self._band(event.user)),
+            menu=lambda: self._respond(event, "ver_menu"),
             escalate=lambda verdict, excerpt: self._escalate(event, verdict, excerpt),
             wake=lambda: self.on_case_opened(),  # read when called: the lane sets it later
         )
@@ -183,7 +216,7 @@ class Engine:
         if command == "salir":  # nothing partial is kept: no half consent, no half survey
             for flow in self.flows:
                 flow.forget(event.user)
-        return await self.assistant.respond(event.user, COMMAND_INTENTS[command])
+        return await self._respond(event, COMMAND_INTENTS[command])
 
     def _command_lines(self) -> str:
         """Every command a child can use, one line each: the engine's, then each flow's in
@@ -197,12 +230,25 @@ class Engine:
     def _privacy_notice(self, user: str) -> list[str]:
         """/privacidad: the notice in the words of the child's band; a child whose band is
         not known reads the youngest band's words (in doubt, the younger status applies)."""
-        variant = "nino"
+        return notice(self._texts(user), *self.responsible)
+
+    def _texts(self, user: str) -> str:
+        """The wording the child's band reads (consent/bands.yml `texts`); the youngest's,
+        "nino", when the band is not known."""
         if self.consent is not None:
             consent = self.consent.consent
-            band = consent.bands.get(consent.band(user) or "")
-            variant = band.texts if band is not None else variant
-        return notice(variant, *self.responsible)
+            try:
+                band = consent.bands.get(consent.reading_band(user) or "")
+            except Exception as error:  # noqa: BLE001 - storage down: a disclosure is still answered
+                logger.error("could not read a child's band: %s", describe(error))
+                band = None
+            if band is not None:
+                return band.texts
+        return "nino"
+
+    def _audience(self, user: str) -> str:
+        """Who the child is for the referral directory: their band's audience."""
+        return AUDIENCE_OF_TEXTS[self._texts(user)]
 
     async def _erase(self, user: str) -> list[Reply]:
         """/borrar: every flow erases what it keeps of the person, their cases are unlinked,
@@ -249,7 +295,7 @@ class Engine:
         if intent not in self.assistant.intents:
             logger.info("refused a button with unknown data")
             return [Reply(STALE_BUTTON)]
-        return await self.assistant.respond(event.user, intent, self._band(event.user))
+        return await self._respond(event, intent)
 
     async def _text(self, event: Inbound) -> list[Reply]:
         # A leading "/" would make Rasa read the text as an intent name: never let a child's
@@ -305,11 +351,12 @@ class Engine:
         claimed = self.flows.for_intent(parse.intent)
         if claimed is not None:
             return await claimed.answer(turn, parse.intent)
-        return await self.assistant.respond(event.user, parse.intent, self._band(event.user))
+        return await self._respond(event, parse.intent)
 
     def _band(self, user: str) -> str | None:
-        """The child's age band (consent.ConsentFlow.band), which words lessons and FAQ."""
-        return self.consent.consent.band(user) if self.consent is not None else None
+        """The band whose words the child reads (consent.ConsentFlow.reading_band): theirs,
+        else the youngest's; lessons, quizzes and FAQ answers have words for a band."""
+        return self.consent.consent.reading_band(user) if self.consent is not None else None
 
     def _escalate(self, event: Inbound, verdict: Verdict, excerpt: str) -> list[Reply]:
         """Commit the case and its alert (or the update of the child's open case), then
@@ -339,7 +386,8 @@ class Engine:
                 logger.info("escalation recorded: %s %s", verdict.urgency, verdict.category)
                 self.on_case_opened()
         can_contact = event.address is not None and ask_contact
-        return answers.replies(verdict, case_id, can_contact=can_contact)
+        replies = answers.replies(verdict, case_id, can_contact=can_contact)
+        return self._with_services(replies, event, topic_of_category(verdict.category))
 
     def _contact_case(self, user: str) -> int | None:
         if self.cases is None:

@@ -7,7 +7,8 @@ source or a verification date is kept in the file (so the work of checking it is
 but never shown to a child: a wrong number given to a child in danger is a harm.
 
 `Directory.pick` chooses the verified services that fit a situation (a topic, the child's
-age group, a region when the child said it); national services always fit a region.
+age group, a region when the child said it); national services always fit, regional ones
+only when the child named their region. bot.helplines words them for the child.
 Check the file with `python -m bot.referrals [FILE]`.
 """
 
@@ -26,6 +27,9 @@ from bot.datafiles import DataFileError, Fields, NodeReader, load_yaml
 from bot.i18n import _s
 
 REFERRALS_FILE = Path(__file__).resolve().parent.parent / "content" / "referrals.yml"
+# Where a child's text gives help services: the engine puts the directory's services that
+# fit in its place (bot.helplines). Not a str.format field: Rasa would try to fill those.
+SERVICES = "$servicios"
 SERVICE_KEYS = ("id", "name", "number", "hours", "serves", "topics", "region", "source", "verified")
 # Who a service is for: children (up to 12), adolescents (13-17), adults 18-24, migrants.
 AUDIENCES = ("ninez", "adolescencia", "adultos", "migrantes")
@@ -62,7 +66,11 @@ class Service:
         return self.source is not None and self.verified is not None
 
     def line_for_child(self) -> str:
-        return f"📞 {self.name}: {self.number} ({self.hours})"
+        """The service as a child reads it (bot.helplines): an emergency line stands out."""
+        mark = "🚨" if "emergencia" in self.topics else "📞"
+        hours = self.hours[:1].upper() + self.hours[1:]
+        end = "" if hours.endswith((".", "!", "?")) else "."
+        return f"{mark} {self.name}: {self.number}. {hours}{end}"
 
 
 @dataclass(frozen=True)
@@ -76,13 +84,15 @@ class Directory:
         self, topic: str, audience: str | None = None, region: str | None = None
     ) -> tuple[Service, ...]:
         """The verified services for `topic` (or for any topic, "general"), for `audience`
-        when known, national or in `region` when the child said where they are."""
+        when known: national ones, and those in `region` when the child said where they
+        are. A regional service is not given to a child who did not say where they are: it
+        would read as theirs."""
         return tuple(
             service
             for service in self.shown()
             if (topic in service.topics or "general" in service.topics)
             and (audience is None or audience in service.serves)
-            and (region is None or service.region in (NATIONAL, region))
+            and service.region in (NATIONAL, region)
         )
 
 

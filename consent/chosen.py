@@ -10,8 +10,8 @@ they then answered. It is conversation state, not a record:
 - it expires KEPT_FOR after the child last used it, like a survey's or a quiz's progress
   (bot.campaigns.survey, bot.awareness.lessons: two hours idle). A conversation that pauses
   for lunch keeps its words; one taken up the next day asks the band again at /start, and
-  until then reads the default words. Expired rows count as absent and are deleted when a
-  band is next chosen or read;
+  until then reads the youngest band's words (ConsentFlow.reading_band). Expired rows count
+  as absent and are deleted when a band is next chosen or read;
 - /salir forgets it (`forget`) and /borrar erases it (`erase`).
 
 Reading a band slides its expiry, at most once every REFRESH_EVERY, so that a child

@@ -85,9 +85,10 @@ def render_privacy(bands: Bands | None = None) -> str:
         "",
         f"> {notice.NOT_CONFIGURED}",
         "",
-        "A child whose age band is not known (no consultation yet) reads the 9 to 12 words: in",
-        "doubt, the younger status applies. What is kept, for how long and who reads it is",
-        "detailed for reviewers in [dpia.md](dpia.md).",
+        "A child whose age band is not known (not chosen at `/start` in the last two idle",
+        "hours, and no consultation) reads the 9 to 12 words, here as in lessons, quizzes, FAQ",
+        "answers and help services: in doubt, the younger status applies. What is kept, for how",
+        "long and who reads it is detailed for reviewers in [dpia.md](dpia.md).",
     ]
     shown: dict[str, list[str]] = {}
     for band in bands.bands:

@@ -108,10 +108,20 @@ class ConsentFlow:
         # The campaign's description is part of what the child assents to.
         return texts.version(band.texts, f"{scope.version}\0{scope.describe(band.id)}")
 
+    def reading_band(self, user: str) -> str | None:
+        """The band whose words the child reads: theirs (`band`), else the youngest band's.
+        In doubt, the younger status applies (Código de la Niñez y la Adolescencia, art. 2):
+        a child who has not said their age, or said it long ago, may be 9. None only when
+        no band is configured."""
+        band = self.band(user)
+        if band is not None and self.bands.get(band) is not None:
+            return band
+        return self.bands.bands[0].id if self.bands.bands else None
+
     def band(self, user: str) -> str | None:
-        """The child's band, to word what they read: the one chosen in this conversation,
-        else the one given with their latest receipt, else None (not known: the reader
-        then uses the words for the youngest, or the default words)."""
+        """The child's band: the one chosen in this conversation, else the one given with
+        their latest receipt, else None (not known: what they read is then worded for the
+        youngest band, `reading_band`)."""
         chosen = self.chosen.band(user)
         if chosen is not None:
             return chosen

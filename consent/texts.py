@@ -214,7 +214,8 @@ PRODHAB = _(
 NOTICE: dict[str, tuple[str, ...]] = {
     "nino": (
         _(
-            "Qué guardamos: nunca su nombre ni su teléfono. Si participa en una consulta, "
+            "Qué guardamos: nunca su nombre ni su teléfono. Si me dice dónde vive, lo uso solo "
+            "para esa respuesta y no lo guardo. Si participa en una consulta, "
             "cuántas personas eligieron cada respuesta, una nota de que usted dijo que sí (con "
             "su edad y la fecha) y una marca de que ya respondió. Si me cuenta que alguien le "
             "hace daño, ese mensaje y qué tipo de situación es. Si pide que le escriban, o pide "
@@ -225,7 +226,8 @@ NOTICE: dict[str, tuple[str, ...]] = {
             "de que se cierra su caso. Cómo escribirle se borra cuando se cierra su caso, "
             "cuando le mandamos los resultados o cuando usted lo pide. Mientras responde una "
             "consulta, guardamos sus respuestas hasta que termina. Si la deja a medias, se "
-            "borran a las 2 horas. Lo demás se queda hasta que usted escribe /borrar."
+            "borran a las 2 horas. La edad que eligió al empezar se borra sola cuando pasan "
+            "dos horas sin usar el bot. Lo demás se queda hasta que usted escribe /borrar."
         ),
         _(
             "Aunque borre, no puede volver a contestar la misma consulta. Guardamos un código "
@@ -244,7 +246,8 @@ NOTICE: dict[str, tuple[str, ...]] = {
     ),
     "adolescente": (
         _(
-            "Qué guardamos: nunca su nombre, su teléfono ni su usuario. Si participa en una "
+            "Qué guardamos: nunca su nombre, su teléfono ni su usuario, ni el lugar donde dice "
+            "que vive (se usa solo para esa respuesta). Si participa en una "
             "consulta: los totales de respuestas, una constancia de que aceptó (rango de edad y "
             "fecha) y una marca de que ya respondió, con un código en lugar de su cuenta. Si "
             "cuenta que alguien le hace daño: ese mensaje y el tipo de situación, para la "
@@ -258,8 +261,9 @@ NOTICE: dict[str, tuple[str, ...]] = {
             "separa de usted. Cómo escribirle se borra al "
             "cerrarse el caso, al enviarle los resultados que pidió, con /baja o cuando usted "
             "lo pide. Las respuestas de una consulta que está contestando se guardan hasta que "
-            "termina (entonces solo quedan los totales) o, si la deja a medias, 2 horas. Lo "
-            "demás, hasta que escriba /borrar."
+            "termina (entonces solo quedan los totales) o, si la deja a medias, 2 horas. La "
+            "edad que eligió al empezar se borra sola cuando pasan dos horas sin usar el bot. "
+            "Lo demás, hasta que escriba /borrar."
         ),
         _(
             "Aunque use /borrar, no puede contestar dos veces la misma consulta: queda un "
@@ -279,7 +283,8 @@ NOTICE: dict[str, tuple[str, ...]] = {
     ),
     "joven": (
         _(
-            "Qué guardamos: ningún dato que le identifique. Si participa en una consulta: "
+            "Qué guardamos: ningún dato que le identifique, ni el lugar donde dice que vive (se "
+            "usa solo para esa respuesta). Si participa en una consulta: "
             "totales de respuestas, una constancia de que aceptó (rango de edad y fecha) y una "
             "marca de participación, ligadas a un seudónimo y no a su cuenta. Si cuenta que "
             "alguien le hace daño: ese mensaje y el tipo de situación, para la persona de "
@@ -293,8 +298,8 @@ NOTICE: dict[str, tuple[str, ...]] = {
             "identificador del chat se borra al cerrarse el "
             "caso, al enviarle los resultados que pidió, con /baja o cuando usted lo pide. Las "
             "respuestas de una consulta en curso se guardan hasta que la termina (entonces solo "
-            "quedan los totales) o, si la deja a medias, 2 horas. Lo demás, hasta que escriba "
-            "/borrar."
+            "quedan los totales) o, si la deja a medias, 2 horas. La edad que eligió al empezar "
+            "se borra sola tras dos horas sin usar el bot. Lo demás, hasta que escriba /borrar."
         ),
         _(
             "Después de /borrar se conserva, por cada consulta que respondió, un código secreto "

@@ -14,7 +14,7 @@ from bot.storage.conversation import DatabaseStates
 
 def lessons(context: FlowContext) -> Flow:
     places = DatabaseStates(context.database, "lessons", ABANDONED_AFTER)
-    return LessonsFlow(Lessons(load_lessons(), states=places), band=context.consent.band)
+    return LessonsFlow(Lessons(load_lessons(), states=places), band=context.consent.reading_band)
 
 
 FLOWS = (FlowSpec("lessons", 40, lessons),)

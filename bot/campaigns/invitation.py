@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 CAMPAIGN_INVITATION = _(
     "🗣️ Hay una consulta nueva en Voz Segura: «{title}».\n"
-    "Es anónima y puede salirse cuando quiera. Si quiere participar, toque aquí: {link}"
+    "No tiene que decir su nombre, y puede salirse cuando quiera. Si quiere participar, "
+    "toque aquí: {link}"
 )
 
 

@@ -1,5 +1,9 @@
 """What the child reads after a disclosure: warm, short, never judgemental, never a nudge
-to tell more; the helplines; a chance to say the bot understood wrong (UNICEF)."""
+to tell more; the help services that fit; a chance to say the bot understood wrong (UNICEF).
+
+HELPLINES marks where the help services go: the engine fills it from the referral
+directory for the category triage found, the child's age and the place they named
+(bot.helplines); no number is written here by hand but the emergency line's 911."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.events import Button, Reply
 from bot.flows.codec import Codec
 from bot.i18n import _
+from bot.referrals import SERVICES
 from bot.triage import categories
 
 if TYPE_CHECKING:  # bot.triage imports this module
@@ -21,7 +26,7 @@ CASE_BUTTONS = Codec("t", r"(?:yes|no|contact|nocontact|stop):[1-9][0-9]{0,11}")
 # guess, for the case a yes opens.
 MIDDLE_BUTTONS = Codec("q", r"(?:me|other|no):[a-z_]{1,24}")
 
-HELPLINES = _("📞 PANI: 1147 (gratis) · 🚨 Emergencias: 911")
+HELPLINES = SERVICES
 THANKS_SELF = _(
     "Gracias por contármelo. Hizo muy bien en escribir, y lo que pasa no es su culpa. 💛"
 )
@@ -35,14 +40,13 @@ TOLD = _(
     "Usted no tiene que hacer nada más si no quiere."
 )
 NOT_TOLD = _(
-    "No pude avisar todavía a una persona de protección. Por favor, llame al PANI al 1147 "
-    "o al 911 si hay peligro."
+    "No pude avisar todavía a una persona de protección. Por favor, pida ayuda por teléfono:"
 )
 # A category's own first line (the registry's `opening`) takes the place of the thanks: a
 # plea for help is answered "Aquí estoy".
 HELP_REQUEST = categories.BY_LABEL[categories.HELP_REQUEST].opening or THANKS_SELF
 ASK = _("¿Entendí bien?")
-CONFIRMED = _("Gracias por decírmelo. Se lo paso a la persona de protección.") + " " + HELPLINES
+CONFIRMED = _("Gracias por decírmelo. Se lo paso a la persona de protección.") + "\n" + HELPLINES
 CORRECTED = _(
     "Gracias por aclararme, y perdón si entendí mal. Le aviso a la persona de protección que "
     "no era eso. Si algo le preocupa, aquí estoy: escriba AYUDA cuando quiera."
@@ -64,20 +68,24 @@ CONTACT_STOPPED = _(
 )
 CONTACT_DECLINED = (
     _("Está bien, es su decisión. Si cambia de opinión, escriba AYUDA en cualquier momento.")
-    + " "
+    + "\n"
     + HELPLINES
 )
 FORWARDED = _("✉️ Se lo pasé a la persona de protección.")
-NOT_FORWARDED = _(
-    "Perdón, no pude pasar su mensaje a la persona de protección. Intente otra vez en un "
-    "momento, o llame al PANI al 1147 (gratis). Si hay peligro, llame al 911."
+NOT_FORWARDED = (
+    _(
+        "Perdón, no pude pasar su mensaje a la persona de protección. Intente otra vez en un "
+        "momento, o pida ayuda por teléfono:"
+    )
+    + "\n"
+    + HELPLINES
 )
 TROUBLE = (
     _(
         "Perdón, tuve un problema para entenderle. 🙏 Pruebe otra vez en un rato. "
         "Si algo le preocupa, escriba AYUDA."
     )
-    + " "
+    + "\n"
     + HELPLINES
 )
 YES = _("Sí")
@@ -128,8 +136,10 @@ def replies(verdict: Verdict, case_id: int | None, can_contact: bool) -> list[Re
     lines = [opening]
     if verdict.urgency == "emergency":
         lines.append(EMERGENCY)
-    lines.append(TOLD if case_id is not None else NOT_TOLD)
-    lines.append(HELPLINES)
+    if case_id is not None:
+        lines += [TOLD, HELPLINES]
+    else:
+        lines.append(f"{NOT_TOLD}\n{HELPLINES}")
     answer = [Reply("\n\n".join(lines))]
     if case_id is not None:
         answer.append(

@@ -4,7 +4,8 @@ on its topic, and does it stay out of the officers' queue?
 A labelled FAQ set is YAML (a list of {text, intent}, as tests/data/faq_heldout.yml and
 eval/blind/faq-NN.yml) or JSON lines of the same objects. `evaluate_faq` sends each question
 to a fresh person in the engine, as a child's first message, and counts:
-  - on topic: the FAQ's own answer is among the replies;
+  - on topic: the FAQ's own answer is among the replies (any of its variations: a child
+    whose band is not known reads the youngest band's words; help services filled in);
   - understood: the Rasa intent is the labelled one;
   - cases opened: an information question that alerted an officer (a false alarm);
   - asked: it got the middle question "¿Le está pasando a usted...?" (no alert).
@@ -14,6 +15,7 @@ The command `python -m bot faq --evaluate FILE` prints the report. No text is lo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,7 +85,7 @@ async def evaluate_faq(engine: Any, assistant: Any, rows: Sequence[dict[str, str
         texts = [reply.text for reply in replies]
         report.total += 1
         report.understood += parse.intent == row["intent"]
-        if responses.get(row["intent"]) in texts:
+        if any(is_answer(responses.get(row["intent"], ()), text) for text in texts):
             report.on_topic += 1
         else:
             report.off_topic.append((row["text"], row["intent"], parse.intent))
@@ -94,18 +96,30 @@ async def evaluate_faq(engine: Any, assistant: Any, rows: Sequence[dict[str, str
     return report
 
 
-def faq_responses() -> dict[str, str]:
-    """intent → the text of its FAQ answer (the first variation), from domain/faq.yml: the
-    file the model's domain is trained from, under the same content hash."""
+def faq_responses() -> dict[str, tuple[str, ...]]:
+    """intent → the texts of its FAQ answer (every variation, the default first), from
+    domain/faq.yml: the file the model's domain is trained from, under the same content
+    hash. A text may hold the help services' placeholder (bot.referrals.SERVICES)."""
     import yaml
 
     from bot.settings import ROOT
 
     domain = yaml.safe_load((ROOT / "domain" / "faq.yml").read_text(encoding="utf-8"))
     return {
-        name.removeprefix("utter_"): variants[0]["text"]
+        name.removeprefix("utter_"): tuple(variant["text"] for variant in variants)
         for name, variants in domain["responses"].items()
     }
+
+
+def is_answer(variations: Sequence[str], text: str) -> bool:
+    """Whether `text` is one of the `variations`, its help services filled in."""
+    from bot.referrals import SERVICES
+
+    for variation in variations:
+        pieces = [re.escape(piece) for piece in variation.split(SERVICES)]
+        if re.fullmatch("(?s:.+?)".join(pieces), text):
+            return True
+    return False
 
 
 def format_faq_report(report: FaqReport, title: str = "") -> str:

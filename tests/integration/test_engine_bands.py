@@ -1,7 +1,8 @@
 """Through the engine: the band a child picks at /start words their lessons, quizzes and FAQ
-answers for the whole conversation, with or without a receipt; it is forgotten after the
-idle expiry, on /salir and on /borrar; and it is never written beside an answer or a
-receipt."""
+answers for the whole conversation, with or without a receipt; before it is picked, and once
+it is forgotten (after the idle expiry, on /salir and on /borrar), the child reads the
+youngest band's words (in doubt, the younger status applies); and it is never written
+beside an answer or a receipt."""
 
 from __future__ import annotations
 
@@ -12,16 +13,18 @@ import yaml
 from sqlalchemy import MetaData, select
 
 from bot.engine import Inbound, Kind
+from bot.helplines import AUDIENCE_OF_TEXTS, Helplines
 from bot.runtime import engine_for
 from bot.settings import ROOT
 from consent import texts
+from consent.bands import load_bands
 from consent.chosen import KEPT_FOR
 
 pytestmark = pytest.mark.rasa
 CHILD = "c" * 32
 LESSON = "que-es-la-trata"
 QUESTION = "¿qué es la trata de personas?"
-RIGHT = texts.QUESTIONS["nino"].correct
+YOUNGEST = "9-12"
 
 
 def faq_answer(name: str, band: str | None) -> str:
@@ -55,9 +58,16 @@ async def press(engine, data: str):
     return await engine.handle(Inbound(CHILD, Kind.BUTTON, data, address="telegram:42"))
 
 
+def wording(band: str) -> str:
+    found = load_bands().get(band)
+    assert found is not None
+    return found.texts
+
+
 async def decline(engine, band: str) -> None:
     await engine.handle(Inbound(CHILD, Kind.COMMAND, "start", address="telegram:42"))
-    for data in (f"c:band:{band}", "c:read", f"c:q:{RIGHT}"):
+    right = texts.QUESTIONS[wording(band)].correct
+    for data in (f"c:band:{band}", "c:read", f"c:q:{right}"):
         await press(engine, data)
     assert (await press(engine, "c:no"))[0].text == texts.THANKS_NO
 
@@ -74,14 +84,17 @@ async def what_the_child_reads(engine) -> dict[str, list[str]]:
 
 
 def worded_for(band: str | None) -> dict[str, list[str]]:
+    """What a child of `band` reads (None: the default words, which no band may read)."""
     from bot.awareness.schema import load_lessons
 
     lesson = load_lessons()[LESSON]
     quiz = lesson.quiz_for(band)
+    audience = AUDIENCE_OF_TEXTS[wording(band or YOUNGEST)]
+    answer = faq_answer("utter_faq_que_es_trata", band)
     return {
         "lesson": list(lesson.messages_for(band)),
         "quiz": [f"Pregunta 1 de {len(quiz)}\n\n{quiz[0].text}"],
-        "faq": [faq_answer("utter_faq_que_es_trata", band)],
+        "faq": [Helplines.load().fill(answer, "trata", audience)],
     }
 
 
@@ -95,26 +108,26 @@ async def test_a_child_of_9_to_12_who_declined_reads_lessons_quiz_and_faq_for_th
     assert await what_the_child_reads(engine) == worded_for("9-12")
 
 
-async def test_before_a_band_is_picked_the_child_reads_the_default_words(engine):
-    assert await what_the_child_reads(engine) == worded_for(None)
+async def test_before_a_band_is_picked_the_child_reads_the_youngest_bands_words(engine):
+    assert await what_the_child_reads(engine) == worded_for(YOUNGEST)
 
 
 async def test_after_the_idle_expiry_the_band_is_forgotten(engine, clock):
-    await decline(engine, "9-12")
+    assert worded_for("13-15") != worded_for(YOUNGEST)
+    await decline(engine, "13-15")
     clock.now += KEPT_FOR - timedelta(minutes=1)
-    assert await what_the_child_reads(engine) == worded_for("9-12")
+    assert await what_the_child_reads(engine) == worded_for("13-15")
     clock.now += KEPT_FOR + timedelta(minutes=1)  # two idle hours after the last read
-    assert await what_the_child_reads(engine) == worded_for(None)
+    assert await what_the_child_reads(engine) == worded_for(YOUNGEST)
 
 
 @pytest.mark.parametrize("command", ["salir", "borrar"])
 async def test_salir_and_borrar_forget_the_band(engine, database, command):
-    await decline(engine, "9-12")
+    await decline(engine, "13-15")
     await engine.handle(Inbound(CHILD, Kind.COMMAND, command, address="telegram:42"))
     assert engine.consent.consent.band(CHILD) is None
-    # Checked before reading on: opening the lesson's quiz then keeps its place (and no band).
     assert rows_holding(database, CHILD) == []
-    assert await what_the_child_reads(engine) == worded_for(None)
+    assert await what_the_child_reads(engine) == worded_for(YOUNGEST)
 
 
 async def test_borrar_counts_the_band_among_the_erased_rows(engine):
@@ -140,11 +153,13 @@ def rows_holding(database, needle: str, skip: frozenset[str] = frozenset()) -> l
 async def test_the_band_is_never_written_beside_an_answer_or_a_receipt(engine, database):
     await decline(engine, "9-12")
     await what_the_child_reads(engine)
-    # Only conversation state with an expiry holds the child or any band: the chosen band,
-    # and the open quiz's place (which keeps the band it started in, to its end). No
-    # receipt, answer, counter or case.
-    state = frozenset({"chosen_bands", "conversation_state"})
-    assert rows_holding(database, CHILD, skip=state) == []
-    assert rows_holding(database, "9-12", skip=state) == []
-    holding = sorted(found.split(":")[0] for found in rows_holding(database, CHILD))
-    assert holding == ["chosen_bands", "conversation_state"]
+    # Only chosen_bands holds the child or any band: no receipt, answer, counter or case.
+    # The quiz the child has on screen keeps its place (bot.storage.conversation: the
+    # lesson, the band, the question; gone when the quiz ends or after two idle hours),
+    # which is neither an answer nor a receipt.
+    kept = frozenset({"chosen_bands", "conversation_state"})
+    assert rows_holding(database, CHILD, skip=kept) == []
+    assert rows_holding(database, "9-12", skip=kept) == []
+    found = sorted(row.split(":")[0] for row in rows_holding(database, CHILD))
+    assert found == ["chosen_bands", "conversation_state"]
+    assert "'lessons'" in rows_holding(database, CHILD, skip=frozenset({"chosen_bands"}))[0]

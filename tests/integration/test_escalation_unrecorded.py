@@ -21,6 +21,7 @@ from bot.channels.telegram.alerts import TelegramAlertSender, alert_bot
 from bot.engine import Engine
 from bot.escalation import Cases, EscalationLane, Relay
 from bot.events import Inbound, Kind, Reply
+from bot.helplines import Helplines
 from bot.storage import Database
 from bot.triage import Verdict, answers
 from botapi_fake import FakeBotApi
@@ -95,8 +96,15 @@ async def lane_and_engine(
 
 
 def not_told() -> list[Reply]:
+    """The answer when the case could not be recorded, with the help services for self-harm
+    the engine fills in (bot.helplines; the engine here has no consent flow, so the
+    youngest's)."""
     verdict = Verdict(True, "emergency", "self_harm", "self")
-    return answers.replies(verdict, None, can_contact=True)
+    helplines = Helplines.load()
+    return [
+        Reply(helplines.fill(reply.text, "autolesion"), reply.buttons)
+        for reply in answers.replies(verdict, None, can_contact=True)
+    ]
 
 
 @pytest.mark.parametrize("kind", ["sqlite-down", "sqlite-locked", "postgres-down"])

@@ -1,13 +1,16 @@
 """FAQ answers in words for the child's age band: a response's `channel: "<band>"` variation
 in domain/ is what a child of that band gets; every FAQ answer the Fernández-Huerta index
-puts near the floor has its own, easier words for 9 to 12; other bands, and a child whose
-band is not known, get the default answer."""
+puts near the floor has its own, easier words for 9 to 12; other bands get the default
+answer (the engine asks for the youngest band's words for a child whose band is not known:
+tests/unit/test_chosen_band.py)."""
 
 from __future__ import annotations
 
 import pytest
 import yaml
 
+from bot.helplines import AUDIENCE_OF_TEXTS, Helplines
+from bot.referrals import SERVICES
 from bot.settings import ROOT
 from consent.bands import load_bands
 from tests.quality.test_readability import FLOOR, score
@@ -18,9 +21,16 @@ YOUNGEST = "9-12"
 OWN_WORDS_BELOW = 85.0
 
 
-def faq_variations() -> dict[str, list[dict[str, str]]]:
+def faq_variations(filled: bool = True) -> dict[str, list[dict[str, str]]]:
+    """The FAQ responses, their help services (bot.referrals.SERVICES) filled as a 9-12
+    child reads them (the engine fills them), so that the index measures what the child
+    reads; with `filled` False, as Rasa gives them."""
     domain = yaml.safe_load((ROOT / "domain" / "faq.yml").read_text(encoding="utf-8"))
-    return dict(domain["responses"])
+    services = Helplines.load().block(audience=AUDIENCE_OF_TEXTS["nino"]) if filled else SERVICES
+    return {
+        name: [{**v, "text": v["text"].replace(SERVICES, services)} for v in variations]
+        for name, variations in domain["responses"].items()
+    }
 
 
 def default(variations: list[dict[str, str]]) -> str:
@@ -68,7 +78,7 @@ def test_words_for_9_to_12_give_the_same_helplines_and_keep_usted():
 
 @pytest.mark.rasa
 async def test_the_assistant_answers_in_the_bands_words_where_it_has_them(assistant):
-    variations = faq_variations()
+    variations = faq_variations(filled=False)
     young = for_band(variations["utter_faq_que_es_trata"], YOUNGEST)
     usual = default(variations["utter_faq_que_es_trata"])
     said = [r.text for r in await assistant.respond("u" * 32, "faq_que_es_trata", YOUNGEST)]

@@ -15,7 +15,7 @@ from telegram import Update
 from bot import logs
 from bot.channels import LIMITS, Sent
 from bot.channels.telegram import assemble
-from bot.channels.telegram.contact import CASE_CLOSED, FROM_OFFICER, OTHER_CHANNEL
+from bot.channels.telegram.contact import FROM_OFFICER, OTHER_CHANNEL, case_closed
 from bot.channels.telegram.handlers import SORRY
 from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON, Reply
 from bot.escalation.relay import summary as summary_card
@@ -341,7 +341,7 @@ async def test_the_child_is_told_once_when_an_officer_closes_the_case(telegram, 
     alert, _contact = await disclose_and_accept_contact(telegram)
     telegram.push_callback(OFFICER, "e:resolve:1", alert.message_id, chat_id=PROTECTION)
     closed = (await telegram.wait_for_sent(5, chat_id=CHILD))[4]
-    assert closed.text == CASE_CLOSED and "AYUDA" in closed.text and "911" in closed.text
+    assert closed.text == case_closed() and "AYUDA" in closed.text and "911" in closed.text
     with database.session() as session:
         assert session.get(Escalation, 1).contact_address is None
     # A second press changes nothing and tells the child nothing more.

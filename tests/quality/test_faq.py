@@ -60,9 +60,9 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9ñ]+", " ", plain).split())
 
 
-def faq_responses() -> dict[str, str]:
-    """utter_faq_<topic> → its answer, as bot.triage.faq_evaluation reads them."""
-    return {f"utter_{intent}": text for intent, text in faq_evaluation.faq_responses().items()}
+def faq_responses() -> dict[str, tuple[str, ...]]:
+    """utter_faq_<topic> → its answer's variations, as bot.triage.faq_evaluation reads them."""
+    return {f"utter_{intent}": texts for intent, texts in faq_evaluation.faq_responses().items()}
 
 
 def training_examples() -> dict[str, str]:
@@ -106,8 +106,8 @@ def test_answers_give_only_the_verified_helplines():
     # PANI 1147 and 911 are the only numbers checked for publication (DESIGN.md); the
     # others are the law DESIGN.md cites: Código Penal art. 172, last reformed in 2024 by
     # Ley 10506; Ley 9095 of 2013.
-    for name, text in faq_responses().items():
-        numbers = set(re.findall(r"\b\d{3,}(?:-\d+)?\b", text))
+    for name, variations in faq_responses().items():
+        numbers = set(re.findall(r"\b\d{3,}(?:-\d+)?\b", " ".join(variations)))
         assert numbers <= {"1147", "911", "172", "2024", "10506", "9095", "2013"}, name
 
 
@@ -156,7 +156,11 @@ async def test_engine_answers_held_out_questions_with_the_faq_response(assistant
         expected = responses[f"utter_{row['intent']}"]
         texts = [reply.text for reply in replies]
         # The FAQ answer, then at most the middle question (for a question about a harm).
-        answered.append(texts in ([expected], [expected, answers.MIDDLE]))
+        answered.append(
+            len(texts) in (1, 2)
+            and faq_evaluation.is_answer(expected, texts[0])
+            and texts[1:] in ([], [answers.MIDDLE])
+        )
         if parse.intent == row["intent"] and row["text"] not in RULE_ALARMS:
             assert answered[-1], row["text"]
     assert sum(answered) / len(answered) >= ENGINE_FLOOR, f"{sum(answered)}/{len(answered)}"
@@ -164,15 +168,18 @@ async def test_engine_answers_held_out_questions_with_the_faq_response(assistant
 
 async def test_unknown_questions_get_an_honest_i_dont_know(assistant, database):
     engine = engine_for(assistant, database)
-    faq_texts = set(faq_responses().values())
+    faq_answers = list(faq_responses().values())
     honest = 0
     for index, text in enumerate(UNKNOWN):
         replies = await engine.handle(Inbound(f"u{index:031d}", Kind.TEXT, text))
         said = "\n".join(reply.text for reply in replies)
-        assert not faq_texts & {reply.text for reply in replies}, text  # no wrong FAQ answer
+        wrong = [
+            r.text for r in replies if any(faq_evaluation.is_answer(v, r.text) for v in faq_answers)
+        ]
+        assert not wrong, text  # no wrong FAQ answer
         helplines = "1147" in said and "911" in said
         # The fallback ("no sé responder eso todavía", the helplines, the menu), or the
-        # "todavía estoy aprendiendo" answer to an awareness question, with the helplines.
+        # "todavía no sé responder" answer to an awareness question, with the helplines.
         fallback = "no le entendí" in said and helplines and bool(replies[-1].buttons)
-        honest += fallback or ("aprendiendo" in said and helplines)
+        honest += fallback or ("no sé responder" in said and helplines)
     assert honest >= UNKNOWN_FLOOR

@@ -3,7 +3,8 @@
 Every text a 9-12 child can be shown is measured: the Rasa responses (FAQ and chat) as a
 9-12 child gets them (a response's `channel: "9-12"` variation where it has one), the
 children's catalog (less what only older bands read: their assent and
-privacy texts), and the lessons as a 9-12 child reads them, quizzes included. The index
+privacy texts), and the lessons as a 9-12 child reads them, quizzes included; where a text
+gives help services (bot.referrals.SERVICES), with the services a 9-12 child is given. The index
 (textstat, Spanish) is 206.84 - 60 x syllables per word - 1.02 x words per sentence;
 80-90 is "fácil", 90-100 "muy fácil". It is meant for running prose: on a line of a few
 words one long word moves it ten points, so texts under MIN_WORDS words are not held to it.
@@ -19,6 +20,8 @@ import textstat
 import yaml
 
 from bot.awareness.schema import load_lessons
+from bot.helplines import AUDIENCE_OF_TEXTS, Helplines
+from bot.referrals import SERVICES
 from bot.settings import ROOT
 from consent import texts
 from tests.unit.test_promises import catalog_texts
@@ -46,6 +49,11 @@ def responses_for(band: str) -> dict[str, str]:
 
 def for_the_youngest() -> list[tuple[str, str]]:
     """(where, text) for every text a 9-12 child can be shown."""
+    services = Helplines.load().block(audience=AUDIENCE_OF_TEXTS["nino"])
+    return [(where, text.replace(SERVICES, services)) for where, text in _youngest_texts()]
+
+
+def _youngest_texts() -> list[tuple[str, str]]:
     older_only: set[str] = set()
     for variant in {"adolescente", "joven"}:
         question = texts.QUESTIONS[variant]

@@ -20,7 +20,7 @@ from bot.channels import (
     is_private,
 )
 from bot.channels.telegram import address as telegram
-from bot.channels.telegram.contact import CASE_CLOSED, tell_child_case_closed
+from bot.channels.telegram.contact import case_closed, tell_child_case_closed
 from bot.events import Reply
 from bot.storage.database import MIGRATIONS
 
@@ -99,7 +99,7 @@ async def test_closing_a_case_of_a_child_on_another_channel_tells_nobody_and_doe
     await tell_child_case_closed(channels, "whatsapp:50688887777", "VS-000001")
     assert telegram_channel.sent == []
     await tell_child_case_closed(channels, "telegram:42", "VS-000001")
-    assert telegram_channel.sent == [("telegram:42", CASE_CLOSED)]
+    assert telegram_channel.sent == [("telegram:42", case_closed())]
 
 
 def test_migration_0010_turns_chat_ids_into_addresses_and_back(database):

@@ -155,3 +155,45 @@ def test_the_band_is_stored_in_its_own_table_with_no_answer_or_receipt_beside_it
     columns = {column.name for column in ChosenBand.__table__.columns}
     assert columns == {"user", "band", "expires_at"}
     assert not ChosenBand.__table__.foreign_keys
+
+
+# -- a child whose band is not known reads the youngest band's words, everywhere ------------
+
+
+def test_the_band_read_is_the_childs_else_the_youngest(flow, clock):
+    assert flow.band(CHILD) is None and flow.reading_band(CHILD) == "9-12"
+    decline(flow, "16-17")
+    assert flow.reading_band(CHILD) == "16-17"
+    clock.now += KEPT_FOR + timedelta(minutes=1)  # forgotten: in doubt, the younger again
+    assert flow.band(CHILD) is None and flow.reading_band(CHILD) == "9-12"
+
+
+async def test_before_the_age_is_known_lessons_quiz_faq_and_notice_are_the_youngests(database):
+    """A safeguarding lead's reading: a child who has not said their age may be 9, so every
+    text that has words for a band reads as the youngest band's; not a mix of the default
+    lesson words and the youngest's privacy notice."""
+    from bot.awareness.schema import load_lessons
+    from bot.engine import Inbound, Kind
+    from bot.runtime import engine_for
+    from consent.notice import notice
+    from tests.fakes.assistant import FakeAssistant
+
+    question = "¿qué es la trata?"
+    assistant = FakeAssistant({question: "faq_que_es_trata"})
+    engine = engine_for(assistant, database)
+    lesson = load_lessons()["que-es-la-trata"]
+    assert lesson.messages_for("9-12") != lesson.messages_for(None)  # the words differ
+    assert lesson.quiz_for("9-12") != lesson.quiz_for(None)
+
+    async def reads(kind: Kind, text: str) -> list[str]:
+        return [reply.text for reply in await engine.handle(Inbound(CHILD, kind, text))]
+
+    assert await reads(Kind.BUTTON, "l:o:que-es-la-trata") == list(lesson.messages_for("9-12"))
+    (first,) = await reads(Kind.BUTTON, "l:q:que-es-la-trata")
+    assert first.endswith(lesson.quiz_for("9-12")[0].text)
+    young = [r.text for r in await assistant.respond(CHILD, "faq_que_es_trata", "9-12")]
+    default = [r.text for r in await assistant.respond(CHILD, "faq_que_es_trata", None)]
+    assert young != default
+    faq = await reads(Kind.TEXT, question)
+    assert faq[0].startswith(young[0].split("$servicios")[0])  # services filled after it
+    assert await reads(Kind.COMMAND, "privacidad") == ["\n\n".join(notice("nino", None, None))]

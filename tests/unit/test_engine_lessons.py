@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.awareness.schema import load_lessons
 from bot.engine import STALE_BUTTON, Inbound, Kind
 from bot.runtime import engine_for
+from consent import texts as consent_texts
 
 CHILD = "c" * 32
 
@@ -20,14 +22,21 @@ async def press(engine, data):
     return await engine.handle(Inbound(CHILD, Kind.BUTTON, data))
 
 
-async def test_a_lesson_uses_the_band_the_child_gave_when_assenting(engine):
+def texts(replies) -> list[str]:
+    return [reply.text for reply in replies]
+
+
+async def test_a_lesson_uses_the_band_the_child_gave_and_the_youngest_before(engine):
     lesson = (await press(engine, "r:aprender"))[0].buttons[0][0].data
-    default = await press(engine, lesson)
+    words = load_lessons()[lesson.removeprefix("l:o:")]
+    assert words.messages_for("9-12") != words.messages_for("13-15")
+    # Before the child says their age: the youngest band's words (in doubt, the younger).
+    assert texts(await press(engine, lesson)) == list(words.messages_for("9-12"))
     await engine.handle(Inbound(CHILD, Kind.COMMAND, "start"))
-    for data in ("c:band:9-12", "c:read", "c:q:0", "c:yes"):
+    right = consent_texts.QUESTIONS["adolescente"].correct
+    for data in ("c:band:13-15", "c:read", f"c:q:{right}", "c:yes"):
         await press(engine, data)
-    young = await press(engine, lesson)
-    assert [r.text for r in young] != [r.text for r in default]
+    assert texts(await press(engine, lesson)) == list(words.messages_for("13-15"))
 
 
 async def test_forged_lesson_button_is_refused(engine):

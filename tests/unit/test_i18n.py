@@ -24,6 +24,7 @@ from bot.channels.telegram.officers import with_status
 from bot.cli.broadcast import summary
 from bot.escalation.cards import render_card
 from bot.escalation.officers import ActionResult, status_line
+from bot.helplines import Helplines
 from bot.settings import ROOT, STAFF_LANGUAGES
 from bot.storage import Escalation
 from bot.triage import Verdict
@@ -269,7 +270,8 @@ def test_a_card_in_english_while_the_child_is_answered_in_spanish(english_staff)
     verdict = Verdict(escalate=True, urgency="emergency", category="abuse", subject="self")
     answer = [reply.text for reply in replies(verdict, case_id=12, can_contact=True)]
     assert answer[1] == "¿Entendí bien?"
-    assert "llame ya al 911" in answer[0] and "PANI: 1147" in answer[0]
+    filled = Helplines.load().fill(answer[0])  # as the engine does (bot.helplines)
+    assert "llame ya al 911" in filled and "PANI: 1147" in filled
     assert answer[2] == "¿Quiere que una persona de protección le escriba aquí, por este chat?"
     assert i18n._("¿Entendí bien?") == "¿Entendí bien?"
     assert i18n.translator().gettext("Sí") == "Sí"

@@ -57,3 +57,16 @@ def test_the_guide_states_the_excerpt_retention_children_are_told():
 def test_the_guide_gives_only_the_verified_helplines():
     numbers = set(re.findall(r"\b\d{3,}\b", GUIDE)) - {"000123", "172"}
     assert numbers == {"1147", "911"}, numbers
+
+
+def test_the_guide_says_which_services_the_child_was_given_for_their_age():
+    from bot.helplines import Helplines
+
+    helplines = Helplines.load()
+    assert "PANI 1147 (free) and 911 for emergencies to a child or adolescent" in GUIDE
+    assert "911 only to an adult of 18–24" in GUIDE
+    for audience in ("ninez", "adolescencia"):
+        assert "1147" in helplines.block(audience=audience)
+        assert "911" in helplines.block(audience=audience)
+    adult = helplines.block(audience="adultos")
+    assert "911" in adult and "1147" not in adult

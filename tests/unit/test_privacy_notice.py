@@ -3,6 +3,8 @@ from the settings, and saying what the code keeps, for how long and who reads it
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.campaigns.results import SMALLEST_SHOWN
@@ -11,6 +13,7 @@ from bot.runtime import engine_for
 from bot.settings import EXCERPT_RETENTION_MAX_DAYS, ROOT, Settings
 from consent import notice
 from consent.bands import load_bands
+from consent.chosen import KEPT_FOR
 from consent.document import render_privacy
 from tests.fakes.participants import participant
 
@@ -31,6 +34,11 @@ def test_every_band_is_told_what_ley_8968_asks_and_what_the_code_keeps(variant):
     assert f"menos de {SMALLEST_SHOWN}" in text  # the results' suppression
     # results_requests (bot.campaigns.feedback): the address kept until the results are sent
     assert "los resultados de una consulta" in text and "resultados" in text.split("tiempo")[1]
+    # chosen_bands (consent.chosen): the band, forgotten after KEPT_FOR idle.
+    assert KEPT_FOR == timedelta(hours=2) and "dos horas sin usar el bot" in text
+    # bot.helplines: a place the child names is used for that answer and stored nowhere
+    # (tests/unit/test_helplines.py).
+    assert "solo para esa respuesta" in text
     # Rights, and how to use them.
     assert "/borrar" in text and "/salir" in text and "con un botón que ya no le escriban" in text
     assert "PRODHAB" in text

@@ -82,6 +82,9 @@ def test_privacy_texts_state_the_excerpt_retention_that_cases_apply(monkeypatch)
     promise = f"se borra a más tardar {EXCERPT_RETENTION_MAX_DAYS} días después de que se cierra"
     for name in ("utter_privacidad", "utter_faq_es_anonimo"):
         assert promise in said[name], name
+        # A message to the officer waits in the outbox until delivered, then its words go
+        # (tests/integration/test_telegram.py checks the body is None once delivered).
+        assert "lo que usted le conteste se guarda solo hasta que le llega" in said[name], name
         assert "no se guarda, con una excepción" in said[name], name
     # What the code applies by default, and what an operator may set, keep that promise.
     assert EXCERPT_RETENTION == timedelta(days=EXCERPT_RETENTION_MAX_DAYS)
@@ -246,6 +249,16 @@ def test_no_text_tells_a_child_to_keep_screenshots_and_sextortion_advice_says_wh
     for name in ("utter_faq_que_es_sextorsion", "utter_faq_amenaza_publicar_fotos"):
         assert never in said[name] and "nombre de usuario y los mensajes" in said[name], name
     assert any(never in fold(text) for text in lesson_texts())
+
+
+def test_words_a_child_of_9_to_12_would_not_know_are_not_left_unexplained():
+    """Issue 13: "consultas anónimas", "voluntario", "capta, traslada o retiene" read by a
+    9-12 child without an explanation; a 9-12 child reads "sin decir su nombre" instead."""
+    from tests.quality.test_readability import for_the_youngest
+
+    for where, text in for_the_youngest():
+        for word in ("anónim", "voluntari", "capta", "traslada", "retiene"):
+            assert word not in text.lower(), f"{where}: {text[:80]!r}"
 
 
 def test_no_child_text_uses_a_masculine_default_for_the_child():

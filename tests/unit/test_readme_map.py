@@ -102,3 +102,12 @@ def test_the_map_lists_exactly_the_commands_of_python_m_bot():
         f"the README's map of bot/cli/ lacks {sorted(registered - listed)} and names "
         f"{sorted(listed - registered)}, which `python -m bot` does not have"
     )
+
+
+def test_the_readme_links_the_documents_a_safeguarding_review_reads():
+    """Issue 13: the notice, the directory, the officers' guide and the DPIA exist and the
+    README links each (a Markdown link, so a reviewer reaches it in one click)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in ("docs/privacy.md", "content/referrals.yml", "docs/officers.md", "docs/dpia.md"):
+        assert (ROOT / path).is_file(), path
+        assert f"]({path})" in text, f"link {path} from README.md"

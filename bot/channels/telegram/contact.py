@@ -26,6 +26,7 @@ from bot.channels.delivery import DeliveryError, Refused
 from bot.channels.telegram.handlers import BotApplication
 from bot.escalation import Cases
 from bot.events import Reply
+from bot.helplines import Helplines
 from bot.i18n import N_, _, _s
 from bot.privacy import Pseudonymizer
 from bot.triage import answers
@@ -43,6 +44,15 @@ CASE_CLOSED = (
     + "\n"
     + answers.HELPLINES
 )
+
+
+def case_closed(helplines: Helplines | None = None) -> str:
+    """CASE_CLOSED with the help services for any topic. The child's age is not known here
+    (the case keeps an address, not the child's band), so they are the youngest's: in
+    doubt, the younger status applies (bot.helplines)."""
+    return (helplines or Helplines.load()).fill(CASE_CLOSED)
+
+
 # The officer reads these: the staff catalog (STAFF_LANGUAGE), translated when sent.
 SENT = N_("✓ Enviado a la persona del caso {case}.")
 NO_CONTACT = N_(
@@ -123,7 +133,7 @@ async def tell_child_case_closed(channels: Channels, address: str, case_number: 
     """Once, when an officer closes a case the child agreed to be contacted in: nobody will
     write any more. Best effort: the address is already deleted, so there is no retry."""
     try:
-        await channels.send(Address(address), Reply(CASE_CLOSED))
+        await channels.send(Address(address), Reply(case_closed()))
     except (UnknownChannel, ValueError):
         logger.error("%s: no running channel can reach the child; not told", case_number)
     except DeliveryError as error:
