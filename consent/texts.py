@@ -22,6 +22,8 @@ PRIVACY = _(
     "preocupa, escriba AYUDA en cualquier momento."
 )
 ASK_BAND = _("Para hablarle de la forma correcta: ¿cuántos años tiene?")
+# Static, with the PANI's number by hand: only a child who said they are under 9 reads it,
+# and the PANI serves minors (tests/unit/test_no_hand_numbers.py lists it).
 YOUNGER = _(
     "¡Gracias por contarme! 💛 Las consultas son para personas de 9 años o más, así que no "
     "le voy a hacer preguntas. Igual puede escribirme cuando quiera, y si algo le preocupa, "
@@ -200,9 +202,12 @@ QUESTIONS: dict[str, Question] = {
 # file, so that its catalog entries stay together.
 TITLE = _("🔒 Su privacidad en Voz Segura")
 RESPONSIBLE = _("Quién es responsable de sus datos: {organisation}. Puede escribirles a {contact}.")
+# Read by every band, 18-24 too, in a notice that does not pass through the referral
+# directory: no PANI number here, only AYUDA and 911, which are for everyone.
 NOT_CONFIGURED = _(
     "Quién es responsable de sus datos: la organización que maneja este bot todavía no puso "
-    "aquí su nombre ni su contacto. Si necesita ayuda, llame gratis al PANI: 1147."
+    "aquí su nombre ni su contacto. Si necesita ayuda, escriba AYUDA. Si hay peligro ahora, "
+    "llame al 911."
 )
 PRODHAB = _(
     "Si algo no le parece bien, también puede acudir a la PRODHAB, la oficina de Costa Rica "

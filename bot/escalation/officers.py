@@ -101,6 +101,9 @@ class ActionResult:
     # Closing a case the child agreed to be contacted in: the address it just deleted, so
     # the child can be told once that nobody will write any more. Never logged or stored.
     closed_contact: str | None = field(default=None, repr=False)
+    # ... and the case's age band (None when not known), so that the services the child is
+    # given on closing are those for their age (bot.channels.telegram.contact.case_closed).
+    closed_age_band: str | None = field(default=None, repr=False)
 
     @property
     def exists(self) -> bool:
@@ -135,14 +138,16 @@ class Officers:
                 return ActionResult(case_id, action, False, status, "unknown_action")
             allowed_from, to, audited = rule
             values: dict[str, object] = {"status": to}
-            contact = None
+            contact = age_band = None
             if to in CLOSED:
                 values.update(resolved_at=now, contact_address=None, open_for=None)
-                contact = session.scalar(
-                    select(Escalation.contact_address)
+                row = session.execute(
+                    select(Escalation.contact_address, Escalation.age_band)
                     .where(Escalation.id == case_id, Escalation.status.in_(allowed_from))
                     .with_for_update()
-                )
+                ).first()
+                if row is not None:
+                    contact, age_band = row
             changed = session.execute(
                 update(Escalation)
                 .where(Escalation.id == case_id, Escalation.status.in_(allowed_from))
@@ -152,7 +157,7 @@ class Officers:
             if changed == 1:
                 _audit(session, case_id, officer, audited, now)
                 line = status_line(to, now)
-                return ActionResult(case_id, action, True, to, None, line, contact)
+                return ActionResult(case_id, action, True, to, None, line, contact, age_band)
             status = self._status(session, case_id)
             if status is None:
                 return ActionResult(case_id, action, False, None, "unknown_case")

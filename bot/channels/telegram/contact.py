@@ -26,10 +26,11 @@ from bot.channels.delivery import DeliveryError, Refused
 from bot.channels.telegram.handlers import BotApplication
 from bot.escalation import Cases
 from bot.events import Reply
-from bot.helplines import Helplines
+from bot.helplines import AUDIENCE_OF_TEXTS, Helplines
 from bot.i18n import N_, _, _s
 from bot.privacy import Pseudonymizer
 from bot.triage import answers
+from consent.bands import load_bands
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +47,13 @@ CASE_CLOSED = (
 )
 
 
-def case_closed(helplines: Helplines | None = None) -> str:
-    """CASE_CLOSED with the help services for any topic. The child's age is not known here
-    (the case keeps an address, not the child's band), so they are the youngest's: in
-    doubt, the younger status applies (bot.helplines)."""
-    return (helplines or Helplines.load()).fill(CASE_CLOSED)
+def case_closed(helplines: Helplines | None = None, age_band: str | None = None) -> str:
+    """CASE_CLOSED with the help services for any topic and the age band the case recorded
+    (consent/bands.yml). A case without one, or with a band the file no longer lists, gets
+    the youngest's: in doubt, the younger status applies (bot.helplines)."""
+    band = load_bands().get(age_band) if age_band is not None else None
+    audience = AUDIENCE_OF_TEXTS[band.texts] if band is not None else None
+    return (helplines or Helplines.load()).fill(CASE_CLOSED, audience=audience)
 
 
 # The officer reads these: the staff catalog (STAFF_LANGUAGE), translated when sent.
@@ -129,11 +132,14 @@ class ContactRelay:
         await message.reply_text(_s(SENT).format(case=case_number))
 
 
-async def tell_child_case_closed(channels: Channels, address: str, case_number: str) -> None:
+async def tell_child_case_closed(
+    channels: Channels, address: str, case_number: str, age_band: str | None = None
+) -> None:
     """Once, when an officer closes a case the child agreed to be contacted in: nobody will
-    write any more. Best effort: the address is already deleted, so there is no retry."""
+    write any more, with the services for the case's `age_band`. Best effort: the address
+    is already deleted, so there is no retry."""
     try:
-        await channels.send(Address(address), Reply(case_closed()))
+        await channels.send(Address(address), Reply(case_closed(age_band=age_band)))
     except (UnknownChannel, ValueError):
         logger.error("%s: no running channel can reach the child; not told", case_number)
     except DeliveryError as error:

@@ -46,9 +46,12 @@ BotApplication: TypeAlias = Application[
 
 ELSEWHERE_KEPT = 1024  # update ids remembered as claimed elsewhere and unfinished
 
+# The last resort, sent when the engine itself failed: it cannot ask the referral directory
+# or the child's band, so it stays static and names only what is true for every reader.
+# 911 serves every age; the PANI serves minors, and an adult of 18-24 may read this.
 SORRY = _(
     "Perdón, tuve un problema para responderle. 🙏 Intente de nuevo en un momento.\n"
-    "Si está en peligro, llame al 911. PANI: 1147 (gratis)."
+    "Si está en peligro, llame al 911."
 )
 
 

@@ -166,7 +166,9 @@ class OfficerHandlers:
         await _answer(query, result.answer, alert=not result.accepted)
         await self._refresh(context.bot, query, result)
         if result.closed_contact is not None:
-            await tell_child_case_closed(self.channels, result.closed_contact, result.case_number)
+            await tell_child_case_closed(
+                self.channels, result.closed_contact, result.case_number, result.closed_age_band
+            )
 
     async def on_forged(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Card-like data that is not well formed: nobody's button made it."""
