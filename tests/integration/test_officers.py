@@ -119,6 +119,21 @@ def test_closing_a_case_sets_resolved_at_and_deletes_the_contact_address(
     assert case.contact_requested is True  # the fact stays; only the raw id goes
 
 
+@pytest.mark.parametrize("band", ["18-24", None])
+def test_closing_hands_back_the_address_and_the_age_band_to_tell_the_child(
+    database, officers, clock, band
+):
+    """The child is told once, with the services for the case's age band (none: the
+    youngest's); a case that is not closed hands back neither."""
+    case_id = open_case(database, clock)
+    with database.session() as session:
+        session.get(Escalation, case_id).age_band = band
+    taken = officers.act(case_id, "take", OFFICER)
+    assert (taken.closed_contact, taken.closed_age_band) == (None, None)
+    closed = officers.act(case_id, "resolve", OFFICER)
+    assert (closed.closed_contact, closed.closed_age_band) == (f"telegram:{CHILD_CHAT}", band)
+
+
 # ------------------------------------------------------------------------- invalid
 
 

@@ -102,6 +102,21 @@ async def test_closing_a_case_of_a_child_on_another_channel_tells_nobody_and_doe
     assert telegram_channel.sent == [("telegram:42", case_closed())]
 
 
+def test_the_case_closed_message_gives_the_services_for_the_cases_age_band():
+    adult, minor = case_closed(age_band="18-24"), case_closed(age_band="13-15")
+    assert "911" in adult and "1147" not in adult  # the PANI serves minors
+    assert "PANI: 1147" in minor and "911" in minor
+    # No band recorded, or one the bands file no longer lists: the youngest's services.
+    assert case_closed() == case_closed(age_band="9-12") == case_closed(age_band="99-99")
+    assert "PANI: 1147" in case_closed()
+
+
+async def test_the_child_of_an_adults_case_is_told_of_the_closing_without_the_pani():
+    telegram_channel = Recording("telegram")
+    await tell_child_case_closed(Channels(telegram_channel), "telegram:42", "VS-000001", "18-24")
+    assert telegram_channel.sent == [("telegram:42", case_closed(age_band="18-24"))]
+
+
 def test_migration_0010_turns_chat_ids_into_addresses_and_back(database):
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
