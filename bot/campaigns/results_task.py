@@ -8,9 +8,11 @@ bot.channels.telegram.application) and makes a pass when a completion took a rel
 `interval` seconds anyway (a release taken on another replica, a campaign that closed by
 its date or by `campaigns close`, a send that failed). A pass, for each campaign of the
 registry:
-  - takes the release that is due once the campaign has closed (bot.campaigns.releases
-    .take_due with closed=True; a release due by completions is taken by the completion
-    itself), so the last release comes out even if nobody reads the results;
+  - once the campaign has closed, does what reading its results does
+    (bot.campaigns.results.published): takes the last release if one is due, so it comes
+    out even if nobody reads the results, and past its last day deletes its participation
+    tokens (bot.campaigns.releases.forget_participants). A release due by completions is
+    taken by the completion itself;
   - if anyone is waiting for that campaign, sends the due requests through
     bot.campaigns.feedback.Notifier, the same code as the command: paced, each request
     claimed before it is sent, so two replicas (or a replica and the command) never send
@@ -29,7 +31,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from bot.campaigns import releases, results
+from bot.campaigns import results
 from bot.campaigns.feedback import Notifier, ResultsRequests, Sender, Sent
 from bot.logs import describe
 
@@ -94,11 +96,13 @@ class ResultsTask:
             if campaign is None:
                 continue
             closed = self.registry.closed_for_release(campaign)
-            if campaign_id not in waiting:
-                if closed:  # the last release comes out even when nobody reads the results
-                    releases.take_due(self.database, campaign, self.clock(), closed=True)
-                continue
+            if campaign_id not in waiting and not closed:
+                continue  # its releases come with its completions
+            # As when results are read: the release due at closing is taken (even if nobody
+            # reads the results), and a campaign past its last day loses its tokens.
             published = results.published(self.database, campaign, self.clock(), closed)
+            if campaign_id not in waiting:
+                continue
             sent = await self.notifier.run(campaign, published, closed, stop)
             total.total += sent.total
             total.sent += sent.sent

@@ -18,7 +18,7 @@ from bot.campaigns.feedback import CLAIM_LEASE, Notifier, ResultsRequests
 from bot.campaigns.flow import SurveyFlow
 from bot.campaigns.launch import CampaignRegistry
 from bot.campaigns.results_task import ResultsTask
-from bot.campaigns.tables import ANY, AnswerCounter, Release, ResultsRequest
+from bot.campaigns.tables import ANY, AnswerCounter, ParticipationToken, Release, ResultsRequest
 from bot.channels.delivery import Transient
 from bot.runtime import engine_for
 from tests.unit.test_results_feedback import EXAMPLE, complete_the_survey
@@ -182,6 +182,25 @@ async def test_a_closed_campaign_gets_its_last_release_with_nobody_reading_or_wa
     registry.close(EXAMPLE.id)
     await ResultsTask(database, registry, Recorder()).run_once()
     assert release_numbers(database) == [1]
+
+
+async def test_a_campaign_past_its_last_day_loses_its_tokens_with_nobody_reading(database):
+    with database.session() as session:
+        session.add(ParticipationToken(campaign=EXAMPLE.id, token="t" * 64))
+    on_the_last_day = CampaignRegistry(
+        database, clock=lambda: datetime(2027, 6, 30, 18, 0), campaigns={EXAMPLE.id: EXAMPLE}
+    )
+    on_the_last_day.open(EXAMPLE.id)
+    on_the_last_day.close(EXAMPLE.id)  # closed by a facilitator: still its last day
+    await ResultsTask(database, on_the_last_day, Recorder()).run_once()
+    with database.session() as session:
+        assert len(list(session.scalars(select(ParticipationToken.token)))) == 1
+    after = CampaignRegistry(
+        database, clock=lambda: datetime(2027, 7, 1, 12, 0), campaigns={EXAMPLE.id: EXAMPLE}
+    )
+    await ResultsTask(database, after, Recorder()).run_once()
+    with database.session() as session:
+        assert list(session.scalars(select(ParticipationToken.token))) == []
 
 
 async def test_closing_answers_the_children_waiting_with_the_last_release(database, registry):
