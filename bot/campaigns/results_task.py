@@ -26,6 +26,7 @@ nothing the terminal chat could deliver.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -146,8 +147,10 @@ class ResultsTask:
             self._woken.set()
         try:
             await asyncio.wait_for(asyncio.shield(self._task), timeout=30)
-        except asyncio.TimeoutError:
+        except asyncio.TimeoutError:  # a send stuck past its own timeouts: cut it short
             self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
         self._task = None
         if self.connection is not None and self._opened:
             await self.connection.shutdown()
