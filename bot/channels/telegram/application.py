@@ -182,10 +182,13 @@ def _per_urgency(minutes: tuple[int, int]) -> dict[str, timedelta]:
 
 def results_task(parts: Runtime, campaigns: CampaignRegistry) -> ResultsTask:
     """The results sent back to the children who asked (bot.campaigns.results_task),
-    through a Bot of its own like a broadcast's, woken by a completion that took a release."""
+    through a Bot of its own like a broadcast's (in the budget the replicas share, with
+    REDIS_URL), woken by a completion that took a release."""
     settings = parts.settings
     assert settings.telegram_token is not None
-    bot = broadcast_bot(settings.telegram_token, settings.telegram_api_base_url)
+    bot = broadcast_bot(
+        settings.telegram_token, settings.telegram_api_base_url, redis_url=settings.redis_url
+    )
     task = ResultsTask(parts.database, campaigns, TelegramSender(bot), connection=bot)
     flow = parts.engine.flows.find(SurveyFlow)
     if flow is not None and isinstance(flow.surveys, Surveys):
