@@ -199,7 +199,7 @@ def _data_of(reply: Reply) -> tuple[str, ...]:
 
 class Inbox:
     """What the fake has sent so far, indexed as it comes: each child's last menu and
-    pending case buttons, and the first card of each case."""
+    pending case buttons, and the first card naming each case (its own, or a burst summary)."""
 
     def __init__(self, api: FakeBotApi, children: dict[int, Child]) -> None:
         self.api = api
@@ -213,9 +213,11 @@ class Inbox:
             message = sent[self.read]
             self.read += 1
             if message.chat_id == PROTECTION:
-                found = CASE_NUMBER.search(message.text)
-                if found is not None:
-                    self.first_card.setdefault(int(found.group(1)), message)
+                # The first card that names a case tells the officers it exists: its own
+                # card, or the summary of a burst (the relay keeps to the group's 20 cards a
+                # minute, so in a burst most cases are first named there).
+                for number in CASE_NUMBER.findall(message.text):
+                    self.first_card.setdefault(int(number), message)
                 continue
             child = self.children.get(message.chat_id)
             data = _callback_data(message)

@@ -7,18 +7,24 @@ campaign, pseudonym, address, band and the latest release at the time, nothing o
 answered. It waits for the next release of that campaign (or, once the campaign has closed,
 for its last one: no other will come).
 
-The answer is sent by a job the facilitator runs after a release, `python -m bot feedback
-<id>` (bot.cli.feedback), never by the bot on its own: like a broadcast, it goes through a
-`Sender` within the `Pacer`'s limits (bot.broadcasts), so it never starves the live bot. Each
-message is `summary`: a few lines in words for the child's band, built only from the
-published release (`bot.campaigns.results.published`: suppressed cells stay unsaid,
-perturbed counts as published, never a live count), then the campaign's `feedback` text
-for the band (what the organisation will do with the answers).
+The answer is sent by the running Telegram bot on its own once a release is out
+(bot.campaigns.results_task, started with the channel), or at once by a facilitator with
+`python -m bot feedback <id>` (bot.cli.feedback); both run `Notifier`: like a broadcast,
+it goes through a `Sender` within the `Pacer`'s limits (bot.broadcasts), so it never
+starves the live bot. Each message is `summary`: a few lines in words for the child's
+band, built only from the published release (`bot.campaigns.results.published`:
+suppressed cells stay unsaid, perturbed counts as published, never a live count), then the
+campaign's `feedback` text for the band (what the organisation will do with the answers).
 
-Each row is deleted right after the channel accepted its message (or refused it because the
-child blocked the bot): the row is the record of what is left to send, so a run that dies
-resends nothing already recorded. The one message in flight when it died (sent, not yet
-deleted) is the only one that can be sent twice. /baja and /borrar delete the rows too.
+A sender claims each row before sending it (`ResultsRequests.claim`: one atomic UPDATE that
+only succeeds on a row nobody holds, or whose holder's claim is CLAIM_LEASE old), so two
+replicas, or a replica and the command, never both send it. The row is deleted right after
+the channel accepted its message (or refused it because the child blocked the bot): the
+row is the record of what is left to send, so a run that dies resends nothing already
+recorded. The one message in flight when it died (sent, not yet deleted) is the only one
+that can be sent twice: by the next run if the send was stopped by an exception (which
+gives the claim back), or after CLAIM_LEASE if the process was killed. A send that failed
+gives its claim back too, for the next pass. /baja and /borrar delete the rows too.
 """
 
 from __future__ import annotations
@@ -27,10 +33,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 
 from bot.campaigns.model import SKIP, Campaign
 from bot.campaigns.tables import Release, ResultsRequest
@@ -47,6 +53,9 @@ logger = logging.getLogger(__name__)
 BUTTONS = Codec("f", r"[a-z0-9][a-z0-9-]{1,40}:[0-9a-z+-]{1,8}")
 MAX_CHARS = 3500  # a Telegram message holds 4096; the rest is room for the feedback text
 MAX_OPTIONS = 3  # options told per question: a summary, not the table
+# How long a claim holds a request: far longer than one paced send with its retries (a
+# minute at most), so only a sender that died mid-send leaves a claim to run out.
+CLAIM_LEASE = timedelta(minutes=10)
 
 # The offer, after the thanks.
 OFFER = _("¿Quiere saber qué dijo la gente? Cuando haya resultados, le mando un mensaje corto.")
@@ -140,6 +149,41 @@ class ResultsRequests:
         query = query.order_by(ResultsRequest.requested_on, ResultsRequest.user)
         with self.database.session() as session:
             return [Request(user, address, band) for user, address, band in session.execute(query)]
+
+    def pending_campaigns(self) -> set[str]:
+        """The campaigns someone is waiting to hear from."""
+        with self.database.session() as session:
+            return set(session.scalars(select(ResultsRequest.campaign).distinct()))
+
+    def claim(self, campaign_id: str, user: str) -> bool:
+        """Take the request to send it: True for one caller only, across processes and
+        replicas (one UPDATE, atomic on SQLite and PostgreSQL: a second UPDATE of the row
+        waits for the first to commit, then finds the claim fresh and changes nothing).
+        False once the row is gone (sent, or /borrar) or another sender holds it."""
+        now = self.clock()
+        with self.database.session() as session:
+            taken: int = session.execute(
+                update(ResultsRequest)
+                .where(
+                    ResultsRequest.campaign == campaign_id,
+                    ResultsRequest.user == user,
+                    or_(
+                        ResultsRequest.claimed_at.is_(None),
+                        ResultsRequest.claimed_at < now - CLAIM_LEASE,
+                    ),
+                )
+                .values(claimed_at=now)
+            ).rowcount
+        return taken == 1
+
+    def unclaim(self, campaign_id: str, user: str) -> None:
+        """Give the request back (its send failed): the next pass tries again."""
+        with self.database.session() as session:
+            session.execute(
+                update(ResultsRequest)
+                .where(ResultsRequest.campaign == campaign_id, ResultsRequest.user == user)
+                .values(claimed_at=None)
+            )
 
     def answered(self, campaign_id: str, user: str) -> None:
         with self.database.session() as session:
@@ -275,6 +319,7 @@ class Sent:
     sent: int = 0
     dropped: int = 0  # the chat blocked the bot: the request is deleted, nothing sent
     failed: int = 0  # kept: the next run tries again
+    elsewhere: int = 0  # another sender held it (another replica, or the command)
 
 
 class Notifier:
@@ -289,13 +334,14 @@ class Notifier:
         max_failures: int = 5,
         backoff_base: float = 1.0,
         backoff_cap: float = 30.0,
+        clock: Callable[[], datetime] = datetime.utcnow,
     ) -> None:
         from bot.broadcasts.pacing import DEFAULT_RATE, TELEGRAM_RATE, Pacer
 
         rate = DEFAULT_RATE if rate is None else rate
         if not 0 < rate < TELEGRAM_RATE:
             raise ValueError(f"rate must be above 0 and below {TELEGRAM_RATE:g}")
-        self.requests = ResultsRequests(database)
+        self.requests = ResultsRequests(database, clock)
         self.sender = sender
         self.pacer = Pacer(rate)
         self.max_failures = max_failures
@@ -311,7 +357,8 @@ class Notifier:
     ) -> Sent:
         """Send every due request its summary and delete it. `results` is the published
         release (None: nothing is, and none will be unless the campaign has closed: then
-        nothing is sent at all). Once `stop` is set no new message is started."""
+        nothing is sent at all). Each request is claimed first and skipped if another
+        sender holds it. Once `stop` is set no new message is started."""
         if results is None and not closed:
             return Sent(total=0)
         number = results.release.number if results is not None and results.release else 0
@@ -320,7 +367,14 @@ class Notifier:
         for request in due:
             if stop is not None and stop.is_set():
                 break
-            outcome = await self._deliver(request, summary(campaign, results, request.band))
+            if not self.requests.claim(campaign.id, request.user):
+                sent.elsewhere += 1
+                continue
+            try:
+                outcome = await self._deliver(request, summary(campaign, results, request.band))
+            except BaseException:  # stopped or cancelled: the claim goes back for the next run
+                self.requests.unclaim(campaign.id, request.user)
+                raise
             if outcome == "sent":
                 sent.sent += 1
             elif outcome == "dropped":
@@ -329,6 +383,8 @@ class Notifier:
                 sent.failed += 1
             if outcome != "failed":
                 self.requests.answered(campaign.id, request.user)
+            else:
+                self.requests.unclaim(campaign.id, request.user)
         return sent
 
     async def _deliver(self, request: Request, text: str) -> str:

@@ -8,7 +8,8 @@ the same reason. Here:
     campaign has closed (by `campaigns close` or after its `closes` date) and anything came
     in since; but never one with no age band in it (see below). It is taken by the
     completion that makes it due (bot.campaigns.survey) and, for a closed campaign, when
-    results are read.
+    results are read or by the running bot's results task (bot.campaigns.results_task),
+    which does not wait for anyone to read them.
   - A release copies the counters, keys included (ReleaseCounter), and results are always
     read from the latest release (bot.campaigns.results.published), perturbed
     (bot.campaigns.perturbation).

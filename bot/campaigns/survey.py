@@ -121,6 +121,9 @@ class Surveys:
         self.campaigns = campaigns
         self.states: States = DatabaseStates(database, "survey", ABANDONED_AFTER, clock)
         self._started: dict[str, Campaign] = {}  # definitions by id, not people
+        # Called when a completion took a release (the results task sends the children who
+        # asked: bot.campaigns.results_task); set by the channel that runs that task.
+        self.on_release: Callable[[], None] | None = None
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -273,9 +276,12 @@ class Surveys:
             return Step([Reply(NOT_SAVED)], finished=True)
         if counted:
             try:
-                releases.take_due(self.database, progress.campaign, self.clock())
+                taken = releases.take_due(self.database, progress.campaign, self.clock())
             except Exception as error:  # noqa: BLE001 - the answers are counted; the next read retries
                 logger.error("could not take a due release: %s", describe(error))
+            else:
+                if taken is not None and self.on_release is not None:
+                    self.on_release()
         if not counted:
             return Step([Reply(ALREADY)], finished=True)
         return Step([Reply(THANKS)], finished=True, counted=(progress.campaign.id, progress.band))

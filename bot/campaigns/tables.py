@@ -113,7 +113,11 @@ class ResultsRequest(Base):
     rotate. The row adds no link to answers (there is no per-person answer anywhere) and
     only says what the participation marker already says (this pseudonym took part), plus
     the address, which is the point. It is deleted once the message is sent (or the chat
-    blocked the bot), on /baja and on /borrar (bot.campaigns.feedback)."""
+    blocked the bot), on /baja and on /borrar (bot.campaigns.feedback).
+
+    `claimed_at`: when a sender (the running bot's results task on some replica, or
+    `python -m bot feedback`) took this row to send it; another sender leaves it alone
+    until the claim is CLAIM_LEASE old (bot.campaigns.feedback.ResultsRequests.claim)."""
 
     __tablename__ = "results_requests"
 
@@ -123,3 +127,4 @@ class ResultsRequest(Base):
     band = Column(String(8), nullable=False)
     after_release = Column(Integer, nullable=False)  # the latest release when asked (0: none)
     requested_on = Column(Date, nullable=False)
+    claimed_at = Column(DateTime, nullable=True)  # None: no sender holds it

@@ -1,6 +1,7 @@
 """`python -m bot feedback ID`: tell the children who asked for a campaign's results what came
-of their answers, from the latest release (run it after a new release: `python -m bot
-results ID` shows which one is out).
+of their answers, from the latest release, at once. The running Telegram bot does the same on
+its own within minutes of a release (bot.campaigns.results_task); the command is for a dry
+run, or to send without waiting. Both claim each request first, so they never both send it.
 
 The work is bot.campaigns.feedback's (the requests, the wording, the paced sending) and
 bot.channels.telegram.broadcasts' (a Bot of its own, like a broadcast, so the live bot is

@@ -4,6 +4,10 @@ A card carries what an officer needs to act and nothing that identifies the chil
 number, urgency, category, who it happens to, age band and campaign when known, the excerpt
 the child wrote, and the time. Never the child's pseudonym, never a Telegram id. Cards are
 plain text (no parse mode), so an excerpt can never break the markup.
+
+Also the relay's two cards without a case of their own: the minimal card of an alert that
+could not be recorded (`unrecorded_card`: urgency and category, no words) and the summary
+of a burst (`summary`: case numbers by urgency).
 """
 
 from __future__ import annotations
@@ -184,3 +188,43 @@ def render_card(
         status = STATUS.get(case.status)
         lines.append(_s("Estado: {status}").format(status=_s(status) if status else case.status))
     return "\n".join(lines), buttons_for_status(int(case.id), case.status)
+
+
+# Staff texts of the card for an alert that could not be recorded.
+UNRECORDED_HEADER = N_("🆘 Alerta sin registrar")
+UNRECORDED_BODY = N_(
+    "La base de datos del bot falló y este caso no se pudo guardar: no tiene número, ni "
+    "texto, ni botones, y no se puede escribir a la persona. El bot le dio las líneas de "
+    "ayuda. Avise al equipo técnico."
+)
+UNRECORDED_LINE = N_("Urgencia: {urgency} · Categoría: {category}")
+# Staff texts of the summary of a burst of new cases (see the module docstring).
+SUMMARY_HEADER = N_(
+    "📋 Llegaron muchos casos a la vez. La tarjeta de cada uno sigue, con sus botones, tan "
+    "rápido como Telegram lo permite."
+)
+SUMMARY_EMERGENCY = N_("Casos nuevos de emergencia ({count}): {numbers}")
+SUMMARY_HIGH = N_("Casos nuevos de prioridad alta ({count}): {numbers}")
+
+
+def unrecorded_card(urgency: str, category: str) -> str:
+    """The minimal card: what kind of alert, nothing that came from the child."""
+    urgency_label = _s(URGENCY.get(urgency, URGENCY["high"]))
+    category_label = _s(CATEGORY.get(category, OTHER_CATEGORY))
+    line = _s(UNRECORDED_LINE).format(urgency=urgency_label, category=category_label)
+    return f"{_s(UNRECORDED_HEADER)}\n{line}\n\n{_s(UNRECORDED_BODY)}"
+
+
+def summary(cases: list[tuple[int, str, str]]) -> str:
+    """The summary card of a burst: (case id, case number, urgency) of each new case, listed
+    by urgency. Case numbers only: nothing the children wrote."""
+    lines = [_s(SUMMARY_HEADER)]
+    for urgency, line in (("emergency", SUMMARY_EMERGENCY), ("high", SUMMARY_HIGH)):
+        numbers = [
+            number
+            for _id, number, level in cases
+            if (level == "emergency") == (urgency == "emergency")
+        ]
+        if numbers:
+            lines.append(_s(line).format(count=len(numbers), numbers=", ".join(numbers)))
+    return "\n\n".join(lines)

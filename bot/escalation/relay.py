@@ -85,8 +85,7 @@ from bot.channels.delivery import (
     RetryLater,
     Transient,
 )
-from bot.escalation.cards import CATEGORY, OTHER_CATEGORY, URGENCY, Buttons, render_card
-from bot.i18n import N_, _s
+from bot.escalation.cards import Buttons, render_card, summary, unrecorded_card
 from bot.storage import AuditEntry, Database, Escalation, OutboxMessage, Setting
 
 logger = logging.getLogger(__name__)
@@ -98,46 +97,8 @@ SYSTEM = "system"
 MAX_MOVES = 3  # a chat migrates once (group -> supergroup); more means something is wrong
 
 
-# Staff texts of the card for an alert that could not be recorded.
-UNRECORDED_HEADER = N_("🆘 Alerta sin registrar")
-UNRECORDED_BODY = N_(
-    "La base de datos del bot falló y este caso no se pudo guardar: no tiene número, ni "
-    "texto, ni botones, y no se puede escribir a la persona. El bot le dio las líneas de "
-    "ayuda. Avise al equipo técnico."
-)
-UNRECORDED_LINE = N_("Urgencia: {urgency} · Categoría: {category}")
-# Staff texts of the summary of a burst of new cases (see the module docstring).
-SUMMARY_HEADER = N_(
-    "📋 Llegaron muchos casos a la vez. La tarjeta de cada uno sigue, con sus botones, tan "
-    "rápido como Telegram lo permite."
-)
-SUMMARY_EMERGENCY = N_("Casos nuevos de emergencia ({count}): {numbers}")
-SUMMARY_HIGH = N_("Casos nuevos de prioridad alta ({count}): {numbers}")
 SUMMARY_CASES = 300  # case numbers in one summary: about 3,300 characters, under 4096
 MINUTE = timedelta(minutes=1)
-
-
-def unrecorded_card(urgency: str, category: str) -> str:
-    """The minimal card: what kind of alert, nothing that came from the child."""
-    urgency_label = _s(URGENCY.get(urgency, URGENCY["high"]))
-    category_label = _s(CATEGORY.get(category, OTHER_CATEGORY))
-    line = _s(UNRECORDED_LINE).format(urgency=urgency_label, category=category_label)
-    return f"{_s(UNRECORDED_HEADER)}\n{line}\n\n{_s(UNRECORDED_BODY)}"
-
-
-def summary(cases: list[tuple[int, str, str]]) -> str:
-    """The summary card of a burst: (case id, case number, urgency) of each new case, listed
-    by urgency. Case numbers only: nothing the children wrote."""
-    lines = [_s(SUMMARY_HEADER)]
-    for urgency, line in (("emergency", SUMMARY_EMERGENCY), ("high", SUMMARY_HIGH)):
-        numbers = [
-            number
-            for _id, number, level in cases
-            if (level == "emergency") == (urgency == "emergency")
-        ]
-        if numbers:
-            lines.append(_s(line).format(count=len(numbers), numbers=", ".join(numbers)))
-    return "\n\n".join(lines)
 
 
 # ------------------------------------------------------------------------------ senders

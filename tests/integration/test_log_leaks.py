@@ -188,6 +188,7 @@ async def test_an_invalid_token_is_masked_in_message_and_traceback(logged):
 def test_an_invalid_token_at_start_up_is_explained_without_the_token(logged, monkeypatch, capsys):
     from bot import runtime
     from bot.channels import telegram
+    from bot.channels.telegram import application
 
     def rejected(*_args):
         raise InvalidToken(f"The token `{TOKEN}` was rejected by the server.")
@@ -195,6 +196,7 @@ def test_an_invalid_token_at_start_up_is_explained_without_the_token(logged, mon
     monkeypatch.setattr(runtime, "build", lambda settings: None)
     monkeypatch.setattr(telegram, "assemble", lambda parts: None)
     monkeypatch.setattr(telegram, "run", rejected)
+    monkeypatch.setattr(application, "readiness", lambda parts: {})
     assert run_command.run(argparse.Namespace(), Settings(telegram_token=TOKEN)) == 2
     printed = capsys.readouterr()
     assert "TELEGRAM_BOT_TOKEN" in printed.err

@@ -18,7 +18,7 @@ from bot.channels.telegram import assemble
 from bot.channels.telegram.contact import FROM_OFFICER, OTHER_CHANNEL, case_closed
 from bot.channels.telegram.handlers import SORRY
 from bot.engine import EDITED, NOT_TEXT, STALE_BUTTON, Reply
-from bot.escalation.relay import summary as summary_card
+from bot.escalation.cards import summary as summary_card
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
 from bot.settings import ROOT, Settings

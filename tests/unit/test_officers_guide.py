@@ -8,8 +8,7 @@ import re
 from bot import flood
 from bot.channels.telegram.contact import FROM_OFFICER
 from bot.channels.telegram.limits import LIMITS
-from bot.escalation.cards import BUTTONS, HEADER, REPEAT_LINE, URGENCY
-from bot.escalation.relay import SUMMARY_HEADER, SUMMARY_HIGH
+from bot.escalation.cards import BUTTONS, HEADER, REPEAT_LINE, SUMMARY_HEADER, SUMMARY_HIGH, URGENCY
 from bot.settings import EXCERPT_RETENTION_MAX_DAYS, ROOT, Settings
 from bot.storage import Escalation
 from bot.triage import answers

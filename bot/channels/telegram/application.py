@@ -9,10 +9,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseRateLimiter
 
-from bot.campaigns.flow import CampaignChoice
+from bot.campaigns.flow import CampaignChoice, SurveyFlow
 from bot.campaigns.launch import CampaignRegistry
+from bot.campaigns.results_task import ResultsTask
+from bot.campaigns.survey import Surveys
 from bot.channels.base import Channel, Channels
 from bot.channels.telegram.alerts import TelegramAlertSender, alert_bot
+from bot.channels.telegram.broadcasts import TelegramSender, broadcast_bot
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.contact import ContactRelay, register_contact_handlers
 from bot.channels.telegram.facilitators import FacilitatorCommands, register_facilitator_commands
@@ -61,9 +64,10 @@ def rate_limiter(settings: Settings) -> BaseRateLimiter[Any]:
 
 
 def assemble(parts: Runtime, *others: Channel) -> BotApplication:
-    """The whole Telegram bot: children's chats, officers' replies, the escalation lane
-    (started and stopped with the application). `others` are the channels running beside
-    Telegram in this process: an officer's reply reaches a child who wrote from one of them."""
+    """The whole Telegram bot: children's chats, officers' replies, the escalation lane and
+    the results task (started and stopped with the application). `others` are the channels
+    running beside Telegram in this process: an officer's reply reaches a child who wrote
+    from one of them."""
     application = build_application(parts.settings)
     lane = escalation_lane(parts)
     adapter = TelegramAdapter(parts.engine, parts.pseudonymize, parts.database)
@@ -75,7 +79,9 @@ def assemble(parts: Runtime, *others: Channel) -> BotApplication:
         )
     choice = parts.engine.flows.find(CampaignChoice)
     campaigns = choice.campaigns if choice is not None else None
+    task: ResultsTask | None = None
     if isinstance(campaigns, CampaignRegistry):
+        task = results_task(parts, campaigns)
         register_facilitator_commands(
             application,
             FacilitatorCommands(campaigns, parts.database),
@@ -106,7 +112,7 @@ def assemble(parts: Runtime, *others: Channel) -> BotApplication:
             channels,
         ),
     )
-    attach_lane(application, lane)
+    attach_lane(application, lane, task)
 
     async def drain(_application: BotApplication) -> None:
         await adapter.drain()  # replies already queued still go out before the bot stops
@@ -174,13 +180,36 @@ def _per_urgency(minutes: tuple[int, int]) -> dict[str, timedelta]:
     return {"emergency": timedelta(minutes=emergency), "high": timedelta(minutes=high)}
 
 
-def attach_lane(application: BotApplication, lane: EscalationLane) -> None:
-    """Start the escalation relay with the application and stop it after."""
+def results_task(parts: Runtime, campaigns: CampaignRegistry) -> ResultsTask:
+    """The results sent back to the children who asked (bot.campaigns.results_task),
+    through a Bot of its own like a broadcast's (in the budget the replicas share, with
+    REDIS_URL), woken by a completion that took a release."""
+    settings = parts.settings
+    assert settings.telegram_token is not None
+    bot = broadcast_bot(
+        settings.telegram_token, settings.telegram_api_base_url, redis_url=settings.redis_url
+    )
+    task = ResultsTask(parts.database, campaigns, TelegramSender(bot), connection=bot)
+    flow = parts.engine.flows.find(SurveyFlow)
+    if flow is not None and isinstance(flow.surveys, Surveys):
+        flow.surveys.on_release = task.wake
+    return task
+
+
+def attach_lane(
+    application: BotApplication, lane: EscalationLane, task: ResultsTask | None = None
+) -> None:
+    """Start the escalation relay (and the results task) with the application and stop
+    them after."""
 
     async def start(_application: BotApplication) -> None:
         await lane.start()
+        if task is not None:
+            await task.start()
 
     async def stop(_application: BotApplication) -> None:
+        if task is not None:
+            await task.stop()
         await lane.stop()
 
     application.post_init = start
