@@ -125,7 +125,7 @@ def kinds(messages) -> list[str]:
             out.append("P")
         elif message.text.startswith("Puedo ayudarle"):
             out.append("A")
-        elif message.text.startswith("📞"):
+        elif message.text.startswith("Si necesita hablar con alguien"):  # utter_lineas_de_ayuda
             out.append("H")
         else:
             out.append("?")
