@@ -543,6 +543,9 @@ def _env(database: Database, api: FakeBotApi) -> dict[str, str]:
         LOG_LEVEL="INFO",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
     )
+    if database.url.startswith("postgresql"):
+        # The bot refuses PostgreSQL without one key shared by every process (replicas).
+        env["VOZ_SECRET_KEY"] = "outreach-test-key-" + "k" * 32
     return env
 
 
