@@ -95,14 +95,24 @@ class ChatLocks:
             self._free = asyncio.Semaphore(self.slots)  # in the loop that uses it
         loop = asyncio.get_running_loop()
         async with self._free:
-            connection = await loop.run_in_executor(
-                self._threads, self._acquire, lock_key(pseudonym)
-            )
+            try:
+                connection = await loop.run_in_executor(
+                    self._threads, self._acquire, lock_key(pseudonym)
+                )
+            except RuntimeError:
+                # `dispose` shut the threads down: the bot is stopping. The update is
+                # still handled, like one whose lock could not be taken.
+                connection = None
             try:
                 yield
             finally:
                 if connection is not None:
-                    await loop.run_in_executor(self._threads, self._release, connection)
+                    try:
+                        await loop.run_in_executor(self._threads, self._release, connection)
+                    except RuntimeError:
+                        # Disposed while this update settled (the bot stopping): release
+                        # here; it is one COMMIT, and a lock must never outlive its update.
+                        self._release(connection)
 
     def _acquire(self, key: int) -> Connection | None:
         """A connection in a transaction holding the lock; None if the wait timed out or

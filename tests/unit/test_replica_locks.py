@@ -156,6 +156,26 @@ async def test_one_chats_lock_makes_a_second_replica_wait_and_leaves_other_chats
     assert events == ["a in", "y in", "a out", "b in"]
 
 
+async def test_stopping_while_an_update_holds_its_chat_still_ends_the_update_and_frees_the_chat(
+    shared,
+):
+    """The bot stops (dispose) while an update settles under its chat's lock: the update
+    ends without an error (an error would send the child an apology) and the lock is freed;
+    an update arriving after the stop is handled without one."""
+    stopping, other = ChatLocks(shared[0]), ChatLocks(shared[1])
+    try:
+        async with stopping.holding("chat-x"):
+            stopping.dispose()
+        started = time.monotonic()
+        async with other.holding("chat-x"):
+            waited = time.monotonic() - started
+        assert waited < 1.0, f"the chat stayed locked {waited:.1f} s after its update ended"
+        async with stopping.holding("chat-y"):
+            pass  # after the stop: handled anyway, no lock, no error
+    finally:
+        other.dispose()
+
+
 async def test_a_dead_holders_lock_expires(shared):
     hung = ChatLocks(shared[0], hold_for=timedelta(seconds=1))
     waiting = ChatLocks(shared[1], hold_for=timedelta(seconds=1))
