@@ -114,12 +114,24 @@ def _without_model(rules: RuleVerdict, parse: Parse | None) -> Verdict:
     return Verdict(True, urgency, category, subject)
 
 
+# Rule categories whose first-person, unexplained match is never left silent (`_with_model`):
+# the two the rule layer keeps patterns for (bot/triage/rules/__init__.py says why).
+ASK_AT_LEAST = frozenset({"abuse", "self_harm"})
+
+
 def _with_model(rules: RuleVerdict, scores: Scores, model: TriageModel) -> Verdict:
     """The triage model's verdict; its stacker already weighed the rules' alarm and frame."""
     limits = model.thresholds
     if scores.escalate < limits.alert:
         if scores.escalate >= limits.ask:
             return Verdict(False, "none", scores.category, "none", ask=True)
+        if rules.guard is None and rules.subject == "self" and rules.category in ASK_AT_LEAST:
+            # The rules found harm told in the first person and nothing explains it away,
+            # but the model heard only chat around it (a leetspeak disclosure among chat and
+            # awareness questions was silent): never silent then, at least the middle
+            # question. On the 2,244 labelled lines this asked 9 more of 1,171 harmless
+            # messages (jokes such as «me quiero morir, hay examen») and missed nothing.
+            return Verdict(False, "none", rules.category, "none", ask=True)
         return NONE
     category = scores.category
     emergency = rules.danger_now or scores.emergency >= limits.emergency
