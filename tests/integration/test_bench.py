@@ -12,14 +12,13 @@ import sys
 
 import pytest
 
+from bench.e2e_figures import _attribute, _figures
 from bench.telegram_e2e import (
     FIRST_CHILD,
     AttributionError,
     Inbox,
     Push,
     Stamps,
-    _attribute,
-    _figures,
 )
 from bench.traffic import Action
 from bot.channels.telegram.handlers import SORRY
