@@ -63,6 +63,21 @@ def postgres_database() -> Iterator[Database]:
         admin.dispose()
 
 
+def migrate_to(database: Database, revision: str, down: bool = False) -> None:
+    """Upgrade (or with `down`, downgrade) `database` to `revision`: the migration tests walk
+    the schema through the versions around the one they pin."""
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.storage.database import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
 @pytest.fixture(scope="session")
 def assistant():
     """The real Rasa assistant, trained if its inputs changed, loaded once for all tests."""

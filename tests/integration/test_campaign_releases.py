@@ -366,22 +366,12 @@ def test_release_every_is_read_from_the_campaign_file_and_checked(tmp_path, staf
 
 
 def test_migration_adds_record_keys_and_release_tables_to_an_existing_database(tmp_path):
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy import inspect
 
-    from bot.storage.database import MIGRATIONS
+    from tests.conftest import migrate_to
 
     database = Database(f"sqlite:///{tmp_path / 'old.db'}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-
-    def to(revision: str, step=command.upgrade) -> None:
-        with database.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            step(config, revision)
-
-    to("0006")
+    migrate_to(database, "0006")
     with database.engine.begin() as connection:
         connection.exec_driver_sql(
             "INSERT INTO answer_counters VALUES ('barrio', '*', '*', '13-15', 25)"
@@ -391,7 +381,7 @@ def test_migration_adds_record_keys_and_release_tables_to_an_existing_database(t
         assert session.get(AnswerCounter, ("barrio", ANY, ANY, "13-15")).key == 0
     tables = set(inspect(database.engine).get_table_names())
     assert {Release.__tablename__, ReleaseCounter.__tablename__} <= tables
-    to("0006", command.downgrade)
+    migrate_to(database, "0006", down=True)
     assert "releases" not in set(inspect(database.engine).get_table_names())
     database.dispose()
 

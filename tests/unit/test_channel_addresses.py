@@ -6,8 +6,6 @@ a clear error, not a crash."""
 from __future__ import annotations
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 
 from bot.channels import (
@@ -22,7 +20,7 @@ from bot.channels import (
 from bot.channels.telegram import address as telegram
 from bot.channels.telegram.contact import case_closed, tell_child_case_closed
 from bot.events import Reply
-from bot.storage.database import MIGRATIONS
+from tests.conftest import migrate_to
 
 
 def test_a_telegram_address_round_trips_and_names_its_channel():
@@ -118,15 +116,7 @@ async def test_the_child_of_an_adults_case_is_told_of_the_closing_without_the_pa
 
 
 def test_migration_0010_turns_chat_ids_into_addresses_and_back(database):
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-
-    def to(revision: str, step=command.upgrade) -> None:
-        with database.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            step(config, revision)
-
-    to("0009", command.downgrade)
+    migrate_to(database, "0009", down=True)
     with database.engine.begin() as connection:
         connection.execute(
             text(
@@ -144,7 +134,7 @@ def test_migration_0010_turns_chat_ids_into_addresses_and_back(database):
                 "('ps_a', 5512345678, '2026-12-05')"
             )
         )
-    to("head")
+    migrate_to(database, "head")
     with database.engine.begin() as connection:
         contacts = connection.execute(
             text("SELECT id, contact_address FROM escalations ORDER BY id")
@@ -158,7 +148,7 @@ def test_migration_0010_turns_chat_ids_into_addresses_and_back(database):
                 "('ps_w', 'whatsapp:50688887777', '2026-12-05')"
             )
         )
-    to("0009", command.downgrade)
+    migrate_to(database, "0009", down=True)
     with database.engine.begin() as connection:
         contacts = connection.execute(
             text("SELECT id, contact_chat_id FROM escalations ORDER BY id")
@@ -166,7 +156,7 @@ def test_migration_0010_turns_chat_ids_into_addresses_and_back(database):
         subscriptions = connection.execute(text('SELECT "user", chat_id FROM subscriptions')).all()
     assert [tuple(row) for row in contacts] == [(1, 987654321), (2, None)]
     assert [tuple(row) for row in subscriptions] == [("ps_a", 5512345678)]
-    to("head")
+    migrate_to(database, "head")
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,6 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import select, text
 
 from bot.engine import Engine, Inbound, Kind
@@ -15,9 +13,9 @@ from bot.escalation import Cases, Disclosure
 from bot.escalation.cards import render_card
 from bot.escalation.cases import CASE_EXCERPT_LIMIT, grow_excerpt
 from bot.escalation.officers import Officers
-from bot.settings import ROOT
 from bot.storage import Escalation, OutboxMessage
 from bot.triage import answers
+from tests.conftest import migrate_to
 from tests.fakes.assistant import FakeAssistant
 
 CHILD = "c" * 32
@@ -140,15 +138,7 @@ def test_two_disclosures_at_the_same_moment_open_one_case(database):
 
 
 def test_migration_0012_gives_each_child_their_newest_open_case_and_back(database):
-    config = Config()
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-
-    def to(revision: str, step=command.upgrade) -> None:
-        with database.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            step(config, revision)
-
-    to("0011", command.downgrade)
+    migrate_to(database, "0011", down=True)
     with database.engine.begin() as connection:
         for number, (user, status) in enumerate(
             [
@@ -169,7 +159,9 @@ def test_migration_0012_gives_each_child_their_newest_open_case_and_back(databas
                 ),
                 {"id": number, "user": user, "status": status, "no": False},
             )
-    to("head")  # two open cases of one child, and many unlinked ones: no unique clash
+    migrate_to(
+        database, "head"
+    )  # two open cases of one child, and many unlinked ones: no unique clash
     with database.engine.begin() as connection:
         keys = connection.execute(text("SELECT id, open_for FROM escalations ORDER BY id")).all()
     assert [tuple(row) for row in keys] == [
@@ -181,8 +173,8 @@ def test_migration_0012_gives_each_child_their_newest_open_case_and_back(databas
         (6, None),
     ]
     assert Cases(database).file("ps_a", Disclosure("high", "abuse", "self"), "más").case_id == 2
-    to("0011", command.downgrade)
-    to("head")
+    migrate_to(database, "0011", down=True)
+    migrate_to(database, "head")
 
 
 async def test_an_emergency_told_to_the_officer_of_an_open_case_raises_it(database):

@@ -18,8 +18,6 @@ import pickle
 from datetime import datetime, time, timedelta
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import func, inspect, select, text
 
 from bot import rotation
@@ -33,6 +31,7 @@ from bot.privacy import Pseudonymizer, check_key
 from bot.runtime import engine_for
 from bot.settings import ROOT
 from consent import texts
+from tests.conftest import migrate_to
 from tests.fakes.participants import TEST_KEY, participant
 
 ATTACKER = "a" * 32
@@ -280,17 +279,9 @@ async def test_rotation_erases_the_tokens_and_names_the_campaigns_to_recount(eng
 
 
 def test_migration_0014_adds_the_token_table_and_takes_it_back(database):
-    config = Config()
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-
-    def to(revision: str, step=command.upgrade) -> None:
-        with database.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            step(config, revision)
-
-    to("0013", command.downgrade)
+    migrate_to(database, "0013", down=True)
     assert "participation_tokens" not in inspect(database.engine).get_table_names()
-    to("head")
+    migrate_to(database, "head")
     assert "participation_tokens" in inspect(database.engine).get_table_names()
 
 
