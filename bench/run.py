@@ -259,19 +259,30 @@ def run_replicas(args: argparse.Namespace, argv: list[str] | None) -> int:
     scaling = replica_load.scaling(results)
     print(f"scaling: {json.dumps(scaling)}", flush=True)
     document = {
-        "schema": SCHEMA,
-        "date": harness.now(),
-        "machine": harness.machine(),
-        "code": harness.code(),
-        "command": " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
+        **_about_the_run(argv),
         "duration_s": round(time.monotonic() - began, 1),
         "ok": all(result["ok"] for result in results),
         "scenarios": results,
         "scaling": scaling,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    _write(args.out, document)
     return 0 if document["ok"] else 1
+
+
+def _about_the_run(argv: list[str] | None) -> dict[str, Any]:
+    """What every results file opens with: when, on what machine, at what code, run how."""
+    return {
+        "schema": SCHEMA,
+        "date": harness.now(),
+        "machine": harness.machine(),
+        "code": harness.code(),
+        "command": " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
+    }
+
+
+def _write(out: Path, document: dict[str, Any]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -290,11 +301,7 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(result)
                 print("\n".join(["", *SCENARIOS[name].table(result), ""]), flush=True)
     document = {
-        "schema": SCHEMA,
-        "date": harness.now(),
-        "machine": harness.machine(),
-        "code": harness.code(),
-        "command": " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
+        **_about_the_run(argv),
         "parameters": {
             "quick": args.quick,
             "loads": args.loads,
@@ -315,8 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     document["targets"] = targets.check(results)
     print("\n".join(targets.table(document["targets"])), flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    _write(args.out, document)
     machine = document["machine"]
     print(
         f"{machine['nproc']} CPUs ({machine['cpu']}), Python {machine['python']}, "
