@@ -6,29 +6,37 @@ may each receive an update of the same chat; `ChatLocks.holding` makes the secon
 the first is handled (and its replies sent, see the processor). Updates of different chats
 never wait for each other.
 
-How, on PostgreSQL: a connection of a small pool of its own opens a transaction, sets
-`lock_timeout` and `idle_in_transaction_session_timeout`, and takes
-``pg_advisory_xact_lock(key)``, where `key` is 64 bits of an (unkeyed) hash of the chat's
-pseudonym (`lock_key`: the raw chat id never reaches the database, and the lock table shows
-only a number). PostgreSQL grants waiters in the order they asked, so a chat's updates are
-handled in the order the replicas asked for the lock: the order they arrived in, unless two
-arrived at two replicas closer together than taking the lock costs (about a millisecond on a
-warm pool), which are then handled one at a time in either order. Nothing here reorders
-updates by `update_id` after the fact: a replica cannot know of an earlier update another
-replica has not yet received. The lock is released by ending the
-transaction, when the handling is over. A holder that dies (SIGKILL, a lost network) loses
-its connection, and with it the lock, at once; one that hangs is cut off by the server after
-`hold_for` idle in the transaction, and the lock is free again: a crashed holder's lock
-expires. A waiter that waited `2 × hold_for` handles its update anyway (logged): answering a
-child late and perhaps out of order is better than not answering.
+How, on PostgreSQL. The key is 64 bits of an (unkeyed) hash of the chat's pseudonym
+(`lock_key`: the raw chat id never reaches the database, and the lock table shows only a
+number). A session-level ``pg_try_advisory_lock(key)`` on one connection this replica keeps
+for the purpose (the holder) takes a free chat's lock in one round trip, and that connection
+holds any number of chats' locks at once: a chat whose replies take a second or two to leave
+(Telegram's pace per chat) costs a number in PostgreSQL's lock table, not a connection. A
+first design held each lock in a transaction on a connection of its own, and a replica with
+16 connections, each held up to 2 s while replies left, answered about 12 updates a second.
 
-A held lock keeps one connection of that pool, so a replica holds at most `slots` chats' locks
-at once; a further chat waits on the event loop for a slot (never blocking a thread), and the
-processor holds a lock through its replies' delivery for at most a bound (bot.channels.
-telegram.updates.SETTLE_FOR), so a disclosure waits for a slot milliseconds, not behind a
-backlog of replies. Waiting for a lock happens in worker threads of its own, never on the
-event loop. On SQLite (one process, the embedded default) there is nothing to share:
-`holding` returns at once and the in-process order is the whole story.
+Only when another replica holds the chat (rare: a chat's updates reaching two replicas at
+once) does the update wait, in a worker thread, on a connection of a small pool of waiters
+(`waiters`), with a blocking ``pg_advisory_lock(key)``: PostgreSQL grants waiters in the
+order they asked, and hands a released lock straight to the first waiter, so a chat's
+updates are handled in the order they reached the lock. Nothing here reorders updates by
+`update_id` after the fact: a replica cannot know of an earlier update another replica has
+not yet received. The lock is then held on that waiter's connection until released.
+
+A crashed holder's lock expires:
+- a holder killed (SIGKILL, a lost network) loses its connections, and the server frees
+  every lock they held at once;
+- a process that hangs: every lock connection sets ``idle_session_timeout = hold_for``, so
+  the server closes a connection idle that long, and its locks are free again;
+- one update stuck while the replica runs on (its holder connection then stays busy with
+  other chats): the next use of the holder connection releases any lock it has held longer
+  than `hold_for` (logged).
+A waiter that waited `2 × hold_for` handles its update anyway (logged): answering a child late
+and perhaps out of order is better than not answering. A database that fails is the same: the
+update is handled without the lock, since a database fault must not silence a child.
+
+On SQLite (one process, the embedded default) there is nothing to share: `holding` returns at
+once and the in-process order is the whole story.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -50,7 +59,14 @@ from bot.storage.database import Database
 logger = logging.getLogger(__name__)
 
 HOLD_FOR = timedelta(seconds=30)  # handling takes milliseconds; a holder this idle is dead
-SLOTS = 16  # chats this replica holds at once: one PostgreSQL connection each
+WAITERS = 8  # chats this replica waits for at once (held by another replica): a connection each
+
+
+class _Busy:
+    """Another session holds the chat's lock."""
+
+
+BUSY = _Busy()
 
 
 def lock_key(pseudonym: str) -> int:
@@ -63,27 +79,35 @@ class ChatLocks:
     """Per-chat mutual exclusion across the processes sharing `database` (module docstring)."""
 
     def __init__(
-        self, database: Database, hold_for: timedelta = HOLD_FOR, slots: int = SLOTS
+        self, database: Database, hold_for: timedelta = HOLD_FOR, waiters: int = WAITERS
     ) -> None:
-        if slots < 1:
-            raise ValueError("slots must be at least 1")
+        if waiters < 1:
+            raise ValueError("waiters must be at least 1")
         self.shared = database.engine.dialect.name == "postgresql"
         self.hold_for = hold_for
-        self.slots = slots
-        self.timeouts = 0  # waits that gave up and handled anyway (for logs and tests)
+        self.waiters = waiters
+        self.timeouts = 0  # updates handled without the lock (for logs and tests)
+        self.waited = 0  # updates that found their chat held by another replica
+        # The same session takes an advisory lock it holds again at once, so the holder
+        # connection alone would let two updates of one chat through together: they queue
+        # here first (PerChatUpdateProcessor already orders them; this keeps the lock true
+        # for any caller).
+        self._local: dict[int, tuple[asyncio.Lock, int]] = {}
         self._free: asyncio.Semaphore | None = None
+        self._holder: Connection | None = None
+        self._held: dict[int, float] = {}  # keys held on the holder connection, since when
         if self.shared:
-            # Connections of their own: a held lock keeps its connection for the handling,
-            # which must not take the connections the handling itself needs.
             self._engine = create_engine(
                 database.engine.url,
                 future=True,
-                pool_size=slots,
+                pool_size=waiters + 1,
                 max_overflow=0,
                 pool_pre_ping=True,
                 hide_parameters=True,
+                isolation_level="AUTOCOMMIT",  # session locks, no transaction held open
             )
-            self._threads = ThreadPoolExecutor(slots, thread_name_prefix="chat-lock")
+            self._holding_thread = ThreadPoolExecutor(1, thread_name_prefix="chat-lock")
+            self._waiting_threads = ThreadPoolExecutor(waiters, thread_name_prefix="chat-wait")
 
     @asynccontextmanager
     async def holding(self, pseudonym: str) -> AsyncIterator[None]:
@@ -91,57 +115,152 @@ class ChatLocks:
         if not self.shared:
             yield
             return
-        if self._free is None:
-            self._free = asyncio.Semaphore(self.slots)  # in the loop that uses it
-        loop = asyncio.get_running_loop()
-        async with self._free:
-            try:
-                connection = await loop.run_in_executor(
-                    self._threads, self._acquire, lock_key(pseudonym)
-                )
-            except RuntimeError:
-                # `dispose` shut the threads down: the bot is stopping. The update is
-                # still handled, like one whose lock could not be taken.
-                connection = None
-            try:
-                yield
-            finally:
-                if connection is not None:
-                    try:
-                        await loop.run_in_executor(self._threads, self._release, connection)
-                    except RuntimeError:
-                        # Disposed while this update settled (the bot stopping): release
-                        # here; it is one COMMIT, and a lock must never outlive its update.
-                        self._release(connection)
-
-    def _acquire(self, key: int) -> Connection | None:
-        """A connection in a transaction holding the lock; None if the wait timed out or
-        the database failed: the update is handled anyway, since a database fault must not
-        silence a child (as with update claims, bot.channels.telegram.handlers)."""
+        key = lock_key(pseudonym)
+        local, users = self._local.get(key, (asyncio.Lock(), 0))
+        self._local[key] = (local, users + 1)
         try:
-            connection = self._engine.connect()
+            async with local:
+                async with self._shared(key):
+                    yield
+        finally:
+            local, users = self._local[key]
+            if users == 1:
+                del self._local[key]
+            else:
+                self._local[key] = (local, users - 1)
+
+    @asynccontextmanager
+    async def _shared(self, key: int) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        try:
+            taken = await loop.run_in_executor(self._holding_thread, self._try, key)
+        except RuntimeError:
+            # `dispose` shut the threads down: the bot is stopping. The update is still
+            # handled, like one whose lock could not be taken.
+            yield
+            return
+        if taken is BUSY:
+            self.waited += 1
+            if self._free is None:
+                self._free = asyncio.Semaphore(self.waiters)  # in the loop that uses it
+            async with self._free:
+                try:
+                    waiter = await loop.run_in_executor(self._waiting_threads, self._wait, key)
+                except RuntimeError:
+                    waiter = None
+                try:
+                    yield
+                finally:
+                    if waiter is not None:
+                        await self._release_on(loop, self._waiting_threads, waiter, key)
+            return
+        try:
+            yield
+        finally:
+            if taken is not None:
+                await self._release_on(loop, self._holding_thread, None, key)
+
+    async def _release_on(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        threads: ThreadPoolExecutor,
+        waiter: Connection | None,
+        key: int,
+    ) -> None:
+        try:
+            await loop.run_in_executor(threads, self._release, waiter, key)
+        except RuntimeError:
+            # Disposed while this update settled (the bot stopping): release here; it is
+            # one statement, and a lock must never outlive its update.
+            self._release(waiter, key)
+
+    # -- on the holder connection (its one thread) ----------------------------------------
+
+    def _try(self, key: int) -> _Busy | Connection | None:
+        """The holder connection if it took the lock, BUSY if another session holds it,
+        None if the database failed (the update is then handled anyway)."""
+        for attempt in (1, 2):
+            try:
+                holder = self._holder_connection()
+                self._expire_stuck(holder)
+                if holder.execute(select(func.pg_try_advisory_lock(key))).scalar():
+                    self._held[key] = time.monotonic()
+                    return holder
+                return BUSY
+            except SQLAlchemyError as error:
+                had_one = self._holder is not None
+                self._lost_holder()
+                if attempt == 1 and had_one:
+                    continue  # closed by the server after a quiet spell: connect again
+                self.timeouts += 1
+                logger.warning(
+                    "could not take a chat's lock (%s); handling the update anyway",
+                    type(getattr(error, "orig", None) or error).__name__,
+                )
+                return None
+        return None  # not reached: the second attempt returns
+
+    def _holder_connection(self) -> Connection:
+        if self._holder is None or self._holder.closed:
+            self._held.clear()  # whatever a closed connection held, the server freed
+            self._holder = self._connect()
+        return self._holder
+
+    def _connect(self) -> Connection:
+        connection = self._engine.connect()
+        try:
+            hold_ms = max(int(self.hold_for.total_seconds() * 1000), 1)
+            # SET takes no bind parameters; the value is an integer made here.
+            connection.execute(text(f"SET idle_session_timeout = {hold_ms}"))
+        except SQLAlchemyError:
+            connection.close()
+            raise
+        return connection
+
+    def _expire_stuck(self, holder: Connection) -> None:
+        limit = time.monotonic() - self.hold_for.total_seconds()
+        for key, since in list(self._held.items()):
+            if since < limit:
+                del self._held[key]
+                holder.execute(select(func.pg_advisory_unlock(key)))
+                logger.warning("a chat's lock was held past %s and expired", self.hold_for)
+
+    def _lost_holder(self) -> None:
+        if self._holder is not None:
+            try:
+                self._holder.invalidate()  # the server already freed what it held
+            except SQLAlchemyError:
+                pass
+            self._holder = None
+        self._held.clear()
+
+    # -- waiting for a chat another replica holds (waiter threads) ------------------------
+
+    def _wait(self, key: int) -> Connection | None:
+        """A waiter connection that took the lock, or None if the wait timed out or the
+        database failed (the update is handled anyway)."""
+        try:
+            connection = self._connect()
         except SQLAlchemyError as error:
             self.timeouts += 1
             logger.warning(
-                "could not take a chat's lock (%s); handling the update anyway",
-                type(error).__name__,
+                "could not wait for a chat's lock (%s); handling the update anyway",
+                type(getattr(error, "orig", None) or error).__name__,
             )
             return None
         try:
-            connection.begin()
             hold_ms = max(int(self.hold_for.total_seconds() * 1000), 1)
-            # SET takes no bind parameters; both values are integers made here.
-            connection.execute(text(f"SET LOCAL lock_timeout = {2 * hold_ms}"))
-            connection.execute(text(f"SET LOCAL idle_in_transaction_session_timeout = {hold_ms}"))
-            connection.execute(select(func.pg_advisory_xact_lock(key)))
+            connection.execute(text(f"SET lock_timeout = {2 * hold_ms}"))
+            connection.execute(select(func.pg_advisory_lock(key)))
+            connection.execute(text("RESET lock_timeout"))
         except SQLAlchemyError as error:
+            connection.invalidate()
             connection.close()
             self.timeouts += 1
-            cause = getattr(error, "orig", None) or error
             logger.warning(
                 "waited too long for a chat's lock, or the database failed (%s); handling the "
                 "update anyway",
-                type(cause).__name__,
+                type(getattr(error, "orig", None) or error).__name__,
             )
             return None
         except BaseException:
@@ -149,21 +268,36 @@ class ChatLocks:
             raise
         return connection
 
-    def _release(self, connection: Connection) -> None:
+    # -- releasing (on the thread of the connection that holds it) ------------------------
+
+    def _release(self, waiter: Connection | None, key: int) -> None:
+        if waiter is None:
+            if self._held.pop(key, None) is None or self._holder is None:
+                return  # expired as stuck, or its connection was lost: nothing held
+            connection = self._holder
+        else:
+            connection = waiter
         try:
-            connection.commit()
+            if not connection.execute(select(func.pg_advisory_unlock(key))).scalar():
+                logger.warning("a chat's lock was no longer held when released")
         except SQLAlchemyError as error:
-            # The server ended the session: the holder was idle longer than hold_for, and
-            # another replica may already have taken the chat.
+            # The server ended the session (idle past hold_for): the lock was freed then,
+            # and another replica may already have taken the chat.
             logger.warning(
                 "a chat's lock was held past %s and expired (%s)",
                 self.hold_for,
                 type(getattr(error, "orig", None) or error).__name__,
             )
+            if waiter is None:
+                self._lost_holder()
+            else:
+                waiter.invalidate()
         finally:
-            connection.close()
+            if waiter is not None:
+                waiter.close()
 
     def dispose(self) -> None:
         if self.shared:
-            self._threads.shutdown(wait=False)
+            self._holding_thread.shutdown(wait=False)
+            self._waiting_threads.shutdown(wait=False)
             self._engine.dispose()

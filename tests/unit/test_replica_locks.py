@@ -354,3 +354,90 @@ async def test_replies_that_never_leave_hold_a_chats_lock_only_for_settle_for(sh
         processor._shared.dispose()
         other.dispose()
     assert 0.25 < waited < 3
+
+
+async def test_a_replica_holds_many_chats_at_once_on_one_connection(shared):
+    """Holding a chat while its replies leave (a second or two) costs a lock, not a
+    connection: 40 chats are held at once by a replica with 2 waiter connections. (The first
+    design held a connection per chat, and 16 of them capped a replica near 12 updates/s.)"""
+    locks = ChatLocks(shared[0], waiters=2)
+    inside = 0
+    most = 0
+    all_in = asyncio.Event()
+
+    async def hold(chat: int) -> None:
+        nonlocal inside, most
+        async with locks.holding(f"chat-{chat}"):
+            inside += 1
+            most = max(most, inside)
+            if inside == 40:
+                all_in.set()
+            await asyncio.wait_for(all_in.wait(), timeout=20)
+            inside -= 1
+
+    try:
+        await asyncio.wait_for(asyncio.gather(*(hold(n) for n in range(40))), timeout=30)
+        with shared[1].engine.connect() as connection:
+            held = connection.execute(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+            ).scalar()
+    finally:
+        locks.dispose()
+    assert most == 40
+    assert held == 0, "a lock outlived its update"
+    assert locks.timeouts == 0 and locks.waited == 0
+
+
+async def test_a_stuck_update_lets_its_chat_go_after_hold_for_while_the_replica_runs_on(shared):
+    """An update that never ends, in a replica that keeps handling other chats (so its holder
+    connection is never idle): the stuck chat is free again after `hold_for`."""
+    busy = ChatLocks(shared[0], hold_for=timedelta(seconds=1))
+    other = ChatLocks(shared[1], hold_for=timedelta(seconds=1))
+    stuck = busy.holding("chat-stuck")
+    await stuck.__aenter__()
+    running = True
+
+    async def other_chats() -> None:
+        n = 0
+        while running:
+            async with busy.holding(f"chat-{n}"):
+                n += 1
+            await asyncio.sleep(0.1)
+
+    traffic = asyncio.create_task(other_chats())
+    try:
+        started = time.monotonic()
+        async with other.holding("chat-stuck"):
+            waited = time.monotonic() - started
+        assert other.waited == 1 and other.timeouts == 0  # it got the lock, not a timeout
+        assert 0.5 < waited < 5, f"waited {waited:.1f} s"
+        await stuck.__aexit__(None, None, None)  # the stuck update ends late: no error
+    finally:
+        running = False
+        await traffic
+        busy.dispose()
+        other.dispose()
+
+
+async def test_a_holder_connection_closed_after_a_quiet_spell_is_replaced_without_losing_a_lock(
+    shared,
+):
+    """The server closes a lock connection idle for `hold_for` (that is how a hung process's
+    locks expire); the next update connects again and still holds its chat."""
+    locks = ChatLocks(shared[0], hold_for=timedelta(seconds=0.5))
+    other = ChatLocks(shared[1])
+    try:
+        async with locks.holding("chat-x"):
+            pass
+        await asyncio.sleep(1.5)  # the server closes the idle holder connection
+        waiting = other.holding("chat-x")
+        async with locks.holding("chat-x"):
+            blocked = asyncio.ensure_future(waiting.__aenter__())
+            await asyncio.sleep(0.3)
+            assert not blocked.done(), "the chat was not held after reconnecting"
+        await asyncio.wait_for(blocked, timeout=5)
+        await waiting.__aexit__(None, None, None)
+        assert locks.timeouts == 0
+    finally:
+        locks.dispose()
+        other.dispose()

@@ -12,7 +12,7 @@ replica (`bot.storage.chatlock.ChatLocks`, set by `across_replicas`) while it ha
 update and until the replies it queued are sent (`settle`, for at most SETTLE_FOR): so
 whichever replica receives a chat's next update, it is handled after this one, and its
 replies follow this one's unless they took longer than SETTLE_FOR to leave (a rate-limit
-backlog), when holding on would make other chats wait for lock slots.
+backlog), when holding on would keep the chat from the other replicas for too long.
 """
 
 from __future__ import annotations
