@@ -125,6 +125,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="telegram_e2e only: N real replicas behind nginx on --database (PostgreSQL) and "
         "Redis, once per N given (bench/replica_load.py)",
     )
+    parser.add_argument(
+        "--disclosure-every",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="--replicas only: one disclosure every S seconds among the children's messages "
+        "(default 5: 12 a minute, within the protection group's 20 cards a minute)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results file (JSON)")
     args = parser.parse_args(argv)
     if args.quick:
@@ -253,6 +261,7 @@ def run_replicas(args: argparse.Namespace, argv: list[str] | None) -> int:
             load["max_rate"],
             args.drain,
             args.seed,
+            disclosure_every=args.disclosure_every,
         )
         results.append(result)
         print("\n".join(["", *replica_load.table(result), ""]), flush=True)

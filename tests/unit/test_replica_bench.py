@@ -1,0 +1,57 @@
+"""The replica bench's arithmetic (bench/replica_load.py): what it counts as a reply, an
+alert, a double and a summary, and how it judges issue 16's scaling targets. The run itself
+needs nginx, PostgreSQL and Redis (`python -m bench.run --scenario telegram_e2e --replicas`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bench import replica_load
+from bot.escalation.cards import summary
+
+
+@dataclass
+class Sent:
+    chat_id: int
+    sent_at: float
+    text: str = ""
+
+
+def test_a_burst_summary_card_is_told_apart_from_a_cases_card():
+    card = summary([(1, "VS-0001", "emergency"), (2, "VS-0002", "high")])
+    assert replica_load._summary(Sent(-1, 0.0, card))
+    assert not replica_load._summary(Sent(-1, 0.0, "🔴 Caso VS-0001"))
+
+
+def test_a_reply_is_the_first_message_to_the_chat_after_the_post():
+    posted = [(1, 10.0, False), (2, 10.0, False), (1, 20.0, False)]
+    sent = [Sent(1, 9.0), Sent(1, 10.2), Sent(1, 10.4), Sent(1, 20.1)]
+    assert replica_load._first_replies(posted, sent) == [10.2, None, 20.1]
+
+
+def test_alert_waits_pair_disclosures_and_cards_in_order():
+    posted = [(1, 1.0, True), (2, 2.0, False), (3, 5.0, True)]
+    waits = replica_load._alert_waits(posted, [Sent(-1, 5.5), Sent(-1, 1.25)])
+    assert waits == [0.25, 0.5]
+
+
+def result(replicas: int, answered: float, reply_p95: float, alert_p95: float, ok: bool = True):
+    return {
+        "replicas": replicas,
+        "answered_per_s": answered,
+        "reply_ms": {"p95": reply_p95},
+        "alert_ms": {"p95": alert_p95},
+        "ok": ok,
+    }
+
+
+def test_scaling_is_met_only_with_every_target():
+    met = replica_load.scaling([result(1, 40, 9000, 800), result(2, 60, 150, 1000)])
+    assert met["ratio"] == 1.5 and met["met"] is True
+    slow = replica_load.scaling([result(1, 40, 9000, 800), result(2, 60, 151, 1000)])
+    assert slow["met"] is False and not slow["checks"]["reply p95 <= 150 ms"]
+    short = replica_load.scaling([result(1, 40, 90, 800), result(2, 59, 100, 100)])
+    assert short["met"] is False and not short["checks"]["ratio >= 1.5"]
+    doubled = replica_load.scaling([result(1, 40, 90, 80, ok=False), result(2, 80, 100, 100)])
+    assert doubled["met"] is False
+    assert replica_load.scaling([result(2, 80, 100, 100)])["met"] is None
