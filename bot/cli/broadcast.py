@@ -232,6 +232,7 @@ def _send(
             settings.telegram_token or "",
             settings.telegram_api_base_url,
             redis_url=settings.redis_url,
+            rate=settings.telegram_max_rate,
         )
         async with bot:  # getMe: a refused token or no network stops here, before any row
             if new is not None:

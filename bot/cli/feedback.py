@@ -115,6 +115,7 @@ def _send(
             settings.telegram_token or "",
             settings.telegram_api_base_url,
             redis_url=settings.redis_url,
+            rate=settings.telegram_max_rate,
         )
         async with bot:  # getMe: a refused token or no network stops here, before any send
             notifier = Notifier(database, TelegramSender(bot), rate=rate)

@@ -197,3 +197,28 @@ async def test_no_raw_chat_id_is_written_to_redis(replicas):
     await replicas[0].acquire(987654321)
     keys = [key.decode() async for key in replicas[0].client.scan_iter(f"{replicas[0].prefix}*")]
     assert keys and not any("987654321" in key for key in keys)
+
+
+async def test_cards_are_judged_against_the_same_raised_rate_as_replies(replicas):
+    """TELEGRAM_MAX_RATE raised (paid broadcasts, the bench's 1,000): replies at 90 a second
+    fill the shared overall window far past Telegram's default 30, and an alert Bot built
+    with the default rate found that window always full, so cards waited behind replies
+    (seen in the replica bench: a card retried for 37 s)."""
+    from bot.channels.telegram.alerts import alert_bot
+    from bot.channels.telegram.broadcasts import broadcast_bot
+
+    client = replicas[0].client
+    replies = SharedBudget(client, prefix=replicas[0].prefix, rate=1000)
+    for n in range(90):
+        assert await replies.wait_ms(5000 + n) <= 0
+    for bot in (
+        alert_bot("1:x", redis_url=REDIS_URL, rate=1000),
+        broadcast_bot("1:x", redis_url=REDIS_URL, rate=1000),
+    ):
+        budget = bot.rate_limiter.budget
+        assert budget.rate == 1000
+        card = SharedBudget(client, prefix=replicas[0].prefix, rate=budget.rate)
+        assert await card.wait_ms(GROUP, alert=True) <= 0
+        await budget.client.close()
+    held = SharedBudget(client, prefix=replicas[0].prefix)  # the default 30: what went wrong
+    assert await held.wait_ms(GROUP - 1, alert=True) > 0

@@ -13,6 +13,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.channels.telegram.delivery import classify, own_bot, send_bounded
+from bot.channels.telegram.limits import GLOBAL_PER_SECOND
 from bot.escalation.cards import Buttons
 
 
@@ -21,16 +22,19 @@ def alert_bot(
     api_base_url: str | None = None,
     timeout: float = 5.0,
     redis_url: str | None = None,
+    rate: float = GLOBAL_PER_SECOND,
 ) -> Bot:
     """The relay's own Bot (`bot.channels.telegram.delivery.own_bot`): use it inside
     ``async with``. With `redis_url` (several replicas), its cards take slots from the shared
     budget's whole rate, the alerts' reserved share included, and wait at most `timeout` for
-    one (then RetryLater: the relay's lease is short)."""
+    one (then RetryLater: the relay's lease is short). `rate` is TELEGRAM_MAX_RATE, the same
+    for every Bot on the budget: a card judged against 30 a second while replies go at 1,000
+    found the shared window always full and was held back."""
     shared = None
     if redis_url:
         from bot.channels.telegram.budget import SharedBudget, SharedRateLimiter, client_for
 
-        budget = SharedBudget(client_for(redis_url))
+        budget = SharedBudget(client_for(redis_url), rate=rate)
         shared = SharedRateLimiter(budget, max_retries=0, alert=True, max_wait=timeout)
     return own_bot(token, api_base_url, 4, timeout, shared)
 

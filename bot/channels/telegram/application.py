@@ -157,7 +157,10 @@ def escalation_lane(parts: Runtime) -> EscalationLane:
     settings = parts.settings
     assert settings.telegram_token is not None
     bot = alert_bot(
-        settings.telegram_token, settings.telegram_api_base_url, redis_url=settings.redis_url
+        settings.telegram_token,
+        settings.telegram_api_base_url,
+        redis_url=settings.redis_url,
+        rate=settings.telegram_max_rate,
     )
     relay = Relay(
         parts.database,
@@ -187,7 +190,10 @@ def results_task(parts: Runtime, campaigns: CampaignRegistry) -> ResultsTask:
     settings = parts.settings
     assert settings.telegram_token is not None
     bot = broadcast_bot(
-        settings.telegram_token, settings.telegram_api_base_url, redis_url=settings.redis_url
+        settings.telegram_token,
+        settings.telegram_api_base_url,
+        redis_url=settings.redis_url,
+        rate=settings.telegram_max_rate,
     )
     task = ResultsTask(parts.database, campaigns, TelegramSender(bot), connection=bot)
     flow = parts.engine.flows.find(SurveyFlow)
