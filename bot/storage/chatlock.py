@@ -35,6 +35,13 @@ A waiter that waited `2 × hold_for` handles its update anyway (logged): answeri
 and perhaps out of order is better than not answering. A database that fails is the same: the
 update is handled without the lock, since a database fault must not silence a child.
 
+The lock also tells who is alive. An update's claim (`Database.claim`) is taken and marked
+done while its chat's lock is held, so a replica that holds the chat and finds the update's
+claim unfinished knows its handler is gone (killed mid-request, or past `hold_for`):
+`holds_chat()` is True in the block of a lock really held, and the claim is taken over at
+once instead of after CLAIM_TIMEOUT (the child would otherwise wait two minutes for Telegram
+to deliver it again).
+
 On SQLite (one process, the embedded default) there is nothing to share: `holding` returns at
 once and the in-process order is the whole story.
 """
@@ -48,6 +55,7 @@ import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from sqlalchemy import create_engine, func, select, text
@@ -60,6 +68,15 @@ logger = logging.getLogger(__name__)
 
 HOLD_FOR = timedelta(seconds=30)  # handling takes milliseconds; a holder this idle is dead
 WAITERS = 8  # chats this replica waits for at once (held by another replica): a connection each
+
+
+_HELD: ContextVar[bool] = ContextVar("voz_chat_lock_held", default=False)
+
+
+def holds_chat() -> bool:
+    """True inside `ChatLocks.holding` when the chat's shared lock is really held (not on
+    SQLite, not when the wait timed out or the database failed)."""
+    return _HELD.get()
 
 
 class _Busy:
@@ -148,15 +165,21 @@ class ChatLocks:
                     waiter = await loop.run_in_executor(self._waiting_threads, self._wait, key)
                 except RuntimeError:
                     waiter = None
+                before = _HELD.get()
+                _HELD.set(waiter is not None)
                 try:
                     yield
                 finally:
+                    _HELD.set(before)  # set, not reset: the block may end in another task
                     if waiter is not None:
                         await self._release_on(loop, self._waiting_threads, waiter, key)
             return
+        before = _HELD.get()
+        _HELD.set(taken is not None)
         try:
             yield
         finally:
+            _HELD.set(before)
             if taken is not None:
                 await self._release_on(loop, self._holding_thread, None, key)
 

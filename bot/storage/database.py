@@ -151,11 +151,14 @@ class Database:
             found = connection.execute(_IS_PROCESSED, {"update_id": update_id}).first()
         return found is not None
 
-    def claim(self, update_id: int, now: datetime | None = None) -> bool:
+    def claim(self, update_id: int, now: datetime | None = None, holder_gone: bool = False) -> bool:
         """Atomically take an update for handling: True for exactly one of any number of
         concurrent claimants (INSERT ... ON CONFLICT DO NOTHING), False if it is handled or
         being handled. A claim never marked done (its handler died with its process) is
-        taken over by the first redelivery after this process started or CLAIM_TIMEOUT."""
+        taken over by the first redelivery after this process started or CLAIM_TIMEOUT, or
+        at once when the caller knows its handler is gone (`holder_gone`: it holds the
+        update's chat lock across replicas, which the handler held while it lived;
+        bot.storage.chatlock)."""
         now = now or datetime.utcnow()
         with self.engine.begin() as connection:
             inserted = connection.execute(
@@ -164,7 +167,7 @@ class Database:
             )
             if inserted.rowcount == 1:
                 return True
-            stale_before = max(self._started, now - CLAIM_TIMEOUT)
+            stale_before = now if holder_gone else max(self._started, now - CLAIM_TIMEOUT)
             taken = connection.execute(
                 _TAKE_OVER_CLAIM, {"id": update_id, "stale_before": stale_before, "now": now}
             )

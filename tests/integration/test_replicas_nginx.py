@@ -181,6 +181,33 @@ def test_a_burst_of_children_over_both_replicas_breaches_no_telegram_limit(stack
     assert breaches(stack) == []
 
 
+def test_an_update_whose_handler_died_mid_request_is_taken_over_at_once(stack):
+    """A replica killed while handling an update leaves its claim unfinished. Telegram
+    delivers it again; the replica that gets it holds the chat's lock, which the dead handler
+    held while it lived, so it takes the claim over at once: answered on that delivery, not
+    503 for CLAIM_TIMEOUT (two minutes)."""
+    child = 70006
+    stack.post(stack.text(child, "hola"))
+    update = stack.text(child, "/ayuda")
+    engine = create_engine(stack.database_url)
+    try:
+        with engine.begin() as connection:  # what the killed handler left
+            connection.execute(
+                text(
+                    "INSERT INTO processed_updates (update_id, processed_at, done) "
+                    "VALUES (:id, now() AT TIME ZONE 'utc', false)"
+                ),
+                {"id": update["update_id"]},
+            )
+    finally:
+        engine.dispose()
+    since = len(stack.fake.api.sent)
+    assert stack.post(update) == 1, "answered 503: the dead handler's claim was not taken over"
+    assert kinds(sent_to(stack, child, since)) == ["A", "H"]
+    done = sql(stack, f"SELECT done FROM processed_updates WHERE update_id = {update['update_id']}")
+    assert done == [(True,)]
+
+
 def test_a_replica_killed_mid_conversation_loses_and_doubles_nothing(stack):
     child, other = 70004, 70005
     windows: list[tuple[str, list[str]]] = []

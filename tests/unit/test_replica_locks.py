@@ -441,3 +441,41 @@ async def test_a_holder_connection_closed_after_a_quiet_spell_is_replaced_withou
     finally:
         locks.dispose()
         other.dispose()
+
+
+async def test_a_claim_left_unfinished_is_taken_over_at_once_by_whoever_holds_the_chat(shared):
+    """The claim of an update whose handler died (its process killed mid-request) is taken
+    over at once by a handler holding the chat's lock: the dead handler held it while it
+    lived. Without the lock it waits CLAIM_TIMEOUT, as before."""
+    from bot.storage.chatlock import holds_chat
+
+    dead, alive = shared
+    assert dead.claim(9001)  # and then the process died
+    locks = ChatLocks(alive)
+    try:
+        assert not holds_chat()
+        assert not alive.claim(9001, holder_gone=holds_chat())
+        async with locks.holding("chat-x"):
+            assert holds_chat()
+            assert alive.claim(9001, holder_gone=holds_chat())
+        assert not holds_chat()
+    finally:
+        locks.dispose()
+    dead.mark_processed(9001)
+    assert not alive.claim(9001, holder_gone=True)  # done is done
+
+
+async def test_without_a_shared_lock_nobody_claims_to_hold_the_chat(tmp_path):
+    from bot.storage.chatlock import holds_chat
+
+    sqlite = Database(f"sqlite:///{tmp_path / 'voz.db'}")
+    unreachable = Database("postgresql://postgres@127.0.0.1:1/unreachable")
+    try:
+        for database in (sqlite, unreachable):
+            locks = ChatLocks(database)
+            async with locks.holding("chat-x"):
+                assert not holds_chat()
+            locks.dispose()
+    finally:
+        sqlite.dispose()
+        unreachable.dispose()

@@ -29,6 +29,7 @@ from bot.i18n import _
 from bot.logs import describe
 from bot.privacy import Pseudonymizer
 from bot.storage import Database
+from bot.storage.chatlock import holds_chat
 
 logger = logging.getLogger(__name__)
 
@@ -148,9 +149,10 @@ class TelegramAdapter:
 
     async def skip_duplicates(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Claim the update before handling it: of two deliveries of one update (a webhook
-        retry, polling after a crash, two processes), exactly one is handled."""
+        retry, polling after a crash, two processes), exactly one is handled. Holding the
+        chat's lock across replicas, an unfinished claim is a dead handler's: taken over."""
         try:
-            claimed = self.database.claim(update.update_id)
+            claimed = self.database.claim(update.update_id, holder_gone=holds_chat())
         except Exception as error:  # noqa: BLE001 - a database fault must not silence a child
             logger.warning(
                 "could not claim update for de-duplication (%s); handling it anyway",
