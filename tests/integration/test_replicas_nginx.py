@@ -142,9 +142,10 @@ def test_a_chats_messages_are_answered_in_order(stack):
 
 
 @pytest.mark.xfail(
-    reason="the per-chat lock across replicas (branch `state`, bot.storage.chatlock) handles a "
-    "chat's updates one at a time in the order they reach the lock, not in update_id order: "
-    "updates of one chat in flight at once on two replicas may be answered out of order",
+    reason="a chat's updates are handled in the order they reach its lock (PostgreSQL grants "
+    "waiters first come, first served; bot.storage.chatlock), which is update_id order unless "
+    "two reach two replicas closer together than taking the lock costs (about a millisecond): "
+    "nothing reorders them by update_id after the fact, so this passes on most runs, not all",
     strict=False,
 )
 def test_a_chats_updates_delivered_at_once_are_answered_in_update_order(stack):
