@@ -11,7 +11,10 @@ due than the minute allows, asks `to_list` which new cases one summary card shou
 - at most one summary in any minute, so summaries never starve the cases' own cards: 19
   cards and one summary a minute at worst. A slot frees at most a minute after any case
   opened while the group was full, and the summary's own slot a minute after it was sent,
-  so every new case is named (its own card or a summary) within about a minute;
+  so every new case is named (its own card or a summary) within about a minute. The
+  minute's summary is claimed in the database (`claim_summary`), so relays of several
+  replicas, or a relay just restarted, send no second one within the minute and never list
+  a case twice at once;
 - every new case due and not yet listed, emergencies first (the claim order), so a case is
   listed in one summary only (`record_listed`: audit "summarised") and an emergency is never
   listed below a lower urgency.
@@ -29,11 +32,12 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from bot.storage import AuditEntry, Escalation, OutboxMessage
+from bot.storage import AuditEntry, Escalation, OutboxMessage, Setting
 
 MINUTE = timedelta(minutes=1)
 SUMMARY_CASES = 300  # case numbers in one summary: about 3,300 characters, under 4096
 LISTED = "summarised"  # the audit action of a case named in a summary
+SUMMARY_AT = "protection_summary_at"  # Setting: when the last summary was taken (naive UTC)
 
 
 class GroupBudget:
@@ -108,6 +112,33 @@ def due_cards(session: Session, lane: str, now: datetime, seen: set[int]) -> lis
         for row_id, kind, case, was_listed in session.execute(query)
         if row_id not in seen
     ]
+
+
+def claim_summary(session: Session, now: datetime) -> tuple[bool, datetime | None]:
+    """Take the protection chat's one summary of the minute up to `now`, for every relay:
+    one `Setting` row, locked, so relays of two replicas cannot both take it and a restarted
+    relay knows when the last one went. Returns whether it was taken, and the time of the
+    claim before (to give back if the summary is not delivered)."""
+    row = session.get(Setting, SUMMARY_AT, with_for_update=True)
+    before = datetime.fromisoformat(row.value) if row is not None else None
+    if before is not None and now - before < MINUTE:
+        return False, before
+    if row is None:  # two relays adding it at once: one commit fails, and that one lost
+        session.add(Setting(key=SUMMARY_AT, value=now.isoformat()))
+    else:
+        row.value = now.isoformat()
+    return True, before
+
+
+def give_back(session: Session, claimed: datetime, before: datetime | None) -> None:
+    """Undo `claim_summary` (the summary failed and may go again the next pass)."""
+    row = session.get(Setting, SUMMARY_AT, with_for_update=True)
+    if row is None or row.value != claimed.isoformat():
+        return
+    if before is None:
+        session.delete(row)
+    else:
+        row.value = before.isoformat()
 
 
 def record_listed(session: Session, case_ids: list[int], now: datetime, actor: str) -> None:

@@ -50,16 +50,18 @@ A burst: the protection chat is a group, and Telegram takes about 20 messages a 
 group (`group_per_minute`, from the channel's limits). The relay never sends more to one chat
 in any minute (its own sends counted in memory; a restart forgets them, and a 429's
 `retry_after` covers that). When more cards are due than that minute allows, emergencies go
-first with their own cards while more than one slot remains; then (the minute's last slot,
-or as soon as no emergency is first) ONE summary card names every new case waiting,
-emergencies first («Casos nuevos de prioridad alta (40): VS-…, VS-…»), at most one a minute,
-so every case is named to the group within about a minute of opening (`bot.escalation.burst`
-says why). Each case's own card, with its buttons, still follows as the budget allows, so the
-summary is a notice, not a replacement, and nothing is lost. A case is listed in one summary
-only (audit "summarised", written once Telegram took the summary). A summary that fails is
-not recorded: after a 429 the chat waits `retry_after`, after a network failure the next pass
-sends it again (when the outcome was unknown, its cases may be listed twice; a case is never
-left unnamed), after a 400 or 403 no summary goes for a minute and the cards carry the burst.
+first with their own cards while more than one slot remains; then (the minute's last slot, or
+as soon as no emergency is first) ONE summary card names every new case waiting, emergencies
+first («Casos nuevos de prioridad alta (40): VS-…, VS-…»), at most one a minute (claimed in
+the database, so for all replicas and across a restart), so every case is named to the group
+within about a minute of opening (`bot.escalation.burst` says why). Each case's own card, with
+its buttons, still follows as the budget allows, so the summary is a notice, not a
+replacement, and nothing is lost. A case is listed in one summary only (audit "summarised",
+written once Telegram took the summary). A summary that fails is not recorded: after a 429 the
+chat waits `retry_after`, after a network failure the next pass sends it again (the minute's
+claim is given back; when the outcome was unknown, its cases may be listed twice: a case is
+never left unnamed), after a 400 or 403 no summary goes for a minute and the cards carry the
+burst.
 
 The fallback contact gets at most one "fallback" card per case. With no fallback chat
 configured the relay logs an error naming the case number and marks that row failed.
@@ -81,6 +83,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.channels.delivery import (
@@ -91,7 +94,14 @@ from bot.channels.delivery import (
     RetryLater,
     Transient,
 )
-from bot.escalation.burst import GroupBudget, due_cards, record_listed, to_list
+from bot.escalation.burst import (
+    GroupBudget,
+    claim_summary,
+    due_cards,
+    give_back,
+    record_listed,
+    to_list,
+)
 from bot.escalation.cards import Buttons, render_card, summary, unrecorded_card
 from bot.storage import AuditEntry, Database, Escalation, OutboxMessage, Setting
 
@@ -208,7 +218,7 @@ class Relay:
         self.unrecorded_attempts = unrecorded_attempts
         # Messages one officers' chat takes in a minute (None: no limit, e.g. a terminal).
         self.budget = GroupBudget(group_per_minute)
-        self._last_summary: datetime | None = None  # when this relay last sent one
+        self._last_summary: datetime | None = None  # the last summary's claim, as last seen
         # Alerts that could not be recorded: "alerts" reported, "delivered", "lost".
         self.unrecorded: Counter[str] = Counter()
         self._paused: dict[str, datetime] = {}  # role -> until (a 429's retry_after)
@@ -352,6 +362,14 @@ class Relay:
         listed = to_list(due, self.budget.left(PROTECTION, now), self._last_summary, now)
         if not listed:
             return False
+        try:
+            taken, before = await asyncio.to_thread(self._in_session, claim_summary, now)
+        except IntegrityError:  # another relay took the first summary at the same moment
+            taken, before = False, now
+        if not taken:
+            self._last_summary = before  # another relay's (or before a restart)
+            return True
+        self._last_summary = now
         chat_id = await asyncio.to_thread(self._target_now, PROTECTION)
         text = summary([(card.case_id, card.number, card.urgency) for card in listed])
         try:  # a migration is audited on the first case listed
@@ -362,11 +380,11 @@ class Relay:
                 self._paused[PROTECTION] = self.clock() + timedelta(seconds=failure.after)
             if isinstance(failure, (RetryLater, Transient)):
                 held.add(PROTECTION)  # busy or unreachable: the summary goes again next pass
-            else:  # 400 or 403: not again for a minute, the cards take the slots
-                self._last_summary = now
+                await asyncio.to_thread(self._in_session, give_back, now, before)
+                self._last_summary = before
+            # A 400 or 403 keeps the claim: no summary for a minute, the cards take the slots.
             logger.warning("burst summary not delivered (%s)", failure.describe())
             return True
-        self._last_summary = now
         ids = [card.case_id for card in listed]
         await asyncio.to_thread(self._in_session, record_listed, ids, self.clock(), SYSTEM)
         logger.warning("burst: %d new cases listed in one summary card", len(listed))

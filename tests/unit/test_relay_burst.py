@@ -241,11 +241,39 @@ async def test_after_a_restart_a_summary_lists_only_cases_no_summary_named(datab
     await passes(relay_for(database, sender, clock), clock, 5)
     assert set(NUMBER.findall(sender.summaries()[0][1])) == set(first)
 
-    clock.now += MINUTE  # the restarted relay forgets its sends; the group's minute is over
     later = open_cases(database, clock, "high", 30, "later")
     restarted = Sender(clock)
-    await passes(relay_for(database, restarted, clock), clock, 5)
-    assert set(NUMBER.findall(restarted.summaries()[0][1])) == set(later)
+    relay = relay_for(database, restarted, clock)  # forgets its sends, not the summary's time
+    await passes(relay, clock, 50)
+    assert not restarted.summaries()  # the minute of the last summary is not over
+    await passes(relay, clock, 60)
+    at, summary = restarted.summaries()[0]
+    carded = {number for when, number in restarted.own_cards() if when < at}
+    listed = set(NUMBER.findall(summary))
+    assert listed <= set(later) and listed | (carded & set(later)) == set(later)
+
+
+async def test_relays_of_two_replicas_send_one_summary_a_minute_between_them(database):
+    """Each replica's relay counts its own sends; the minute's summary is one for both."""
+    clock = Clock()
+    cases = open_cases(database, clock, "emergency", 25, "sos")
+    cases |= open_cases(database, clock, "high", 40, "high")
+    one, other = Sender(clock), Sender(clock)
+    first, second = relay_for(database, one, clock), relay_for(database, other, clock)
+    for now in range(120):
+        if now == 10:
+            cases |= open_cases(database, clock, "high", 30, "late")
+        await first.deliver_due()
+        if now >= 30:  # a replica started half a minute after the first summary
+            await second.deliver_due()
+        clock.now += timedelta(seconds=1)
+
+    summaries = sorted(one.summaries() + other.summaries())
+    assert len(summaries) == 2 and summaries[1][0] - summaries[0][0] >= MINUTE
+    listed = [number for _at, text in summaries for number in NUMBER.findall(text)]
+    assert len(listed) == len(set(listed))
+    named = {number for sender in (one, other) for number in sender.first_named()}
+    assert named == set(cases)
 
 
 def due(*urgencies: str, new: bool = True) -> list[Due]:
