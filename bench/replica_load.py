@@ -9,10 +9,10 @@ Measured from the fake's side, on one clock:
 - reply latency: from the POST to the first message the bot sends that chat after it;
 - alert latency: from a disclosure's POST to its card in the protection chat;
 - answered messages a second over the sending period, and every message answered or not;
-- alerts not sent (outbox rows of cases still unsent after the drain), cards beyond the
-  outbox rows marked sent (doubles; a burst's 📋 summaries, beyond the group's 20 a minute,
-  are counted apart: they have no row), breaches of Telegram's limits the fake counted, by
-  limit.
+- alerts not sent (outbox rows of cases still unsent after the drain; a card may summarise a
+  burst of cases, within the group's 20 a minute), cards beyond the outbox rows marked sent
+  (doubles), breaches
+  of Telegram's limits the fake counted, by limit.
 
 The children's pace is bounded by Telegram's per-chat limit, which the shared budget enforces
 (a short burst, then about one message a second): a child writing faster than that waits for
@@ -34,7 +34,6 @@ from sqlalchemy import create_engine, text
 from bench.replicas import PROTECTION_CHAT, SECRET, Stack
 from bench.stats import summary_ms
 from bench.traffic import CHAT, DISCLOSURES, GREETINGS, QUESTIONS
-from bot.escalation.cards import SUMMARY_HEADER
 
 NAME = "telegram_e2e"
 FIRST_CHILD = 500_000
@@ -103,7 +102,7 @@ def _figures(stack: Stack, load: dict[str, Any], drain: float) -> dict[str, Any]
     sent = list(stack.fake.api.sent)
     while time.monotonic() < deadline:
         sent = list(stack.fake.api.sent)
-        cards = _own_cards(sent)
+        cards = [m for m in sent if m.chat_id == PROTECTION_CHAT]
         answered = _first_replies(posted, sent)
         if len(cards) >= disclosures and all(t is not None for t in answered):
             break
@@ -112,8 +111,7 @@ def _figures(stack: Stack, load: dict[str, Any], drain: float) -> dict[str, Any]
     sent = list(stack.fake.api.sent)
     answered = _first_replies(posted, sent)
     replies = [t - when for (_, when, _), t in zip(posted, answered, strict=True) if t is not None]
-    cards = _own_cards(sent)
-    summaries = sum(m.chat_id == PROTECTION_CHAT for m in sent) - len(cards)
+    cards = [m for m in sent if m.chat_id == PROTECTION_CHAT]
     alert_waits = _alert_waits(posted, cards)
     engine = create_engine(stack.database_url)
     try:
@@ -124,9 +122,9 @@ def _figures(stack: Stack, load: dict[str, Any], drain: float) -> dict[str, Any]
             undelivered = connection.execute(
                 text("SELECT count(*) FROM outbox WHERE kind = 'alert' AND sent_at IS NULL")
             ).scalar()
-            # Every card the protection chat gets, burst summaries aside, is an outbox row
-            # marked sent (a new case, a new message in an open case ...): more cards than
-            # sent rows are doubles.
+            # Every card the protection chat gets is an outbox row marked sent (a new case, a
+            # new message in an open case ...), or several in one burst summary: more cards
+            # than sent rows are doubles.
             rows_sent = connection.execute(
                 text("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")
             ).scalar()
@@ -143,7 +141,6 @@ def _figures(stack: Stack, load: dict[str, Any], drain: float) -> dict[str, Any]
         "disclosures": disclosures,
         "cases": cases,
         "cards": len(cards),
-        "summaries": summaries,
         "cases_without_alert_sent": int(undelivered or 0),
         "outbox_rows_sent": int(rows_sent or 0),
         "doubled_cards": max(len(cards) - int(rows_sent or 0), 0),
@@ -167,16 +164,6 @@ def _first_replies(posted: list[tuple[int, float, bool]], sent: list[Any]) -> li
         later = [t for t in by_chat.get(chat, []) if t >= when]
         out.append(min(later) if later else None)
     return out
-
-
-def _own_cards(sent: list[Any]) -> list[Any]:
-    """The protection chat's cards but the burst summaries (bot.escalation.burst): a summary
-    names cases that still get their own card, and has no outbox row of its own."""
-    return [
-        m
-        for m in sent
-        if m.chat_id == PROTECTION_CHAT and not m.text.startswith(SUMMARY_HEADER.split()[0])
-    ]
 
 
 def _alert_waits(posted: list[tuple[int, float, bool]], cards: list[Any]) -> list[float]:
