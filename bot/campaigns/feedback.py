@@ -24,7 +24,9 @@ row is the record of what is left to send, so a run that dies resends nothing al
 recorded. The one message in flight when it died (sent, not yet deleted) is the only one
 that can be sent twice: by the next run if the send was stopped by an exception (which
 gives the claim back), or after CLAIM_LEASE if the process was killed. A send that failed
-gives its claim back too, for the next pass. /baja and /borrar delete the rows too.
+gives its claim back too, for the next pass, unless Telegram refused it with a 400 other
+than a block for the MAX_REJECTIONS-th time: then the row is deleted (`rejections`). /baja
+and /borrar delete the rows too.
 """
 
 from __future__ import annotations
@@ -56,6 +58,12 @@ MAX_OPTIONS = 3  # options told per question: a summary, not the table
 # How long a claim holds a request: far longer than one paced send with its retries (a
 # minute at most), so only a sender that died mid-send leaves a claim to run out.
 CLAIM_LEASE = timedelta(minutes=10)
+# Sends of one request Telegram may refuse with a 400 other than a block before the request
+# is dropped. Such a 400 (the chat no longer exists, the account was deleted) usually comes
+# back whatever we do, and the results task passes every 5 minutes: without a bound the
+# request, and the one address of that child the bot keeps, would stay and be retried for
+# ever. Three tries, passes apart, leave room for a 400 that Telegram or a redeploy clears.
+MAX_REJECTIONS = 3
 
 # The offer, after the thanks.
 OFFER = _("¿Quiere saber qué dijo la gente? Cuando haya resultados, le mando un mensaje corto.")
@@ -184,6 +192,20 @@ class ResultsRequests:
                 .where(ResultsRequest.campaign == campaign_id, ResultsRequest.user == user)
                 .values(claimed_at=None)
             )
+
+    def rejected(self, campaign_id: str, user: str) -> bool:
+        """Count a 400 for the request: True if it was the last one allowed and the request
+        is deleted; else the claim is given back for the next pass."""
+        with self.database.session() as session:
+            row = session.get(ResultsRequest, (campaign_id, user))
+            if row is None:
+                return False  # withdrawn meanwhile (/baja, /borrar)
+            row.rejections += 1
+            if row.rejections < MAX_REJECTIONS:
+                row.claimed_at = None
+                return False
+            session.delete(row)
+        return True
 
     def answered(self, campaign_id: str, user: str) -> None:
         with self.database.session() as session:
@@ -319,6 +341,7 @@ class Sent:
     sent: int = 0
     dropped: int = 0  # the chat blocked the bot: the request is deleted, nothing sent
     failed: int = 0  # kept: the next run tries again
+    given_up: int = 0  # refused with a 400 MAX_REJECTIONS times: deleted, nothing sent
     elsewhere: int = 0  # another sender held it (another replica, or the command)
 
 
@@ -377,14 +400,23 @@ class Notifier:
                 raise
             if outcome == "sent":
                 sent.sent += 1
+                self.requests.answered(campaign.id, request.user)
             elif outcome == "dropped":
                 sent.dropped += 1
+                self.requests.answered(campaign.id, request.user)
+            elif outcome == "rejected" and self.requests.rejected(campaign.id, request.user):
+                sent.given_up += 1
             else:
                 sent.failed += 1
-            if outcome != "failed":
-                self.requests.answered(campaign.id, request.user)
-            else:
-                self.requests.unclaim(campaign.id, request.user)
+                if outcome == "failed":
+                    self.requests.unclaim(campaign.id, request.user)
+        if sent.given_up:  # no person named: the campaign and a count
+            logger.warning(
+                "campaign %s: %d results requests refused by Telegram %d times (400) dropped",
+                campaign.id,
+                sent.given_up,
+                MAX_REJECTIONS,
+            )
         return sent
 
     async def _deliver(self, request: Request, text: str) -> str:
@@ -403,8 +435,8 @@ class Notifier:
                     continue
                 if isinstance(error, Refused):
                     return "dropped"
-                if not isinstance(error, Transient):  # a private chat does not move
-                    return "failed"
+                if not isinstance(error, Transient):  # a 400 (a private chat does not move)
+                    return "rejected"
                 failures += 1
                 if failures >= self.max_failures:
                     return "failed"

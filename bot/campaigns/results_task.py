@@ -16,7 +16,8 @@ registry:
   - if anyone is waiting for that campaign, sends the due requests through
     bot.campaigns.feedback.Notifier, the same code as the command: paced, each request
     claimed before it is sent, so two replicas (or a replica and the command) never send
-    one twice, and deleted once sent.
+    one twice, and deleted once sent (or once Telegram refused it with a 400 other than a
+    block MAX_REJECTIONS times: a request that can never be sent is not retried for ever).
 
 Only the Telegram channel runs it: only a private Telegram chat gives an address to write
 back to (the terminal chat and groups are told so when they press the button), so there is
@@ -110,12 +111,15 @@ class ResultsTask:
             total.dropped += sent.dropped
             total.failed += sent.failed
             total.elsewhere += sent.elsewhere
-        if total.sent or total.dropped or total.failed:
+            total.given_up += sent.given_up
+        if total.sent or total.dropped or total.failed or total.given_up:
             logger.info(
-                "results sent back: %d sent, %d blocked the bot, %d failed (tried again later)",
+                "results sent back: %d sent, %d blocked the bot, %d failed (tried again "
+                "later), %d refused too often (dropped)",
                 total.sent,
                 total.dropped,
                 total.failed,
+                total.given_up,
             )
         return total
 

@@ -117,7 +117,9 @@ class ResultsRequest(Base):
 
     `claimed_at`: when a sender (the running bot's results task on some replica, or
     `python -m bot feedback`) took this row to send it; another sender leaves it alone
-    until the claim is CLAIM_LEASE old (bot.campaigns.feedback.ResultsRequests.claim)."""
+    until the claim is CLAIM_LEASE old (bot.campaigns.feedback.ResultsRequests.claim).
+    `rejections`: how many times Telegram refused its message with a 400 other than a block;
+    at MAX_REJECTIONS the row is deleted (bot.campaigns.feedback.ResultsRequests.rejected)."""
 
     __tablename__ = "results_requests"
 
@@ -128,3 +130,4 @@ class ResultsRequest(Base):
     after_release = Column(Integer, nullable=False)  # the latest release when asked (0: none)
     requested_on = Column(Date, nullable=False)
     claimed_at = Column(DateTime, nullable=True)  # None: no sender holds it
+    rejections = Column(Integer, nullable=False, default=0, server_default="0")

@@ -107,7 +107,7 @@ def _send(
     from telegram.error import InvalidToken, TelegramError
 
     from bot.broadcasts import Stopped
-    from bot.campaigns.feedback import Notifier, Sent
+    from bot.campaigns.feedback import MAX_REJECTIONS, Notifier, Sent
     from bot.channels.telegram.broadcasts import TelegramSender, broadcast_bot
 
     async def send() -> Sent:
@@ -144,6 +144,14 @@ def _send(
             "fallidos (se reintentan la próxima vez)"
         ).format(sent=sent.sent, dropped=sent.dropped, failed=sent.failed)
     )
+    if sent.given_up:
+        print(
+            _sn(
+                "{count} pedido descartado: Telegram lo rechazó {times} veces (error 400)",
+                "{count} pedidos descartados: Telegram los rechazó {times} veces (error 400)",
+                sent.given_up,
+            ).format(count=sent.given_up, times=MAX_REJECTIONS)
+        )
     return 0
 
 

@@ -1,5 +1,10 @@
 """`python -m bot triage`: triage JSON lines from stdin (one {"text": ...} a line), or one
-message with --text; --evaluate FILE measures triage on a labelled JSON lines file."""
+message with --text; --evaluate FILE measures triage on a labelled JSON lines file.
+
+Each output line has the four labels of eval/README.md (escalate, urgency, category,
+subject) and `ask`: whether the message, not escalated, gets the middle question
+(«¿Le está pasando a usted o a alguien que conoce?», bot.triage.Verdict), so a reviewer
+sees the triage floor's decision too, not only the alerts."""
 
 from __future__ import annotations
 
@@ -58,7 +63,8 @@ async def triage_lines(assistant: Any, lines: TextIO, out: TextIO) -> int:
             out.write(json.dumps({"error": error}, ensure_ascii=False) + "\n")
             continue
         verdict = triage.assess(text, await assistant.parse(text))
-        out.write(json.dumps({"text": text, **verdict.as_dict()}, ensure_ascii=False) + "\n")
+        labels = {"text": text, **verdict.as_dict(), "ask": verdict.ask}
+        out.write(json.dumps(labels, ensure_ascii=False) + "\n")
     return bad
 
 

@@ -50,10 +50,18 @@ A burst: the protection chat is a group, and Telegram takes about 20 messages a 
 group (`group_per_minute`, from the channel's limits). The relay never sends more to one chat
 in any minute (its own sends counted in memory; a restart forgets them, and a 429's
 `retry_after` covers that). When more cards are due than that minute allows, emergencies go
-first, then ONE summary card lists every new case waiting («Casos nuevos de prioridad alta
-(40): VS-…, VS-…»), so the group sees the size of the burst at once; each case's own card,
-with its buttons, still follows as the budget allows, so the summary is a notice, not a
-replacement, and nothing is lost. A case is listed in one summary only (audit "summarised").
+first with their own cards while more than one slot remains; then (the minute's last slot, or
+as soon as no emergency is first) ONE summary card names every new case waiting, emergencies
+first («Casos nuevos de prioridad alta (40): VS-…, VS-…»), at most one a minute (claimed in
+the database, so for all replicas and across a restart), so every case is named to the group
+within about a minute of opening (`bot.escalation.burst` says why). Each case's own card, with
+its buttons, still follows as the budget allows, so the summary is a notice, not a
+replacement, and nothing is lost. A case is listed in one summary only (audit "summarised",
+written once Telegram took the summary). A summary that fails is not recorded: after a 429 the
+chat waits `retry_after`, after a network failure the next pass sends it again (the minute's
+claim is given back; when the outcome was unknown, its cases may be listed twice: a case is
+never left unnamed), after a 400 or 403 no summary goes for a minute and the cards carry the
+burst.
 
 The fallback contact gets at most one "fallback" card per case. With no fallback chat
 configured the relay logs an error naming the case number and marks that row failed.
@@ -67,14 +75,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.channels.delivery import (
@@ -85,20 +94,25 @@ from bot.channels.delivery import (
     RetryLater,
     Transient,
 )
+from bot.escalation.burst import (
+    GroupBudget,
+    claim_summary,
+    due_cards,
+    give_back,
+    record_listed,
+    to_list,
+)
 from bot.escalation.cards import Buttons, render_card, summary, unrecorded_card
 from bot.storage import AuditEntry, Database, Escalation, OutboxMessage, Setting
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 LANE = "escalation"
 PROTECTION = "protection"
 FALLBACK = "fallback"
 SYSTEM = "system"
 MAX_MOVES = 3  # a chat migrates once (group -> supergroup); more means something is wrong
-
-
-SUMMARY_CASES = 300  # case numbers in one summary: about 3,300 characters, under 4096
-MINUTE = timedelta(minutes=1)
 
 
 # ------------------------------------------------------------------------------ senders
@@ -203,8 +217,8 @@ class Relay:
         self.max_failures = max_failures
         self.unrecorded_attempts = unrecorded_attempts
         # Messages one officers' chat takes in a minute (None: no limit, e.g. a terminal).
-        self.group_per_minute = int(group_per_minute) if group_per_minute else None
-        self._sends: dict[str, deque[datetime]] = {}  # role -> this relay's recent sends
+        self.budget = GroupBudget(group_per_minute)
+        self._last_summary: datetime | None = None  # the last summary's claim, as last seen
         # Alerts that could not be recorded: "alerts" reported, "delivered", "lost".
         self.unrecorded: Counter[str] = Counter()
         self._paused: dict[str, datetime] = {}  # role -> until (a 429's retry_after)
@@ -244,7 +258,7 @@ class Relay:
             chat_id = chat_id if chat_id is not None else 0
             for attempt in range(1, self.unrecorded_attempts + 1):
                 try:
-                    self._spend(role)
+                    self.budget.spend(role, self.clock())
                     await self.sender.send(chat_id, text, [])
                 except ChatMoved as moved:
                     chat_id = moved.new_chat_id  # stored by the next outbox card's move
@@ -323,14 +337,16 @@ class Relay:
             sent = 0
             seen: set[int] = set(self._unrecorded)
             held: set[str] = set()  # roles not to send to again in this pass
-            summarised = self.group_per_minute is None
+            tried = self.budget.per_minute is None  # a pass tries one summary at most
             while True:
                 now = self.clock()
                 held |= {role for role, until in self._paused.items() if until > now}
-                held |= {role for role in (PROTECTION, FALLBACK) if self._budget(role, now) == 0}
-                if not summarised and PROTECTION not in held:
-                    summarised = await self._summarise(now, seen)
-                    if self._budget(PROTECTION, now) == 0:
+                held |= {
+                    role for role in (PROTECTION, FALLBACK) if self.budget.left(role, now) == 0
+                }
+                if not tried and PROTECTION not in held:
+                    tried = await self._summarise(now, seen, held)
+                    if self.budget.left(PROTECTION, now) == 0:
                         held.add(PROTECTION)
                 job = await asyncio.to_thread(self._claim_next, now, seen, held)
                 if job is None:
@@ -339,102 +355,50 @@ class Relay:
                 if await self._attempt(job, held):
                     sent += 1
 
-    # -- the group's budget and the summary of a burst ------------------------------------
-
-    def _budget(self, role: str, now: datetime) -> int | None:
-        """How many more messages `role`'s chat takes in the minute up to `now`."""
-        if self.group_per_minute is None:
-            return None
-        sends = self._sends.setdefault(role, deque())
-        while sends and sends[0] <= now - MINUTE:
-            sends.popleft()
-        return max(self.group_per_minute - len(sends), 0)
-
-    def _spend(self, role: str) -> None:
-        if self.group_per_minute is not None:
-            self._sends.setdefault(role, deque()).append(self.clock())
-
-    async def _summarise(self, now: datetime, seen: set[int]) -> bool:
-        """Send the summary of a burst if one is due (see the module docstring). False while
-        emergencies are still waiting to go first: ask again after them."""
-        due = await asyncio.to_thread(self._due_for_protection, now, seen)
-        budget = self._budget(PROTECTION, now)
-        if budget is None or len(due) <= budget:
-            return True
-        if due[0][1] == "emergency":
+    async def _summarise(self, now: datetime, seen: set[int], held: set[str]) -> bool:
+        """Send the summary of a burst if one is due now (`bot.escalation.burst.to_list`);
+        True once one was tried, so a pass tries one at most."""
+        due = await asyncio.to_thread(self._in_session, due_cards, LANE, now, seen)
+        listed = to_list(due, self.budget.left(PROTECTION, now), self._last_summary, now)
+        if not listed:
             return False
-        waiting = [(case_id, number, urgency) for case_id, urgency, number, new in due if new]
-        waiting = waiting[:SUMMARY_CASES]
-        if not waiting:
-            return True
-        chat_id = await asyncio.to_thread(self._target_now, PROTECTION)
-        self._spend(PROTECTION)
         try:
-            await self.sender.send(chat_id if chat_id is not None else 0, summary(waiting), [])
-        except Exception as error:  # noqa: BLE001 - the cards themselves still follow
-            logger.warning("burst summary not delivered (%s)", type(error).__name__)
+            taken, before = await asyncio.to_thread(self._in_session, claim_summary, now)
+        except IntegrityError:  # another relay took the first summary at the same moment
+            taken, before = False, now
+        if not taken:
+            self._last_summary = before  # another relay's (or before a restart)
             return True
-        await asyncio.to_thread(self._record_summary, [case_id for case_id, _n, _u in waiting])
-        logger.warning("burst: %d new cases listed in one summary card", len(waiting))
+        self._last_summary = now
+        chat_id = await asyncio.to_thread(self._target_now, PROTECTION)
+        text = summary([(card.case_id, card.number, card.urgency) for card in listed])
+        try:  # a migration is audited on the first case listed
+            await self._send(PROTECTION, listed[0].case_id, chat_id or 0, text, [])
+        except Exception as error:  # noqa: BLE001 - the cards themselves still follow
+            failure = error if isinstance(error, DeliveryError) else Transient(type(error).__name__)
+            if isinstance(failure, RetryLater):
+                self._paused[PROTECTION] = self.clock() + timedelta(seconds=failure.after)
+            if isinstance(failure, (RetryLater, Transient)):
+                held.add(PROTECTION)  # busy or unreachable: the summary goes again next pass
+                await asyncio.to_thread(self._in_session, give_back, now, before)
+                self._last_summary = before
+            # A 400 or 403 keeps the claim: no summary for a minute, the cards take the slots.
+            logger.warning("burst summary not delivered (%s)", failure.describe())
+            return True
+        ids = [card.case_id for card in listed]
+        await asyncio.to_thread(self._in_session, record_listed, ids, self.clock(), SYSTEM)
+        logger.warning("burst: %d new cases listed in one summary card", len(listed))
         return True
 
-    def _due_for_protection(
-        self, now: datetime, seen: set[int]
-    ) -> list[tuple[int, str, str, bool]]:
-        """The protection chat's due cards in the claim order: (case id, urgency, case
-        number, whether it is a new case's alert not yet listed in a summary)."""
-        listed = select(AuditEntry.escalation_id).where(AuditEntry.action == "summarised")
+    def _in_session(self, work: Callable[..., T], *args: object) -> T:
         with self.database.session() as session:
-            query = (
-                select(OutboxMessage.id, OutboxMessage.kind, Escalation)
-                .join(Escalation, Escalation.id == OutboxMessage.escalation_id)
-                .where(
-                    OutboxMessage.lane == LANE,
-                    OutboxMessage.kind != FALLBACK,
-                    OutboxMessage.sent_at.is_(None),
-                    OutboxMessage.failed_at.is_(None),
-                    OutboxMessage.next_attempt_at <= now,
-                )
-                .order_by(
-                    sql_case((Escalation.urgency == "emergency", 0), else_=1),
-                    OutboxMessage.created_at,
-                    OutboxMessage.id,
-                )
-            )
-            summarised = set(session.scalars(listed))
-            return [
-                (
-                    int(case.id),
-                    str(case.urgency),
-                    case.case_number,
-                    kind == "alert" and case.id not in summarised,
-                )
-                for row_id, kind, case in session.execute(query)
-                if row_id not in seen
-            ]
-
-    def _record_summary(self, case_ids: list[int]) -> None:
-        now = self.clock()
-        with self.database.session() as session:
-            for case_id in case_ids:
-                _audit(session, case_id, "summarised", now)
+            return work(session, *args)
 
     # -- one attempt ----------------------------------------------------------------------
 
     async def _attempt(self, job: _Job, held: set[str]) -> bool:
-        chat_id = job.chat_id
         try:
-            for _move in range(MAX_MOVES + 1):
-                try:
-                    self._spend(job.role)
-                    await self.sender.send(chat_id, job.text, job.buttons)
-                    break
-                except ChatMoved as moved:
-                    if _move == MAX_MOVES:
-                        raise Rejected() from None
-                    await asyncio.to_thread(self._store_move, job, chat_id, moved.new_chat_id)
-                    logger.warning("%s: %s chat migrated; resending", job.case_number, job.role)
-                    chat_id = moved.new_chat_id
+            await self._send(job.role, job.case_id, job.chat_id, job.text, job.buttons)
         except Exception as error:  # noqa: BLE001 - an unknown error is a transient one
             failure = error if isinstance(error, DeliveryError) else Transient(type(error).__name__)
             if isinstance(failure, (RetryLater, Transient)):
@@ -452,6 +416,22 @@ class Relay:
                 "%s: delivered but not recorded (%s)", job.case_number, type(error).__name__
             )
         return True
+
+    async def _send(
+        self, role: str, case_id: int, chat_id: int, text: str, buttons: Buttons
+    ) -> None:
+        """Send one message to `role`'s chat, following (and storing) a migration."""
+        for move in range(MAX_MOVES + 1):
+            try:
+                self.budget.spend(role, self.clock())
+                await self.sender.send(chat_id, text, buttons)
+                return
+            except ChatMoved as moved:
+                if move == MAX_MOVES:
+                    raise Rejected() from None
+                await asyncio.to_thread(self._store_move, role, case_id, chat_id, moved.new_chat_id)
+                logger.warning("VS-%06d: %s chat migrated; resending", case_id, role)
+                chat_id = moved.new_chat_id
 
     async def _record_unrecorded(self) -> None:
         for row_id, (job, sent_at) in list(self._unrecorded.items()):
@@ -614,19 +594,19 @@ class Relay:
         ceiling = min(self.backoff_cap, self.backoff_base * 2 ** max(attempts - 1, 0))
         return self.rng.uniform(0, ceiling)  # full jitter
 
-    def _store_move(self, job: _Job, old_chat_id: int, new_chat_id: int) -> None:
+    def _store_move(self, role: str, case_id: int, old_chat_id: int, new_chat_id: int) -> None:
         now = self.clock()
         with self.database.session() as session:
             for key, value in (
-                (f"{job.role}_chat_id", str(new_chat_id)),
-                (f"{job.role}_chat_id.migrated_from", str(self._configured(job.role, old_chat_id))),
+                (f"{role}_chat_id", str(new_chat_id)),
+                (f"{role}_chat_id.migrated_from", str(self._configured(role, old_chat_id))),
             ):
                 setting = session.get(Setting, key)
                 if setting is None:
                     session.add(Setting(key=key, value=value))
                 else:
                     setting.value = value
-            _audit(session, job.case_id, "chat_migrated", now)
+            _audit(session, case_id, "chat_migrated", now)
 
     def _configured(self, role: str, fallback: int) -> int:
         configured = self.protection_chat_id if role == PROTECTION else self.fallback_chat_id

@@ -107,7 +107,8 @@ async def test_pressing_it_keeps_the_address_band_and_release_and_no_answer(
     answer = await press(engine, replies[1].buttons[0][0].data)
     assert [r.text for r in answer] == [feedback.SAVED]
     assert requests(database) == [
-        (EXAMPLE.id, CHILD, ADDRESS, "13-15", 0, date.today(), None),  # None: not claimed
+        # None: not claimed; 0: never refused by Telegram
+        (EXAMPLE.id, CHILD, ADDRESS, "13-15", 0, date.today(), None, 0),
     ]
     again = await press(engine, replies[1].buttons[0][0].data)
     assert [r.text for r in again] == [feedback.ALREADY_ASKED]

@@ -11,31 +11,40 @@ import threading
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.campaigns import releases, results
-from bot.campaigns.feedback import CLAIM_LEASE, Notifier, ResultsRequests
+from bot.campaigns.feedback import CLAIM_LEASE, MAX_REJECTIONS, Notifier, ResultsRequests
 from bot.campaigns.flow import SurveyFlow
 from bot.campaigns.launch import CampaignRegistry
 from bot.campaigns.results_task import ResultsTask
 from bot.campaigns.tables import ANY, AnswerCounter, ParticipationToken, Release, ResultsRequest
-from bot.channels.delivery import Transient
+from bot.channels.delivery import Rejected, Transient
 from bot.runtime import engine_for
+from tests.conftest import migrate_to
 from tests.unit.test_results_feedback import EXAMPLE, complete_the_survey
 
 NOW = datetime(2027, 2, 10, 18, 0)
 
 
 class Recorder:
-    """A Sender that keeps what it was asked to send; `fail` addresses raise Transient."""
+    """A Sender that keeps what it was asked to send; `fail` addresses raise Transient,
+    `reject` addresses a 400 (Rejected: e.g. the chat no longer exists)."""
 
-    def __init__(self, fail: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, fail: frozenset[str] = frozenset(), reject: frozenset[str] = frozenset()
+    ) -> None:
         self.sent: list[tuple[str, str]] = []
         self.fail = fail
+        self.reject = reject
+        self.tried: list[str] = []
 
     async def send(self, to: str, text: str) -> None:
+        self.tried.append(to)
         if to in self.fail:
             raise Transient()
+        if to in self.reject:
+            raise Rejected()
         self.sent.append((to, text))
 
 
@@ -144,6 +153,62 @@ async def test_a_failed_send_gives_its_claim_back_for_the_next_pass(database):
     sent = await notifier.run(EXAMPLE, published, False)
     assert sent.failed == 1 and waiting(database) == ["ps_task_0"]
     assert ResultsRequests(database).claim(EXAMPLE.id, "ps_task_0")  # free again
+
+
+async def test_a_request_telegram_keeps_refusing_with_a_400_is_dropped_after_a_few_passes(
+    database, registry, caplog
+):
+    registry.open(EXAMPLE.id)
+    who = ask(database, 2)
+    counted(database, 20)
+    assert releases.take_due(database, EXAMPLE, NOW) is not None
+    sender = Recorder(reject=frozenset({who["ps_task_0"]}))
+    task = ResultsTask(database, registry, sender)
+    first = await task.run_once()
+    assert (first.sent, first.failed, first.given_up) == (1, 1, 0)
+    for _ in range(MAX_REJECTIONS - 2):
+        assert (await task.run_once()).failed == 1
+    assert waiting(database) == ["ps_task_0"]  # kept, and free for the next pass
+    caplog.clear()
+    last = await task.run_once()
+    assert (last.failed, last.given_up) == (0, 1)
+    assert waiting(database) == []
+    assert sender.tried.count(who["ps_task_0"]) == MAX_REJECTIONS
+    assert (await task.run_once()).total == 0  # not tried again
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "dropped" in logged and EXAMPLE.id in logged
+    assert "ps_task_0" not in logged and who["ps_task_0"] not in logged
+
+
+async def test_a_request_whose_sends_keep_failing_on_the_network_is_kept(database, registry):
+    """Only a 400 counts toward dropping: a network down for hours loses no request."""
+    registry.open(EXAMPLE.id)
+    who = ask(database, 1)
+    counted(database, 20)
+    assert releases.take_due(database, EXAMPLE, NOW) is not None
+    sender = Recorder(fail=frozenset(who.values()))
+    task = ResultsTask(database, registry, sender)
+    task.notifier.max_failures = 1
+    for _ in range(MAX_REJECTIONS * 2):
+        assert (await task.run_once()).given_up == 0
+    assert waiting(database) == ["ps_task_0"]
+
+
+def test_requests_made_before_the_rejections_column_start_with_no_rejection(database):
+    migrate_to(database, "0015", down=True)
+    with database.engine.begin() as connection:
+        connection.execute(
+            text(
+                'INSERT INTO results_requests (campaign, "user", address, band, after_release, '
+                "requested_on) VALUES (:campaign, 'ps_old', 'telegram:7330000999', '13-15', 0, "
+                ":on)"
+            ),
+            {"campaign": EXAMPLE.id, "on": NOW.date()},
+        )
+    migrate_to(database, "head")
+    with database.session() as session:
+        row = session.get(ResultsRequest, (EXAMPLE.id, "ps_old"))
+        assert row is not None and row.rejections == 0
 
 
 # -- the task -------------------------------------------------------------------------------
