@@ -285,9 +285,11 @@ class RasaAssistant:
         loop stays free. A message longer than a triage piece is parsed on its first piece
         (bot.triage.pieces): that is what the assistant answers, and triage parses the
         other pieces itself (`parse_now`)."""
-        text = pieces.first(text.strip())  # strip: as Rasa's UserMessage does
+        whole = text.strip()  # strip: as Rasa's UserMessage does
+        text = pieces.first(whole)
         if self._nlu is not None and text and not text.startswith("/"):
-            return await off_loop(self.parse_now, text)
+            # A long message's parse waits behind other children's, as its triage does.
+            return await off_loop(self.parse_now, text, behind=len(whole) > pieces.CAP)
         return _parse_of(await self._agent.parse_message(text))
 
     def parse_now(self, text: str) -> Parse:
