@@ -22,9 +22,11 @@ messages beside 30 children (`python -m bench.run --scenario adversarial`: the R
 gives the figures of each way tried): other children's replies then stay near their quiet
 latency, where with the long work only queued behind theirs (jobs of five pieces) their
 p95 was about four times the quiet one.
-`mode` "loop" runs the work on the caller's thread instead, as before this module existed,
-and "to_thread" hands it to `asyncio.to_thread` (a pool of threads): the bench uses both to
-measure what the thread changes (`python -m bench.run --scenario adversarial`).
+`mode` "loop" runs the work on the caller's thread instead, as before this module existed;
+"queue" is the thread without giving way (long work only queued behind ordinary work, as
+before `give_way`); "to_thread" hands the work to `asyncio.to_thread` (a pool of threads):
+the bench uses them to measure what each changes (`python -m bench.run --scenario
+adversarial`).
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-mode = "thread"  # "thread" | "loop" | "to_thread" (the last two: the bench's comparisons)
+# "thread" | "loop" | "queue" | "to_thread" (the last three: the bench's comparisons)
+mode = "thread"
 # The longest a long message's work waits at one `give_way` for ordinary messages in flight.
 MAX_PAUSE = 0.05
 # The switch interval while long work runs (seconds; Python's default is 0.005).
@@ -87,7 +90,7 @@ class _Worker:
                     self._ready.wait()
                 behind = not self._ordinary
                 job = self._behind.popleft() if behind else self._ordinary.popleft()
-            if not behind:
+            if not behind or mode == "queue":
                 _run(job)
                 continue
             usual = sys.getswitchinterval()
@@ -149,7 +152,7 @@ async def off_loop(work: Callable[..., T], *args: object, behind: bool = False) 
         return work(*args)
     if mode == "to_thread":
         return await asyncio.to_thread(work, *args)
-    future = _the_worker().submit(behind, work, args)
+    future = _the_worker().submit(behind, work, args)  # "thread" and "queue"
     return await asyncio.wrap_future(future)
 
 
