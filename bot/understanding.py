@@ -9,19 +9,20 @@ messages (`behind=True`).
     they may be called concurrently, and one thread needs no such promise;
   - the work is CPU-bound Python, which holds the GIL, so more threads would not make it
     faster on two cores, only contend with the event loop for the GIL.
-Fairness: a long message's work (bot.triage) calls `give_way` between its steps (a batch
-of parses, one piece's rules, a batch of scores: each a few ms at most). While another
-child's message is in flight (`foreground`, held by the engine around every message but the
-long ones), `give_way` runs that message's understanding jobs at once and then waits, the
-GIL released, until no ordinary message is in flight, or `MAX_PAUSE` has passed (so that
-under a flood of ordinary messages long ones still advance: each is slowed, never skipped).
-And while long work runs, the interpreter's switch interval is `SWITCH_INTERVAL` instead of
-Python's 5 ms, so the event loop, woken by a child's message, waits at most that long for
-the GIL before it can even see the message. Measured with four senders of 4,096-character
-messages beside 30 children (`python -m bench.run --scenario adversarial`: the README
-gives the figures of each way tried): other children's replies then stay near their quiet
-latency, where with the long work only queued behind theirs (jobs of five pieces) their
-p95 was about four times the quiet one.
+Fairness: a long message's work (bot.triage, bot.batch_parse) is one job that calls
+`give_way` between its steps (a stage of the batch parse, one piece's rules, one piece's
+scores: each a few ms at most). While another child's message is in flight (`foreground`,
+held by the engine around every message but the long ones), `give_way` runs that message's
+understanding jobs at once and then waits, the GIL released, until no ordinary message is in
+flight or `MAX_PAUSE` has passed: under a flood of ordinary messages a long one still
+advances a step per `MAX_PAUSE` at least, slowed, never skipped. And while long work runs,
+the interpreter's switch interval is `SWITCH_INTERVAL` instead of Python's 5 ms, so that the
+event loop, woken by a child's message, waits at most about that long for the GIL before it
+can even see the message. Each was measured with four senders of 4,096-character messages
+beside 30 children (`python -m bench.run --scenario adversarial`, which runs the "queue"
+mode below beside this one; the README gives the figures). In trials (10 s phases), the
+switch interval alone, or jobs of one piece, left other children's p95 reply at about three
+times the quiet one or more.
 `mode` "loop" runs the work on the caller's thread instead, as before this module existed;
 "queue" is the thread without giving way (long work only queued behind ordinary work, as
 before `give_way`); "to_thread" hands the work to `asyncio.to_thread` (a pool of threads):
