@@ -128,3 +128,22 @@ async def test_the_engine_holds_ordinary_messages_in_flight_but_not_long_ones():
     await engine.handle(Inbound("q" * 32, Kind.TEXT, "hoy jugamos en la plaza " * (CAP // 20)))
     assert assistant.in_flight == [1, 0]
     assert understanding._the_worker().in_flight == 0  # and each left flight
+
+
+def test_what_start_up_loads_is_out_of_the_garbage_collectors_sight(
+    database, tmp_path, monkeypatch
+):
+    """A full collection walked the loaded models in about 280 ms, holding every thread."""
+    import gc
+
+    from bot import agent, runtime
+    from bot.settings import Settings
+
+    monkeypatch.setattr(agent, "train", lambda *_: tmp_path / "model.tar.gz")
+    monkeypatch.setattr(agent.RasaAssistant, "load", lambda *_: FakeAssistant())
+    gc.unfreeze()
+    try:
+        runtime.build(Settings(database_url=database.url, key_file=tmp_path / "secret.key"))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
