@@ -9,11 +9,13 @@ Telegram handlers drive it (one `Engine.handle` per update, chats concurrently):
   - adversarial senders each send 4,096-character messages (Telegram's longest: a story,
     leetspeak self-harm words with no punctuation, punctuation runs, alarming words in
     bulk, invisible characters), the next as soon as the last was answered.
-Four phases of `seconds` each, for each way of running understanding (bot/understanding.py):
+Two phases of `seconds` each, for each way of running understanding (bot/understanding.py):
 ordinary children alone, then with the adversarial senders; `loop` runs NLU and triage on
-the event loop (as before the understanding thread), `thread` on the understanding thread
-(ordinary work before long messages' pieces), `to_thread` with `asyncio.to_thread` (a pool of
-threads, first come first served, the GIL shared among them), for comparison.
+the event loop (as before the understanding thread), `queue` on the understanding thread
+with long messages only queued behind ordinary work, `thread` as the bot runs it (long work
+also gives way, between its steps, to ordinary messages in flight), `to_thread` with
+`asyncio.to_thread` (a pool of threads, first come first served, the GIL shared among
+them), for comparison.
 Measured: the ordinary children's reply latency (scheduled send to the engine's answer),
 the loop's lag (a 100 ms timer's lateness), and, before the phases, each 4,096-character
 text understood alone (Rasa parse and triage, as the engine does: p50/p95 over repeats).
@@ -36,7 +38,7 @@ from bench.stats import summary_ms
 
 NAME = "adversarial"
 LONGEST = 4096
-MODES = ("loop", "thread", "to_thread")
+MODES = ("loop", "queue", "thread", "to_thread")
 TARGETS = {"understanding_4096_p95_ms": 50.0}
 
 
@@ -282,11 +284,12 @@ def run(
             ratios[f"{mode}_adversarial_over_quiet_{p}"] = _ratio(
                 loaded["ordinary_reply_ms"][p], quiet["ordinary_reply_ms"][p]
             )
-    for p in ("p50", "p95"):
-        ratios[f"adversarial_loop_over_thread_{p}"] = _ratio(
-            phases["loop"]["adversarial"]["ordinary_reply_ms"][p],
-            phases["thread"]["adversarial"]["ordinary_reply_ms"][p],
-        )
+    for other in ("loop", "queue"):
+        for p in ("p50", "p95"):
+            ratios[f"adversarial_{other}_over_thread_{p}"] = _ratio(
+                phases[other]["adversarial"]["ordinary_reply_ms"][p],
+                phases["thread"]["adversarial"]["ordinary_reply_ms"][p],
+            )
     alone = served["understanding_4096"]["all_ms"]
     return {
         "scenario": NAME,

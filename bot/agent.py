@@ -284,9 +284,14 @@ class RasaAssistant:
         """The NLU parse, on the understanding thread (bot/understanding.py) so the event
         loop stays free. A message longer than a triage piece is parsed on its first piece
         (bot.triage.pieces): that is what the assistant answers, and triage parses the
-        other pieces itself (`parse_now`)."""
-        text = pieces.first(text.strip())  # strip: as Rasa's UserMessage does
+        other pieces itself (`parse_many`)."""
+        whole = text.strip()  # strip: as Rasa's UserMessage does
+        text = pieces.first(whole)
         if self._nlu is not None and text and not text.startswith("/"):
+            if len(whole) > pieces.CAP:
+                # Behind other children's messages, as its triage is, and on the sentence
+                # features alone, as its other pieces are: the same parse, for less.
+                return (await off_loop(self.parse_many, [text], behind=True))[0]
             return await off_loop(self.parse_now, text)
         return _parse_of(await self._agent.parse_message(text))
 

@@ -9,20 +9,27 @@ classifier. For the 13 pieces of a 4,096-character message that was most of tria
 Here, for a model whose chain is exactly that (`sentence_chain`):
   - the tokenizer and the fallback classifier are Rasa's own `process`;
   - each featurizer's scikit-learn vectorizer counts the sentence n-grams of every text in
-    one matrix, as its `transform` does; a character vectorizer (`char_wb`) counts each
-    distinct word once (`word_counts`), since its n-grams never cross a word;
+    one matrix, as its `transform` does; where n-grams never cross a word (`char_wb`, and
+    single words), each distinct word's are found once for all the texts, and counted once
+    per text however often it occurs (`counts`); the featurizer's own processing of a
+    token (digits, lowercase) is done once per distinct token;
   - the classifier's scikit-learn estimator scores all the rows in one call, and the intent
     and ranking are set as Rasa's classifier sets them.
-The parses are Rasa's to the last digit: every row's counts are the same integers in the same
-order, and a sparse row times the weights does not depend on the other rows.
+The parses are Rasa's to the last digit: every row's counts are the same integers, sorted
+by column as scikit-learn sorts them, and a sparse row times the weights does not depend on
+the other rows. `run` works in steps with `give_way` between them (bot/understanding.py).
 tests/integration/test_fast_parse.py compares the two on every held-out and blind line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+# Texts tokenized in one step of `run` (a 512-character piece takes about 0.1 ms).
+TOKENIZED_AT_ONCE = 4
 
 
 @dataclass(frozen=True)
@@ -71,14 +78,32 @@ def run(chain: SentenceChain, texts: Sequence[str]) -> list[dict[str, Any]]:
     from rasa.utils.tensorflow.constants import RANKING_LENGTH
     from scipy.sparse import hstack
 
-    messages = chain.tokenizer.process([Message(data={"text": text}) for text in texts])
+    from bot.understanding import give_way
+
+    # In steps, each followed by `give_way` (a long message's pieces are parsed here, and
+    # another child's message waits for at most one step): a few texts' tokens, then each
+    # featurizer's counts, then the classifier.
+    messages = []
+    for at in range(0, len(texts), TOKENIZED_AT_ONCE):
+        batch = [Message(data={"text": text}) for text in texts[at : at + TOKENIZED_AT_ONCE]]
+        messages += chain.tokenizer.process(batch)
+        give_way()
     blocks = []
     for featurizer in chain.featurizers:
-        docs = [
-            " ".join(featurizer._get_processed_message_tokens_by_attribute(message, TEXT))
-            for message in messages
-        ]
+        # What the featurizer makes of each token depends on the token alone (digits to
+        # __NUMBER__, lowercase, out-of-vocabulary words): done once per distinct token.
+        processed: dict[str, str] = {}
+        docs = []
+        for message in messages:
+            words = []
+            for token in featurizer._get_message_tokens_by_attribute(message, TEXT):
+                done = processed.get(token)
+                if done is None:
+                    done = processed[token] = _processed(featurizer, token)
+                words.append(done)
+            docs.append(" ".join(words))
         blocks.append(counts(featurizer.vectorizers[TEXT], docs))
+        give_way()
     # The row Rasa's classifier builds from the sentence features: each featurizer's
     # columns side by side, in the chain's order.
     rows = hstack(blocks, format="csr")
@@ -102,26 +127,46 @@ def run(chain: SentenceChain, texts: Sequence[str]) -> list[dict[str, Any]]:
     return [message.as_dict(only_output_properties=True) for message in messages]
 
 
+def _processed(featurizer: Any, token: str) -> str:
+    """`featurizer._get_processed_message_tokens_by_attribute` for one token; each of its
+    steps maps a list of tokens token by token."""
+    from rasa.shared.nlu.constants import TEXT
+
+    done = featurizer._process_tokens([token], TEXT)
+    done = featurizer._replace_with_oov_token(done, TEXT)
+    return str(done[0])
+
+
 def counts(vectorizer: Any, docs: Sequence[str]) -> Any:
     """`vectorizer.transform(docs)` (a fitted CountVectorizer): the same CSR matrix, made
-    faster for character n-grams within words by counting each distinct word once."""
+    faster, where each word's n-grams lie within it (`char_wb`, or single words), by counting
+    each distinct word once for all the docs, and once per doc however often it occurs."""
     import numpy as np
     import scipy.sparse as sp
 
-    if vectorizer.analyzer != "char_wb":
+    grams = _grams_of_a_word(vectorizer)
+    if grams is None:
         return vectorizer.transform(docs)
+    # The whole doc is preprocessed, as scikit-learn does (some of its versions strip
+    # accents from a doc only if some character of it is not ASCII).
     preprocess = vectorizer.build_preprocessor()
+    vocabulary = vectorizer.vocabulary_
     memo: dict[str, dict[int, int]] = {}
     indices: list[int] = []
     values: list[int] = []
     indptr = [0]
     for doc in docs:
-        row = word_counts(
-            vectorizer._char_wb_ngrams,
-            vectorizer.vocabulary_,
-            preprocess(vectorizer.decode(doc)),
-            memo,
-        )
+        row: dict[int, int] = {}
+        for word, times in Counter(preprocess(vectorizer.decode(doc)).split()).items():
+            known = memo.get(word)
+            if known is None:
+                known = memo[word] = {}
+                for gram in grams(word):
+                    column = vocabulary.get(gram)
+                    if column is not None:
+                        known[column] = known.get(column, 0) + 1
+            for column, count in known.items():
+                row[column] = row.get(column, 0) + count * times
         indices.extend(row)
         values.extend(row.values())
         indptr.append(len(indices))
@@ -131,13 +176,33 @@ def counts(vectorizer: Any, docs: Sequence[str]) -> Any:
             np.asarray(indices, dtype=np.int32),
             np.asarray(indptr, dtype=np.int32),
         ),
-        shape=(len(docs), len(vectorizer.vocabulary_)),
+        shape=(len(docs), len(vocabulary)),
         dtype=vectorizer.dtype,
     )
+    # Sorted, a row is the same whatever order its columns were found in (and its counts
+    # are integers): scikit-learn sorts its own too.
     matrix.sort_indices()
     if vectorizer.binary:
         matrix.data.fill(1)
     return matrix
+
+
+def _grams_of_a_word(vectorizer: Any) -> Callable[[str], Iterable[str]] | None:
+    """The n-grams of one whitespace-free word of a preprocessed doc, for a vectorizer whose
+    n-grams never cross a space, so that a doc's are its words' one after another: `char_wb`
+    n-grams, or single words of the token pattern (which never match a space); else None."""
+    if vectorizer.analyzer == "char_wb":
+        ngrams: Callable[[str], Iterable[str]] = vectorizer._char_wb_ngrams
+        return ngrams
+    if (
+        vectorizer.analyzer == "word"
+        and vectorizer.tokenizer is None
+        and vectorizer.stop_words is None
+        and tuple(vectorizer.ngram_range) == (1, 1)
+    ):
+        tokenize: Callable[[str], Iterable[str]] = vectorizer.build_tokenizer()
+        return tokenize
+    return None
 
 
 def word_counts(

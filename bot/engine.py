@@ -41,7 +41,8 @@ from bot.i18n import _
 from bot.logs import describe
 from bot.referrals import SERVICES
 from bot.storage import Escalation
-from bot.triage import Triage, Verdict, answers
+from bot.triage import Triage, Verdict, answers, pieces
+from bot.understanding import foreground
 from consent import ConsentFlow
 from consent.gate import ConsentGate
 from consent.notice import notice
@@ -165,6 +166,14 @@ class Engine:
         self.triage = Triage.of(assistant)
 
     async def handle(self, event: Inbound) -> list[Reply]:
+        if len(event.text) > pieces.CAP:
+            return await self._handle(event)
+        # Long messages' understanding gives way to this one while it is in flight
+        # (bot/understanding.py), so that no child waits behind another's long messages.
+        with foreground():
+            return await self._handle(event)
+
+    async def _handle(self, event: Inbound) -> list[Reply]:
         if event.kind is Kind.UNSUPPORTED and not event.text.strip():
             return [Reply(NOT_TEXT)]
         if event.kind is Kind.COMMAND:

@@ -18,7 +18,8 @@ A message longer than `pieces.CAP` is triaged in overlapping pieces, each with i
 parse, and gets its most urgent piece's verdict (bot/triage/pieces.py says why and how).
 The pieces are parsed in one batch, on the sentence features alone (bot/agent.py,
 `parse_many`), and triaged together; `Triage.assess_async` does the work on the
-understanding thread (bot/understanding.py), so a long message never holds the event loop.
+understanding thread (bot/understanding.py), so a long message never holds the event loop,
+and gives way to other children's messages between its steps.
 """
 
 from __future__ import annotations
@@ -49,10 +50,6 @@ GUARD_OVERRIDE = 0.9
 # The FAQ answer plus the middle question, rather than nothing, needs this much confidence
 # in the FAQ intent.
 SENSITIVE_FAQ_CONFIDENCE = 0.5
-# Pieces of a long message triaged in one job of the understanding thread (13 pieces make a
-# 4,096-character message): batched enough to share the parse, few enough that another
-# child's message never waits long behind them.
-HOP = 5
 
 
 @dataclass(frozen=True)
@@ -179,49 +176,51 @@ class Triage:
         return self._assess_parts(parts, parse)
 
     async def assess_async(self, text: str, parse: Parse | None) -> Verdict:
-        """`assess` on the understanding thread. A long message's pieces go `HOP` at a time,
-        each batch behind the ordinary work waiting there: another child's message then
-        waits for at most one batch (about 15 ms of CPU), not a whole 4,096-character
-        message (about 35 ms batched, `python -m bench.run --scenario longest`)."""
+        """`assess` on the understanding thread; a long message behind the ordinary work
+        waiting there, in one job that gives way between its steps to other children's
+        messages in flight (`bot.understanding.give_way`): one of them then waits for one
+        step (a few ms at most), not for a whole 4,096-character message."""
         from bot.understanding import off_loop
 
-        parts = pieces.pieces(text)
-        if len(parts) == 1:
+        if len(text) <= pieces.CAP:
             return await off_loop(self.assess_piece, text, parse)
-        verdicts: list[Verdict] = []
-        for start in range(0, len(parts), HOP):
-            batch = parts[start : start + HOP]
-            verdicts += await off_loop(self.piece_verdicts, batch, parse, start, behind=True)
-        return pieces.most_urgent(verdicts)
+        return await off_loop(self.assess, text, parse, behind=True)
 
     def _assess_parts(self, parts: Sequence[str], first_parse: Parse | None) -> Verdict:
         return pieces.most_urgent(self.piece_verdicts(parts, first_parse))
 
-    def piece_verdicts(
-        self, parts: Sequence[str], first_parse: Parse | None, start: int = 0
-    ) -> list[Verdict]:
-        """The verdicts of consecutive pieces of one message, from piece `start` on, found
-        together: parsed in one batch (piece 0 has `first_parse`, the message's own), the
-        rules on each, the triage model's scores of all of them at once. Each is the verdict
-        `assess_piecewise` gives the piece (tests/integration/test_fast_parse.py)."""
-        if start == 0:
-            parses = [first_parse, *self._parse_rest(parts[1:])]
-        else:
-            parses = self._parse_rest(parts)
-        norms = [normalize(part) for part in parts]
-        rules = [assess(part, norm) for part, norm in zip(parts, norms, strict=True)]
-        scored: list[Scores | None] = [None] * len(parts)
+    def piece_verdicts(self, parts: Sequence[str], first_parse: Parse | None) -> list[Verdict]:
+        """The verdicts of the pieces of one message, found together: parsed in one batch
+        (piece 0 has `first_parse`, the message's own), the rules on each, the triage model's
+        scores sharing their word lookups; a piece equal to an earlier one (after the first)
+        is triaged once. Each is the verdict `assess_piecewise` gives the piece
+        (tests/integration/test_fast_parse.py). Between steps (a piece's rules or scores,
+        a stage of the batch parse), `give_way`."""
+        from bot.understanding import give_way
+
+        # Repeated text (filler, a word over and over) makes equal pieces: one verdict each.
+        distinct = list(dict.fromkeys(parts[1:]))
+        texts = [parts[0], *distinct]
+        parses = [first_parse, *self._parse_rest(distinct)]
+        give_way()
+        norms: list[str] = []
+        rules: list[RuleVerdict] = []
+        for part in texts:
+            norms.append(normalize(part))
+            rules.append(assess(part, norms[-1]))
+            give_way()
+        scored: list[Scores | None] = [None] * len(texts)
         if self.model is not None:
-            wanted = [n for n, verdict in enumerate(rules) if not verdict.safe_word]
-            found = self.model.scores_pieces(
-                [parts[n] for n in wanted],
-                [parses[n] for n in wanted],
-                [rules[n] for n in wanted],
-                [norms[n] for n in wanted],
-            )
-            for n, scores in zip(wanted, found, strict=True):
-                scored[n] = scores
-        return [self._decide(*each) for each in zip(parses, rules, scored, strict=True)]
+            # What `scores_pieces` does, a piece at a time: each word's character n-grams
+            # looked up once for all the pieces (`memo`), the same numbers.
+            memo: dict[str, dict[int, int]] = {}
+            for n, verdict in enumerate(rules):
+                if not verdict.safe_word:
+                    scored[n] = self.model._scores(texts[n], parses[n], verdict, norms[n], memo)
+                    give_way()
+        verdicts = [self._decide(*each) for each in zip(parses, rules, scored, strict=True)]
+        of_text = dict(zip(distinct, verdicts[1:], strict=True))
+        return [verdicts[0], *(of_text[part] for part in parts[1:])]
 
     def _parse_rest(self, parts: Sequence[str]) -> list[Parse | None]:
         """The parses of pieces other than the first: None for a piece with nothing but

@@ -29,7 +29,7 @@ some piece.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,20 +47,23 @@ def pieces(text: str, cap: int = CAP, overlap: int = OVERLAP) -> list[str]:
 
 def spans(text: str, cap: int = CAP, overlap: int = OVERLAP) -> list[tuple[int, int]]:
     """Where each piece of `pieces` starts and ends in the text."""
+    return list(_spans(text, cap, overlap))
+
+
+def _spans(text: str, cap: int, overlap: int) -> Iterator[tuple[int, int]]:
     if not 0 <= overlap < cap // 2:
         raise ValueError("the overlap must be under half a piece")
-    found: list[tuple[int, int]] = []
     start = 0
     while True:
         end = start + cap
         if end >= len(text):
-            found.append((start, len(text)))
-            return found
+            yield start, len(text)
+            return
         # End at the last space of the piece's second half, if it has one.
         space = _last_space(text, start + cap // 2, end)
         if space is not None:
             end = space
-        found.append((start, end))
+        yield start, end
         # The next piece starts at the start of the word that holds `end - overlap`; since
         # `end - overlap > start`, every piece moves on.
         following = end - overlap
@@ -77,8 +80,10 @@ def _last_space(text: str, low: int, high: int) -> int | None:
 
 
 def first(text: str) -> str:
-    """The first piece: what Rasa parses for the assistant's answer to a long message."""
-    return pieces(text)[0]
+    """The first piece: what Rasa parses for the assistant's answer to a long message (on
+    the event loop: the others are not cut)."""
+    start, end = next(_spans(text, CAP, OVERLAP))
+    return text[start:end]
 
 
 def _urgency(verdict: Verdict) -> tuple[bool, bool, bool]:

@@ -1,6 +1,6 @@
 """The rule layer's shortcuts change no answer: a pattern passed over for lacking its required
 words (bot/triage/rules/prefilter.py) could not have matched, on every pattern of the layer
-and every labelled line; and the character n-gram counts made a word at a time
+and every labelled line; and the n-gram counts made a word at a time
 (bot/batch_parse.py) are scikit-learn's own."""
 
 from __future__ import annotations
@@ -112,13 +112,15 @@ def test_search_answers_as_the_pattern_does():
         assert search(pattern, text) == (pattern.search(text) is not None)
 
 
-def test_word_counts_make_scikit_learns_matrix_to_the_last_digit():
+def test_counts_make_scikit_learns_matrix_to_the_last_digit():
     from sklearn.feature_extraction.text import CountVectorizer
 
     corpus = labelled_texts()[:400]
     for vectorizer in (
         CountVectorizer(analyzer="char_wb", ngram_range=(1, 4), strip_accents="unicode"),
         CountVectorizer(analyzer="char_wb", ngram_range=(2, 5), binary=True),
+        # Rasa's word featurizer, as config.yml sets it (single words, Rasa's token pattern).
+        CountVectorizer(token_pattern=r"(?u)\b\w+\b", strip_accents="unicode"),
     ):
         vectorizer.fit(corpus[:200])
         docs = [
@@ -126,6 +128,10 @@ def test_word_counts_make_scikit_learns_matrix_to_the_last_digit():
             "",
             "m4t4rm3 " * 80,
             "Año\u00a0NIÑO  con\tespacios\u2002raros ",  # NFKD makes the spaces plain
+            # Accents already decomposed beside composed ones, and repeated words.
+            "nin\u0303o jugo",
+            "nin\u0303o jugó nin\u0303o nin\u0303o",
+            "el 10 de mayo, 2 niños y 2 niñas: 10 10",
             *pieces(" ".join(corpus[:60])),
         ]
         expected, found = vectorizer.transform(docs), counts(vectorizer, docs)
