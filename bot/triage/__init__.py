@@ -25,6 +25,7 @@ and gives way to other children's messages between its steps.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -109,6 +110,21 @@ def _without_model(rules: RuleVerdict, parse: Parse | None) -> Verdict:
     if category == HELP_REQUEST:
         subject = "self"
     return Verdict(True, urgency, category, subject)
+
+
+# A word of three letters or more, in the normalized text (`_decide`), other than the
+# function words that carry nothing alone ("y q" reads "y que").
+WORD = re.compile(r"[^\W\d_]{3,}")
+FUNCTION_WORDS = frozenset(
+    "que por para con los las del una unos unas pero como mas sin pues porque ese esa eso "
+    "este esta esto".split()
+)
+
+
+def has_words(norm: str) -> bool:
+    """Whether normalized text holds a word that could say something: three letters or
+    more, and not only a function word."""
+    return any(word not in FUNCTION_WORDS for word in WORD.findall(norm))
 
 
 # Rule categories whose first-person, unexplained match is never left silent (`_with_model`):
@@ -218,7 +234,7 @@ class Triage:
                 if not verdict.safe_word:
                     scored[n] = self.model._scores(texts[n], parses[n], verdict, norms[n], memo)
                     give_way()
-        verdicts = [self._decide(*each) for each in zip(parses, rules, scored, strict=True)]
+        verdicts = [self._decide(*each) for each in zip(parses, rules, scored, norms, strict=True)]
         of_text = dict(zip(distinct, verdicts[1:], strict=True))
         return [verdicts[0], *(of_text[part] for part in parts[1:])]
 
@@ -271,12 +287,21 @@ class Triage:
         scores = None
         if self.model is not None and not rules.safe_word:
             scores = self.model.scores(text, parse, rules, normalized=norm)
-        return self._decide(parse, rules, scores)
+        return self._decide(parse, rules, scores, norm)
 
-    def _decide(self, parse: Parse | None, rules: RuleVerdict, scores: Scores | None) -> Verdict:
-        """The verdict from the rules and, with a triage model, its scores of the same text."""
+    def _decide(
+        self, parse: Parse | None, rules: RuleVerdict, scores: Scores | None, norm: str
+    ) -> Verdict:
+        """The verdict from the rules and, with a triage model, its scores of the same text
+        (`norm`: the text as the rules read it, leetspeak undone)."""
         if rules.safe_word:
             return _safe_word(rules)
+        if not has_words(norm):
+            # Not one word of three letters ("y", "me", "y q", "a y a y"): too little for
+            # the model or the intents to judge, and they misjudged it (an emergency card
+            # for "y", a high one for "me"); the rules still read it. No labelled line
+            # that must escalate lacks such a word (tests/unit/test_triage_wordless.py).
+            return _without_model(rules, None)
         if self.model is None or scores is None:
             verdict = _without_model(rules, parse)
         else:
