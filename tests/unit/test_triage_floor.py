@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from bot.triage import Triage, Verdict
 from bot.triage.model import Scores, Thresholds
-from bot.triage.rules import RuleVerdict, assess
+from bot.triage.rules import RuleVerdict, assess, normalize
 
 THRESHOLDS = Thresholds(alert=0.5, ask=0.3, emergency=0.5)
 # A leetspeak disclosure with invisible characters inside its words, as in bench/adversarial.py.
@@ -21,15 +21,18 @@ def quiet(escalate: float = 0.05) -> Scores:
     return Scores(escalate, escalate, "none", {}, emergency=0.0, other=0.0)
 
 
-def decide(rules: RuleVerdict, scores: Scores) -> Verdict:
+def decide(rules: RuleVerdict, scores: Scores, text: str = HIDDEN) -> Verdict:
+    """The verdict of `text` (normalized as the rules read it) with these rules and scores;
+    a message with words, so the model is heard (test_triage_wordless.py has the rest)."""
     triage = Triage(SimpleNamespace(thresholds=THRESHOLDS))  # type: ignore[arg-type]
-    return triage._decide(None, rules, scores)
+    return triage._decide(None, rules, scores, normalize(text))
 
 
 def test_first_person_abuse_the_rules_find_is_asked_about_when_the_model_hears_chat():
-    rules = assess("¿Qué es el grooming? hoy fui al cole " + HIDDEN)
+    text = "¿Qué es el grooming? hoy fui al cole " + HIDDEN
+    rules = assess(text)
     assert (rules.category, rules.subject, rules.guard) == ("abuse", "self", None)
-    verdict = decide(rules, quiet())
+    verdict = decide(rules, quiet(), text)
     assert verdict.ask and not verdict.escalate
     assert verdict.category == "abuse"
 
