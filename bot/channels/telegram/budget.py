@@ -77,7 +77,7 @@ SENDS = frozenset(
 # holds: nothing taken), or zero or less: the slot is taken, to be used in -n ms. A full
 # window waits and asks again; the even spacing instead hands out the next free slot, in
 # order, so many senders asking in one millisecond each ask once (asking again every
-# millisecond for the spacing, they once made ~20 calls per message).
+# millisecond for the spacing, they once made about 40 calls per message).
 _TAKE = """
 local now = redis.call('TIME')
 local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
