@@ -89,15 +89,33 @@ async def test_a_request_used_before_initialize_says_so():
         await AiohttpRequest().do_request("http://127.0.0.1:9/", "POST")
 
 
-async def test_the_session_is_made_on_the_loop_that_uses_it_and_closed_at_shutdown():
+@pytest.fixture
+def no_proxy_set(monkeypatch):
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+async def test_the_session_is_made_on_the_loop_that_uses_it_and_closed_at_shutdown(no_proxy_set):
     request = AiohttpRequest()
     await request.initialize()
     session = request._session
     assert session is not None and session._loop is asyncio.get_running_loop()
-    assert session.trust_env  # a proxy set in HTTPS_PROXY is used, as with PTB's own client
+    # No proxy in the environment: the environment is not read (it cost ~/.netrc a request).
+    assert not session.trust_env
     await request.shutdown()
     assert session.closed
     await request.shutdown()  # twice is harmless
+
+
+async def test_a_proxy_in_the_environment_is_used(no_proxy_set, monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        assert request._session is not None and request._session.trust_env
+    finally:
+        await request.shutdown()
 
 
 def test_a_pool_of_no_connections_is_refused():

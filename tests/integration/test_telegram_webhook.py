@@ -23,6 +23,8 @@ from bot.channels.telegram.application import (
 from bot.privacy import Pseudonymizer
 from bot.runtime import Runtime, engine_for
 from bot.settings import Settings
+from bot.storage import Database
+from bot.storage.chatlock import ChatLocks
 from botapi_fake import FakeBotApi
 
 pytestmark = pytest.mark.rasa
@@ -184,12 +186,27 @@ async def test_health_and_readiness_endpoints(webhook, database, monkeypatch):
 async def test_an_update_another_handler_holds_unfinished_is_answered_503_until_done(
     webhook, database
 ):
-    """Another replica claimed it and has not finished (it may have been killed mid-update):
-    200 would tell Telegram to forget it, and it could be lost; 503 has it sent again."""
+    """Another replica claimed it and has not finished: 200 would tell Telegram to forget
+    it, and it could be lost; 503 has it sent again. On PostgreSQL a live handler holds its
+    chat's lock while it works (a dead one's claim is taken over at once:
+    tests/integration/test_replicas_nginx.py), so the other replica holds it here too."""
     api, url, _seen = webhook
-    assert database.claim(7030)  # the other replica's claim
-    assert await post(url, text_update(7030, "¿quién es usted?"), SECRET) == 503
-    database.mark_processed(7030)  # the other replica finished it
+    shared = database.engine.dialect.name == "postgresql"
+    other_replica = ChatLocks(Database(database.url))
+    holding = other_replica.holding(Pseudonymizer(b"k" * 32)("telegram", CHILD))
+    await holding.__aenter__()
+    try:
+        assert database.claim(7030)  # the other replica's claim
+        answered = asyncio.ensure_future(post(url, text_update(7030, "¿quién es usted?"), SECRET))
+        await asyncio.sleep(0.5)
+        # SQLite (one process, no shared lock): told to come back. PostgreSQL: it waits for
+        # the chat the other replica holds, and then finds the update done.
+        assert answered.done() is not shared
+        database.mark_processed(7030)  # the other replica finished it
+    finally:
+        await holding.__aexit__(None, None, None)
+        other_replica.dispose()
+    assert await answered == (200 if shared else 503)
     assert await post(url, text_update(7030, "¿quién es usted?"), SECRET) == 200
     await asyncio.sleep(0.3)
     assert api.messages_to(CHILD) == []  # handled once, by the other replica
