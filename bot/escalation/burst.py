@@ -87,6 +87,14 @@ def to_list(
     return [card for card in due if card.new][:SUMMARY_CASES]
 
 
+# The relay's claim order, which the summary must see the cards in: emergencies, then oldest.
+CLAIM_ORDER = (
+    sql_case((Escalation.urgency == "emergency", 0), else_=1),
+    OutboxMessage.created_at,
+    OutboxMessage.id,
+)
+
+
 def due_cards(session: Session, lane: str, now: datetime, seen: set[int]) -> list[Due]:
     """The protection chat's due cards of `lane` in the relay's claim order (emergencies,
     then oldest); `seen` are rows this pass already tried."""
@@ -101,11 +109,7 @@ def due_cards(session: Session, lane: str, now: datetime, seen: set[int]) -> lis
             OutboxMessage.failed_at.is_(None),
             OutboxMessage.next_attempt_at <= now,
         )
-        .order_by(
-            sql_case((Escalation.urgency == "emergency", 0), else_=1),
-            OutboxMessage.created_at,
-            OutboxMessage.id,
-        )
+        .order_by(*CLAIM_ORDER)
     )
     return [
         Due(int(case.id), case.case_number, str(case.urgency), kind == "alert" and not was_listed)

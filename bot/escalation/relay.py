@@ -81,7 +81,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
-from sqlalchemy import case as sql_case
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -95,6 +94,7 @@ from bot.channels.delivery import (
     Transient,
 )
 from bot.escalation.burst import (
+    CLAIM_ORDER,
     GroupBudget,
     claim_summary,
     due_cards,
@@ -475,11 +475,7 @@ class Relay:
                         OutboxMessage.failed_at.is_(None),
                         OutboxMessage.next_attempt_at <= now,
                     )
-                    .order_by(
-                        sql_case((Escalation.urgency == "emergency", 0), else_=1),
-                        OutboxMessage.created_at,
-                        OutboxMessage.id,
-                    )
+                    .order_by(*CLAIM_ORDER)
                     .limit(1)
                     # PostgreSQL: a row another relay is claiming is skipped, not waited
                     # for, so relays on several replicas each take a different row at once
