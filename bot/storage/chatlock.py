@@ -251,7 +251,7 @@ class ChatLocks:
     def _lost_holder(self) -> None:
         if self._holder is not None:
             try:
-                self._holder.invalidate()  # the server already freed what it held
+                self._holder.invalidate()  # closed: the server frees whatever it held
             except SQLAlchemyError:
                 pass
             self._holder = None
@@ -320,7 +320,10 @@ class ChatLocks:
                 waiter.close()
 
     def dispose(self) -> None:
+        """Stop: every chat this replica holds on its holder connection is let go at once
+        (the connection is closed, not returned to a pool that would keep its locks)."""
         if self.shared:
-            self._holding_thread.shutdown(wait=False)
-            self._waiting_threads.shutdown(wait=False)
+            self._holding_thread.shutdown(wait=True)  # its statements take milliseconds
+            self._waiting_threads.shutdown(wait=False)  # a wait may take hold_for: not here
+            self._lost_holder()
             self._engine.dispose()

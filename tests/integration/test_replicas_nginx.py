@@ -143,10 +143,10 @@ def test_a_chats_messages_are_answered_in_order(stack):
 
 @pytest.mark.xfail(
     reason="a chat's updates are handled one at a time, first come first served at its lock "
-    "(bot.storage.chatlock), but an update lets the chat go SETTLE_FOR (2 s) after it is "
-    "handled even if a reply still waits for the chat's pace (3 messages in any 3.3 s), and "
-    "the shared budget serves a chat's waiting sends in no order: this test's six replies in "
-    "a burst then interleave (seen: P A H A P H). Passed on 1 of 4 runs on 2026-12-06",
+    "(bot.storage.chatlock), and its sends leave in the order they first asked (the shared "
+    "budget's per-chat queue), but nothing reorders updates by update_id: when the replica "
+    "given the earlier update is slower to take it than the other is to take the next (20 ms "
+    "later), they are answered in that order (seen once in 6 runs on 2026-12-06: A P H A P H)",
     strict=False,
 )
 def test_a_chats_updates_delivered_at_once_are_answered_in_update_order(stack):

@@ -222,3 +222,46 @@ async def test_cards_are_judged_against_the_same_raised_rate_as_replies(replicas
         await budget.client.close()
     held = SharedBudget(client, prefix=replicas[0].prefix)  # the default 30: what went wrong
     assert await held.wait_ms(GROUP - 1, alert=True) > 0
+
+
+async def test_a_chats_sends_leave_in_the_order_they_first_asked_whichever_replica_asks(
+    replicas,
+):
+    """Replies of two updates of one chat, held by its pace on two replicas: the one that
+    asked first goes first even when the other asks first once the window frees (they
+    once interleaved across replicas)."""
+    first, second = replicas
+    for _ in range(3):
+        assert await first.wait_ms(55) <= 0  # the chat's burst is used
+    assert await first.wait_ms(55, ticket="earlier") > 0
+    await asyncio.sleep(0.01)  # asks in the same millisecond are in no order
+    assert await second.wait_ms(55, ticket="later") > 0
+    await asyncio.sleep(3.4)  # the window frees
+    assert await second.wait_ms(55, ticket="later") > 0  # asks first, but waits its turn
+    assert await first.wait_ms(55, ticket="earlier") <= 0
+    assert await second.wait_ms(55, ticket="later") <= 0
+
+
+async def test_a_send_given_up_or_left_by_a_dead_replica_does_not_hold_the_chat(replicas):
+    first, second = replicas
+    for _ in range(3):
+        assert await first.wait_ms(56) <= 0
+    for ticket in ("given up", "dead replica"):
+        assert await first.wait_ms(56, ticket=ticket) > 0
+        await asyncio.sleep(0.01)  # asks in the same millisecond are in no order
+    assert await second.wait_ms(56, ticket="alive") > 0
+    await first.forget(56, "given up")  # RetryLater, or cancelled: acquire forgets it
+    await asyncio.sleep(3.4)
+    assert await second.wait_ms(56, ticket="alive") > 0  # "dead replica" asked first
+    await asyncio.sleep(4.5)  # it has not asked for twice the window and a second: gone
+    assert await second.wait_ms(56, ticket="alive") <= 0
+
+
+async def test_acquire_leaves_the_queue_when_it_gives_up(replicas):
+    first, second = replicas
+    for _ in range(3):
+        assert await first.wait_ms(57) <= 0
+    with pytest.raises(RetryLater):
+        await first.acquire(57, max_wait=0.5)
+    waiting = [key async for key in first.client.scan_iter(f"{first.prefix}queue:*")]
+    assert [await first.client.zcard(key) for key in waiting] in ([], [0])

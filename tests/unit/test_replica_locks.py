@@ -377,14 +377,18 @@ async def test_a_replica_holds_many_chats_at_once_on_one_connection(shared):
 
     try:
         await asyncio.wait_for(asyncio.gather(*(hold(n) for n in range(40))), timeout=30)
-        with shared[1].engine.connect() as connection:
-            held = connection.execute(
-                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
-            ).scalar()
+        with shared[1].engine.connect() as connection:  # another replica takes each chat
+            free = [
+                connection.execute(
+                    text("SELECT pg_try_advisory_lock(:key)"), {"key": lock_key(f"chat-{n}")}
+                ).scalar()
+                for n in range(40)
+            ]
+            connection.execute(text("SELECT pg_advisory_unlock_all()"))
     finally:
         locks.dispose()
     assert most == 40
-    assert held == 0, "a lock outlived its update"
+    assert all(free), "a lock outlived its update"
     assert locks.timeouts == 0 and locks.waited == 0
 
 
@@ -479,3 +483,19 @@ async def test_without_a_shared_lock_nobody_claims_to_hold_the_chat(tmp_path):
     finally:
         sqlite.dispose()
         unreachable.dispose()
+
+
+async def test_a_replica_stopping_lets_go_of_every_chat_it_holds(shared):
+    """dispose closes the holder connection (a pool would keep its session locks): a chat
+    whose update never ended is free for the other replicas at once."""
+    stopping, other = ChatLocks(shared[0]), ChatLocks(shared[1])
+    never_ends = stopping.holding("chat-z")
+    await never_ends.__aenter__()
+    stopping.dispose()
+    try:
+        started = time.monotonic()
+        async with other.holding("chat-z"):
+            waited = time.monotonic() - started
+        assert waited < 1.0 and other.waited == 0
+    finally:
+        other.dispose()

@@ -71,16 +71,36 @@ SENDS = frozenset(
     }
 )
 
-# KEYS: overall window, chat window, pause key, next overall slot. ARGV: member, overall
-# limit, overall window (ms), chat limit, chat window (ms), spacing of overall slots (ms).
-# Returns a positive number of ms to wait before asking again (a window is full or a pause
-# holds: nothing taken), or zero or less: the slot is taken, to be used in -n ms. A full
-# window waits and asks again; the even spacing instead hands out the next free slot, in
-# order, so many senders asking in one millisecond each ask once (asking again every
-# millisecond for the spacing, they once made about 40 calls per message).
+# KEYS: overall window, chat window, pause key, next overall slot, the chat's queue (by
+# first ask), its members' last asks. ARGV: member, overall limit, overall window (ms), chat
+# limit, chat window (ms), spacing of overall slots (ms), queued ("1": the member waits its
+# turn in the chat's queue), how long a member may go without asking (ms).
+# Returns a positive number of ms to wait before asking again (a window is full, a pause
+# holds, or an earlier send to the chat goes first: nothing taken), or zero or less: the
+# slot is taken, to be used in -n ms. A full window waits and asks again; the even spacing
+# instead hands out the next free slot, in order, so many senders asking in one millisecond
+# each ask once (asking again every millisecond for the spacing, they once made about 40
+# calls per message). A queued member joins its chat's queue at its first ask and takes a
+# slot only first in it: a chat's sends leave in the order they first asked, whichever
+# replica asks (replies of two updates held by the chat's pace once interleaved). A member
+# that has not asked for twice the chat's window and a second is dropped (its replica
+# died: a live sender asks again within one window); one that asks after that (a long 429
+# pause) joins again, at the back.
 _TAKE = """
 local now = redis.call('TIME')
 local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local queued = ARGV[7] == '1'
+if queued then
+  local stale = tonumber(ARGV[8])
+  for _, gone in ipairs(redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', ms - stale)) do
+    redis.call('ZREM', KEYS[5], gone)
+  end
+  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', ms - stale)
+  redis.call('ZADD', KEYS[5], 'NX', ms, ARGV[1])
+  redis.call('ZADD', KEYS[6], ms, ARGV[1])
+  redis.call('PEXPIRE', KEYS[5], stale)
+  redis.call('PEXPIRE', KEYS[6], stale)
+end
 local paused = tonumber(redis.call('GET', KEYS[3]) or '0')
 if paused > ms then return paused - ms end
 local function wait(key, limit, window)
@@ -93,6 +113,11 @@ end
 local longest = math.max(wait(KEYS[1], tonumber(ARGV[2]), tonumber(ARGV[3])),
                          wait(KEYS[2], tonumber(ARGV[4]), tonumber(ARGV[5])))
 if longest > 0 then return math.ceil(longest) end
+if queued and redis.call('ZRANGE', KEYS[5], 0, 0)[1] ~= ARGV[1] then return 5 end
+if queued then
+  redis.call('ZREM', KEYS[5], ARGV[1])
+  redis.call('ZREM', KEYS[6], ARGV[1])
+end
 local at = math.max(tonumber(redis.call('GET', KEYS[4]) or '0'), ms)
 redis.call('SET', KEYS[4], tostring(at + tonumber(ARGV[6])), 'PX', 10000)
 -- Counted in the windows at the time it will be used (a reserved slot is never late by
@@ -153,10 +178,14 @@ class SharedBudget:
             return PER_CHAT_BURST, round(PER_CHAT_BURST * 1000 / PER_CHAT_PER_SECOND)
         return PER_GROUP_PER_MINUTE, 60_000
 
-    async def wait_ms(self, chat_id: int | str, alert: bool = False) -> int:
+    async def wait_ms(
+        self, chat_id: int | str, alert: bool = False, ticket: str | None = None
+    ) -> int:
         """Take a slot for one message to `chat_id` if there is one: zero or less, the slot
         to be used in -n ms (the next evenly spaced one); else the ms until one could free
-        up (a window full or a pause: nothing taken, ask again then)."""
+        up (a window full or a pause: nothing taken, ask again then). With a `ticket` (the
+        same on every ask for one message), the message waits its turn among the chat's
+        (see _TAKE); `forget` it if the message is given up."""
         overall = int(self.rate if alert else self.rate - self.reserved)
         chat_limit, chat_window = self.limit_of(chat_id)
         keys = [
@@ -164,35 +193,56 @@ class SharedBudget:
             f"{self.prefix}chat:{chat_key(chat_id)}",
             f"{self.prefix}pause",
             f"{self.prefix}next",
+            f"{self.prefix}queue:{chat_key(chat_id)}",
+            f"{self.prefix}asked:{chat_key(chat_id)}",
         ]
         args = [
-            uuid.uuid4().hex,
+            ticket or uuid.uuid4().hex,
             overall,
             round(1000 * self.stretch),
             chat_limit,
             round(chat_window * self.stretch),
             self.spacing_ms,
+            "1" if ticket else "0",
+            round(2 * chat_window * self.stretch) + 1000,
         ]
         waited: int = await self._take(keys=keys, args=args)
         return waited
 
+    async def forget(self, chat_id: int | str, ticket: str) -> None:
+        """Leave the chat's queue: the message `ticket` asked for will not be sent now."""
+        await self.client.zrem(f"{self.prefix}queue:{chat_key(chat_id)}", ticket)
+        await self.client.zrem(f"{self.prefix}asked:{chat_key(chat_id)}", ticket)
+
     async def acquire(
         self, chat_id: int | str, alert: bool = False, max_wait: float | None = None
     ) -> None:
-        """Wait for a slot, and until it is due. With `max_wait`, raise RetryLater instead
-        of waiting longer for a window: a sender holding a lease (the alert relay) retries
-        by its own policy."""
+        """Wait for a slot, in the chat's order, and until it is due. With `max_wait`, raise
+        RetryLater instead of waiting longer for a window: a sender holding a lease (the
+        alert relay) retries by its own policy."""
+        ticket = uuid.uuid4().hex
         waited = 0.0
-        while True:
-            wait = await self.wait_ms(chat_id, alert) / 1000
-            if wait <= 0:
-                if wait < 0:
-                    await asyncio.sleep(-wait)  # the slot is taken: its time comes
-                return
-            if max_wait is not None and waited + wait > max_wait:
-                raise RetryLater(wait)
-            await asyncio.sleep(wait)
-            waited += wait
+        taken = False
+        try:
+            while True:
+                wait = await self.wait_ms(chat_id, alert, ticket) / 1000
+                if wait <= 0:
+                    taken = True
+                    if wait < 0:
+                        await asyncio.sleep(-wait)  # the slot is taken: its time comes
+                    return
+                if max_wait is not None and waited + wait > max_wait:
+                    raise RetryLater(wait)
+                await asyncio.sleep(wait)
+                waited += wait
+        finally:
+            if not taken:
+                # Given up (RetryLater, cancelled, Redis failed): the chat's later sends
+                # must not wait behind it.
+                try:
+                    await self.forget(chat_id, ticket)
+                except Exception as error:  # noqa: BLE001 - it drops out, unasked, soon
+                    logger.warning("could not leave a chat's send queue (%s)", type(error).__name__)
 
     async def pause(self, seconds: float) -> None:
         """Nobody sends for `seconds` from now (Telegram's retry_after on a 429)."""
