@@ -265,3 +265,21 @@ async def test_acquire_leaves_the_queue_when_it_gives_up(replicas):
         await first.acquire(57, max_wait=0.5)
     waiting = [key async for key in first.client.scan_iter(f"{first.prefix}queue:*")]
     assert [await first.client.zcard(key) for key in waiting] in ([], [0])
+
+
+async def test_a_groups_sends_do_not_queue_behind_a_dead_replicas(replicas):
+    """The protection group is not queued: a card another replica asked for and never sent
+    (it died, leaving its place in the queue) does not hold the next card for the group's
+    two-minute staleness; a private chat's next send waits its turn."""
+    from bot.channels.telegram.budget import chat_key
+
+    first, second = replicas
+    for chat in (GROUP, 58):
+        assert await first.wait_ms(chat, alert=True, ticket="dead replica's send") <= 0
+        await first.client.zadd(f"{first.prefix}queue:{chat_key(chat)}", {"dead": 0})
+        await first.client.zadd(
+            f"{first.prefix}asked:{chat_key(chat)}", {"dead": 10**13}
+        )  # asked "now", for ever
+    await asyncio.wait_for(second.acquire(GROUP, alert=True), timeout=2)
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(second.acquire(58), timeout=1)

@@ -217,10 +217,14 @@ class SharedBudget:
     async def acquire(
         self, chat_id: int | str, alert: bool = False, max_wait: float | None = None
     ) -> None:
-        """Wait for a slot, in the chat's order, and until it is due. With `max_wait`, raise
+        """Wait for a slot, in a private chat's order, and until it is due. With `max_wait`, raise
         RetryLater instead of waiting longer for a window: a sender holding a lease (the
         alert relay) retries by its own policy."""
-        ticket = uuid.uuid4().hex
+        # Only a child's private chat queues: reply order matters there, and a sender that
+        # died holds it for seconds at most (twice its 3.3 s window and a second). A group
+        # (the protection chat) does not: a dead replica's card would hold every other
+        # replica's cards for two minutes.
+        ticket = uuid.uuid4().hex if isinstance(chat_id, int) and chat_id > 0 else None
         waited = 0.0
         taken = False
         try:
@@ -236,7 +240,7 @@ class SharedBudget:
                 await asyncio.sleep(wait)
                 waited += wait
         finally:
-            if not taken:
+            if not taken and ticket is not None:
                 # Given up (RetryLater, cancelled, Redis failed): the chat's later sends
                 # must not wait behind it.
                 try:
