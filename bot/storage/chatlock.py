@@ -79,6 +79,32 @@ def holds_chat() -> bool:
     return _HELD.get()
 
 
+class LocalLocks:
+    """One asyncio.Lock per key in this process, made on first use and dropped when its
+    last user leaves, so the table never grows with the number of chats."""
+
+    def __init__(self) -> None:
+        self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
+
+    def __len__(self) -> int:
+        """Keys with a user now (what the table holds)."""
+        return len(self._locks)
+
+    @asynccontextmanager
+    async def holding(self, key: object) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
 class _Busy:
     """Another session holds the chat's lock."""
 
@@ -109,7 +135,7 @@ class ChatLocks:
         # connection alone would let two updates of one chat through together: they queue
         # here first (PerChatUpdateProcessor already orders them; this keeps the lock true
         # for any caller).
-        self._local: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._local = LocalLocks()
         self._free: asyncio.Semaphore | None = None
         self._holder: Connection | None = None
         self._held: dict[int, float] = {}  # keys held on the holder connection, since when
@@ -133,18 +159,8 @@ class ChatLocks:
             yield
             return
         key = lock_key(pseudonym)
-        local, users = self._local.get(key, (asyncio.Lock(), 0))
-        self._local[key] = (local, users + 1)
-        try:
-            async with local:
-                async with self._shared(key):
-                    yield
-        finally:
-            local, users = self._local[key]
-            if users == 1:
-                del self._local[key]
-            else:
-                self._local[key] = (local, users - 1)
+        async with self._local.holding(key), self._shared(key):
+            yield
 
     @asynccontextmanager
     async def _shared(self, key: int) -> AsyncIterator[None]:
@@ -154,48 +170,46 @@ class ChatLocks:
         except RuntimeError:
             # `dispose` shut the threads down: the bot is stopping. The update is still
             # handled, like one whose lock could not be taken.
-            yield
+            taken = None
+        if taken is not BUSY:
+            async with self._block(loop, self._holding_thread, None, key, taken is not None):
+                yield
             return
-        if taken is BUSY:
-            self.waited += 1
-            if self._free is None:
-                self._free = asyncio.Semaphore(self.waiters)  # in the loop that uses it
-            async with self._free:
-                try:
-                    waiter = await loop.run_in_executor(self._waiting_threads, self._wait, key)
-                except RuntimeError:
-                    waiter = None
-                before = _HELD.get()
-                _HELD.set(waiter is not None)
-                try:
-                    yield
-                finally:
-                    _HELD.set(before)  # set, not reset: the block may end in another task
-                    if waiter is not None:
-                        await self._release_on(loop, self._waiting_threads, waiter, key)
-            return
-        before = _HELD.get()
-        _HELD.set(taken is not None)
-        try:
-            yield
-        finally:
-            _HELD.set(before)
-            if taken is not None:
-                await self._release_on(loop, self._holding_thread, None, key)
+        self.waited += 1
+        if self._free is None:
+            self._free = asyncio.Semaphore(self.waiters)  # in the loop that uses it
+        async with self._free:
+            try:
+                waiter = await loop.run_in_executor(self._waiting_threads, self._wait, key)
+            except RuntimeError:
+                waiter = None
+            async with self._block(loop, self._waiting_threads, waiter, key, waiter is not None):
+                yield
 
-    async def _release_on(
+    @asynccontextmanager
+    async def _block(
         self,
         loop: asyncio.AbstractEventLoop,
         threads: ThreadPoolExecutor,
         waiter: Connection | None,
         key: int,
-    ) -> None:
+        held: bool,
+    ) -> AsyncIterator[None]:
+        """The block of an update, `held` its chat's lock or not (`holds_chat`), and the
+        lock released after it on the thread of the connection that holds it."""
+        before = _HELD.get()
+        _HELD.set(held)
         try:
-            await loop.run_in_executor(threads, self._release, waiter, key)
-        except RuntimeError:
-            # Disposed while this update settled (the bot stopping): release here; it is
-            # one statement, and a lock must never outlive its update.
-            self._release(waiter, key)
+            yield
+        finally:
+            _HELD.set(before)  # set, not reset: the block may end in another task
+            if held:
+                try:
+                    await loop.run_in_executor(threads, self._release, waiter, key)
+                except RuntimeError:
+                    # Disposed while this update settled (the bot stopping): release here;
+                    # it is one statement, and a lock must never outlive its update.
+                    self._release(waiter, key)
 
     # -- on the holder connection (its one thread) ----------------------------------------
 

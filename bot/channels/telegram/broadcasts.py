@@ -15,6 +15,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from bot.broadcasts.sending import Stopped
+from bot.channels.telegram.limits import GLOBAL_PER_SECOND
 from bot.i18n import _s
 
 if TYPE_CHECKING:  # telegram is imported where it is used: `python -m bot` starts faster
@@ -27,21 +28,19 @@ def broadcast_bot(
     in_flight: int = 1,
     timeout: float = 10.0,
     redis_url: str | None = None,
-    rate: float | None = None,
+    rate: float = GLOBAL_PER_SECOND,
 ) -> Bot:
     """A Bot for broadcasts only: room for `in_flight` sends and one more. With `redis_url`
     its sends also take slots from the budget the replicas share (outside the alerts'
     reserved share), on top of the broadcast's own Pacer; a 429 pauses every replica.
-    `rate`: TELEGRAM_MAX_RATE, the rate every Bot on the budget is judged against (default
-    Telegram's 30 a second)."""
+    `rate`: TELEGRAM_MAX_RATE, the rate every Bot on the budget is judged against."""
     from bot.channels.telegram.delivery import own_bot
 
     shared = None
     if redis_url:
         from bot.channels.telegram.budget import SharedBudget, SharedRateLimiter, client_for
-        from bot.channels.telegram.limits import GLOBAL_PER_SECOND
 
-        budget = SharedBudget(client_for(redis_url), rate=rate or GLOBAL_PER_SECOND)
+        budget = SharedBudget(client_for(redis_url), rate=rate)
         shared = SharedRateLimiter(budget, max_retries=0)
     bot: Bot = own_bot(token, api_base_url, in_flight + 1, timeout, shared)
     return bot

@@ -25,7 +25,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor, ExtBot
 
-from bot.storage.chatlock import ChatLocks
+from bot.storage.chatlock import ChatLocks, LocalLocks
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +36,8 @@ SETTLE_FOR = 2.0  # seconds a chat's shared lock waits for its replies to be sen
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
-        # One lock per chat with updates in flight; dropped when the last one is done, so
-        # the table never grows with the number of children.
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        # One lock per chat with updates in flight (dropped when the last one is done).
+        self._locks = LocalLocks()
         self._shared: ChatLocks | None = None
         self._key: Callable[[int], str] = str
         self._settle: Callable[[int], Awaitable[None]] | None = None
@@ -64,25 +63,16 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if chat is None:
             await super().process_update(update, coroutine)
             return
-        lock, users = self._locks.get(chat.id, (asyncio.Lock(), 0))
-        self._locks[chat.id] = (lock, users + 1)
-        try:
-            async with lock:
-                if self._shared is None:
-                    await super().process_update(update, coroutine)
-                else:
-                    async with self._shared.holding(self._key(chat.id)):
-                        await super().process_update(update, coroutine)
-                        if self._settle is not None:
-                            await asyncio.wait(
-                                [asyncio.ensure_future(self._settle(chat.id))], timeout=SETTLE_FOR
-                            )
-        finally:
-            lock, users = self._locks[chat.id]
-            if users == 1:
-                del self._locks[chat.id]
-            else:
-                self._locks[chat.id] = (lock, users - 1)
+        async with self._locks.holding(chat.id):
+            if self._shared is None:
+                await super().process_update(update, coroutine)
+                return
+            async with self._shared.holding(self._key(chat.id)):
+                await super().process_update(update, coroutine)
+                if self._settle is not None:
+                    await asyncio.wait(
+                        [asyncio.ensure_future(self._settle(chat.id))], timeout=SETTLE_FOR
+                    )
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         await coroutine
