@@ -47,7 +47,8 @@ Measured, from the moment a message is pushed into the fake (as if Telegram rece
   delivery (handling end until the last reply of its block reached the fake: the wait
   behind the chat's earlier blocks and in the rate limiter, plus the sends themselves);
   for disclosures, the alert latency split the same way: queue wait, handling (the case is
-  committed in it) and the lane (handling end until the card arrived).
+  committed in it) and handling start until the card arrived (the lane sends the card as soon
+  as the case is committed, so it may arrive before handling ends: the two overlap).
 An update the engine answers with no reply has no reply latency and no delivery time; one
 whose block was cut short counts as cut short and has no delivery time.
 """
