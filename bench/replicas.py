@@ -14,7 +14,8 @@ What runs:
   answered each request.
 
 The caller plays Telegram: `post` sends an update through nginx with the secret, and, as
-Telegram does, sends it again while the answer is not 200.
+Telegram does, sends it again while the answer is not 200; `deliver` sends many, each chat's
+in turn and different chats at once, as Telegram's webhook does.
 """
 
 from __future__ import annotations
@@ -80,6 +81,13 @@ def nginx_site(shipped: str, replicas: list[int], port: int) -> str:
     if count != 1:
         raise ValueError(f"{NGINX_CONF}: expected one `listen PORT;`, found {count}")
     return site
+
+
+def _chat_of(update: dict[str, Any]) -> int:
+    """The chat an update belongs to (a message's, or a pressed button's message's)."""
+    message = update.get("message") or update.get("callback_query", {}).get("message", {})
+    chat: int = message["chat"]["id"]
+    return chat
 
 
 class FakeThread:
@@ -349,6 +357,24 @@ class Stack:
                 pass
             time.sleep(min(0.5 * attempt, 5.0))
         raise AssertionError(f"update {update.get('update_id')} never answered 200")
+
+    def deliver(self, updates: list[dict[str, Any]]) -> None:
+        """Deliver many updates as Telegram's webhook does: each chat's one at a time in
+        `update_id` order, the next only once the last was answered 200 (Telegram waits for
+        the request to end before it sends a chat's next update), different chats at once."""
+        chats: dict[int, list[dict[str, Any]]] = {}
+        for update in sorted(updates, key=lambda u: int(u["update_id"])):
+            chats.setdefault(_chat_of(update), []).append(update)
+
+        def in_turn(queue: list[dict[str, Any]]) -> None:
+            for update in queue:
+                self.post(update)
+
+        threads = [threading.Thread(target=in_turn, args=(queue,)) for queue in chats.values()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
 
     def text(self, user: int, text: str) -> dict[str, Any]:
         """A text update from `user` in their private chat (the fake assigns the ids)."""
