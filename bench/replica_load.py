@@ -35,6 +35,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import create_engine, text
 
+from bench.cpu import CpuClock, named, per_message, with_children
 from bench.replicas import PROTECTION_CHAT, SECRET, Stack
 from bench.stats import summary_ms
 from bench.traffic import CHAT, DISCLOSURES, GREETINGS, QUESTIONS
@@ -211,8 +212,16 @@ def run(
     started = time.monotonic()
     with Stack(workdir, admin_url, redis_url, replicas, environment=environment) as stack:
         startup = time.monotonic() - started
+        clock = _clock(stack)
+        before = clock.read()
         load = asyncio.run(_load(stack, children, seconds, gap, seed, disclosure_every))
+        used = clock.since(before)
         figures = _figures(stack, load, drain)
+        answered_in_window = round(figures["answered_per_s"] * load["sending_s"])
+        figures["cpu"] = {
+            **per_message(used, answered_in_window, os.cpu_count() or 1),
+            "cores_used": {k: round(v / load["sending_s"], 2) for k, v in used.items()},
+        }
     ok = figures["cases_without_alert_sent"] == 0 and figures["answered"] == figures["messages"]
     return {
         "scenario": NAME,
@@ -234,9 +243,22 @@ def run(
     }
 
 
+def _clock(stack: Stack) -> CpuClock:
+    """Every part of the stack on this machine, the load generator with the fake included."""
+    return CpuClock(
+        {
+            "replicas": lambda: [p.pid for p in stack.processes if p and p.poll() is None],
+            "load generator and fake": lambda: [os.getpid()],
+            "postgresql": named("postgres"),
+            "redis": named("redis-server"),
+            "nginx": with_children(lambda: [stack.nginx.pid] if stack.nginx else []),
+        }
+    )
+
+
 def table(result: dict[str, Any]) -> list[str]:
     reply, alert = result["reply_ms"], result["alert_ms"]
-    return [
+    lines = [
         f"{NAME} ({result['load']}, behind nginx, PostgreSQL, Redis): "
         f"{result['parameters']['children']} children for {result['parameters']['seconds']:g} s",
         f"  offered {result['offered_per_s']} msg/s, answered {result['answered_per_s']} msg/s "
@@ -245,6 +267,14 @@ def table(result: dict[str, Any]) -> list[str]:
         f"  disclosures {result['disclosures']}, cases {result['cases']}, cards {result['cards']}, "
         f"breaches {result['breaches']}; load average {result['load_average']}",
     ]
+    cpu = result.get("cpu")
+    if cpu and cpu["total_ms"]:
+        parts = ", ".join(f"{k} {v:g}" for k, v in cpu["ms_per_message"].items())
+        lines.append(
+            f"  CPU ms a message answered while sending: {parts}; in all {cpu['total_ms']:g}, "
+            f"so {cpu['cores']} cores sustain at most {cpu['ceiling_per_s']:g} msg/s"
+        )
+    return lines
 
 
 def scaling(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -264,4 +294,20 @@ def scaling(results: list[dict[str, Any]]) -> dict[str, Any]:
         "alert p95 <= 1000 ms": (two["alert_ms"]["p95"] or 1e9) <= 1000,
         "nothing lost, doubled or over the limits": all(r["ok"] for r in results),
     }
-    return {"ratio": ratio, "checks": checks, "met": all(checks.values())}
+    return {
+        "ratio": ratio,
+        "checks": checks,
+        "met": all(checks.values()),
+        "ratio_ceiling": _ratio_ceiling(one, two),
+    }
+
+
+def _ratio_ceiling(one: dict[str, Any], two: dict[str, Any]) -> float | None:
+    """The most two replicas could answer on this machine, over what one answered: the
+    machine's ceiling at the two-replica run's CPU a message (every part on its cores busy,
+    the load generator's included), divided by the one-replica figure. Below 1.5, the
+    target cannot be met on this machine whatever the replicas do."""
+    ceiling = (two.get("cpu") or {}).get("ceiling_per_s")
+    if not ceiling or not one["answered_per_s"]:
+        return None
+    return round(float(ceiling) / one["answered_per_s"], 2)

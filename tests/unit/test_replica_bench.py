@@ -4,9 +4,13 @@ needs nginx, PostgreSQL and Redis (`python -m bench.run --scenario telegram_e2e 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 
-from bench import replica_load
+from bench import cpu, replica_load
 from bot.escalation.cards import summary
 
 
@@ -55,3 +59,62 @@ def test_scaling_is_met_only_with_every_target():
     doubled = replica_load.scaling([result(1, 40, 90, 80, ok=False), result(2, 80, 100, 100)])
     assert doubled["met"] is False
     assert replica_load.scaling([result(2, 80, 100, 100)])["met"] is None
+
+
+def test_the_ratio_ceiling_is_the_machines_ceiling_over_one_replicas_figure():
+    two = {**result(2, 60, 150, 1000), "cpu": {"ceiling_per_s": 150.0}}
+    assert replica_load.scaling([result(1, 120, 9000, 800), two])["ratio_ceiling"] == 1.25
+    assert (
+        replica_load.scaling([result(1, 120, 90, 80), result(2, 80, 1, 1)])["ratio_ceiling"] is None
+    )
+
+
+def test_cpu_a_message_sums_the_parts_and_gives_the_machines_ceiling():
+    used = {"replicas": 0.75, "load generator and fake": 0.15, "postgresql": 0.1}
+    figures = cpu.per_message(used, messages=100, cores=2)
+    assert figures["ms_per_message"] == {
+        "replicas": 7.5,
+        "load generator and fake": 1.5,
+        "postgresql": 1.0,
+    }
+    assert figures["total_ms"] == 10.0
+    assert figures["ceiling_per_s"] == 200.0  # two cores, 10 ms a message
+    assert cpu.per_message(used, messages=0, cores=2)["ceiling_per_s"] is None
+
+
+SPIN_ON_ASK = """
+import sys, time
+sys.stdin.readline()
+start = time.process_time()
+while time.process_time() - start < 0.3:
+    pass
+print("spun", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_the_cpu_clock_counts_a_parts_work_and_finds_its_children():
+    child = subprocess.Popen(
+        [sys.executable, "-c", SPIN_ON_ASK],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdin is not None and child.stdout is not None
+    try:
+        me = lambda: [os.getpid()]  # noqa: E731
+        clock = cpu.CpuClock({"me": me, "family": cpu.with_children(me)})
+        before = clock.read()
+        spin = time.process_time()
+        while time.process_time() - spin < 0.2:
+            pass
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        assert child.stdout.readline() == "spun\n"
+        used = clock.since(before)
+        assert used["me"] >= 0.15
+        assert used["family"] >= used["me"] + 0.25  # the child's CPU counts in its parent's part
+        assert cpu.cpu_seconds(2**22 + 12345) == 0.0  # a process that is gone counts nothing
+    finally:
+        child.kill()
+        child.wait()
