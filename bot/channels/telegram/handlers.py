@@ -132,8 +132,9 @@ class TelegramAdapter:
         """Wait until the replies queued so far in the chat of `update` are sent (or failed):
         the webhook answers Telegram only then, so an update whose replies a killed replica
         never sent is delivered again. False if the update was not handled here because
-        another handler holds its claim unfinished (it may have died: a claim is taken over
-        after CLAIM_TIMEOUT), so the webhook asks Telegram to deliver it again later."""
+        another handler holds its claim unfinished (it may have died: a claim is taken over at
+        once by whoever then holds the chat's lock, or after CLAIM_TIMEOUT without it), so
+        the webhook asks Telegram to deliver it again later."""
         if update.update_id in self._elsewhere:
             del self._elsewhere[update.update_id]
             return False
