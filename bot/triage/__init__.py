@@ -227,13 +227,17 @@ class Triage:
             give_way()
         scored: list[Scores | None] = [None] * len(texts)
         if self.model is not None:
-            # What `scores_pieces` does, a piece at a time: each word's character n-grams
-            # looked up once for all the pieces (`memo`), the same numbers.
-            memo: dict[str, dict[int, int]] = {}
-            for n, verdict in enumerate(rules):
-                if not verdict.safe_word:
-                    scored[n] = self.model._scores(texts[n], parses[n], verdict, norms[n], memo)
-                    give_way()
+            # A piece with a safe word is the rules' alone: the model scores the others.
+            todo = [n for n, verdict in enumerate(rules) if not verdict.safe_word]
+            pieces = self.model.scores_pieces(
+                [texts[n] for n in todo],
+                [parses[n] for n in todo],
+                [rules[n] for n in todo],
+                [norms[n] for n in todo],
+                between=give_way,
+            )
+            for n, scores in zip(todo, pieces, strict=True):
+                scored[n] = scores
         verdicts = [self._decide(*each) for each in zip(parses, rules, scored, norms, strict=True)]
         of_text = dict(zip(distinct, verdicts[1:], strict=True))
         return [verdicts[0], *(of_text[part] for part in parts[1:])]

@@ -124,14 +124,17 @@ class TriageModel:
         parses: Sequence[Parse | None],
         rules: Sequence[RuleVerdict],
         normalized: Sequence[str],
+        between: Callable[[], object] = lambda: None,
     ) -> list[Scores]:
         """`scores` of each piece of one long message, the same numbers, computed together:
-        a word's character n-grams are looked up once for all the pieces (`_Compiled`)."""
+        a word's character n-grams are looked up once for all the pieces (`_Compiled`).
+        `between` runs after each piece (the engine gives way to other children there)."""
         memo: dict[str, dict[int, int]] = {}
-        return [
-            self._scores(text, parse, verdict, norm, memo)
-            for text, parse, verdict, norm in zip(texts, parses, rules, normalized, strict=True)
-        ]
+        scored = []
+        for text, parse, verdict, norm in zip(texts, parses, rules, normalized, strict=True):
+            scored.append(self._scores(text, parse, verdict, norm, memo))
+            between()
+        return scored
 
     def _scores(
         self,

@@ -153,5 +153,10 @@ def test_the_pieces_of_a_long_message_score_exactly_as_each_alone(trained):
     ]
     norms = [normalize(part) for part in parts]
     rules = [assess(part, norm) for part, norm in zip(parts, norms, strict=True)]
-    together = trained.scores_pieces(parts, [None] * len(parts), rules, norms)
+    steps: list[int] = []
+    together = trained.scores_pieces(
+        parts, [None] * len(parts), rules, norms, between=lambda: steps.append(1)
+    )
     assert [trained.scores(part, None) for part in parts] == together
+    # The engine gives way to other children after each piece (bot.understanding.give_way).
+    assert len(steps) == len(parts)
