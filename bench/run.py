@@ -57,6 +57,8 @@ E2E_LOADS = {
     "capacity": {"children": 160, "max_rate": 1000},
 }
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
+# The key of DEFAULT_OUT under which a replica run (--replicas) is written, beside the rest.
+REPLICAS = "replicas"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -244,7 +246,8 @@ ONCE = {
 
 
 def run_replicas(args: argparse.Namespace, argv: list[str] | None) -> int:
-    """--replicas: each N in turn, then the scaling targets; written to --out."""
+    """--replicas: each N in turn, then the scaling targets; written to --out (in the default
+    results file, under its "replicas" key)."""
     from bench import replica_load
 
     began = time.monotonic()
@@ -274,8 +277,30 @@ def run_replicas(args: argparse.Namespace, argv: list[str] | None) -> int:
         "scenarios": results,
         "scaling": scaling,
     }
-    _write(args.out, document)
+    _write_beside(args.out, document, REPLICAS)
     return 0 if document["ok"] else 1
+
+
+def _write_beside(out: Path, document: dict[str, Any], part: str | None = None) -> None:
+    """Write `document` to `out`. The default results file holds the one-process run, and
+    a replica run under its "replicas" key (`part`), each with its own date, code and
+    command: writing either keeps the other. Any other file holds its run alone."""
+    if out.resolve() == DEFAULT_OUT.resolve():
+        kept = _read(out)
+        if part is not None:
+            document = {**kept, part: document}
+        elif REPLICAS in kept:
+            document = {**document, REPLICAS: kept[REPLICAS]}
+    _write(out, document)
+
+
+def _read(out: Path) -> dict[str, Any]:
+    """A results file's document, or nothing if there is none (or it is not one)."""
+    try:
+        document = json.loads(out.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return document if isinstance(document, dict) else {}
 
 
 def _about_the_run(argv: list[str] | None) -> dict[str, Any]:
@@ -331,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     document["targets"] = targets.check(results)
     print("\n".join(targets.table(document["targets"])), flush=True)
-    _write(args.out, document)
+    _write_beside(args.out, document)
     machine = document["machine"]
     print(
         f"{machine['nproc']} CPUs ({machine['cpu']}), Python {machine['python']}, "

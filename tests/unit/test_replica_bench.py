@@ -4,6 +4,7 @@ needs nginx, PostgreSQL and Redis (`python -m bench.run --scenario telegram_e2e 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -118,3 +119,29 @@ def test_the_cpu_clock_counts_a_parts_work_and_finds_its_children():
     finally:
         child.kill()
         child.wait()
+
+
+def test_a_replica_run_and_a_one_process_run_share_the_default_results_file(tmp_path, monkeypatch):
+    """Issue 16 asks for the scaling table in bench/results.json, where `make bench` writes
+    the one-process run: writing either keeps the other."""
+    from bench import run
+
+    out = tmp_path / "results.json"
+    monkeypatch.setattr(run, "DEFAULT_OUT", out)
+    run._write_beside(out, {"scenarios": ["one process"], "ok": True})
+    two = result(2, 60, 150, 1000)
+    monkeypatch.setattr(replica_load, "run", lambda count, *a, **k: {**two, "replicas": count})
+    monkeypatch.setattr(replica_load, "table", lambda r: [])
+    argv = ["--replicas", "2", "--children", "10", "--database", "postgresql://x/y"]
+    assert run.run_replicas(run.parse_args([*argv, "--out", str(out)]), []) == 0
+    written = json.loads(out.read_text())
+    assert written["scenarios"] == ["one process"]  # the one-process run stays
+    assert written["replicas"]["scenarios"][0]["replicas"] == 2
+    assert written["replicas"]["scaling"]["ratio"] is None  # it needs a 1-replica run too
+    run._write_beside(out, {"scenarios": ["one process, again"], "ok": True})
+    again = json.loads(out.read_text())
+    assert again["scenarios"] == ["one process, again"]
+    assert again["replicas"] == written["replicas"]  # the replica run stays
+    elsewhere = tmp_path / "mine.json"
+    run.run_replicas(run.parse_args([*argv, "--out", str(elsewhere)]), [])
+    assert "replicas" not in json.loads(elsewhere.read_text())  # any other file: the run alone
