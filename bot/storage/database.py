@@ -90,8 +90,10 @@ def _refuse_all_but_selects(
         if getattr(statement, "_for_update_arg", None) is None:
             return
     raise ReadOnlyError(
-        "Database.read() runs plain SELECTs only; write, lock or run text in session() "
-        "or engine.begin()"
+        _s(
+            "Database.read() solo ejecuta SELECT simples; escriba, bloquee o ejecute texto "
+            "en session() o engine.begin()"
+        )
     )
 
 
