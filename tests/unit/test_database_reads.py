@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 
 import pytest
 from psycopg2.extensions import TRANSACTION_STATUS_IDLE
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import create_engine, event, func, insert, select, text
+from sqlalchemy.exc import OperationalError
 
 from bot.storage import Database, ProcessedUpdate
 from bot.storage import database as storage
@@ -155,3 +156,22 @@ def test_driver_sql_inside_a_read_is_refused_too(database):
     with pytest.raises(ReadOnlyError), database.read() as connection:
         connection.exec_driver_sql("DELETE FROM processed_updates")
     assert database.already_processed(5)
+
+
+def test_a_read_on_a_connection_the_server_dropped_fails_as_before_and_the_pool_recovers(pg):
+    # The driver's autocommit is put back after the block; on a dead connection that fails,
+    # and the connection is thrown away rather than pooled, behind the usual database error.
+    pg.already_processed(1)
+    with pg.engine.connect() as connection:
+        mine = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    admin = create_engine(pg.url, future=True)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": mine})
+    finally:
+        admin.dispose()
+    with pytest.raises(OperationalError):
+        pg.already_processed(1)
+    assert not pg.already_processed(1)
+    with pg.session() as session:  # and sessions still run in a transaction
+        assert session.execute(OWN_TRANSACTION).scalar() is False
