@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage import Database
@@ -31,6 +31,8 @@ from consent.models import ChosenBand
 
 KEPT_FOR = timedelta(hours=2)  # idle time after which the band is forgotten
 REFRESH_EVERY = timedelta(minutes=10)
+
+_BAND = select(ChosenBand.band, ChosenBand.expires_at).where(ChosenBand.user == bindparam("user"))
 
 
 class ChosenBands:
@@ -57,19 +59,26 @@ class ChosenBands:
         self._within(session, write)
 
     def band(self, user: str) -> str | None:
-        """The band the child chose, unless their conversation went idle since."""
+        """The band the child chose, unless their conversation went idle since. One read,
+        outside a Session (it is on nearly every message's path); a write only when the row
+        expired or its expiry is due to slide."""
         now = self.clock()
-        with self.database.session() as session:
-            row = session.get(ChosenBand, user)
-            if row is None:
-                return None
-            if row.expires_at <= now:
-                session.delete(row)
-                return None
-            if row.expires_at < now + KEPT_FOR - REFRESH_EVERY:
-                row.expires_at = now + KEPT_FOR
-            band: str = row.band
-            return band
+        with self.database.read() as connection:
+            row = connection.execute(_BAND, {"user": user}).first()
+        if row is None:
+            return None
+        if row.expires_at <= now:
+            # Only if still expired: a band chosen since, on another replica, stays.
+            gone = delete(ChosenBand).where(ChosenBand.user == user, ChosenBand.expires_at <= now)
+            self._within(None, lambda s: s.execute(gone).rowcount or 0)
+            return None
+        if row.expires_at < now + KEPT_FOR - REFRESH_EVERY:
+            slid = (
+                update(ChosenBand).where(ChosenBand.user == user).values(expires_at=now + KEPT_FOR)
+            )
+            self._within(None, lambda s: s.execute(slid).rowcount or 0)
+        band: str = row.band
+        return band
 
     def forget(self, user: str, session: Session | None = None) -> bool:
         """/salir, or a child who says they are outside every band: the band is forgotten.

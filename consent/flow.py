@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -37,6 +37,21 @@ CODE_WINDOW = timedelta(minutes=15)
 GENERAL = "general"  # the consultation scope when no campaign link was used
 # A child's step, read with Core: step() is asked for every text a child types (code()).
 _STEP = select(ConsentSession.step).where(ConsentSession.user == bindparam("user"))
+# A child's receipts for a campaign, every column: asked at each /start and by campaigns.
+_RECEIPTS = select(
+    ConsentReceipt.id,
+    ConsentReceipt.user,
+    ConsentReceipt.campaign,
+    ConsentReceipt.text_version,
+    ConsentReceipt.band,
+    ConsentReceipt.given_on,
+).where(ConsentReceipt.user == bindparam("user"), ConsentReceipt.campaign == bindparam("campaign"))
+_LATEST_BAND = (
+    select(ConsentReceipt.band)
+    .where(ConsentReceipt.user == bindparam("user"))
+    .order_by(ConsentReceipt.id.desc())
+    .limit(1)
+)
 
 
 def attempts_token(user: str, campaign: str) -> str:
@@ -87,16 +102,12 @@ class ConsentFlow:
 
     def receipt(self, user: str, campaign: str) -> ConsentReceipt | None:
         """The child's receipt for the campaign under the current text of their band."""
-        with self.database.session() as session:
-            receipts: Iterable[ConsentReceipt] = session.scalars(
-                select(ConsentReceipt).where(
-                    ConsentReceipt.user == user, ConsentReceipt.campaign == campaign
-                )
-            )
-            for receipt in receipts:
-                band = self.bands.get(receipt.band)
-                if band is not None and receipt.text_version == self._version(campaign, band):
-                    return receipt
+        with self.database.read() as connection:
+            rows = connection.execute(_RECEIPTS, {"user": user, "campaign": campaign}).all()
+        for row in rows:
+            band = self.bands.get(row.band)
+            if band is not None and row.text_version == self._version(campaign, band):
+                return ConsentReceipt(**row._asdict())  # the row, as a Session would give it
         return None
 
     def _version(self, campaign: str, band: Band) -> str:
@@ -125,13 +136,8 @@ class ConsentFlow:
         chosen = self.chosen.band(user)
         if chosen is not None:
             return chosen
-        with self.database.session() as session:
-            band: str | None = session.scalars(
-                select(ConsentReceipt.band)
-                .where(ConsentReceipt.user == user)
-                .order_by(ConsentReceipt.id.desc())
-                .limit(1)
-            ).first()
+        with self.database.read() as connection:
+            band: str | None = connection.execute(_LATEST_BAND, {"user": user}).scalar()
         return band
 
     def step(self, user: str) -> str | None:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 from sqlalchemy import bindparam, create_engine, delete, event, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
@@ -61,6 +62,41 @@ class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached; the message names the URL's host, never a password."""
 
 
+class ReadOnlyError(ValueError):
+    """A statement other than a plain SELECT inside `Database.read()`."""
+
+
+# Set in a pooled connection's `info` while `Database.read()` holds it.
+_READING = "voz_reading"
+
+
+def _refuse_all_but_selects(
+    connection: Connection,
+    _cursor: object,
+    _statement: str,
+    _parameters: object,
+    context: Any,
+    _executemany: bool,
+) -> None:
+    # A read on PostgreSQL runs outside any transaction (Database.read): a write there would
+    # be committed at once, and a lock (FOR UPDATE) released at once. Both were rolled back
+    # or held to the block's end before, so neither is let through, on either database.
+    # Checked as the statement is about to be sent, so that text and exec_driver_sql (which
+    # has no compiled construct to look at) are refused too.
+    if not connection.info.get(_READING):
+        return
+    statement = getattr(context.compiled, "statement", None)
+    if getattr(statement, "is_select", False):
+        if getattr(statement, "_for_update_arg", None) is None:
+            return
+    raise ReadOnlyError(
+        _s(
+            "Database.read() solo ejecuta SELECT simples; escriba, bloquee o ejecute texto "
+            "en session() o engine.begin()"
+        )
+    )
+
+
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # WAL lets readers and the single writer overlap; a committed row survives kill -9.
     cursor = dbapi_connection.cursor()
@@ -90,7 +126,11 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: object) -> None:
         return
     cursor = dbapi_connection.cursor()
     try:
+        # Outside a transaction, so that the connection goes out idle: the ping costs the
+        # one round trip, and Database.read can run its SELECTs outside one too.
+        dbapi_connection.autocommit = True
         cursor.execute("SELECT 1")
+        dbapi_connection.autocommit = False
     except Exception as error:  # noqa: BLE001 - any failure: the pool connects afresh
         raise DisconnectionError(type(error).__name__) from None
     finally:
@@ -120,6 +160,11 @@ class Database:
             self.engine = create_engine(url, future=True, hide_parameters=True)
             event.listen(self.engine, "checkin", _checked_in)
             event.listen(self.engine, "checkout", _ping_if_idle)
+        event.listen(self.engine, "before_cursor_execute", _refuse_all_but_selects)
+        # psycopg2 sends BEGIN before a transaction's first statement and ROLLBACK at its
+        # end: three round trips for a one-SELECT read, which its autocommit mode makes one
+        # (Database.read). pysqlite begins no transaction for a SELECT: nothing to save.
+        self._autocommit_reads = self.engine.dialect.name == "postgresql"
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
         self._pruned_at: datetime | None = None  # when mark_processed last pruned, by its clock
         # Claims older than this handle were made before this process started: if not done,
@@ -169,9 +214,37 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection for a few Core reads, cheaper than a Session; nothing is committed."""
+        """A connection for a few Core SELECTs, cheaper than a Session. Anything but a plain
+        SELECT is refused before it is sent (ReadOnlyError): nothing is ever written here.
+
+        On PostgreSQL the SELECTs run outside any transaction (psycopg2's autocommit for
+        the block): one round trip each instead of BEGIN, SELECT and ROLLBACK, which were
+        half of a message's round trips (bench telegram_e2e, 2026-12-06). Under READ
+        COMMITTED each statement took its own snapshot anyway, so a read of several
+        statements sees what it saw inside a transaction. The attribute is set on the
+        driver's connection directly: SQLAlchemy's isolation_level="AUTOCOMMIT" option
+        sets the level explicitly, and psycopg2 then sends `SET default_transaction_isolation`
+        each time the pooled connection leaves autocommit, a round trip of its own."""
         with self.engine.connect() as connection:
-            yield connection
+            info = connection.info
+            info[_READING] = True
+            driver: Any = None
+            try:
+                if self._autocommit_reads:
+                    candidate = connection.connection.dbapi_connection
+                    # Always idle when checked out (the ping ends its own); were it not,
+                    # the read would run in that transaction, as before.
+                    if candidate.info.transaction_status == TRANSACTION_STATUS_IDLE:
+                        candidate.autocommit = True
+                        driver = candidate
+                yield connection
+            finally:
+                info.pop(_READING, None)
+                if driver is not None:
+                    try:
+                        driver.autocommit = False
+                    except Exception:  # noqa: BLE001 - closed or broken: never pool it as is
+                        connection.invalidate()
 
     def table_names(self) -> list[str]:
         names: list[str] = inspect(self.engine).get_table_names()
