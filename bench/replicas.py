@@ -258,7 +258,12 @@ class Stack:
         main.write_text(
             f"{user}daemon off;\nworker_processes 1;\npid {self.workdir}/nginx.pid;\n"
             f"error_log {self.workdir}/nginx-error.log warn;\n"
-            "events { worker_connections 1024; }\n"
+            # Every child waiting for its 200 holds a connection, and its upstream one
+            # another: at 1,200 children, 1,024 were not enough (thousands of refused
+            # accepts, each retried by the bench). Telegram itself opens at most its
+            # webhook's max_connections (40 by default, 100 at most).
+            "worker_rlimit_nofile 16384;\n"
+            "events { worker_connections 8192; }\n"
             "http {\n"
             "  log_format replica '$request_uri $status $upstream_addr $upstream_status';\n"
             f"  access_log {self.workdir}/nginx-access.log replica;\n"
