@@ -4,7 +4,11 @@ PostgreSQL and Redis, as `deploy/` runs them.
 
 Each simulated child first opens the bot with /start, then sends a message every `gap`
 seconds (the free-text mix of bench.traffic: greetings, questions, small talk), each as
-Telegram would: POST through nginx, again while not answered 200. One of those messages every
+Telegram would: POST through nginx, again while not answered 200, with at most the webhook's
+max_connections (WEBHOOK_CONNECTIONS, 100) requests in flight for all the children, the
+others waiting their turn as they would at Telegram. (Without that bound, 1,200 children
+each holding a request open overflowed nginx's connections and the replicas' accept queues,
+and the retries measured a storm Telegram never sends.) One of those messages every
 `disclosure_every` seconds is a disclosure instead (default 5 s: 12 a minute, within the
 protection group's 20 cards a minute, so what is measured is the bot's alert path, not
 Telegram's group limit; a share of all messages, as this bench first had, offered 3 a second
@@ -39,6 +43,7 @@ from bench.cpu import CpuClock, named, per_message, with_children
 from bench.replicas import PROTECTION_CHAT, SECRET, Stack
 from bench.stats import summary_ms
 from bench.traffic import CHAT, DISCLOSURES, GREETINGS, QUESTIONS
+from bot.channels.telegram.application import WEBHOOK_CONNECTIONS
 
 NAME = "telegram_e2e"
 SUMMARY_MARK = "📋"  # how a burst summary card opens (bot.escalation.cards.SUMMARY_HEADER)
@@ -72,6 +77,10 @@ async def _load(
             return DISCLOSURES[count % len(DISCLOSURES)], True
         return rng.choice(rng.choice(pools)), False
 
+    # As Telegram does: at most the webhook's max_connections requests in flight, the rest
+    # of the updates waiting at Telegram (their wait counts in the reply latency).
+    connections = asyncio.Semaphore(WEBHOOK_CONNECTIONS)
+
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
 
         async def deliver(chat: int, words: str, disclosure: bool) -> None:
@@ -82,7 +91,10 @@ async def _load(
             posted.append((chat, when, disclosure))
             for attempt in range(1, 11):
                 try:
-                    async with session.post(url, json=update, headers=headers) as answer:
+                    async with (
+                        connections,
+                        session.post(url, json=update, headers=headers) as answer,
+                    ):
                         if answer.status == 200:
                             return
                 except (aiohttp.ClientError, asyncio.TimeoutError):

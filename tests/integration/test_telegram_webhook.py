@@ -110,6 +110,9 @@ async def test_the_webhook_is_registered_with_its_secret(webhook):
     [registered] = api.calls_to("setWebhook")
     assert registered["url"] == "https://bot.example.org/telegram"
     assert registered["secret_token"] == SECRET
+    # Telegram's most connections at once (its default, 40, would bound the updates a
+    # second that reach every replica together: each request lasts until replies are sent).
+    assert int(registered["max_connections"]) == 100
 
 
 @pytest.mark.parametrize("secret", [None, "", "wrong", SECRET + "x", SECRET.upper()])

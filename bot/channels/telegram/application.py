@@ -234,6 +234,13 @@ def install_event_loop() -> None:
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
+# Updates Telegram may have in flight to the webhook at once: its maximum (its default is 40).
+# A request lasts until the update's replies are sent (webhook.py), so this bounds how many
+# updates a second reach the bot: 40 requests of half a second each are 80 a second, for all
+# the replicas together.
+WEBHOOK_CONNECTIONS = 100
+
+
 def webhook_options(settings: Settings) -> dict[str, Any]:
     """How the webhook is served: at /telegram, registered with Telegram together with the
     secret it must send back in X-Telegram-Bot-Api-Secret-Token. The server (webhook.py)
@@ -254,6 +261,7 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
         "webhook_url": settings.webhook_url.rstrip("/") + "/telegram",
         "secret_token": settings.webhook_secret,
         "allowed_updates": Update.ALL_TYPES,
+        "max_connections": WEBHOOK_CONNECTIONS,
     }
 
 
@@ -277,6 +285,7 @@ async def register_webhook(application: BotApplication, settings: Settings) -> N
         url=options["webhook_url"],
         secret_token=options["secret_token"],
         allowed_updates=options["allowed_updates"],
+        max_connections=options["max_connections"],
     )
 
 
