@@ -1,10 +1,10 @@
 """CPU time of each part of a running stack, read from /proc (Linux), so a bench run can say
 where a message's CPU goes and what the machine it ran on could sustain at most.
 
-A part is a name and a way to find its processes now (`Parts`); `CpuClock.read` sums each
-part's user and system time over its live processes. Two readings around the sending period
-give each part's CPU seconds in it. A process that starts and ends between the readings
-(a PostgreSQL backend of a short-lived connection) is not counted: the figures are a floor.
+A part is a name and a way to find its processes now (`Parts`); `CpuClock.read` takes each
+live process's user and system time. Two readings around the sending period give each
+part's CPU seconds in it. A process that ends before the second reading (a PostgreSQL
+backend of a short-lived connection) is not counted: the figures are a floor.
 """
 
 from __future__ import annotations
@@ -76,18 +76,28 @@ def with_children(pids: Callable[[], Iterable[int]]) -> Callable[[], list[int]]:
     return find
 
 
+Reading = dict[str, dict[int, float]]  # part -> its processes' CPU seconds, by id
+
+
 class CpuClock:
-    """Reads each part's CPU seconds; `since` gives what each used from one reading to now."""
+    """Reads each part's processes' CPU seconds; `since` gives what each part used from one
+    reading to now: per process, so that one ending in between (a PostgreSQL backend of
+    another client) takes nothing off, and one starting in between counts from zero."""
 
     def __init__(self, parts: Parts) -> None:
         self.parts = dict(parts)
 
-    def read(self) -> dict[str, float]:
-        return {name: sum(map(cpu_seconds, find())) for name, find in self.parts.items()}
+    def read(self) -> Reading:
+        return {
+            name: {pid: cpu_seconds(pid) for pid in find()} for name, find in self.parts.items()
+        }
 
-    def since(self, before: Mapping[str, float]) -> dict[str, float]:
-        now = self.read()
-        return {name: max(now[name] - before.get(name, 0.0), 0.0) for name in now}
+    def since(self, before: Reading) -> dict[str, float]:
+        used = {}
+        for name, now in self.read().items():
+            earlier = before.get(name, {})
+            used[name] = sum(max(t - earlier.get(pid, 0.0), 0.0) for pid, t in now.items())
+        return used
 
 
 def per_message(used: Mapping[str, float], messages: int, cores: int) -> dict[str, object]:

@@ -145,3 +145,16 @@ def test_a_replica_run_and_a_one_process_run_share_the_default_results_file(tmp_
     elsewhere = tmp_path / "mine.json"
     run.run_replicas(run.parse_args([*argv, "--out", str(elsewhere)]), [])
     assert "replicas" not in json.loads(elsewhere.read_text())  # any other file: the run alone
+
+
+def test_a_process_ending_between_readings_takes_nothing_off_its_part(monkeypatch):
+    """Process 1 (a busy PostgreSQL backend of another client) ends between the readings:
+    its part still counts what process 2 used and all that process 3, new, used."""
+    times = {1: 5.0, 2: 3.0}
+    pids = [1, 2]
+    monkeypatch.setattr(cpu, "cpu_seconds", lambda pid: times[pid])
+    clock = cpu.CpuClock({"postgresql": lambda: list(pids)})
+    before = clock.read()
+    times.update({2: 3.5, 3: 0.25})
+    pids[:] = [2, 3]
+    assert clock.since(before) == {"postgresql": 0.75}
