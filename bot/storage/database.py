@@ -161,10 +161,11 @@ class Database:
             event.listen(self.engine, "checkin", _checked_in)
             event.listen(self.engine, "checkout", _ping_if_idle)
         event.listen(self.engine, "before_cursor_execute", _refuse_all_but_selects)
-        # psycopg2 sends BEGIN before a transaction's first statement and ROLLBACK at its
-        # end: three round trips for a one-SELECT read, which its autocommit mode makes one
-        # (Database.read). pysqlite begins no transaction for a SELECT: nothing to save.
-        self._autocommit_reads = self.engine.dialect.name == "postgresql"
+        # psycopg2 sends BEGIN before a transaction's first statement and COMMIT or ROLLBACK
+        # at its end: three round trips for a one-statement read or claim, which its
+        # autocommit mode makes one (`read`, `_each_alone`). pysqlite begins no transaction
+        # for a SELECT, and its transactions cost no round trip: nothing to save there.
+        self._autocommits = self.engine.dialect.name == "postgresql"
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
         self._pruned_at: datetime | None = None  # when mark_processed last pruned, by its clock
         # Claims older than this handle were made before this process started: if not done,
@@ -226,25 +227,47 @@ class Database:
         sets the level explicitly, and psycopg2 then sends `SET default_transaction_isolation`
         each time the pooled connection leaves autocommit, a round trip of its own."""
         with self.engine.connect() as connection:
+            # Kept: once the server drops the connection, `connection.info` itself raises.
             info = connection.info
             info[_READING] = True
-            driver: Any = None
             try:
-                if self._autocommit_reads:
-                    candidate = connection.connection.dbapi_connection
-                    # Always idle when checked out (the ping ends its own); were it not,
-                    # the read would run in that transaction, as before.
-                    if candidate.info.transaction_status == TRANSACTION_STATUS_IDLE:
-                        candidate.autocommit = True
-                        driver = candidate
-                yield connection
+                with self._autocommit(connection):
+                    yield connection
             finally:
                 info.pop(_READING, None)
-                if driver is not None:
-                    try:
-                        driver.autocommit = False
-                    except Exception:  # noqa: BLE001 - closed or broken: never pool it as is
-                        connection.invalidate()
+
+    @contextmanager
+    def _each_alone(self) -> Iterator[Connection]:
+        """A connection whose statements each commit as they run, for writes that are each
+        atomic alone and need no transaction around them (an update's claim and its mark):
+        on PostgreSQL one round trip a statement instead of BEGIN, statement and COMMIT; on
+        SQLite one transaction for the block, as before."""
+        if not self._autocommits:
+            with self.engine.begin() as connection:
+                yield connection
+            return
+        with self.engine.connect() as connection, self._autocommit(connection):
+            yield connection
+
+    @contextmanager
+    def _autocommit(self, connection: Connection) -> Iterator[None]:
+        """psycopg2's autocommit for the block, on PostgreSQL (nothing elsewhere)."""
+        driver: Any = None
+        if self._autocommits:
+            candidate = connection.connection.dbapi_connection
+            # Always idle when checked out (the ping ends its own); were it not, the block
+            # would run in that transaction, as before.
+            if candidate.info.transaction_status == TRANSACTION_STATUS_IDLE:
+                candidate.autocommit = True
+                driver = candidate
+        try:
+            yield
+        finally:
+            if driver is not None:
+                try:
+                    driver.autocommit = False
+                except Exception:  # noqa: BLE001 - closed or broken: never pool it as is
+                    connection.invalidate()
 
     def table_names(self) -> list[str]:
         names: list[str] = inspect(self.engine).get_table_names()
@@ -266,7 +289,10 @@ class Database:
         update's chat lock across replicas, which the handler held while it lived;
         bot.storage.chatlock)."""
         now = now or datetime.utcnow()
-        with self.engine.begin() as connection:
+        # Each statement alone: the insert either takes the update or changes nothing, and
+        # the take-over's WHERE is checked under the row's lock, so a transaction around the
+        # two would add nothing but two round trips (on every update).
+        with self._each_alone() as connection:
             inserted = connection.execute(
                 self._insert_if_absent(),
                 {"update_id": update_id, "processed_at": now, "done": False},
@@ -296,7 +322,9 @@ class Database:
             or now - self._pruned_at >= PRUNE_INTERVAL
             or now < self._pruned_at  # the clock went back: prune rather than wait
         )
-        with self.engine.begin() as connection:
+        # Each statement alone, as in `claim`: marking done is one atomic statement, and a
+        # prune that failed must not undo it.
+        with self._each_alone() as connection:
             marked = connection.execute(_FINISH_CLAIM, {"id": update_id}).rowcount == 1
             if not marked:
                 inserted = connection.execute(

@@ -175,3 +175,36 @@ def test_a_read_on_a_connection_the_server_dropped_fails_as_before_and_the_pool_
     assert not pg.already_processed(1)
     with pg.session() as session:  # and sessions still run in a transaction
         assert session.execute(OWN_TRANSACTION).scalar() is False
+
+
+def test_a_claim_on_a_connection_the_server_dropped_fails_as_before_and_the_pool_recovers(pg):
+    pg.claim(1)
+    with pg.engine.connect() as connection:
+        mine = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    admin = create_engine(pg.url, future=True)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": mine})
+    finally:
+        admin.dispose()
+    with pytest.raises(OperationalError):
+        pg.claim(2)
+    assert pg.claim(2) is True  # nothing was taken by the failed attempt
+    pg.mark_processed(2)
+    assert pg.handled(2)
+
+
+def test_a_claim_and_its_mark_on_postgresql_send_each_statement_alone(pg):
+    """An update's claim and its mark are each one atomic statement on the common path: on
+    PostgreSQL they go without BEGIN and COMMIT, one round trip each (three before)."""
+    pg.already_processed(1)  # the pool's first connection, and the dialect's first queries
+    pg.mark_processed(1)  # the first mark prunes; later ones within the hour do not
+    with counting(pg) as sent:
+        assert pg.claim(2) is True
+        pg.mark_processed(2)
+    assert (sent.statements, sent.begins, sent.ends) == (2, 0, 0)
+    assert pg.handled(2) and pg.claim(2) is False  # committed: done, and never claimed again
+    with pg.read() as connection:
+        assert connection.execute(OWN_TRANSACTION).scalar() is True  # the pool is back to normal
+    with pg.session() as session:
+        assert session.execute(OWN_TRANSACTION).scalar() is False  # sessions still begin one
