@@ -248,6 +248,9 @@ class Database:
             return
         with self.engine.connect() as connection, self._autocommit(connection):
             yield connection
+            # Nothing to send in autocommit; were the connection not idle when taken (it
+            # always is), its writes must not be rolled back with it.
+            connection.commit()
 
     @contextmanager
     def _autocommit(self, connection: Connection) -> Iterator[None]:

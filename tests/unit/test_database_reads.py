@@ -208,3 +208,13 @@ def test_a_claim_and_its_mark_on_postgresql_send_each_statement_alone(pg):
         assert connection.execute(OWN_TRANSACTION).scalar() is True  # the pool is back to normal
     with pg.session() as session:
         assert session.execute(OWN_TRANSACTION).scalar() is False  # sessions still begin one
+
+
+def test_a_claim_is_kept_even_when_its_connection_could_not_leave_transactions(pg, monkeypatch):
+    """A pooled connection is always idle when taken; were one not, the claim would run in
+    its transaction, and that must be committed, not rolled back with the connection."""
+    pg.already_processed(1)
+    monkeypatch.setattr(storage, "TRANSACTION_STATUS_IDLE", -1)  # no connection looks idle
+    assert pg.claim(7) is True
+    monkeypatch.undo()
+    assert pg.claim(7) is False  # the first claim was committed
