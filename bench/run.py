@@ -277,18 +277,18 @@ def run_replicas(args: argparse.Namespace, argv: list[str] | None) -> int:
         "scenarios": results,
         "scaling": scaling,
     }
-    _write_beside(args.out, document, REPLICAS)
+    _write_beside(args.out, document, replicas=True)
     return 0 if document["ok"] else 1
 
 
-def _write_beside(out: Path, document: dict[str, Any], part: str | None = None) -> None:
+def _write_beside(out: Path, document: dict[str, Any], replicas: bool = False) -> None:
     """Write `document` to `out`. The default results file holds the one-process run, and
-    a replica run under its "replicas" key (`part`), each with its own date, code and
+    a replica run (`replicas`) under its "replicas" key, each with its own date, code and
     command: writing either keeps the other. Any other file holds its run alone."""
     if out.resolve() == DEFAULT_OUT.resolve():
         kept = _read(out)
-        if part is not None:
-            document = {**kept, part: document}
+        if replicas:
+            document = {**kept, REPLICAS: document}
         elif REPLICAS in kept:
             document = {**document, REPLICAS: kept[REPLICAS]}
     _write(out, document)

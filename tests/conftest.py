@@ -63,6 +63,19 @@ def postgres_database() -> Iterator[Database]:
         admin.dispose()
 
 
+def drop_connections(db: Database) -> None:
+    """What a restarted server or a network cut does to the pool's open connections: the
+    server ends the backend of the one the pool holds."""
+    with db.engine.connect() as connection:
+        mine = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    admin = create_engine(db.url, future=True)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": mine})
+    finally:
+        admin.dispose()
+
+
 def migrate_to(database: Database, revision: str, down: bool = False) -> None:
     """Upgrade (or with `down`, downgrade) `database` to `revision`: the migration tests walk
     the schema through the versions around the one they pin."""

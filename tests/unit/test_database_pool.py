@@ -8,29 +8,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from bot.storage import Database, database
-from tests.conftest import postgres_database
+from tests.conftest import drop_connections, postgres_database
 
 
 @pytest.fixture
 def pg() -> Iterator[Database]:
     with postgres_database() as db:
         yield db
-
-
-def drop_connections(db: Database) -> None:
-    """What a restarted server or a network cut does to the pool's open connections."""
-    with db.engine.connect() as connection:
-        mine = connection.execute(text("SELECT pg_backend_pid()")).scalar()
-    admin = create_engine(db.url, future=True)
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": mine})
-    finally:
-        admin.dispose()
 
 
 def one(db: Database) -> int:

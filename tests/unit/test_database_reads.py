@@ -12,14 +12,14 @@ from datetime import datetime, timedelta
 
 import pytest
 from psycopg2.extensions import TRANSACTION_STATUS_IDLE
-from sqlalchemy import create_engine, event, func, insert, select, text
+from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.exc import OperationalError
 
 from bot.storage import Database, ProcessedUpdate
 from bot.storage import database as storage
 from bot.storage.database import ReadOnlyError
 from consent.chosen import KEPT_FOR, ChosenBands
-from tests.conftest import postgres_database
+from tests.conftest import drop_connections, postgres_database
 
 CHILD = "c" * 32
 # True when the statement began the transaction it runs in: outside one (autocommit) the
@@ -162,14 +162,7 @@ def test_a_read_on_a_connection_the_server_dropped_fails_as_before_and_the_pool_
     # The driver's autocommit is put back after the block; on a dead connection that fails,
     # and the connection is thrown away rather than pooled, behind the usual database error.
     pg.already_processed(1)
-    with pg.engine.connect() as connection:
-        mine = connection.execute(text("SELECT pg_backend_pid()")).scalar()
-    admin = create_engine(pg.url, future=True)
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": mine})
-    finally:
-        admin.dispose()
+    drop_connections(pg)
     with pytest.raises(OperationalError):
         pg.already_processed(1)
     assert not pg.already_processed(1)
@@ -179,14 +172,7 @@ def test_a_read_on_a_connection_the_server_dropped_fails_as_before_and_the_pool_
 
 def test_a_claim_on_a_connection_the_server_dropped_fails_as_before_and_the_pool_recovers(pg):
     pg.claim(1)
-    with pg.engine.connect() as connection:
-        mine = connection.execute(text("SELECT pg_backend_pid()")).scalar()
-    admin = create_engine(pg.url, future=True)
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": mine})
-    finally:
-        admin.dispose()
+    drop_connections(pg)
     with pytest.raises(OperationalError):
         pg.claim(2)
     assert pg.claim(2) is True  # nothing was taken by the failed attempt
